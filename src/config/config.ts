@@ -1,0 +1,216 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * The whole configuration of the product, read and validated once (from the environment and
+ * `.env`), then passed down. Names of environment variables are part of the public contract:
+ * outside tools set them, so rename nothing without a migration note in the README.
+ */
+
+const DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
+
+const csv = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x.length > 0),
+  );
+
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
+
+/** Raw environment, as strings; defaults live here and only here. */
+export const envSchema = z.object({
+  EMBEDDING_MODEL: z.string().min(1).default('Xenova/multilingual-e5-small'),
+  EMBEDDING_DTYPE: z.enum(DTYPES).default('q8'),
+  EMBEDDING_QUERY_PREFIX: z.string().default('query: '),
+  EMBEDDING_PASSAGE_PREFIX: z.string().default('passage: '),
+  EMBEDDING_BATCH_SIZE: int(1, 512).default(16),
+  EMBEDDING_ALLOW_REMOTE: bool.default(true),
+  MODEL_CACHE_DIR: z.string().optional(),
+
+  CORPUS_DIR: z.string().min(1).default('corpus'),
+  INDEX_DIR: z.string().min(1).default('index'),
+  DATA_DIR: z.string().min(1).default('data'),
+
+  CHUNK_MAX_CHARS: int(200, 8000).default(900),
+  CHUNK_OVERLAP_SENTENCES: int(0, 5).default(1),
+
+  HNSW_M: int(4, 128).default(16),
+  HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
+  HNSW_EF_SEARCH: int(10, 2000).default(128),
+
+  RETRIEVAL_K: int(1, 50).default(5),
+  RETRIEVAL_CANDIDATES: int(5, 500).default(50),
+  RETRIEVAL_DENSE_WEIGHT: num(0, 10).default(1),
+  RETRIEVAL_LEXICAL_WEIGHT: num(0, 10).default(1),
+  /** Below this relevance (0..1) the corpus is taken to hold no answer. Calibrated by `npm run eval`. */
+  RELEVANCE_THRESHOLD: num(0, 1).default(0.5),
+
+  LLM_PROVIDER: z.enum(['none', 'openai', 'ollama']).default('none'),
+  LLM_BASE_URL: z.string().url().optional(),
+  LLM_MODEL: z.string().optional(),
+  LLM_API_KEY: z.string().optional(),
+  LLM_TIMEOUT_MS: int(100, 600_000).default(30_000),
+  LLM_TEMPERATURE: num(0, 2).default(0.1),
+
+  HOST: z.string().default('127.0.0.1'),
+  PORT: int(0, 65535).default(3000),
+  CORS_ORIGINS: csv.default([]),
+  RATE_LIMIT_PER_MINUTE: int(1, 1_000_000).default(60),
+  MAX_MESSAGE_CHARS: int(10, 100_000).default(2000),
+  BODY_LIMIT: z.string().default('32kb'),
+  TRUST_PROXY: bool.default(false),
+  CONVERSATION_MAX: int(1, 10_000_000).default(10_000),
+  CONVERSATION_MAX_TURNS: int(1, 1000).default(20),
+  CONVERSATION_TTL_MINUTES: int(1, 525_600).default(24 * 60),
+  SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type RawEnv = z.input<typeof envSchema>;
+
+export interface EmbeddingConfig {
+  /** Hub id (`Xenova/multilingual-e5-small`) or an absolute path to a local model folder. */
+  model: string;
+  /** True when `model` names a local folder rather than a hub id. */
+  isLocal: boolean;
+  dtype: (typeof DTYPES)[number];
+  queryPrefix: string;
+  passagePrefix: string;
+  batchSize: number;
+  allowRemote: boolean;
+  cacheDir: string | undefined;
+}
+
+export interface Config {
+  embedding: EmbeddingConfig;
+  paths: { corpusDir: string; indexDir: string; dataDir: string };
+  chunking: { maxChars: number; overlapSentences: number };
+  hnsw: { m: number; efConstruction: number; efSearch: number };
+  retrieval: {
+    k: number;
+    candidates: number;
+    denseWeight: number;
+    lexicalWeight: number;
+    relevanceThreshold: number;
+  };
+  llm: {
+    provider: 'none' | 'openai' | 'ollama';
+    baseUrl: string | undefined;
+    model: string | undefined;
+    apiKey: string | undefined;
+    timeoutMs: number;
+    temperature: number;
+  };
+  server: {
+    host: string;
+    port: number;
+    corsOrigins: string[];
+    rateLimitPerMinute: number;
+    maxMessageChars: number;
+    bodyLimit: string;
+    trustProxy: boolean;
+    shutdownGraceMs: number;
+  };
+  conversations: { max: number; maxTurns: number; ttlMs: number };
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** A model given as a path (`./x`, `../x`, `/x`, `C:\x`) is a local folder; `org/name` is a hub id. */
+export function isLocalModelPath(model: string): boolean {
+  return /^(\.{1,2}[\\/]|\/|[A-Za-z]:[\\/])/.test(model) || model === '.' || model === '..';
+}
+
+/**
+ * Validates the environment and builds the configuration. Relative paths are taken from `cwd`.
+ * Empty strings count as unset, so `.env.example` can list every name with no value.
+ */
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): Config {
+  const cleaned = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''),
+  );
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const problems = parsed.error.issues
+      .map((i) => `  ${i.path.join('.')}: ${i.message}`)
+      .join('\n');
+    throw new ConfigError(`Invalid configuration (see .env.example):\n${problems}`);
+  }
+  const e = parsed.data;
+  if (e.LLM_PROVIDER !== 'none' && !e.LLM_MODEL) {
+    throw new ConfigError(`LLM_PROVIDER=${e.LLM_PROVIDER} needs LLM_MODEL (and usually LLM_BASE_URL).`);
+  }
+  const resolve = (p: string) => path.resolve(cwd, p);
+  const isLocal = isLocalModelPath(e.EMBEDDING_MODEL);
+  return {
+    embedding: {
+      model: isLocal ? resolve(e.EMBEDDING_MODEL) : e.EMBEDDING_MODEL,
+      isLocal,
+      dtype: e.EMBEDDING_DTYPE,
+      queryPrefix: e.EMBEDDING_QUERY_PREFIX,
+      passagePrefix: e.EMBEDDING_PASSAGE_PREFIX,
+      batchSize: e.EMBEDDING_BATCH_SIZE,
+      allowRemote: e.EMBEDDING_ALLOW_REMOTE,
+      cacheDir: e.MODEL_CACHE_DIR ? resolve(e.MODEL_CACHE_DIR) : undefined,
+    },
+    paths: {
+      corpusDir: resolve(e.CORPUS_DIR),
+      indexDir: resolve(e.INDEX_DIR),
+      dataDir: resolve(e.DATA_DIR),
+    },
+    chunking: { maxChars: e.CHUNK_MAX_CHARS, overlapSentences: e.CHUNK_OVERLAP_SENTENCES },
+    hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
+    retrieval: {
+      k: e.RETRIEVAL_K,
+      candidates: e.RETRIEVAL_CANDIDATES,
+      denseWeight: e.RETRIEVAL_DENSE_WEIGHT,
+      lexicalWeight: e.RETRIEVAL_LEXICAL_WEIGHT,
+      relevanceThreshold: e.RELEVANCE_THRESHOLD,
+    },
+    llm: {
+      provider: e.LLM_PROVIDER,
+      baseUrl: e.LLM_BASE_URL,
+      model: e.LLM_MODEL,
+      apiKey: e.LLM_API_KEY,
+      timeoutMs: e.LLM_TIMEOUT_MS,
+      temperature: e.LLM_TEMPERATURE,
+    },
+    server: {
+      host: e.HOST,
+      port: e.PORT,
+      corsOrigins: e.CORS_ORIGINS,
+      rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+      maxMessageChars: e.MAX_MESSAGE_CHARS,
+      bodyLimit: e.BODY_LIMIT,
+      trustProxy: e.TRUST_PROXY,
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+    },
+    conversations: {
+      max: e.CONVERSATION_MAX,
+      maxTurns: e.CONVERSATION_MAX_TURNS,
+      ttlMs: e.CONVERSATION_TTL_MINUTES * 60_000,
+    },
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
+/** Reads `.env` (if present) into `process.env` without overriding what is already set, then validates. */
+export async function loadConfigFromProcess(cwd: string = process.cwd()): Promise<Config> {
+  const dotenv = await import('dotenv');
+  dotenv.config({ path: path.join(cwd, '.env'), quiet: true });
+  return loadConfig(process.env, cwd);
+}

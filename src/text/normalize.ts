@@ -1,0 +1,88 @@
+/**
+ * Vietnamese text normalisation, applied identically to articles and to queries, so that the
+ * same word always has the same code points on both sides of every index.
+ */
+
+const TONE_MARKS = '\u0300\u0301\u0303\u0309\u0323';
+
+/**
+ * Old and new tone placement differ only in open syllables ending in oa, oe, uy: `hoà`/`hòa`,
+ * `khoẻ`/`khỏe`, `thuỷ`/`thủy`. We settle on the tone over the first vowel (`hòa`), the form of
+ * most current Vietnamese news and of Vietnamese Wikipedia. Syllables with a final consonant
+ * (`hoàn`, `khuyến`) and `qu` + vowel (`quý`, where `u` belongs to the consonant) are the same
+ * in both conventions and are left alone. Works in NFD, where the tone is a separate mark.
+ */
+const MOVABLE_TONE = new RegExp(
+  `(?<![qQ])([uU])([yY])([${TONE_MARKS}])(?![\\p{L}\\p{M}])|([oO])([aAeE])([${TONE_MARKS}])(?![\\p{L}\\p{M}])`,
+  'gu',
+);
+
+/** Moves tone marks to one canonical position (`hoà` → `hòa`, `thuỷ` → `thủy`). */
+export function canonicalizeTonePlacement(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(
+      MOVABLE_TONE,
+      (_m, u?: string, y?: string, t1?: string, o?: string, ae?: string, t2?: string) =>
+        u !== undefined ? `${u}${t1}${y}` : `${o}${t2}${ae}`,
+    )
+    .normalize('NFC');
+}
+
+/** Letters that scrapes and old encodings put in place of Vietnamese `Đ`/`đ`. */
+function fixLookalikeLetters(text: string): string {
+  // U+00D0 (Icelandic eth) looks like Đ and is common in legacy-encoded Vietnamese text.
+  return text.replace(/\u00D0/g, '\u0110').replace(/\u00F0/g, '\u0111');
+}
+
+/**
+ * Folds whitespace while keeping line structure: odd spaces become plain ones, zero-width
+ * characters go, runs of spaces fold, each line is trimmed and blank lines fold to one.
+ */
+export function foldWhitespace(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u200B-\u200D\u2060\uFEFF]/g, '')
+    .replace(/[\t\f\v\u00A0\u1680\u2000-\u200A\u202F\u205F\u3000]/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .split('\n')
+    .map((line) => line.trim())
+    .join('\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** NFC, canonical tone placement and `Ð`→`Đ`; whitespace is left as it is. */
+export function normalizeVietnamese(text: string): string {
+  return canonicalizeTonePlacement(fixLookalikeLetters(text.normalize('NFC')));
+}
+
+/** Full normalisation of a document body: letters, tones, and whitespace with paragraphs kept. */
+export function normalizeDocumentText(text: string): string {
+  return foldWhitespace(normalizeVietnamese(text));
+}
+
+/** Normalisation of a user query: as for documents, on one line. */
+export function normalizeQuery(query: string): string {
+  return foldWhitespace(normalizeVietnamese(query)).replace(/\s+/g, ' ');
+}
+
+/**
+ * Lower-cases and strips every diacritic (`Đường` → `duong`), for accent-insensitive matching of
+ * queries typed without tones. Keeps string length only for already-NFC input without
+ * combining sequences; never use its offsets to index the original.
+ */
+export function foldDiacritics(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase()
+    .normalize('NFC');
+}
+
+/** True when the text carries any Vietnamese diacritic (a tone mark, a vowel mark or `đ`). */
+export function hasDiacritics(text: string): boolean {
+  return /[\u0300-\u036f]/.test(text.normalize('NFD')) || /[đĐ]/.test(text);
+}

@@ -1,0 +1,19 @@
+import path from 'node:path';
+import { defineConfig } from 'vitest/config';
+
+// Tests load the embedding model from disk: no model can be downloaded on CI machines.
+const sharedModel = path.resolve(import.meta.dirname, '../shared/models/vi-news-embed-small');
+
+export default defineConfig({
+  test: {
+    include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+    pool: 'forks',
+    maxWorkers: 2,
+    testTimeout: 120_000,
+    hookTimeout: 300_000,
+    env: {
+      TEST_EMBEDDING_MODEL: process.env.TEST_EMBEDDING_MODEL ?? sharedModel,
+      LOG_LEVEL: 'silent',
+    },
+  },
+});
