@@ -1,5 +1,6 @@
 import path from 'node:path';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+import SummaryReporter from './tests/helpers/summaryReporter.js';
 
 // Tests load the embedding model from disk: no model can be downloaded on CI machines.
 const sharedModel = path.resolve(import.meta.dirname, '../shared/models/vi-news-embed-small');
@@ -7,6 +8,7 @@ const sharedModel = path.resolve(import.meta.dirname, '../shared/models/vi-news-
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'tests/**/*.test.ts'],
+    reporters: [...configDefaults.reporters, new SummaryReporter()],
     pool: 'forks',
     maxWorkers: 2,
     testTimeout: 120_000,
