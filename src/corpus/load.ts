@@ -1,0 +1,297 @@
+/**
+ * Loading the corpus folder: curated Markdown with front matter, raw `.txt` scrapes and JSONL
+ * collections, all cleaned the same way. A file that cannot be read as an article becomes a
+ * problem naming the file and what to do; it never stops the others from loading.
+ */
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import { cleanArticle } from '../text/clean.js';
+import { normalizeDocumentText } from '../text/normalize.js';
+import { hasFrontMatter, ISO_DATE_HINT, isIsoDate, parseFrontMatter } from './frontMatter.js';
+import { parseScrape } from './scrape.js';
+import { slugify } from './slug.js';
+import type { Article, CorpusProblem, LoadedCorpus } from './types.js';
+
+export interface LoadCorpusOptions {
+  /** Largest `.md`/`.txt` file, and largest JSONL line, in bytes (default 5 MB). */
+  maxFileBytes?: number;
+  /** Largest `.jsonl` file in bytes (default 1 GB): a JSONL file is a whole collection. */
+  maxJsonlFileBytes?: number;
+}
+
+const MB = 1024 * 1024;
+const DEFAULT_MAX_FILE_BYTES = 5 * MB;
+const DEFAULT_MAX_JSONL_FILE_BYTES = 1024 * MB;
+const ARTICLE_EXTENSIONS = new Set(['.md', '.txt', '.jsonl']);
+
+/** An article before the duplicate-id check, with where it came from for messages. */
+interface Candidate {
+  article: Article;
+  where: string;
+}
+
+type FileResult = { articles: Candidate[]; problems: CorpusProblem[] };
+
+export class CorpusFolderError extends Error {
+  override readonly name = 'CorpusFolderError';
+}
+
+/**
+ * Reads every `*.md`, `*.txt` and `*.jsonl` under `dir` (recursively, in sorted order; hidden
+ * entries and README.md files skipped). Problems name files as `dir` was given plus the path
+ * inside it (`corpus/x.md`), JSONL lines as `file:line`. Throws only when `dir` itself is not
+ * a readable folder.
+ */
+export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
+  const limits = {
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    maxJsonlFileBytes: options.maxJsonlFileBytes ?? DEFAULT_MAX_JSONL_FILE_BYTES,
+  };
+  const files = await listArticleFiles(dir);
+  const candidates: Candidate[] = [];
+  const problems: CorpusProblem[] = [];
+  for (const rel of files) {
+    const result = await loadFile(dir, rel, limits);
+    candidates.push(...result.articles);
+    problems.push(...result.problems);
+  }
+
+  const articles: Article[] = [];
+  const firstWith = new Map<string, string>();
+  for (const { article, where } of candidates) {
+    const previous = firstWith.get(article.id);
+    if (previous !== undefined) {
+      problems.push({
+        file: where,
+        message: `duplicate id "${article.id}" (already used by ${previous}); give one of them another id`,
+      });
+      continue;
+    }
+    firstWith.set(article.id, where);
+    articles.push(article);
+  }
+  return { articles, problems };
+}
+
+/** One line per problem, as a user would read it. */
+export function formatCorpusProblem(problem: CorpusProblem): string {
+  return `${problem.file}: ${problem.message}`;
+}
+
+/** Relative POSIX paths of the article files under `dir`, sorted. */
+async function listArticleFiles(dir: string): Promise<string[]> {
+  try {
+    const stat = await fs.stat(dir);
+    if (!stat.isDirectory()) throw new CorpusFolderError(`corpus folder ${dir} is not a folder; set CORPUS_DIR to a folder of articles`);
+  } catch (error) {
+    if (error instanceof CorpusFolderError) throw error;
+    throw new CorpusFolderError(`corpus folder ${dir} cannot be read (${(error as Error).message}); set CORPUS_DIR to a folder of articles`);
+  }
+  const found: string[] = [];
+  async function walk(rel: string): Promise<void> {
+    const entries = await fs.readdir(path.join(dir, rel), { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
+      if (entry.isDirectory()) await walk(childRel);
+      else if (
+        entry.isFile() &&
+        ARTICLE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) &&
+        entry.name.toLowerCase() !== 'readme.md'
+      ) {
+        found.push(childRel);
+      }
+    }
+  }
+  await walk('');
+  return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+async function loadFile(
+  dir: string,
+  rel: string,
+  limits: { maxFileBytes: number; maxJsonlFileBytes: number },
+): Promise<FileResult> {
+  const where = path.join(dir, rel);
+  const problem = (message: string): FileResult => ({ articles: [], problems: [{ file: where, message }] });
+  const ext = path.extname(rel).toLowerCase();
+  const limit = ext === '.jsonl' ? limits.maxJsonlFileBytes : limits.maxFileBytes;
+
+  let bytes: Buffer;
+  try {
+    const stat = await fs.stat(where);
+    if (stat.size > limit) {
+      return problem(`file is ${formatBytes(stat.size)}, over the ${formatBytes(limit)} limit; split it into smaller files`);
+    }
+    bytes = await fs.readFile(where);
+  } catch (error) {
+    return problem(`cannot be read: ${(error as Error).message}`);
+  }
+  if (ext === '.jsonl') return loadJsonl(rel, where, bytes, limits.maxFileBytes);
+
+  const decoded = decodeUtf8(bytes);
+  if (!decoded.ok) return problem(decoded.message);
+  if (decoded.text.trim() === '') return problem('file is empty');
+  const id = slugify(path.basename(rel, path.extname(rel)));
+  const result =
+    ext === '.md' && hasFrontMatter(decoded.text)
+      ? articleFromMarkdown(decoded.text, rel, id)
+      : articleFromScrape(decoded.text, rel, id);
+  if (!result.ok) return problem(result.message);
+  return { articles: [{ article: result.article, where }], problems: [] };
+}
+
+type ArticleResult = { ok: true; article: Article } | { ok: false; message: string };
+
+function decodeUtf8(bytes: Uint8Array): { ok: true; text: string } | { ok: false; message: string } {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return { ok: false, message: 'is not valid UTF-8; save it with UTF-8 encoding' };
+  }
+  if (text.includes('\uFFFD')) {
+    return {
+      ok: false,
+      message: 'contains U+FFFD replacement characters (text damaged by a bad encoding conversion); fix the text',
+    };
+  }
+  return { ok: true, text: text.replace(/^\uFEFF/, '') };
+}
+
+function articleFromMarkdown(source: string, rel: string, defaultId: string): ArticleResult {
+  const parsed = parseFrontMatter(source);
+  if (!parsed.ok) return parsed;
+  const fm = parsed.frontMatter;
+  const cleaned = cleanArticle(parsed.body, { title: fm.title });
+  return finish({
+    id: fm.id ?? defaultId,
+    title: fm.title,
+    outlet: fm.outlet !== undefined ? fm.outlet : cleaned.outlet,
+    publishedAt: fm.publishedAt !== undefined ? fm.publishedAt : cleaned.publishedAt,
+    text: cleaned.body,
+    sourceFile: rel,
+    originalFile: fm.originalFile ?? null,
+    url: fm.url ?? null,
+  });
+}
+
+function articleFromScrape(source: string, rel: string, id: string): ArticleResult {
+  const parsed = parseScrape(source);
+  return finish({
+    id,
+    title: parsed.title,
+    outlet: parsed.outlet,
+    publishedAt: parsed.publishedAt,
+    text: parsed.body,
+    sourceFile: rel,
+    originalFile: null,
+    url: null,
+  });
+}
+
+/** Title and outlet are normalised like the text, so they match queries the same way. */
+function finish(fields: Article): ArticleResult {
+  const article: Article = {
+    ...fields,
+    title: normalizeLine(fields.title),
+    outlet: fields.outlet === null ? null : normalizeLine(fields.outlet) || null,
+  };
+  if (article.id === '') {
+    return { ok: false, message: 'no id can be made from the file name; set id in the front matter' };
+  }
+  if (article.text === '') return { ok: false, message: 'body is empty after cleaning' };
+  if (article.title.trim() === '') return { ok: false, message: 'has no title' };
+  return { ok: true, article };
+}
+
+const jsonlRowSchema = z.looseObject({
+  id: z.union([z.string(), z.number()]).optional(),
+  title: z.string().nullable().optional(),
+  text: z.string({ error: (issue) => (issue.input === undefined ? 'is required' : 'must be text') }),
+  outlet: z.string().nullable().optional(),
+  /** VNTC and similar collections name the outlet `source`. */
+  source: z.string().nullable().optional(),
+  publishedAt: z
+    .string()
+    .refine(isIsoDate, { error: `must be an ISO date (${ISO_DATE_HINT})` })
+    .nullable()
+    .optional(),
+  url: z.string().nullable().optional(),
+});
+
+/** One article per line; a bad line is a problem of its own and the others still load. */
+function loadJsonl(rel: string, where: string, bytes: Buffer, maxLineBytes: number): FileResult {
+  const articles: Candidate[] = [];
+  const problems: CorpusProblem[] = [];
+  const fileBase = slugify(path.basename(rel, path.extname(rel))) || 'line';
+  let start = 0;
+  let lineNo = 0;
+  let anyContent = false;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(0x0a, start);
+    if (end === -1) end = bytes.length;
+    lineNo++;
+    const lineWhere = `${where}:${lineNo}`;
+    const lineBytes = bytes.subarray(start, end);
+    start = end + 1;
+    if (lineBytes.length > maxLineBytes) {
+      anyContent = true;
+      problems.push({ file: lineWhere, message: `line is ${formatBytes(lineBytes.length)}, over the ${formatBytes(maxLineBytes)} limit` });
+      continue;
+    }
+    const decoded = decodeUtf8(lineBytes);
+    if (!decoded.ok) {
+      anyContent = true;
+      problems.push({ file: lineWhere, message: decoded.message });
+      continue;
+    }
+    if (decoded.text.trim() === '') continue;
+    anyContent = true;
+    const result = articleFromJsonLine(decoded.text, rel, `${fileBase}-${lineNo}`);
+    if (result.ok) articles.push({ article: result.article, where: lineWhere });
+    else problems.push({ file: lineWhere, message: result.message });
+  }
+  if (!anyContent) problems.push({ file: where, message: 'file is empty' });
+  return { articles, problems };
+}
+
+function articleFromJsonLine(line: string, rel: string, fallbackId: string): ArticleResult {
+  let data: unknown;
+  try {
+    data = JSON.parse(line);
+  } catch (error) {
+    return { ok: false, message: `invalid JSON: ${(error as Error).message}` };
+  }
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    return { ok: false, message: 'must be a JSON object like {"title": …, "text": …}' };
+  }
+  const parsed = jsonlRowSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return { ok: false, message: `${issue?.path.join('.') || 'line'} ${issue?.message ?? 'is invalid'}` };
+  }
+  const row = parsed.data;
+  const id = row.id !== undefined ? slugify(String(row.id)) || fallbackId : fallbackId;
+  const title = row.title?.trim();
+  const content = title ? { title, ...cleanArticle(row.text, { title }) } : parseScrape(row.text);
+  return finish({
+    id,
+    title: content.title,
+    outlet: row.outlet ?? row.source ?? content.outlet,
+    publishedAt: row.publishedAt ?? content.publishedAt,
+    text: content.body,
+    sourceFile: rel,
+    originalFile: null,
+    url: row.url ?? null,
+  });
+}
+
+function normalizeLine(text: string): string {
+  return normalizeDocumentText(text).replace(/\s+/g, ' ');
+}
+
+function formatBytes(n: number): string {
+  return n >= MB ? `${(n / MB).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`;
+}
