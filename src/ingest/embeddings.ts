@@ -42,7 +42,7 @@ export class TransformersEmbeddings extends Embeddings {
   readonly dtype: string;
   readonly queryPrefix: string;
   readonly passagePrefix: string;
-  private readonly batchSize: number;
+  readonly batchSize: number;
   private readonly extractor: FeatureExtractionPipeline;
 
   private constructor(cfg: EmbeddingConfig, extractor: FeatureExtractionPipeline, dimensions: number) {

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { SEED, seedPassage, seedText } from '../../tests/helpers/seedPassages.js';
+import type { SearchResult } from '../retrieval/types.js';
+import { splitSentences } from '../text/sentences.js';
+import { answerExtractively, appendMarker, streamingPieces } from './extractive.js';
+import { NOT_FOUND_ANSWER } from './types.js';
+
+const dialogueOpening = seedPassage(
+  SEED.dialogue,
+  'Trong khuôn khổ Hội thảo ASEAN',
+  'trong hai ngày từ 3-4/12 tại Hà Nội./.',
+  { score: 0.9, ordinal: 1, title: 'ASEAN – Liên Hợp Quốc đối thoại về hợp tác chính trị – an ninh' },
+);
+const osceSummit = seedPassage(SEED.osce, 'Hội nghị cấp cao OSCE ở Astana', 'và Trung Á./.', { score: 0.7, ordinal: 3 });
+const osceCall = seedPassage(SEED.osce, 'Ngày 1/12, tại diễn đàn', 'không phổ biến hạt nhân.', { score: 0.6, ordinal: 0 });
+const undp = seedPassage(SEED.relations, 'Hợp tác giữa ASEAN và Liên Hợp Quốc được lập từ sớm', 'thúc đẩy liên kết khu vực.', { score: 0.8 });
+const resolution = seedPassage(SEED.resolution, 'Đại hội đồng Liên Hợp Quốc khóa 75 ngày 23/11', 'thương lượng nghị quyết.', { score: 0.5 });
+
+/** Each sentence of the answer, markers removed, must be verbatim text of one of the sources. */
+function expectVerbatim(answer: string, sources: readonly SearchResult[]): void {
+  const bare = answer.replace(/\s*\[\d+\]/g, '');
+  for (const s of splitSentences(bare)) {
+    const sentence = s.text.replace(/[.!?…]+$/u, '');
+    expect(sources.some((src) => src.text.includes(sentence)), `not in any source: ${sentence}`).toBe(true);
+  }
+}
+
+function markerSequence(answer: string): number[] {
+  return [...answer.matchAll(/\[(\d+)\]/g)].map((m) => Number(m[1]));
+}
+
+describe('answerExtractively', () => {
+  it('answers "when" with the sentence holding the date', () => {
+    const sources = [dialogueOpening, resolution];
+    const a = answerExtractively('Đối thoại khu vực lần thứ 5 về hợp tác chính trị – an ninh khai mạc khi nào?', sources);
+    expect(a.grounded).toBe(true);
+    expect(a.answer).toContain('3/12/2019');
+    expect(a.citations[0]?.documentId).toBe(SEED.dialogue);
+    expectVerbatim(a.answer, sources);
+  });
+
+  it('answers "who" with the sentence naming the person', () => {
+    const sources = [resolution, dialogueOpening];
+    const a = answerExtractively('Ai phát biểu khai mạc Đối thoại?', sources);
+    expect(a.answer).toContain('Nguyễn Quốc Dũng');
+    expect(a.answer).toContain('phát biểu khai mạc');
+    expectVerbatim(a.answer, sources);
+  });
+
+  it('answers "how many" with the sentence holding the number', () => {
+    const sources = [osceCall, osceSummit];
+    const a = answerExtractively('OSCE có bao nhiêu quốc gia thành viên?', sources);
+    expect(a.answer).toContain('56 quốc gia thành viên');
+    expect(a.citations[0]?.chunkId).toBe(osceSummit.chunkId);
+    expectVerbatim(a.answer, sources);
+  });
+
+  it('answers a question typed without diacritics', () => {
+    const a = answerExtractively('asean va undp chinh thuc lap quan he doi tac nam nao', [resolution, undp]);
+    expect(a.answer).toContain('Năm 1977');
+    expect(a.citations[0]?.documentId).toBe(SEED.relations);
+  });
+
+  it('cites exact article offsets: the article text at [start, end) is the snippet', () => {
+    const a = answerExtractively('Năm nào ASEAN và UNDP chính thức lập quan hệ đối tác?', [undp, resolution]);
+    const article = seedText(SEED.relations);
+    expect(a.citations.length).toBeGreaterThan(0);
+    for (const c of a.citations) {
+      expect(article.slice(c.start, c.end)).toBe(c.snippet);
+      expect(a.answer.replace(/\s*\[\d+\]/g, '')).toContain(c.snippet.replace(/[.!?…/]+$/u, ''));
+    }
+  });
+
+  it('numbers markers by source in order of first citation, one citation per marker', () => {
+    const sources = [resolution, osceSummit, dialogueOpening, undp];
+    const a = answerExtractively('Liên Hợp Quốc hợp tác với ASEAN và OSCE trong những lĩnh vực nào?', sources, {
+      maxSentences: 3,
+      maxChars: 2000,
+      minCoverage: 0.1,
+    });
+    const seq = markerSequence(a.answer);
+    expect(seq.length).toBeGreaterThan(0);
+    const firstUses = [...new Set(seq)];
+    expect(firstUses).toEqual(firstUses.map((_, i) => i + 1));
+    expect(a.citations.map((c) => c.n)).toEqual(firstUses);
+    expectVerbatim(a.answer, sources);
+  });
+
+  it('never quotes the same sentence twice when the scrape repeats a paragraph', () => {
+    const whole = seedPassage(SEED.osce, 'Ông Ban Ki-moon đã đề xuất', '(TTXVN/Vietnam+)', { score: 0.9 });
+    const a = answerExtractively('Ông Ban Ki-moon đề xuất chương trình hợp tác hành động bốn điểm gồm những trụ cột nào?', [whole], {
+      maxChars: 5000,
+    });
+    const sentences = splitSentences(a.answer.replace(/\s*\[\d+\]/g, '')).map((s) => s.text);
+    expect(new Set(sentences).size).toBe(sentences.length);
+    expect(a.answer).toContain('bốn trụ cột');
+  });
+
+  it('says exactly "not found" when retrieval found nothing relevant', () => {
+    const a = answerExtractively('Ai phát biểu khai mạc?', [dialogueOpening], { relevant: false });
+    expect(a).toEqual({ answer: NOT_FOUND_ANSWER, citations: [], grounded: false });
+  });
+
+  it('says "not found" when no sentence shares enough of the question', () => {
+    const a = answerExtractively('Giá vàng SJC hôm nay tăng bao nhiêu đồng mỗi lượng?', [dialogueOpening, undp]);
+    expect(a).toEqual({ answer: NOT_FOUND_ANSWER, citations: [], grounded: false });
+    expect(answerExtractively('Ai phát biểu?', [])).toEqual(a);
+  });
+
+  it('weighs the previous question less than the follow-up itself', () => {
+    const a = answerExtractively('Còn OSCE thì sao?', [undp, osceCall, resolution], {
+      context: 'ASEAN và Liên Hợp Quốc hợp tác trong những lĩnh vực nào?',
+    });
+    expect(a.citations[0]?.documentId).toBe(SEED.osce);
+  });
+});
+
+describe('appendMarker', () => {
+  it('puts the marker before the closing punctuation and tidies the wire end mark', () => {
+    expect(appendMarker('Hội nghị diễn ra tại Hà Nội.', 2)).toBe('Hội nghị diễn ra tại Hà Nội [2].');
+    expect(appendMarker('Đối thoại diễn ra tại Hà Nội./.', 1)).toBe('Đối thoại diễn ra tại Hà Nội [1].');
+    expect(appendMarker('Vì sao?', 3)).toBe('Vì sao [3]?');
+    expect(appendMarker('Không dấu chấm', 1)).toBe('Không dấu chấm [1].');
+  });
+});
+
+describe('streamingPieces', () => {
+  it('cuts at sentence starts and loses nothing', () => {
+    const answer = 'Câu thứ nhất [1]. Câu thứ hai [2]. Câu thứ ba.';
+    const pieces = streamingPieces(answer);
+    expect(pieces.length).toBe(3);
+    expect(pieces.join('')).toBe(answer);
+  });
+});

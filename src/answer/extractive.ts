@@ -1,0 +1,249 @@
+import type { AbbreviationExpander } from '../retrieval/abbreviations.js';
+import type { SearchResult } from '../retrieval/types.js';
+import { foldDiacritics } from '../text/normalize.js';
+import { splitSentences } from '../text/sentences.js';
+import { detectQuestionKind, sentenceHasKind, type QuestionKind } from './questionKind.js';
+import { coverage, density, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
+import { NOT_FOUND_ANSWER, type Citation } from './types.js';
+
+/**
+ * The answer without a language model: the best few sentences of the retrieved passages, quoted
+ * verbatim and cited. It can be wrong about which sentence answers, but it can never state
+ * something no source says.
+ */
+
+export interface ExtractiveOptions {
+  /** Retrieval's verdict; when false the answer is "not found" whatever the sentences say. */
+  relevant?: boolean;
+  /** At most this many sentences (default 3). */
+  maxSentences?: number;
+  /** Stop adding sentences past this many characters (default 600; the first always fits). */
+  maxChars?: number;
+  /** Below this share of the question's words (0..1) a sentence does not answer (default 0.3). */
+  minCoverage?: number;
+  /** The previous question when this one is a follow-up: its words count, but less. */
+  context?: string;
+  expand?: AbbreviationExpander;
+}
+
+export interface ExtractiveAnswer {
+  answer: string;
+  citations: Citation[];
+  grounded: boolean;
+}
+
+interface Candidate {
+  result: SearchResult;
+  rank: number;
+  /** Offsets within the passage. */
+  start: number;
+  end: number;
+  text: string;
+  terms: Set<string>;
+  folded: Set<string>;
+  score: number;
+  coverage: number;
+  /** Holds the kind of fact the question asks for (a date for "khi nào", …). */
+  hasKind: boolean;
+}
+
+const DEFAULTS = { maxSentences: 3, maxChars: 600, minCoverage: 0.3 };
+/** Sentences shorter than this many words are captions, bylines or debris, not answers. */
+const MIN_WORDS = 5;
+/** A further sentence joins the answer only if it scores this close to the best one. */
+const FOLLOWER_RATIO = 0.75;
+/** Two sentences sharing this share of their words say the same thing (scrapes repeat paragraphs). */
+const DUPLICATE_JACCARD = 0.7;
+const KIND_BONUS = 0.25;
+/** A sentence without the kind of fact asked for ("ai" → no name) is a weak answer. */
+const MISSING_KIND_FACTOR = 0.7;
+/**
+ * Weight of question words that the top passages' titles contain: those name the topic, which
+ * every sentence of the article shares; the rest ("phát biểu khai mạc") say what is asked.
+ */
+const TOPIC_WEIGHT = 0.35;
+const TOPIC_TITLES = 2;
+const DENSITY_WEIGHT = 0.3;
+const RETRIEVAL_WEIGHT = 0.15;
+
+export const notFoundAnswer = (): ExtractiveAnswer => ({
+  answer: NOT_FOUND_ANSWER,
+  citations: [],
+  grounded: false,
+});
+
+function wordsOf(text: string): string[] {
+  return text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
+}
+
+function sentenceCandidates(results: readonly SearchResult[]): Omit<Candidate, 'score' | 'coverage' | 'hasKind'>[] {
+  const out: Omit<Candidate, 'score' | 'coverage' | 'hasKind'>[] = [];
+  results.forEach((result, rank) => {
+    for (const s of splitSentences(result.text)) {
+      const text = result.text.slice(s.start, s.end).trim();
+      if (wordsOf(text).length < MIN_WORDS) continue;
+      const start = s.start + result.text.slice(s.start, s.end).indexOf(text);
+      out.push({
+        result,
+        rank,
+        start,
+        end: start + text.length,
+        text,
+        terms: termSetOf(text),
+        folded: new Set(wordsOf(text).map((w) => foldDiacritics(w))),
+      });
+    }
+  });
+  return out;
+}
+
+function jaccard(a: Set<string>, b: Set<string>): number {
+  let inter = 0;
+  for (const x of a) if (b.has(x)) inter++;
+  return inter / (a.size + b.size - inter || 1);
+}
+
+function isDuplicate(c: Candidate, chosen: readonly Candidate[]): boolean {
+  return chosen.some((d) => {
+    const sameArticle = d.result.documentId === c.result.documentId;
+    const aStart = c.result.start + c.start;
+    const bStart = d.result.start + d.start;
+    const overlaps = sameArticle && aStart < d.result.start + d.end && bStart < c.result.start + c.end;
+    return overlaps || jaccard(c.folded, d.folded) >= DUPLICATE_JACCARD;
+  });
+}
+
+function scoreCandidates(
+  question: string,
+  results: readonly SearchResult[],
+  opts: ExtractiveOptions,
+): Candidate[] {
+  const raw = sentenceCandidates(results);
+  const terms = makeQuestionTerms(question, {
+    ...(opts.context !== undefined ? { context: opts.context } : {}),
+    ...(opts.expand ? { expand: opts.expand } : {}),
+  });
+  const topic = new Set(results.slice(0, TOPIC_TITLES).flatMap((r) => [...termSetOf(r.title)]));
+  terms.own = terms.own.map((t) => (topic.has(t.term) ? { ...t, weight: t.weight * TOPIC_WEIGHT } : t));
+  const idf = termIdf(terms, raw.map((c) => c.terms));
+  const asked = questionSyllables(question, opts.context);
+  // "Còn OSCE thì sao?" asks for the same kind of fact as the question it follows.
+  let kind: QuestionKind = detectQuestionKind(question);
+  if (kind === 'other' && opts.context !== undefined) kind = detectQuestionKind(opts.context);
+  return raw.map((c) => {
+    const cov = coverage(terms, c.terms, idf);
+    const hasKind = kind !== 'other' && sentenceHasKind(c.text, kind);
+    const kindFactor = kind === 'other' || hasKind ? 1 : MISSING_KIND_FACTOR;
+    const kindBonus = hasKind ? KIND_BONUS * cov : 0;
+    const retrieval = RETRIEVAL_WEIGHT * (c.result.score - 0.02 * c.rank);
+    const focus = DENSITY_WEIGHT * density(asked, c.text);
+    return { ...c, coverage: cov, hasKind, score: (cov + focus + kindBonus) * kindFactor + retrieval };
+  });
+}
+
+function selectSentences(scored: Candidate[], opts: Required<Pick<ExtractiveOptions, 'maxSentences' | 'maxChars' | 'minCoverage'>>): Candidate[] {
+  const ranked = [...scored].sort((a, b) => b.score - a.score);
+  const best = ranked[0];
+  if (!best || best.coverage < opts.minCoverage) return [];
+  const chosen: Candidate[] = [best];
+  let chars = best.text.length;
+  for (const c of ranked.slice(1)) {
+    if (chosen.length >= opts.maxSentences) break;
+    if (c.score < best.score * FOLLOWER_RATIO || c.coverage < opts.minCoverage) break;
+    if (chars + c.text.length > opts.maxChars || isDuplicate(c, chosen)) continue;
+    // When the best sentence holds the fact asked for, others must too: no padding around a name.
+    if (best.hasKind && !c.hasKind) continue;
+    chosen.push(c);
+    chars += c.text.length;
+  }
+  return chosen;
+}
+
+/** Puts `[n]` before the sentence's closing punctuation: "… tại Hà Nội [1]." */
+export function appendMarker(sentence: string, n: number): string {
+  const m = /(?:\.\/\.|[.!?…]+)?["”’)]*\s*$/u.exec(sentence);
+  const tailStart = m ? m.index : sentence.length;
+  const body = sentence.slice(0, tailStart).trimEnd();
+  const tail = sentence.slice(tailStart).trim();
+  // "./." closes Vietnamese wire stories; in the middle of an answer it is just a full stop.
+  const punct = tail.replace('./.', '.');
+  return `${body} [${n}]${punct.length > 0 ? punct : '.'}`;
+}
+
+interface SourceGroup {
+  result: SearchResult;
+  sentences: Candidate[];
+}
+
+/** Groups the chosen sentences by passage: passages in order of their best sentence, text order within. */
+function groupBySource(chosen: readonly Candidate[]): SourceGroup[] {
+  const groups: SourceGroup[] = [];
+  for (const c of chosen) {
+    const g = groups.find((x) => x.result.chunkId === c.result.chunkId);
+    if (g) g.sentences.push(c);
+    else groups.push({ result: c.result, sentences: [c] });
+  }
+  for (const g of groups) g.sentences.sort((a, b) => a.start - b.start);
+  return groups;
+}
+
+function citationFor(group: SourceGroup, n: number): Citation {
+  const first = group.sentences[0]!;
+  const last = group.sentences[group.sentences.length - 1]!;
+  const { result } = group;
+  return {
+    n,
+    documentId: result.documentId,
+    title: result.title,
+    outlet: result.outlet,
+    publishedAt: result.publishedAt,
+    snippet: result.text.slice(first.start, last.end),
+    start: result.start + first.start,
+    end: result.start + last.end,
+    chunkId: result.chunkId,
+  };
+}
+
+export function answerExtractively(
+  question: string,
+  results: readonly SearchResult[],
+  options: ExtractiveOptions = {},
+): ExtractiveAnswer {
+  if (options.relevant === false || results.length === 0) return notFoundAnswer();
+  const opts = { ...DEFAULTS, ...definedOnly(options) };
+  const chosen = selectSentences(scoreCandidates(question, results, options), opts);
+  if (chosen.length === 0) return notFoundAnswer();
+  const groups = groupBySource(chosen);
+  const citations = groups.map((g, i) => citationFor(g, i + 1));
+  const answer = groups
+    .map((g, i) => {
+      const texts = g.sentences.map((s) => s.text);
+      const last = texts.length - 1;
+      texts[last] = appendMarker(texts[last]!, i + 1);
+      return texts.join(' ');
+    })
+    .join(' ');
+  return { answer, citations, grounded: true };
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/**
+ * Cuts an answer into sentence-sized pieces for streaming; the pieces concatenate to the answer
+ * exactly.
+ */
+export function streamingPieces(answer: string): string[] {
+  const starts = splitSentences(answer)
+    .map((s) => s.start)
+    .filter((s) => s > 0);
+  const pieces: string[] = [];
+  let from = 0;
+  for (const s of starts) {
+    if (s > from) pieces.push(answer.slice(from, s));
+    from = s;
+  }
+  if (from < answer.length) pieces.push(answer.slice(from));
+  return pieces;
+}

@@ -1,0 +1,108 @@
+import { makeAbbreviationExpander, type AbbreviationExpander } from '../retrieval/abbreviations.js';
+import { contentSyllables, indexTerms, queryTerms, type WeightedTerm } from '../retrieval/tokenize.js';
+
+/**
+ * Lexical overlap between a question and candidate sentences, shared by the extractive answerer
+ * and the citation checker. Terms come from the retrieval tokenizer (syllables, in-phrase
+ * bigrams, diacritic-folded twins, stopwords dropped) so that answering and search agree on
+ * what "the same word" means.
+ */
+
+export interface QuestionTerms {
+  /** Terms of the question itself; their total weight is the denominator of coverage. */
+  own: WeightedTerm[];
+  /** Terms of each other name for what the question mentions (LHQ → Liên Hợp Quốc), per name. */
+  expansions: WeightedTerm[][];
+}
+
+/** Weight of a term coming from an abbreviation expansion, relative to the question's own. */
+const EXPANSION_SCALE = 0.8;
+
+/**
+ * Builds the weighted terms of a question. `context` (the previous question of a follow-up) adds
+ * its terms at `contextWeight`, so the follow-up's own words still decide.
+ */
+export function makeQuestionTerms(
+  question: string,
+  opts: { context?: string; contextWeight?: number; expand?: AbbreviationExpander } = {},
+): QuestionTerms {
+  const expand = opts.expand ?? makeAbbreviationExpander();
+  const own = new Map<string, number>();
+  const add = (terms: WeightedTerm[], into: Map<string, number>) => {
+    for (const t of terms) into.set(t.term, Math.max(into.get(t.term) ?? 0, t.weight));
+  };
+  add(queryTerms(question), own);
+  if (opts.context) {
+    add(queryTerms(opts.context, { scale: opts.contextWeight ?? 0.4 }), own);
+  }
+  const sources = opts.context ? [question, opts.context] : [question];
+  const expansions = sources
+    .flatMap((text) => expand(text))
+    .map((form) => queryTerms(form, { scale: EXPANSION_SCALE }))
+    .filter((terms) => terms.length > 0);
+  return { own: [...own].map(([term, weight]) => ({ term, weight })), expansions };
+}
+
+/** The set of terms a text contains, to test question terms against. */
+export function termSetOf(text: string): Set<string> {
+  return new Set(indexTerms(text));
+}
+
+/**
+ * Inverse document frequency of each question term over a set of candidate texts, so a term that
+ * every candidate shares ("Liên Hợp Quốc" in a corpus about the UN) counts less than a rare one.
+ */
+export function termIdf(terms: QuestionTerms, candidates: ReadonlyArray<Set<string>>): Map<string, number> {
+  const n = candidates.length;
+  const idf = new Map<string, number>();
+  for (const { term } of [...terms.own, ...terms.expansions.flat()]) {
+    if (idf.has(term)) continue;
+    let df = 0;
+    for (const c of candidates) if (c.has(term)) df++;
+    idf.set(term, Math.log(1 + (n + 1) / (df + 0.5)));
+  }
+  return idf;
+}
+
+/**
+ * Share of the question's (idf-weighted) terms a candidate contains, in [0, 1]. A name from an
+ * expansion stands in for the question's own terms: it adds to the matched weight, never to the
+ * total.
+ */
+export function coverage(terms: QuestionTerms, candidate: Set<string>, idf?: Map<string, number>): number {
+  const w = (t: WeightedTerm) => t.weight * (idf?.get(t.term) ?? 1);
+  let total = 0;
+  let matched = 0;
+  for (const t of terms.own) {
+    total += w(t);
+    if (candidate.has(t.term)) matched += w(t);
+  }
+  if (total === 0) return 0;
+  // One name stands in for about one question word (and its folded twin), never for several.
+  const perForm = 1.25 * Math.max(...terms.own.map(w));
+  let expanded = 0;
+  for (const form of terms.expansions) {
+    const formTotal = form.reduce((sum, t) => sum + w(t), 0);
+    const formMatched = form.reduce((sum, t) => sum + (candidate.has(t.term) ? w(t) : 0), 0);
+    // A name counts only when the candidate spells (nearly) all of it, not one shared syllable.
+    if (formTotal > 0 && formMatched / formTotal >= 0.8) expanded += Math.min(formMatched, perForm);
+  }
+  // Another name can only make up for words the candidate lacks, never outweigh the question.
+  return Math.min(1, (matched + Math.min(expanded, total - matched)) / total);
+}
+
+/**
+ * Share of a candidate's own content words that the question asks about, in [0, 1]. Coverage
+ * alone favours long sentences, which mention many question words in passing; this favours the
+ * sentence that is about the question.
+ */
+export function density(questionSyllables: ReadonlySet<string>, candidateText: string): number {
+  const own = contentSyllables(candidateText);
+  if (own.length === 0) return 0;
+  return own.filter((s) => questionSyllables.has(s)).length / own.length;
+}
+
+/** Folded content syllables of the question (and its context), for `density`. */
+export function questionSyllables(question: string, context?: string): Set<string> {
+  return new Set([...contentSyllables(question), ...(context ? contentSyllables(context) : [])]);
+}

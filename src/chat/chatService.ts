@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import { makeAnswerer } from '../answer/answerer.js';
+import type { LlmAnswerer } from '../answer/llm.js';
+import type { Answer, Citation } from '../answer/types.js';
+import type { Config } from '../config/config.js';
+import type { SearchResult, Searcher } from '../retrieval/types.js';
+import { normalizeQuery } from '../text/normalize.js';
+import type { ConversationStore, Turn } from './conversations.js';
+import { ConversationNotFoundError } from './conversations.js';
+import { focusTerms, isFollowUp, mentionsAll, stripAnaphora } from './followUp.js';
+
+/**
+ * One chat turn end to end: resolve the conversation, make the question standalone (a model's
+ * rewrite, or the heuristic), retrieve, answer, remember the turn.
+ */
+
+export interface ChatRequest {
+  message: string;
+  conversationId?: string;
+}
+
+/** The JSON record of `POST /api/chat`, and the `done` event of the stream. */
+export interface ChatRecord extends Answer {
+  conversationId: string;
+  messageId: string;
+}
+
+export interface ChatRunOptions {
+  signal?: AbortSignal;
+  /** The retrieved passages the answer may cite, before any answer text. */
+  onSources?: (candidates: Citation[]) => void;
+  onDelta?: (text: string) => void;
+}
+
+/** A turn whose conversation and message ids are settled, ready to run. */
+export interface ChatExchange {
+  conversationId: string;
+  messageId: string;
+  run(opts?: ChatRunOptions): Promise<ChatRecord>;
+}
+
+export interface ChatService {
+  /** Throws ConversationNotFoundError for an unknown conversation id, before any work. */
+  begin(req: ChatRequest): Promise<ChatExchange>;
+  chat(req: ChatRequest, opts?: ChatRunOptions): Promise<ChatRecord>;
+}
+
+export interface ChatLogger {
+  warn(obj: object, msg?: string): void;
+}
+
+export interface ChatServiceDeps {
+  config: Config;
+  searcher: Searcher;
+  store: ConversationStore;
+  llm?: LlmAnswerer;
+  logger?: ChatLogger;
+}
+
+interface Retrieval {
+  standalone: string;
+  results: SearchResult[];
+  relevant: boolean;
+  followUp?: { question: string; context: string };
+}
+
+/** Follow-ups stay within a bounded query even after many turns of "còn … thì sao?". */
+const MAX_CONTEXT_CHARS = 400;
+/** Ordering bonus for passages of the documents the previous answer cited. */
+const PREVIOUS_DOCUMENT_BONUS = 0.1;
+
+/** Retrieved passages as candidate citations, numbered as the model sees them. */
+export function candidateCitations(results: readonly SearchResult[]): Citation[] {
+  return results.map((r, i) => ({
+    n: i + 1,
+    documentId: r.documentId,
+    title: r.title,
+    outlet: r.outlet,
+    publishedAt: r.publishedAt,
+    snippet: r.text,
+    start: r.start,
+    end: r.end,
+    chunkId: r.chunkId,
+  }));
+}
+
+function mergeByChunk(lists: ReadonlyArray<readonly SearchResult[]>): SearchResult[] {
+  const best = new Map<string, SearchResult>();
+  for (const list of lists) {
+    for (const r of list) {
+      const seen = best.get(r.chunkId);
+      if (!seen || r.score > seen.score) best.set(r.chunkId, r);
+    }
+  }
+  return [...best.values()];
+}
+
+function tail(text: string, max: number): string {
+  return text.length <= max ? text : text.slice(text.length - max).replace(/^\S*\s/, '');
+}
+
+export function makeChatService(deps: ChatServiceDeps): ChatService {
+  const { config, searcher, store, llm, logger } = deps;
+  const k = config.retrieval.k;
+  const answerer = makeAnswerer({
+    ...(llm ? { llm } : {}),
+    onLlmError: (err) => logger?.warn({ err }, 'language model failed; answering extractively'),
+  });
+
+  async function plain(question: string): Promise<Retrieval> {
+    const { results, relevant } = await searcher.search(question, { k });
+    return { standalone: question, results, relevant };
+  }
+
+  /**
+   * Without a model: search with the previous question joined on. A follow-up that names a new
+   * topic ("Còn OSCE thì sao?") also searches on its own and puts passages naming that topic
+   * first; one that names nothing ("Ai phát biểu khai mạc?") prefers the documents just cited.
+   */
+  async function heuristicFollowUp(question: string, prev: Turn): Promise<Retrieval> {
+    const own = stripAnaphora(question);
+    const focus = focusTerms(own);
+    const context = tail(prev.standaloneQuestion, MAX_CONTEXT_CHARS);
+    const joined = `${context} ${own}`;
+    const wide = { k: Math.max(k * 2, 10) };
+    const searches = [searcher.search(joined, wide)];
+    if (focus.length > 0) searches.push(searcher.search(own, wide));
+    const responses = await Promise.all(searches);
+    const merged = mergeByChunk(responses.map((r) => r.results));
+    const prevDocs = new Set(prev.citations.map((c) => c.documentId));
+    const rank = (r: SearchResult) =>
+      focus.length > 0
+        ? (mentionsAll(r.text, focus) ? 1 : 0) + r.score
+        : r.score + (prevDocs.has(r.documentId) ? PREVIOUS_DOCUMENT_BONUS : 0);
+    const results = merged.sort((a, b) => rank(b) - rank(a)).slice(0, k);
+    return {
+      standalone: joined,
+      results,
+      relevant: responses.some((r) => r.relevant),
+      followUp: { question: own, context },
+    };
+  }
+
+  async function retrieve(question: string, turns: readonly Turn[], signal?: AbortSignal): Promise<Retrieval> {
+    const prev = turns[turns.length - 1];
+    if (!prev) return plain(question);
+    if (llm) {
+      try {
+        const history = turns.map((t) => ({ question: t.question, answer: t.answer }));
+        const standalone = normalizeQuery(await llm.condense(question, history, signal ? { signal } : {}));
+        return await plain(standalone);
+      } catch (err) {
+        if (signal?.aborted) throw err;
+        logger?.warn({ err }, 'could not rewrite the follow-up with the language model; using the heuristic');
+      }
+    }
+    return isFollowUp(question) ? heuristicFollowUp(question, prev) : plain(question);
+  }
+
+  async function begin(req: ChatRequest): Promise<ChatExchange> {
+    const existing = req.conversationId !== undefined ? await store.get(req.conversationId) : undefined;
+    if (req.conversationId !== undefined && !existing) throw new ConversationNotFoundError(req.conversationId);
+    const conversation = existing ?? (await store.create());
+    const messageId = randomUUID();
+    const question = normalizeQuery(req.message);
+
+    const run = async (opts: ChatRunOptions = {}): Promise<ChatRecord> => {
+      const retrieval = await retrieve(question, conversation.turns, opts.signal);
+      opts.signal?.throwIfAborted();
+      opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results) : []);
+      const answer = await answerer.answer(
+        {
+          question: retrieval.standalone,
+          results: retrieval.results,
+          relevant: retrieval.relevant,
+          ...(retrieval.followUp ? { followUp: retrieval.followUp } : {}),
+        },
+        { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onDelta ? { onDelta: opts.onDelta } : {}) },
+      );
+      opts.signal?.throwIfAborted();
+      const record: ChatRecord = { conversationId: conversation.id, messageId, ...answer };
+      await remember(conversation.id, {
+        messageId,
+        question,
+        standaloneQuestion: retrieval.standalone,
+        answer: answer.answer,
+        citations: answer.citations,
+        grounded: answer.grounded,
+        mode: answer.mode,
+        createdAt: Date.now(),
+      });
+      return record;
+    };
+    return { conversationId: conversation.id, messageId, run };
+  }
+
+  async function remember(conversationId: string, turn: Turn): Promise<void> {
+    try {
+      await store.append(conversationId, turn);
+    } catch (err) {
+      // Expired while answering: the answer still stands, only the follow-up context is lost.
+      if (!(err instanceof ConversationNotFoundError)) throw err;
+      logger?.warn({ conversationId }, 'conversation expired before its turn was saved');
+    }
+  }
+
+  return {
+    begin,
+    async chat(req, opts) {
+      return (await begin(req)).run(opts);
+    },
+  };
+}

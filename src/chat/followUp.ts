@@ -1,0 +1,93 @@
+import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
+
+/**
+ * Follow-up questions without a language model: "Còn OSCE thì sao?", "Ông ấy nói gì?", "Ai phát
+ * biểu khai mạc?" only make sense with the previous question. We recognise them by their
+ * anaphora and by lacking anything that names a topic of their own.
+ */
+
+/** Phrases that point back at the conversation whatever else the question says (lower-case, whole words). */
+const STRONG_ANAPHORA = [
+  'thì sao', 'thế còn', 'vậy còn', 'ông ấy', 'bà ấy', 'anh ấy', 'chị ấy', 'ông ta', 'bà ta', 'họ',
+  'nó', 'đó', 'ấy', 'này', 'kia', 'nói trên', 'cũng vậy',
+];
+/** Phrases that point back only when the question names nothing of its own ("Diễn ra ở đâu?"). */
+const WEAK_ANAPHORA = ['còn', 'ở đâu', 'tiếp theo', 'nữa', 'khi nào', 'bao giờ'];
+const FOLDED_STRONG = ['thi sao', 'the con', 'vay con', 'ong ay', 'ba ay', 'nguoi do', 'su kien do', 'viec do', 'dieu do'];
+const FOLDED_WEAK = ['o dau', 'tiep theo'];
+
+/** Words that open a question capitalised only because they open it. */
+const QUESTION_OPENERS = new Set(['ai', 'còn', 'vậy', 'thế', 'khi', 'tại', 'vì', 'ở', 'bao', 'có', 'những', 'các']);
+
+/** Questions at most this many words long, with no name of their own, lean on the conversation. */
+const SHORT_QUESTION_WORDS = 6;
+
+function words(text: string): string[] {
+  return text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
+}
+
+function containsPhrase(haystack: readonly string[], phrase: string): boolean {
+  const target = phrase.split(' ');
+  for (let i = 0; i + target.length <= haystack.length; i++) {
+    if (target.every((t, j) => haystack[i + j] === t)) return true;
+  }
+  return false;
+}
+
+function anaphoraStrength(question: string): 'strong' | 'weak' | 'none' {
+  const q = normalizeQuery(question).toLowerCase();
+  const toned = hasDiacritics(q);
+  const ws = toned ? words(q) : words(foldDiacritics(q));
+  const has = (list: readonly string[]) => list.some((p) => containsPhrase(ws, p));
+  // "Còn …?" opening a question always continues the conversation.
+  if ((toned && ws[0] === 'còn') || has(toned ? STRONG_ANAPHORA : FOLDED_STRONG)) return 'strong';
+  if (has(toned ? WEAK_ANAPHORA : FOLDED_WEAK)) return 'weak';
+  return 'none';
+}
+
+/** Whether the question points back at the conversation with a pronoun or "còn … thì sao". */
+export function hasAnaphora(question: string): boolean {
+  return anaphoraStrength(question) !== 'none';
+}
+
+/**
+ * The words that name a topic of the question's own: acronyms, numbers, and capitalised words
+ * (a capital that only opens the question does not count).
+ */
+export function focusTerms(question: string): string[] {
+  const ws = words(normalizeQuery(question));
+  const out: string[] = [];
+  ws.forEach((w, i) => {
+    const acronym = /^\p{Lu}{2,}[\p{Lu}\p{N}]*$/u.test(w);
+    const number = /\p{N}/u.test(w);
+    const capitalised = /^\p{Lu}/u.test(w) && !(i === 0 && QUESTION_OPENERS.has(w.toLowerCase()));
+    const opensQuestion = i === 0 && !acronym;
+    if (acronym || number || (capitalised && !opensQuestion)) out.push(w);
+  });
+  return out;
+}
+
+/** Whether a question needs the previous one to be understood. */
+export function isFollowUp(question: string): boolean {
+  const strength = anaphoraStrength(question);
+  if (strength === 'strong') return true;
+  const ownTopic = focusTerms(question).length > 0;
+  if (strength === 'weak') return !ownTopic;
+  return words(question).length <= SHORT_QUESTION_WORDS && !ownTopic;
+}
+
+/** The question without its pointing-back phrases: "Còn OSCE thì sao?" → "OSCE". */
+export function stripAnaphora(question: string): string {
+  let q = normalizeQuery(question);
+  for (const p of ['thế còn', 'vậy còn', 'thì sao', 'còn', 'nữa', 'cũng vậy']) {
+    q = q.replace(new RegExp(`(?<![\\p{L}\\p{M}])${p}(?![\\p{L}\\p{M}])`, 'giu'), ' ');
+  }
+  const stripped = q.replace(/\s+/g, ' ').replace(/\s+([?.!,])/g, '$1').trim();
+  return /[\p{L}\p{N}]/u.test(stripped) ? stripped : normalizeQuery(question);
+}
+
+/** Whether a passage names every focus term (whole words, accents ignored). */
+export function mentionsAll(text: string, terms: readonly string[]): boolean {
+  const have = new Set(words(foldDiacritics(text)));
+  return terms.every((t) => words(foldDiacritics(t)).every((w) => have.has(w)));
+}

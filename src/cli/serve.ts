@@ -1,0 +1,115 @@
+/**
+ * `npm start`: brings the index up to date with the corpus folder when it is missing or stale
+ * (new, changed or removed articles), then serves the API, the chat page and the widget.
+ * SIGINT/SIGTERM shut down gracefully; a second signal exits at once.
+ */
+import { ConfigError, loadConfigFromProcess, type Config } from '../config/config.js';
+import { CorpusFolderError, formatCorpusProblem, loadCorpus } from '../corpus/load.js';
+import { ModelLoadError, TransformersEmbeddings } from '../ingest/embeddings.js';
+import {
+  IndexBusyError,
+  IndexCorruptError,
+  IndexMismatchError,
+  IndexMissingError,
+  checkIndexStaleness,
+  describeIndex,
+  readManifest,
+} from '../ingest/indexStore.js';
+import { EmptyCorpusError, ingestCorpus } from '../ingest/ingest.js';
+import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
+import { openSearchEngine } from '../retrieval/engine.js';
+import { makeLogger } from '../server/app.js';
+import { startServer } from '../server/start.js';
+
+/** Errors the operator can fix from the message alone: one line, no stack trace. */
+const EXPECTED_ERRORS = [
+  ConfigError,
+  ModelLoadError,
+  IndexMismatchError,
+  IndexBusyError,
+  IndexCorruptError,
+  EmptyCorpusError,
+  CorpusFolderError,
+];
+
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** Why the index needs an ingest before serving, or null when it is current. */
+async function whyIngest(config: Config): Promise<string | null> {
+  let manifest;
+  try {
+    ({ manifest } = await readManifest(config.paths.indexDir));
+  } catch (err) {
+    if (err instanceof IndexMissingError) return `no index in ${config.paths.indexDir} yet`;
+    if (err instanceof IndexCorruptError) return `the index is damaged (${err.message})`;
+    throw err;
+  }
+  const corpus = await loadCorpus(config.paths.corpusDir);
+  for (const p of corpus.problems) say(`Skipped ${formatCorpusProblem(p)}`);
+  const s = checkIndexStaleness(config, corpus, manifest);
+  if (!s.stale) return null;
+  return `the corpus changed: ${s.added.length} new, ${s.changed.length} changed, ${s.removed.length} removed article(s)`;
+}
+
+async function ensureIndex(config: Config, embeddings: TransformersEmbeddings): Promise<void> {
+  const reason = await whyIngest(config);
+  if (reason === null) return;
+  say(`Updating the index: ${reason}.`);
+  const progress = makeProgressReporter({ stream: process.stderr });
+  try {
+    const report = await ingestCorpus(config, { embeddings, onProgress: (p) => progress.onProgress(p) });
+    progress.stop();
+    say(formatIngestReport(report));
+  } finally {
+    progress.stop();
+  }
+}
+
+async function main(): Promise<number> {
+  let config: Config;
+  let embeddings: TransformersEmbeddings | undefined;
+  try {
+    config = await loadConfigFromProcess();
+    say(`Loading the embedding model ${config.embedding.model} …`);
+    embeddings = await TransformersEmbeddings.create(config.embedding);
+    await ensureIndex(config, embeddings);
+    const engine = await openSearchEngine(config, { embeddings });
+    const model = embeddings;
+    say(describeIndex(engine.index));
+    const logger = makeLogger(config);
+    const server = await startServer(config, { engine, logger });
+    say(`Serving on ${server.url} (chat page ${server.url}/, API ${server.url}/api, widget ${server.url}/widget.js)`);
+
+    await new Promise<void>((resolve) => {
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) {
+          say(`${signal} again: exiting now.`);
+          process.exit(130);
+        }
+        stopping = true;
+        say(`${signal}: finishing requests in flight (up to ${config.server.shutdownGraceMs} ms) …`);
+        void server
+          .close()
+          .then(() => engine.close())
+          .then(() => model.dispose())
+          .finally(resolve);
+      };
+      process.on('SIGINT', () => stop('SIGINT'));
+      process.on('SIGTERM', () => stop('SIGTERM'));
+    });
+    return 0;
+  } catch (err) {
+    await embeddings?.dispose().catch(() => undefined);
+    if (EXPECTED_ERRORS.some((E) => err instanceof E)) {
+      say(`Error: ${(err as Error).message}`);
+    } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      say(`Error: port ${process.env.PORT ?? 3000} is already in use; set PORT to another port.`);
+    } else {
+      say(`Server failed to start:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+    return 1;
+  }
+}
+
+process.exitCode = await main();
