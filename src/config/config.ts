@@ -67,6 +67,9 @@ export const envSchema = z.object({
   MAX_MESSAGE_CHARS: int(10, 100_000).default(2000),
   BODY_LIMIT: z.string().default('32kb'),
   TRUST_PROXY: bool.default(false),
+  CONVERSATION_STORE: z.enum(['memory', 'redis']).default('memory'),
+  REDIS_URL: z.string().url().optional(),
+  REDIS_PREFIX: z.string().default('vnrag:'),
   CONVERSATION_MAX: int(1, 10_000_000).default(10_000),
   CONVERSATION_MAX_TURNS: int(1, 1000).default(20),
   CONVERSATION_TTL_MINUTES: int(1, 525_600).default(24 * 60),
@@ -119,7 +122,14 @@ export interface Config {
     trustProxy: boolean;
     shutdownGraceMs: number;
   };
-  conversations: { max: number; maxTurns: number; ttlMs: number };
+  conversations: {
+    store: 'memory' | 'redis';
+    redisUrl: string | undefined;
+    redisPrefix: string;
+    max: number;
+    maxTurns: number;
+    ttlMs: number;
+  };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -151,6 +161,9 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration (see .env.example):\n${problems}`);
   }
   const e = parsed.data;
+  if (e.CONVERSATION_STORE === 'redis' && !e.REDIS_URL) {
+    throw new ConfigError('CONVERSATION_STORE=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379).');
+  }
   if (e.LLM_PROVIDER !== 'none' && !e.LLM_MODEL) {
     throw new ConfigError(`LLM_PROVIDER=${e.LLM_PROVIDER} needs LLM_MODEL (and usually LLM_BASE_URL).`);
   }
@@ -200,6 +213,9 @@ export function loadConfig(
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
     },
     conversations: {
+      store: e.CONVERSATION_STORE,
+      redisUrl: e.REDIS_URL,
+      redisPrefix: e.REDIS_PREFIX,
       max: e.CONVERSATION_MAX,
       maxTurns: e.CONVERSATION_MAX_TURNS,
       ttlMs: e.CONVERSATION_TTL_MINUTES * 60_000,

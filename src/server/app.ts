@@ -4,6 +4,7 @@ import { pino, type Logger } from 'pino';
 import { makeLlmAnswererFromConfig, type LlmAnswerer } from '../answer/llm.js';
 import { makeChatService } from '../chat/chatService.js';
 import { makeInMemoryConversationStore, type ConversationStore } from '../chat/conversations.js';
+import { makeRedisConversationStore } from '../chat/redisConversationStore.js';
 import type { Config } from '../config/config.js';
 import { openSearchEngine, type SearchEngine } from '../retrieval/engine.js';
 import type { ApiContext, ReadyServices } from './context.js';
@@ -83,9 +84,20 @@ function trackEngine(
   };
 }
 
+/** The configured store, and how to release it (only when this app opened it). */
+async function openConversationStore(config: Config): Promise<{ store: ConversationStore; close(): Promise<void> }> {
+  const c = config.conversations;
+  if (c.store === 'redis' && c.redisUrl) {
+    const store = await makeRedisConversationStore({ url: c.redisUrl, prefix: c.redisPrefix, maxTurns: c.maxTurns, ttlMs: c.ttlMs });
+    return { store, close: () => store.close() };
+  }
+  return { store: makeInMemoryConversationStore(c), close: async () => undefined };
+}
+
 export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHandle> {
   const logger = deps.logger ?? makeLogger(config);
-  const conversations = deps.conversations ?? makeInMemoryConversationStore(config.conversations);
+  const ownedStore = deps.conversations ? undefined : await openConversationStore(config);
+  const conversations = deps.conversations ?? ownedStore!.store;
   const feedback = deps.feedback ?? makeJsonlFeedbackStore(path.join(config.paths.dataDir, 'feedback.jsonl'));
   const llm = await makeLlm(config, deps.llm);
   const ownsEngine = deps.engine === undefined;
@@ -131,6 +143,7 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
     app,
     ready: state.ready,
     async close() {
+      await ownedStore?.close();
       if (!ownsEngine) return;
       const engine = await enginePromise.catch(() => undefined);
       await engine?.close();
