@@ -30,6 +30,14 @@ function markerSequence(answer: string): number[] {
 }
 
 describe('answerExtractively', () => {
+  it('puts a citation marker on every sentence of the answer', () => {
+    const pressConference = seedPassage(SEED.dialogue, 'Có 5 vấn đề liên quan đến biển Đông', 'về năm chủ tịch ASEAN của Việt Nam.', { score: 0.8 });
+    const a = answerExtractively('Việt Nam làm gì trong năm Chủ tịch ASEAN 2020?', [pressConference]);
+    const sentences = splitSentences(a.answer);
+    expect(sentences.length).toBeGreaterThan(1);
+    for (const s of sentences) expect(s.text, s.text).toMatch(/\[\d+\][.!?…]?$/u);
+  });
+
   it('answers "when" with the sentence holding the date', () => {
     const sources = [dialogueOpening, resolution];
     const a = answerExtractively('Đối thoại khu vực lần thứ 5 về hợp tác chính trị – an ninh khai mạc khi nào?', sources);

@@ -215,13 +215,9 @@ export function answerExtractively(
   if (chosen.length === 0) return notFoundAnswer();
   const groups = groupBySource(chosen);
   const citations = groups.map((g, i) => citationFor(g, i + 1));
+  // Every sentence carries its marker, so each claim can be checked on its own.
   const answer = groups
-    .map((g, i) => {
-      const texts = g.sentences.map((s) => s.text);
-      const last = texts.length - 1;
-      texts[last] = appendMarker(texts[last]!, i + 1);
-      return texts.join(' ');
-    })
+    .flatMap((g, i) => g.sentences.map((s) => appendMarker(s.text, i + 1)))
     .join(' ');
   return { answer, citations, grounded: true };
 }
