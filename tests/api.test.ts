@@ -159,23 +159,21 @@ describe('POST /api/chat', () => {
 describe('streaming', () => {
   function expectStreamOrder(events: SseEvent[]): ChatRecord {
     const names = events.map((e) => e.event);
-    expect(names[0]).toBe('meta');
-    expect(names[1]).toBe('sources');
+    expect(names[0]).toBe('sources');
     expect(names[names.length - 1]).toBe('done');
-    expect(names.slice(2, -1).every((n) => n === 'delta')).toBe(true);
+    expect(names.slice(1, -1).every((n) => n === 'delta')).toBe(true);
     expect(names.filter((n) => n === 'delta').length).toBeGreaterThan(0);
-    const meta = JSON.parse(events[0]!.data) as { conversationId: string; messageId: string };
-    const sources = JSON.parse(events[1]!.data) as { citations: Citation[] };
+    const first = JSON.parse(events[0]!.data) as { conversationId: string; messageId: string; sources: Citation[] };
     const done = JSON.parse(events[events.length - 1]!.data) as ChatRecord;
-    expect(done).toMatchObject(meta);
-    expect(sources.citations.length).toBeGreaterThan(0);
-    expect(sources.citations.some((c) => c.documentId === done.citations[0]?.documentId)).toBe(true);
+    expect(done).toMatchObject({ conversationId: first.conversationId, messageId: first.messageId });
+    expect(first.sources.length).toBeGreaterThan(0);
+    expect(first.sources.some((c) => c.documentId === done.citations[0]?.documentId)).toBe(true);
     const text = events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text);
     expect(text.join('')).toBe(done.answer);
     return done;
   }
 
-  it('streams meta, sources, deltas and done over POST', async () => {
+  it('streams sources first, then deltas and done, over POST', async () => {
     const res = await post(server.url, '/api/chat/stream', { message: 'OSCE có bao nhiêu quốc gia thành viên?' });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');

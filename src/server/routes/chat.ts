@@ -7,7 +7,8 @@ import { openEventStream } from '../sse.js';
 
 /**
  * `POST /api/chat` answers in one JSON record. `POST /api/chat/stream` and `GET
- * /api/chat/stream?message=…` (for EventSource) stream it: `meta`, `sources`, `delta`…, `done`
+ * /api/chat/stream?message=…` (for EventSource) stream it: `sources` first
+ * (with the conversation and message ids, as soon as retrieval is done), `delta`…, `done`
  * (the same record as /api/chat, authoritative over the deltas), or `error`.
  * Input errors and an unknown conversation are plain JSON errors, sent before the stream opens.
  */
@@ -29,11 +30,11 @@ export function chatRoutes(ctx: ApiContext): Router {
     const { chat } = ctx.services();
     const exchange = await chat.begin(body);
     const events = openEventStream(req, res);
-    events.send('meta', { conversationId: exchange.conversationId, messageId: exchange.messageId });
     try {
       const record = await exchange.run({
         signal: events.signal,
-        onSources: (citations) => events.send('sources', { citations }),
+        onSources: (sources) =>
+          events.send('sources', { conversationId: exchange.conversationId, messageId: exchange.messageId, sources }),
         onDelta: (text) => events.send('delta', { text }),
       });
       events.send('done', record);
