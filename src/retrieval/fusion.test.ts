@@ -1,0 +1,71 @@
+import { describe, expect, it } from 'vitest';
+import { dedupeOverlapping, fuseCandidates, monotoneScores, relevanceOf, termCoverage, type Candidate } from './fusion.js';
+
+const cands: Candidate[] = [
+  { chunkId: 'dense-best', cosine: 0.8, bm25: 1 },
+  { chunkId: 'lexical-best', cosine: 0.4, bm25: 10 },
+  { chunkId: 'neither', cosine: 0.3, bm25: 0 },
+];
+
+describe('fuseCandidates', () => {
+  it('follows the weights: dense-heavy favours the dense winner, lexical-heavy the lexical one', () => {
+    expect(fuseCandidates(cands, { method: 'weighted', denseWeight: 1, lexicalWeight: 0.2 })[0]?.chunkId).toBe('dense-best');
+    expect(fuseCandidates(cands, { method: 'weighted', denseWeight: 0.2, lexicalWeight: 1 })[0]?.chunkId).toBe('lexical-best');
+    expect(fuseCandidates(cands, { method: 'rrf', denseWeight: 0, lexicalWeight: 1 })[0]?.chunkId).toBe('lexical-best');
+  });
+
+  it('ranks a chunk strong on both signals first and one weak on both last', () => {
+    const both: Candidate[] = [...cands, { chunkId: 'both', cosine: 0.79, bm25: 9 }];
+    const ranked = fuseCandidates(both, { method: 'weighted', denseWeight: 1, lexicalWeight: 1 });
+    expect(ranked[0]?.chunkId).toBe('both');
+    expect(ranked.at(-1)?.chunkId).toBe('neither');
+  });
+});
+
+describe('dedupeOverlapping', () => {
+  const spans: Record<string, { documentId: string; start: number; end: number }> = {
+    'a#0': { documentId: 'a', start: 0, end: 100 },
+    'a#1': { documentId: 'a', start: 80, end: 180 },
+    'a#2': { documentId: 'a', start: 180, end: 260 },
+    'b#0': { documentId: 'b', start: 0, end: 100 },
+  };
+  it('drops a chunk overlapping a better one of the same document, keeps the rest in order', () => {
+    expect(dedupeOverlapping(['a#1', 'b#0', 'a#0', 'a#2'], (id) => spans[id])).toEqual(['a#1', 'b#0', 'a#2']);
+    expect(dedupeOverlapping(['a#0', 'a#2', 'a#1'], (id) => spans[id])).toEqual(['a#0', 'a#2']);
+    expect(dedupeOverlapping(['a#1', 'a#0'], (id) => spans[id])).toEqual(['a#1']);
+  });
+});
+
+describe('relevance', () => {
+  it('stays in [0, 1] and never decreases when cosine or coverage grows', () => {
+    let prev = -1;
+    for (const cos of [-1, 0, 0.2, 0.4, 0.6, 0.8, 1]) {
+      const r = relevanceOf(cos, { words: 0.5, phrases: 0.5 });
+      expect(r).toBeGreaterThanOrEqual(prev);
+      expect(r).toBeGreaterThanOrEqual(0);
+      expect(r).toBeLessThanOrEqual(1);
+      prev = r;
+    }
+    prev = -1;
+    for (const cov of [0, 0.25, 0.5, 0.75, 1]) {
+      const r = relevanceOf(0.5, { words: cov, phrases: cov });
+      expect(r).toBeGreaterThan(prev);
+      prev = r;
+    }
+    expect(relevanceOf(1, { words: 1, phrases: 1 })).toBe(1);
+    expect(relevanceOf(-1, { words: 0, phrases: 0 })).toBe(0);
+  });
+
+  it('weights coverage by idf: missing a rare name costs more than missing a common word', () => {
+    const q = [
+      { syllable: 'nam', idf: 0.2 },
+      { syllable: 'osce', idf: 3 },
+    ];
+    expect(termCoverage(q, new Set(['nam']))).toBeLessThan(termCoverage(q, new Set(['osce'])));
+    expect(termCoverage([], new Set(['x']))).toBe(0);
+  });
+
+  it('turns per-result relevances into non-increasing scores led by the top result', () => {
+    expect(monotoneScores([0.7, 0.9, 0.4, 0.5])).toEqual([0.7, 0.7, 0.4, 0.4]);
+  });
+});

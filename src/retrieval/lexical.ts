@@ -1,0 +1,168 @@
+import MiniSearch, { type AsPlainObject, type Options, type SearchOptions } from 'minisearch';
+import type { Chunk } from '../ingest/types.js';
+import { normalizeQuery } from '../text/normalize.js';
+import { expandAbbreviations, type AbbreviationExpander } from './abbreviations.js';
+import { FOLDED_PREFIX, indexTerms, queryTerms, type WeightedTerm } from './tokenize.js';
+
+/**
+ * BM25 keyword index over chunks, with the Vietnamese analysis of `tokenize.ts` (MiniSearch's
+ * default tokenizer, like LangChain's community BM25Retriever, splits on ASCII word characters
+ * and would cut "Việt" into "vi" and "t").
+ */
+
+interface IndexedChunk {
+  chunkId: string;
+  title: string;
+  text: string;
+}
+
+export interface LexicalHit {
+  chunkId: string;
+  score: number;
+}
+
+/** Bumped when the analysis changes: an index saved with another version is rebuilt, not misread. */
+export const LEXICAL_FORMAT_VERSION = 1;
+
+/** A title word says more about a passage than a body word. */
+const TITLE_BOOST = 1.5;
+/** Abbreviation expansions count less than what the user typed. */
+const EXPANSION_WEIGHT = 0.5;
+/** Term separator for pre-analysed queries: no term contains a space. */
+const TERM_SEPARATOR = ' ';
+
+const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
+
+function miniSearchOptions(): Options<IndexedChunk> {
+  return {
+    idField: 'chunkId',
+    fields: ['title', 'text'],
+    storeFields: [],
+    tokenize: (text: string) => indexTerms(text),
+    // Analysis (lower-casing, folding) already happened in `tokenize`.
+    processTerm: (term: string) => term,
+    searchOptions: {
+      tokenize: (text: string) => text.split(TERM_SEPARATOR).filter((t) => t.length > 0),
+      processTerm: (term: string) => term,
+      boost: { title: TITLE_BOOST },
+      prefix: false,
+      fuzzy: false,
+      combineWith: 'OR',
+      bm25: BM25,
+    },
+    autoVacuum: false,
+  };
+}
+
+function isSerialized(json: unknown): json is { version: number; minisearch: AsPlainObject } {
+  if (typeof json !== 'object' || json === null) return false;
+  const o = json as Record<string, unknown>;
+  const ms = o.minisearch as Record<string, unknown> | undefined;
+  return (
+    typeof o.version === 'number' &&
+    typeof ms === 'object' &&
+    ms !== null &&
+    typeof ms.documentCount === 'number' &&
+    Array.isArray(ms.index) &&
+    typeof ms.documentIds === 'object'
+  );
+}
+
+export class LexicalIndex {
+  private constructor(
+    private readonly ms: MiniSearch<IndexedChunk>,
+    private readonly expand: AbbreviationExpander,
+  ) {}
+
+  static create(opts: { expand?: AbbreviationExpander } = {}): LexicalIndex {
+    return new LexicalIndex(new MiniSearch(miniSearchOptions()), opts.expand ?? expandAbbreviations);
+  }
+
+  /** Adds chunks; a chunk id already present is replaced (re-ingesting an article is idempotent). */
+  add(chunks: Chunk[]): void {
+    for (const c of chunks) {
+      if (this.ms.has(c.chunkId)) this.ms.discard(c.chunkId);
+      this.ms.add({ chunkId: c.chunkId, title: c.title, text: c.text });
+    }
+  }
+
+  /** Removes chunks by id; unknown ids are ignored. */
+  remove(chunkIds: string[]): void {
+    for (const id of chunkIds) {
+      if (this.ms.has(id)) this.ms.discard(id);
+    }
+  }
+
+  has(chunkId: string): boolean {
+    return this.ms.has(chunkId);
+  }
+
+  get size(): number {
+    return this.ms.documentCount;
+  }
+
+  /** The weighted terms a query is searched with (typed terms, then abbreviation expansions). */
+  analyzeQuery(query: string): WeightedTerm[] {
+    const normalized = normalizeQuery(query);
+    const weights = new Map<string, number>();
+    const merge = (terms: WeightedTerm[]) => {
+      for (const { term, weight } of terms) {
+        if (weight > (weights.get(term) ?? 0)) weights.set(term, weight);
+      }
+    };
+    merge(queryTerms(normalized));
+    for (const form of this.expand(normalized)) merge(queryTerms(form, { scale: EXPANSION_WEIGHT, phrasesOnly: true }));
+    return [...weights].map(([term, weight]) => ({ term, weight }));
+  }
+
+  /**
+   * BM25 scores (higher is better, unbounded) of the best `limit` chunks. MiniSearch multiplies
+   * each score by the number of matched query terms; we divide that back out to keep plain BM25,
+   * which fuses better with dense scores.
+   */
+  search(query: string, limit: number): LexicalHit[] {
+    const terms = this.analyzeQuery(query);
+    if (terms.length === 0 || limit <= 0) return [];
+    const weightOf = new Map(terms.map((t) => [t.term, t.weight]));
+    const opts: SearchOptions = { boostTerm: (term) => weightOf.get(term) ?? 1 };
+    const raw = this.ms.search(terms.map((t) => t.term).join(TERM_SEPARATOR), opts);
+    return raw
+      .map((r) => ({ chunkId: String(r.id), score: r.score / Math.max(1, r.queryTerms.length) }))
+      .sort((a, b) => b.score - a.score || a.chunkId.localeCompare(b.chunkId))
+      .slice(0, limit);
+  }
+
+  /**
+   * Inverse document frequency of a folded syllable (BM25's formula), over the body field. Used
+   * to weight query-term coverage: a rare name missing from a passage matters more than "năm".
+   */
+  idf(foldedSyllable: string): number {
+    const n = this.ms.documentCount;
+    const term = FOLDED_PREFIX + foldedSyllable;
+    const df = this.ms.search(term, { fields: ['text', 'title'] }).length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  toJSON(): unknown {
+    return { version: LEXICAL_FORMAT_VERSION, minisearch: this.ms.toJSON() };
+  }
+
+  /** Restores an index saved by `toJSON`; throws on anything else (including another version). */
+  static fromJSON(json: unknown, opts: { expand?: AbbreviationExpander } = {}): LexicalIndex {
+    if (!isSerialized(json)) {
+      throw new Error('Lexical index: not a saved LexicalIndex (expected {version, minisearch}); rebuild the index.');
+    }
+    if (json.version !== LEXICAL_FORMAT_VERSION) {
+      throw new Error(
+        `Lexical index: saved with format ${json.version}, this version reads ${LEXICAL_FORMAT_VERSION}; rebuild the index.`,
+      );
+    }
+    let ms: MiniSearch<IndexedChunk>;
+    try {
+      ms = MiniSearch.loadJS(json.minisearch, miniSearchOptions());
+    } catch (err) {
+      throw new Error(`Lexical index: cannot load (${(err as Error).message}); rebuild the index.`, { cause: err });
+    }
+    return new LexicalIndex(ms, opts.expand ?? expandAbbreviations);
+  }
+}

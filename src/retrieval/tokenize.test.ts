@@ -1,0 +1,80 @@
+import { describe, expect, it } from 'vitest';
+import {
+  contentSyllables,
+  exactTerms,
+  indexTerms,
+  isTonedQuery,
+  queryTerms,
+  splitPhrases,
+} from './tokenize.js';
+
+describe('splitPhrases', () => {
+  it('lower-cases, splits syllables and breaks phrases at punctuation', () => {
+    const phrases = splitPhrases('Liên Hợp Quốc, ASEAN. Hà Nội');
+    expect(phrases.map((p) => p.syllables)).toEqual([['liên', 'hợp', 'quốc'], ['asean'], ['hà', 'nội']]);
+  });
+
+  it('keeps in-word compounds whole and also splits them into parts', () => {
+    const [p] = splitPhrases('đại dịch COVID-19 và Nghị quyết Res/61/44 tại TP.HCM ngày 3/12/2019');
+    expect(p?.compounds).toEqual(['covid-19', 'res/61/44', 'tp.hcm', '3/12/2019']);
+    expect(p?.syllables).toEqual(
+      expect.arrayContaining(['covid', '19', 'res', '61', '44', 'tp', 'hcm', '3', '12', '2019']),
+    );
+  });
+
+  it('joins digits around a decimal comma but splits words at a comma', () => {
+    expect(splitPhrases('3,5 triệu')[0]?.compounds).toEqual(['3,5']);
+    expect(splitPhrases('Hà Nội,Huế').map((p) => p.syllables)).toEqual([['hà', 'nội'], ['huế']]);
+  });
+
+  it('normalises tone placement so old and new spellings give the same syllable', () => {
+    expect(splitPhrases('hoà bình')[0]?.syllables).toEqual(splitPhrases('hòa bình')[0]?.syllables);
+  });
+});
+
+describe('index terms', () => {
+  it('emits syllables, bigrams within a phrase only, and folded twins', () => {
+    const terms = exactTerms('Liên Hợp Quốc, ASEAN');
+    expect(terms).toEqual(expect.arrayContaining(['liên', 'hợp', 'quốc', 'liên_hợp', 'hợp_quốc', 'asean']));
+    expect(terms).not.toContain('quốc_asean');
+    expect(indexTerms('Liên Hợp Quốc')).toEqual(expect.arrayContaining(['~lien_hop', '~hop_quoc', '~quoc']));
+  });
+});
+
+describe('queryTerms', () => {
+  it('drops stopwords and question words, and bigrams that contain them', () => {
+    const terms = queryTerms('ASEAN và UNDP lập quan hệ năm nào?').map((t) => t.term);
+    expect(terms).toEqual(expect.arrayContaining(['asean', 'undp', 'lập', 'quan_hệ', 'năm']));
+    expect(terms).not.toContain('và');
+    expect(terms).not.toContain('nào');
+    expect(terms).not.toContain('năm_nào');
+    expect(terms).not.toContain('asean_và');
+  });
+
+  it('searches a toned query by exact forms first and folded forms with a lower weight', () => {
+    const w = new Map(queryTerms('hợp tác').map((t) => [t.term, t.weight]));
+    expect(w.get('hợp_tác')).toBe(1);
+    expect(w.get('~hop_tac')).toBeGreaterThan(0);
+    expect(w.get('~hop_tac')).toBeLessThan(1);
+  });
+
+  it('searches a query typed without accents by folded forms only', () => {
+    const terms = queryTerms('asean va undp lap quan he nam nao');
+    expect(terms.every((t) => t.term.startsWith('~'))).toBe(true);
+    expect(terms.map((t) => t.term)).toEqual(expect.arrayContaining(['~lap', '~quan_he']));
+    expect(terms.map((t) => t.term)).not.toContain('~va');
+    expect(terms.map((t) => t.term)).not.toContain('~nao');
+  });
+
+  it('keeps a folded syllable that is a stopword only by accident ("dau" may be "đầu")', () => {
+    expect(contentSyllables('dau tien')).toContain('dau');
+    expect(contentSyllables('Ở đâu?')).toEqual([]);
+  });
+});
+
+describe('isTonedQuery', () => {
+  it('treats a query with one stray accent as untoned', () => {
+    expect(isTonedQuery(splitPhrases('asean và undp lap quan he nam nao'))).toBe(false);
+    expect(isTonedQuery(splitPhrases('ASEAN và UNDP lập quan hệ năm nào'))).toBe(true);
+  });
+});

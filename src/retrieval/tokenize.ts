@@ -1,0 +1,216 @@
+import { foldDiacritics, hasDiacritics, normalizeVietnamese } from '../text/normalize.js';
+
+/**
+ * Vietnamese analysis for lexical retrieval. Vietnamese writes one syllable per space-separated
+ * unit and most words are two syllables, so we index syllables plus adjacent-syllable bigrams
+ * ("liên_hợp", "hợp_quốc") inside a phrase. Every term is indexed twice: exactly as written and
+ * diacritic-folded with a `~` prefix, so a query typed without accents can still match while a
+ * toned query prefers passages with the same tones.
+ */
+
+/** Marks the diacritic-folded copy of a term in the index (`~hop_quoc`). */
+export const FOLDED_PREFIX = '~';
+/** Joins the two syllables of a bigram term. */
+export const BIGRAM_JOINER = '_';
+
+/**
+ * A word: letters/marks/digits, optionally joined by in-word connectors (`covid-19`,
+ * `res/61/44`, `tp.hcm`, `ki-moon`, `3,5`). A comma only joins digits, so "Hà Nội,Việt" still
+ * splits.
+ */
+const WORD = /[\p{L}\p{M}\p{N}]+(?:(?:[-./_&'’]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{M}\p{N}]+)*/gu;
+const CONNECTOR = /[-./_&'’,]/u;
+/** Only spaces between two words keep them in one phrase; punctuation or a line break ends it. */
+const SAME_PHRASE_GAP = /^[ \t]*$/;
+
+export interface Phrase {
+  /** Lower-cased syllables in order, compounds split into their parts. */
+  syllables: string[];
+  /** Whole in-word compounds (`covid-19`, `res/61/44`), kept as extra terms. */
+  compounds: string[];
+}
+
+/** Normalises (NFC, tone placement) and lower-cases, then cuts the text into phrases of syllables. */
+export function splitPhrases(text: string): Phrase[] {
+  const lower = normalizeVietnamese(text).toLowerCase();
+  const phrases: Phrase[] = [];
+  let current: Phrase | null = null;
+  let lastEnd = 0;
+  for (const m of lower.matchAll(WORD)) {
+    const word = m[0];
+    const start = m.index;
+    if (current === null || !SAME_PHRASE_GAP.test(lower.slice(lastEnd, start))) {
+      current = { syllables: [], compounds: [] };
+      phrases.push(current);
+    }
+    lastEnd = start + word.length;
+    if (CONNECTOR.test(word)) {
+      current.compounds.push(word);
+      current.syllables.push(...word.split(CONNECTOR).filter((p) => p.length > 0));
+    } else {
+      current.syllables.push(word);
+    }
+  }
+  return phrases;
+}
+
+/** The folded twin of an exact term: `hợp_quốc` → `~hop_quoc`. */
+export function foldTerm(term: string): string {
+  return FOLDED_PREFIX + foldDiacritics(term);
+}
+
+function bigramsOf(syllables: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < syllables.length; i++) {
+    out.push(`${syllables[i]}${BIGRAM_JOINER}${syllables[i + 1]}`);
+  }
+  return out;
+}
+
+/** Exact-form terms of a text: syllables, compounds and in-phrase bigrams. */
+export function exactTerms(text: string): string[] {
+  const terms: string[] = [];
+  for (const p of splitPhrases(text)) {
+    terms.push(...p.syllables, ...p.compounds, ...bigramsOf(p.syllables));
+  }
+  return terms;
+}
+
+/** Every term the index stores for a text: each exact term and its folded twin. */
+export function indexTerms(text: string): string[] {
+  const exact = exactTerms(text);
+  return [...exact, ...exact.map(foldTerm)];
+}
+
+/**
+ * Stopwords for lexical SCORING only (never removed from stored text or embeddings): function
+ * words and question words, which would otherwise let "… là gì?" match every passage with "là".
+ */
+export const STOPWORDS: ReadonlySet<string> = new Set([
+  'và', 'của', 'là', 'các', 'những', 'được', 'có', 'trong', 'cho', 'với', 'một', 'này', 'đó',
+  'thì', 'mà', 'để', 'từ', 'đã', 'đang', 'sẽ', 'bị', 'khi', 'về', 'tại', 'theo', 'cũng', 'như',
+  'vào', 'ra', 'nên', 'lại', 'rằng', 'hay', 'hoặc', 'nếu', 'vì', 'do', 'bởi', 'nhưng', 'còn',
+  'đến', 'tới', 'ở', 'rất', 'thế', 'vậy', 'đây', 'kia', 'ấy', 'nó', 'họ', 'hãy', 'xin', 'cái',
+  'chiếc', 'việc', 'sự', 'nhé', 'ạ', 'à', 'ư', 'hả', 'nhỉ', 'chăng', 'không',
+  // question words
+  'nào', 'gì', 'bao', 'nhiêu', 'ai', 'đâu', 'sao', 'mấy', 'bằng',
+]);
+
+/**
+ * Folded stopwords, for queries typed without accents. Folding merges some stopwords with
+ * content words (`đâu`/`đầu`, `đó`/`độ`, `thế`/`thể`, `bao`/`báo`), so those stay content.
+ */
+const AMBIGUOUS_FOLDED = new Set(['dau', 'do', 'the', 'bao', 'ra', 'vao', 'bang', 'sao', 'ho']);
+export const FOLDED_STOPWORDS: ReadonlySet<string> = new Set(
+  [...STOPWORDS].map((w) => foldDiacritics(w)).filter((w) => !AMBIGUOUS_FOLDED.has(w)),
+);
+
+/** Whether a query syllable is a stopword, judged on its exact form when it carries tones. */
+export function isStopword(syllable: string, toned: boolean): boolean {
+  return toned ? STOPWORDS.has(syllable) : FOLDED_STOPWORDS.has(foldDiacritics(syllable));
+}
+
+/**
+ * A query is "toned" when a real share of its Vietnamese syllables carry diacritics; below that
+ * it was typed without accents (perhaps with a stray "và"), and every syllable is matched folded.
+ * Ordinary Vietnamese prose has diacritics on roughly 70–80% of syllables.
+ */
+export const TONED_QUERY_SHARE = 0.34;
+
+export function isTonedQuery(phrases: readonly Phrase[]): boolean {
+  const words = phrases.flatMap((p) => p.syllables).filter((s) => /\p{L}/u.test(s));
+  if (words.length === 0) return false;
+  const toned = words.filter((s) => hasDiacritics(s)).length;
+  return toned / words.length >= TONED_QUERY_SHARE;
+}
+
+export interface WeightedTerm {
+  term: string;
+  weight: number;
+}
+
+export interface QueryTermOptions {
+  /** Weight of the folded twin when the query is toned (the exact form weighs 1). */
+  foldedWeight?: number;
+  /** Multiplies every weight (used for abbreviation expansions). */
+  scale?: number;
+  /**
+   * Keep only bigrams and compounds when the text has several syllables. For expansions: the
+   * single syllables of "Hiệp hội các quốc gia Đông Nam Á" ("nam", "hội") match everything.
+   */
+  phrasesOnly?: boolean;
+}
+
+/** Default weight of folded matches for toned queries: a tone mismatch is a weak match. */
+export const DEFAULT_FOLDED_WEIGHT = 0.25;
+
+/**
+ * The weighted terms a query searches with. Stopword syllables are dropped, and so are bigrams
+ * with a stopword in them ("năm_nào"). Toned query: exact terms (weight 1) plus folded twins
+ * (low weight). Untoned query: folded terms only, at full weight.
+ */
+export function queryTerms(query: string, opts: QueryTermOptions = {}): WeightedTerm[] {
+  const phrases = splitPhrases(query);
+  const toned = isTonedQuery(phrases);
+  const foldedWeight = opts.foldedWeight ?? DEFAULT_FOLDED_WEIGHT;
+  const scale = opts.scale ?? 1;
+  const weights = new Map<string, number>();
+  const put = (term: string, w: number) => {
+    if (w > (weights.get(term) ?? 0)) weights.set(term, w);
+  };
+  for (const p of phrases) {
+    const stop = p.syllables.map((s) => isStopword(s, toned));
+    const content: string[] = [];
+    p.syllables.forEach((s, i) => {
+      if (!stop[i]) content.push(s);
+    });
+    const bigrams = bigramsOf(p.syllables).filter((_b, i) => !stop[i] && !stop[i + 1]);
+    const multi = p.syllables.length > 1 || phrases.length > 1;
+    const unigrams = opts.phrasesOnly && multi ? [] : content;
+    for (const t of [...unigrams, ...p.compounds, ...bigrams]) {
+      if (toned) {
+        put(t, scale);
+        put(foldTerm(t), foldedWeight * scale);
+      } else {
+        put(foldTerm(t), scale);
+      }
+    }
+  }
+  return [...weights].map(([term, weight]) => ({ term, weight }));
+}
+
+/** Distinct folded content syllables of a query (stopwords removed): what "coverage" counts. */
+export function contentSyllables(query: string): string[] {
+  const phrases = splitPhrases(query);
+  const toned = isTonedQuery(phrases);
+  const out = new Set<string>();
+  for (const p of phrases) {
+    for (const s of p.syllables) {
+      if (!isStopword(s, toned)) out.add(foldDiacritics(s));
+    }
+  }
+  return [...out];
+}
+
+/** Distinct folded bigrams of adjacent content syllables of a query ("quan_he", "doi_tac"). */
+export function contentBigrams(query: string): string[] {
+  const phrases = splitPhrases(query);
+  const toned = isTonedQuery(phrases);
+  const out = new Set<string>();
+  for (const p of phrases) {
+    const stop = p.syllables.map((s) => isStopword(s, toned));
+    bigramsOf(p.syllables).forEach((b, i) => {
+      if (!stop[i] && !stop[i + 1]) out.add(foldDiacritics(b));
+    });
+  }
+  return [...out];
+}
+
+/** Distinct folded syllables, compounds and bigrams of a passage, for coverage checks. */
+export function foldedTermSet(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const p of splitPhrases(text)) {
+    for (const t of [...p.syllables, ...p.compounds, ...bigramsOf(p.syllables)]) out.add(foldDiacritics(t));
+  }
+  return out;
+}
