@@ -1,45 +1,70 @@
 /**
- * `npm run eval [-- --only xquad|seed] [--limit N]`
- * Evaluation, in sections: retrieval on XQuAD-vi (in-memory index of its passages) and on the
- * seed questions against the real index of corpus/. Results go to eval/results/*.json.
- * (Answer evaluation is a later section; add it to SECTIONS.)
+ * `npm run eval [-- --only xquad,seed,answers] [--limit N] [--check]`
+ * Evaluation in sections: retrieval on XQuAD-vi (in-memory index of its passages), retrieval on the
+ * seed questions (a fresh index of CORPUS_DIR in a temporary folder), and answers through the
+ * real chat service on both. Prints tables, writes eval/results/latest.json; a full run (no
+ * --only, no --limit) also rewrites docs/EVALUATION.md. --check compares against eval/floors.json
+ * and exits 1 when a figure falls below its floor.
  */
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFromProcess, type Config } from '../config/config.js';
-import { chunkArticle } from '../ingest/chunk.js';
-import { ModelLoadError, TransformersEmbeddings } from '../ingest/embeddings.js';
-import { IndexCorruptError, IndexMismatchError, IndexMissingError, loadIndex } from '../ingest/indexStore.js';
+import { makeLlmAnswererFromConfig } from '../answer/llm.js';
+import { makeChatService, type ChatService } from '../chat/chatService.js';
+import { makeInMemoryConversationStore } from '../chat/conversations.js';
+import { ConfigError, loadConfig, loadConfigFromProcess, type Config } from '../config/config.js';
+import { evaluateSeedAnswers, evaluateXquadAnswers, type SeedAnswerCase, type SeedConversation } from '../eval/answers.js';
+import { checkFloors, renderEvaluationMarkdown, type EvalResults } from '../eval/report.js';
 import {
+  buildMemoryIndex,
   evaluateSeed,
   evaluateXquad,
+  isRecord,
+  isUnanswerable,
   loadSeedQuestions,
+  loadXquad,
+  passageAsArticle,
+  readJsonl,
+  searcherOver,
+  type MemoryIndex,
   type MethodMetrics,
   type RankMetrics,
-  type SeedReport,
-  type XquadReport,
+  type XquadQuestion,
 } from '../eval/retrieval.js';
+import { chunkArticle } from '../ingest/chunk.js';
+import { ModelLoadError, TransformersEmbeddings } from '../ingest/embeddings.js';
+import { IndexCorruptError, IndexMismatchError, IndexMissingError, loadIndex, type LoadedIndex } from '../ingest/indexStore.js';
+import { ingestCorpus } from '../ingest/ingest.js';
 import { makeHybridSearcher } from '../retrieval/engine.js';
+import { hybridSettingsFromConfig } from '../retrieval/hybrid.js';
 
-const USAGE = `Usage: npm run eval -- [--only xquad|seed] [--limit N]
-  --only NAME   run one section: xquad (XQuAD-vi retrieval) or seed (seed questions on corpus/)
+const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers] [--limit N] [--check]
+  --only LIST   run some sections: xquad (XQuAD-vi retrieval), seed (seed questions, retrieval),
+                answers (answers on XQuAD-vi and on the seed corpus, through the chat service)
   --limit N     evaluate only the first N questions of each set
-Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_SEED_QUESTIONS (default eval/seed-questions.jsonl)`;
+  --check       fail (exit 1) when a figure is below its floor in eval/floors.json
+Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_SEED_QUESTIONS (default
+eval/seed-questions.jsonl), EVAL_SEED_CONVERSATIONS (default eval/seed-conversations.jsonl),
+and the product's own configuration (EMBEDDING_MODEL, CORPUS_DIR, LLM_*, ...).`;
 
 const EXPECTED_ERRORS = [ConfigError, ModelLoadError, IndexMissingError, IndexCorruptError, IndexMismatchError];
 
+/** What several sections share, built once on first use. */
 interface SectionContext {
   config: Config;
   embeddings: TransformersEmbeddings;
   limit: number | undefined;
   cwd: string;
   log: (line: string) => void;
+  xquad: () => Promise<{ dir: string; index: MemoryIndex; questions: XquadQuestion[] }>;
+  seedIndex: () => Promise<LoadedIndex>;
+  chatOver: (searcher: Parameters<typeof makeChatService>[0]['searcher']) => Promise<ChatService>;
 }
 
-interface RetrievalResults {
-  xquad?: XquadReport;
-  seed?: SeedReport;
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => (value ??= make());
 }
 
 const pct = (x: number) => x.toFixed(3);
@@ -49,20 +74,15 @@ function metricsRow(name: string, m: RankMetrics): string {
 }
 
 function methodTable(title: string, m: MethodMetrics): string {
-  return [
-    `${title}`,
-    '  method   R@1    R@5    R@10   MRR',
-    metricsRow('dense', m.dense),
-    metricsRow('lexical', m.lexical),
-    metricsRow('hybrid', m.hybrid),
-  ].join('\n');
+  return [`${title}`, '  method   R@1    R@5    R@10   MRR', metricsRow('dense', m.dense), metricsRow('lexical', m.lexical), metricsRow('hybrid', m.hybrid)].join('\n');
 }
 
-async function runXquad(ctx: SectionContext, out: RetrievalResults): Promise<void> {
-  const dir = path.resolve(ctx.cwd, process.env.EVAL_XQUAD_DIR ?? '../shared/eval/xquad-vi');
+async function runXquad(ctx: SectionContext, out: EvalResults): Promise<void> {
   const started = performance.now();
+  const { dir, index } = await ctx.xquad();
   const report = await evaluateXquad({
     dir,
+    index,
     config: ctx.config,
     embeddings: ctx.embeddings,
     chunk: (a) => chunkArticle(a, ctx.config.chunking),
@@ -85,11 +105,11 @@ async function runXquad(ctx: SectionContext, out: RetrievalResults): Promise<voi
   );
 }
 
-async function runSeed(ctx: SectionContext, out: RetrievalResults): Promise<void> {
+async function runSeed(ctx: SectionContext, out: EvalResults): Promise<void> {
   const file = path.resolve(ctx.cwd, process.env.EVAL_SEED_QUESTIONS ?? 'eval/seed-questions.jsonl');
   const all = await loadSeedQuestions(file);
   const questions = ctx.limit ? all.slice(0, ctx.limit) : all;
-  const index = await loadIndex(ctx.config, ctx.embeddings);
+  const index = await ctx.seedIndex();
   const searcher = makeHybridSearcher(index, ctx.embeddings, ctx.config);
   const report = await evaluateSeed({
     searcher,
@@ -101,24 +121,99 @@ async function runSeed(ctx: SectionContext, out: RetrievalResults): Promise<void
   const misses = report.questions.filter((q) => (q.answerable ? q.rank !== 1 || !q.relevant : q.relevant));
   ctx.log(
     [
-      `\nSeed questions on ${ctx.config.paths.indexDir}: ${report.answerable} answerable, ${report.unanswerable} not answerable`,
+      `\nSeed questions on ${ctx.config.paths.corpusDir}: ${report.answerable} answerable, ${report.unanswerable} not answerable`,
       `  right article: R@1 ${pct(report.recallAt1)}  R@5 ${pct(report.recallAt5)}  MRR ${pct(report.mrr)}` +
         (report.answerInTop5 === null ? '' : `  answer text in top 5: ${pct(report.answerInTop5)}`),
       `  not-found at threshold ${report.threshold}: answerable kept ${pct(report.answerableKept)}, ` +
         `unanswerable rejected ${pct(report.unanswerableRejected)} (balanced ${pct(report.notFoundAccuracy)}); ` +
         `best threshold here ${report.bestThreshold?.threshold ?? '-'} (${pct(report.bestThreshold?.balancedAccuracy ?? 0)})`,
       ...misses.map(
-        (q) =>
-          `  ✗ ${q.id} ${q.answerable ? `rank ${q.rank ?? '-'}` : 'unanswerable'} score ${q.topScore.toFixed(3)} top ${q.topDocumentId ?? '-'}: ${q.question}`,
+        (q) => `  ✗ ${q.id} ${q.answerable ? `rank ${q.rank ?? '-'}` : 'unanswerable'} score ${q.topScore.toFixed(3)} top ${q.topDocumentId ?? '-'}: ${q.question}`,
       ),
     ].join('\n'),
   );
 }
 
-const SECTIONS: Record<string, (ctx: SectionContext, out: RetrievalResults) => Promise<void>> = {
+const isConversation = (x: unknown): x is SeedConversation =>
+  isRecord(x) &&
+  typeof x.id === 'string' &&
+  Array.isArray(x.turns) &&
+  x.turns.every((t) => isRecord(t) && typeof t.question === 'string' && (t.documentId === undefined || typeof t.documentId === 'string'));
+
+async function runAnswers(ctx: SectionContext, out: EvalResults): Promise<void> {
+  const started = performance.now();
+  const { index, questions } = await ctx.xquad();
+  const picked = ctx.limit ? questions.slice(0, ctx.limit) : questions;
+  ctx.log(`\nAnswers on XQuAD-vi: ${picked.length} questions, with and without accents`);
+  const xquadChat = await ctx.chatOver(searcherOver(index, ctx.embeddings, hybridSettingsFromConfig(ctx.config)));
+  const xquad = await evaluateXquadAnswers(xquadChat, picked);
+
+  const seedFile = path.resolve(ctx.cwd, process.env.EVAL_SEED_QUESTIONS ?? 'eval/seed-questions.jsonl');
+  const convFile = path.resolve(ctx.cwd, process.env.EVAL_SEED_CONVERSATIONS ?? 'eval/seed-conversations.jsonl');
+  const seedQuestions = await loadSeedQuestions(seedFile);
+  const cases: SeedAnswerCase[] = (ctx.limit ? seedQuestions.slice(0, ctx.limit) : seedQuestions).map((q) =>
+    isUnanswerable(q) ? { id: q.id, question: q.question } : { id: q.id, question: q.question, documentId: q.documentId, ...(q.mustContain ? { mustContain: q.mustContain } : {}) },
+  );
+  const conversations = await readJsonl(convFile, isConversation);
+  const seedIndex = await ctx.seedIndex();
+  const seedChat = await ctx.chatOver(makeHybridSearcher(seedIndex, ctx.embeddings, ctx.config));
+  const seed = await evaluateSeedAnswers(seedChat, cases, ctx.limit ? conversations.slice(0, ctx.limit) : conversations);
+  out.answers = { mode: ctx.config.llm.provider === 'none' ? 'extractive' : `llm (${ctx.config.llm.provider}: ${ctx.config.llm.model})`, xquad, seed };
+
+  const row = (name: string, m: typeof xquad.toned) =>
+    `  ${name.padEnd(17)} ${pct(m.containsGold)}     ${pct(m.f1)}  ${pct(m.firstCitationGold)}      ${pct(m.anyCitationGold)}    ${pct(m.citationSupport)}    ${pct(m.grounded)}    ${m.meanAnswerChars.toFixed(0)}`;
+  ctx.log(
+    [
+      `  ${((performance.now() - started) / 1000).toFixed(1)} s, answering mode: ${out.answers.mode}`,
+      '  questions         contains  F1     [1]=gold   any=gold  support  grounded  chars',
+      row('as written', xquad.toned),
+      row('accents stripped', xquad.untoned),
+      `\nAnswers on the seed corpus:`,
+      `  answerable ${seed.answerable.count}: accuracy ${pct(seed.answerable.accuracy)} (grounded, cites the right article, holds the expected fact)`,
+      `  not answerable ${seed.unanswerable.count}: accuracy ${pct(seed.unanswerable.accuracy)} (says it did not find it)`,
+      `  two-turn conversations ${seed.followUps.count}: follow-up accuracy ${pct(seed.followUps.accuracy)}, first turn ${pct(seed.followUps.firstTurnAccuracy)}`,
+      `  cited sentences supported by their source: ${pct(seed.citationSupport)}`,
+      ...seed.failures.map((f) => `  ✗ ${f.id}: ${f.question}\n      expected ${f.expected}; got ${f.grounded ? `[${f.citedDocuments.join(', ')}] ` : ''}${f.answer.slice(0, 160)}`),
+    ].join('\n'),
+  );
+}
+
+const SECTIONS: Record<string, (ctx: SectionContext, out: EvalResults) => Promise<void>> = {
   xquad: runXquad,
   seed: runSeed,
+  answers: runAnswers,
 };
+
+function makeContext(config: Config, embeddings: TransformersEmbeddings, limit: number | undefined, cwd: string, cleanup: string[]): SectionContext {
+  const log = (l: string) => process.stdout.write(`${l}\n`);
+  return {
+    config,
+    embeddings,
+    limit,
+    cwd,
+    log,
+    xquad: once(async () => {
+      const dir = path.resolve(cwd, process.env.EVAL_XQUAD_DIR ?? '../shared/eval/xquad-vi');
+      const { passages, questions } = await loadXquad(dir);
+      log(`XQuAD: indexing ${passages.length} passages`);
+      const index = await buildMemoryIndex(passages.map(passageAsArticle), (a) => chunkArticle(a, config.chunking), embeddings, config);
+      return { dir, index, questions };
+    }),
+    // A fresh index of the corpus, so the figures never depend on the state of index/.
+    seedIndex: once(async () => {
+      const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vnrag-eval-index-'));
+      cleanup.push(indexDir);
+      const seedConfig = loadConfig({ ...process.env, CORPUS_DIR: config.paths.corpusDir, INDEX_DIR: indexDir }, cwd);
+      log(`Seed: indexing ${config.paths.corpusDir}`);
+      await ingestCorpus(seedConfig, { embeddings });
+      return loadIndex(seedConfig, embeddings);
+    }),
+    chatOver: async (searcher) => {
+      const llm = await makeLlmAnswererFromConfig(config);
+      return makeChatService({ config, searcher, store: makeInMemoryConversationStore(config.conversations), ...(llm ? { llm } : {}) });
+    },
+  };
+}
 
 async function main(argv: string[]): Promise<number> {
   let flags;
@@ -128,6 +223,7 @@ async function main(argv: string[]): Promise<number> {
       options: {
         only: { type: 'string' },
         limit: { type: 'string' },
+        check: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -140,10 +236,10 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const names = flags.only ? [flags.only] : Object.keys(SECTIONS);
+  const names = flags.only ? flags.only.split(',').map((s) => s.trim()) : Object.keys(SECTIONS);
   const unknown = names.filter((n) => !(n in SECTIONS));
   if (unknown.length > 0) {
-    process.stderr.write(`Error: unknown section "${unknown.join(', ')}" (choose ${Object.keys(SECTIONS).join(' or ')}).\n`);
+    process.stderr.write(`Error: unknown section "${unknown.join(', ')}" (choose from ${Object.keys(SECTIONS).join(', ')}).\n`);
     return 2;
   }
   let limit: number | undefined;
@@ -154,23 +250,38 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
   }
+  if (flags.check && limit !== undefined) {
+    process.stderr.write('Error: --check compares whole sets with their floors; drop --limit.\n');
+    return 2;
+  }
 
   const cwd = process.cwd();
+  const cleanup: string[] = [];
   let embeddings: TransformersEmbeddings | undefined;
   try {
     const config = await loadConfigFromProcess(cwd);
     embeddings = await TransformersEmbeddings.create(config.embedding);
-    const ctx: SectionContext = { config, embeddings, limit, cwd, log: (l) => process.stdout.write(`${l}\n`) };
-    const results: RetrievalResults = {};
+    const ctx = makeContext(config, embeddings, limit, cwd, cleanup);
+    const results: EvalResults = { createdAt: new Date().toISOString(), model: path.basename(config.embedding.model), limit: limit ?? null };
     for (const name of names) await SECTIONS[name]!(ctx, results);
+
     const outDir = path.resolve(cwd, 'eval/results');
     await fs.mkdir(outDir, { recursive: true });
-    const file = path.join(outDir, 'retrieval.json');
-    await fs.writeFile(
-      file,
-      `${JSON.stringify({ createdAt: new Date().toISOString(), model: config.embedding.model, limit: limit ?? null, ...results }, null, 2)}\n`,
-    );
-    process.stdout.write(`\nWrote ${path.relative(cwd, file)}\n`);
+    await fs.writeFile(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`\nWrote eval/results/latest.json\n`);
+    const complete = names.length === Object.keys(SECTIONS).length && limit === undefined;
+    if (complete && !flags.check) {
+      await fs.writeFile(path.resolve(cwd, 'docs/EVALUATION.md'), renderEvaluationMarkdown(results));
+      process.stdout.write('Wrote docs/EVALUATION.md\n');
+    }
+    if (flags.check) {
+      const floors = JSON.parse(await fs.readFile(path.resolve(cwd, 'eval/floors.json'), 'utf8')) as Record<string, number>;
+      const verdicts = checkFloors(results, floors, names);
+      for (const v of verdicts) process.stdout.write(`${v.ok ? '✓' : '✗'} ${v.key}: ${v.value === null ? 'missing' : v.value.toFixed(3)} (floor ${v.floor})\n`);
+      const failed = verdicts.filter((v) => !v.ok);
+      process.stdout.write(failed.length === 0 ? `eval check: every figure at or above its floor (${verdicts.length} checked)\n` : `eval check: ${failed.length} figure(s) below their floor\n`);
+      if (failed.length > 0) return 1;
+    }
     return 0;
   } catch (err) {
     if (EXPECTED_ERRORS.some((E) => err instanceof E)) {
@@ -181,6 +292,7 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   } finally {
     await embeddings?.dispose();
+    await Promise.all(cleanup.map((d) => fs.rm(d, { recursive: true, force: true })));
   }
 }
 

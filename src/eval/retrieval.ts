@@ -105,9 +105,11 @@ export interface XquadQuestion {
   qid: string;
   question: string;
   gold_passage_id: string;
+  answers: string[];
 }
 
-async function readJsonl<T>(file: string, check: (x: unknown) => x is T): Promise<T[]> {
+/** Reads a JSON-lines file whose every line must pass `check`; errors name file and line. */
+export async function readJsonl<T>(file: string, check: (x: unknown) => x is T): Promise<T[]> {
   let raw: string;
   try {
     raw = await fs.readFile(file, 'utf8');
@@ -130,11 +132,16 @@ async function readJsonl<T>(file: string, check: (x: unknown) => x is T): Promis
     });
 }
 
-const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
+export const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null;
 const isPassage = (x: unknown): x is XquadPassage =>
   isRecord(x) && typeof x.passage_id === 'string' && typeof x.title === 'string' && typeof x.text === 'string';
 const isQuestion = (x: unknown): x is XquadQuestion =>
-  isRecord(x) && typeof x.qid === 'string' && typeof x.question === 'string' && typeof x.gold_passage_id === 'string';
+  isRecord(x) &&
+  typeof x.qid === 'string' &&
+  typeof x.question === 'string' &&
+  typeof x.gold_passage_id === 'string' &&
+  Array.isArray(x.answers) &&
+  x.answers.every((a) => typeof a === 'string');
 
 export async function loadXquad(dir: string): Promise<{ passages: XquadPassage[]; questions: XquadQuestion[] }> {
   const passages = await readJsonl(path.join(dir, 'xquad-vi.passages.jsonl'), isPassage);
@@ -259,12 +266,14 @@ export async function evaluateXquad(opts: {
   chunk: ChunkArticle;
   limit?: number;
   settings?: HybridSettings;
+  /** An index of the XQuAD passages already built (shared with the answer evaluation). */
+  index?: MemoryIndex;
   onProgress?: (message: string) => void;
 }): Promise<XquadReport> {
   const { passages, questions } = await loadXquad(opts.dir);
   const picked = opts.limit ? questions.slice(0, opts.limit) : questions;
-  opts.onProgress?.(`XQuAD: indexing ${passages.length} passages`);
-  const index = await buildMemoryIndex(passages.map(passageAsArticle), opts.chunk, opts.embeddings, opts.config);
+  if (!opts.index) opts.onProgress?.(`XQuAD: indexing ${passages.length} passages`);
+  const index = opts.index ?? (await buildMemoryIndex(passages.map(passageAsArticle), opts.chunk, opts.embeddings, opts.config));
   const settings = opts.settings ?? hybridSettingsFromConfig(opts.config);
   const searcher = searcherOver(index, opts.embeddings, settings);
   const getChunk = (id: string) => index.chunks.get(id);

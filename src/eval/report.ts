@@ -1,0 +1,136 @@
+import type { SeedAnswerReport, XquadAnswerMetrics } from './answers.js';
+import type { MethodMetrics, SeedReport, XquadReport } from './retrieval.js';
+
+/** Everything `npm run eval` measured, as written to eval/results/latest.json. */
+export interface EvalResults {
+  createdAt: string;
+  model: string;
+  limit: number | null;
+  xquad?: XquadReport;
+  seed?: SeedReport;
+  answers?: {
+    mode: string;
+    xquad: { toned: XquadAnswerMetrics; untoned: XquadAnswerMetrics };
+    seed: SeedAnswerReport;
+  };
+}
+
+export interface FloorVerdict {
+  key: string;
+  floor: number;
+  value: number | null;
+  ok: boolean;
+}
+
+function valueAt(results: EvalResults, key: string): number | null {
+  let node: unknown = results;
+  for (const part of key.split('.')) {
+    if (typeof node !== 'object' || node === null) return null;
+    node = (node as Record<string, unknown>)[part];
+  }
+  return typeof node === 'number' ? node : null;
+}
+
+/**
+ * Compares measured figures with the floors recorded in the repo (dotted paths into the
+ * results). Floors of sections that did not run are skipped; a floor whose figure is missing fails.
+ */
+export function checkFloors(results: EvalResults, floors: Record<string, number>, sectionsRun: readonly string[]): FloorVerdict[] {
+  return Object.entries(floors)
+    .filter(([key]) => sectionsRun.includes(key.split('.')[0]!))
+    .map(([key, floor]) => {
+      const value = valueAt(results, key);
+      return { key, floor, value, ok: value !== null && value >= floor - 1e-9 };
+    });
+}
+
+const f3 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
+
+function table(header: string[], rows: Array<Array<string | number>>): string {
+  const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function methodRows(label: string, m: MethodMetrics): Array<Array<string | number>> {
+  return (['dense', 'lexical', 'hybrid'] as const).map((k) => [label, k, f3(m[k].recallAt1), f3(m[k].recallAt5), f3(m[k].recallAt10), f3(m[k].mrr)]);
+}
+
+/** docs/EVALUATION.md, rewritten by a full `npm run eval`. */
+export function renderEvaluationMarkdown(r: EvalResults): string {
+  const parts = [
+    '# Evaluation',
+    '',
+    `Latest figures from \`npm run eval\` (${r.createdAt.slice(0, 10)}, embedding model \`${r.model}\`); raw numbers in`,
+    '`eval/results/latest.json`. Reproduce with:',
+    '',
+    '```bash',
+    'EMBEDDING_MODEL=../shared/models/vi-news-embed-small npm run eval            # everything, rewrites this file',
+    'EMBEDDING_MODEL=../shared/models/vi-news-embed-small npm run eval -- --check # and fail below eval/floors.json',
+    '```',
+    '',
+    '`npm test` runs the `--check` form, so a change that lowers a figure below its floor fails CI.',
+    '',
+  ];
+  if (r.xquad) {
+    const x = r.xquad;
+    parts.push(
+      '## Retrieval on XQuAD-vi',
+      '',
+      `Every one of the ${x.passages} passages indexed (${x.chunks} chunks, the product's own chunker and embedding text), ${x.questions} questions;`,
+      'the gold passage among the first k results (overlapping chunks of one passage count once).',
+      '',
+      table(['questions', 'method', 'R@1', 'R@5', 'R@10', 'MRR'], [...methodRows('as written', x.toned), ...methodRows('accents stripped', x.accentsStripped)]),
+      '',
+      `Not-found calibration: with the gold passage left out of the results, the configured threshold ${x.settings.relevanceThreshold} keeps`,
+      `${f3(x.relevance.atConfigured?.answerableKept)} of answerable questions and rejects ${f3(x.relevance.atConfigured?.unanswerableRejected)} of the`,
+      `"gold removed" ones (best threshold on this set: ${x.relevance.threshold?.threshold ?? 'n/a'}). Other passages of the same Wikipedia`,
+      'article stay indexed, so this is harsher than a question about a topic the corpus never covers.',
+      '',
+    );
+  }
+  if (r.seed) {
+    const s = r.seed;
+    parts.push(
+      '## Retrieval on the seed corpus',
+      '',
+      `\`eval/seed-questions.jsonl\`: ${s.answerable} answerable questions (with and without diacritics, abbreviations) and ${s.unanswerable}`,
+      'questions the corpus cannot answer (including close-but-absent ones).',
+      '',
+      table(
+        ['right article R@1', 'R@5', 'MRR', 'answer text in top 5', `answerable kept at ${s.threshold}`, 'unanswerable rejected', 'best threshold here'],
+        [[f3(s.recallAt1), f3(s.recallAt5), f3(s.mrr), f3(s.answerInTop5), f3(s.answerableKept), f3(s.unanswerableRejected), s.bestThreshold?.threshold ?? 'n/a']],
+      ),
+      '',
+    );
+  }
+  if (r.answers) {
+    const a = r.answers;
+    const row = (label: string, m: XquadAnswerMetrics) => [label, f3(m.containsGold), f3(m.f1), f3(m.firstCitationGold), f3(m.anyCitationGold), f3(m.citationSupport), f3(m.grounded), m.meanAnswerChars.toFixed(0)];
+    parts.push(
+      `## Answers (${a.mode})`,
+      '',
+      'Through the chat service that `/api/chat` runs, one new conversation per question. "contains": the answer holds a gold',
+      'answer (whole words, tone placement and case folded); F1: SQuAD-style token F1 against the best gold answer (low by',
+      'design for extractive answers, which quote a whole sentence); "[1]=gold" / "any=gold": the first / any citation points at',
+      'the gold passage; "support": share of answer sentences whose cited passage holds at least 80% of their words.',
+      '',
+      table(['XQuAD-vi questions', 'contains', 'F1', '[1]=gold', 'any=gold', 'support', 'grounded', 'mean chars'], [row('as written', a.xquad.toned), row('accents stripped', a.xquad.untoned)]),
+      '',
+      table(
+        ['seed corpus', 'cases', 'accuracy'],
+        [
+          ['answerable: grounded, cites the right article, holds the expected fact', a.seed.answerable.count, f3(a.seed.answerable.accuracy)],
+          ['not answerable: says "not found"', a.seed.unanswerable.count, f3(a.seed.unanswerable.accuracy)],
+          ['two-turn conversations: the follow-up', a.seed.followUps.count, f3(a.seed.followUps.accuracy)],
+          ['two-turn conversations: the first turn', a.seed.followUps.count, f3(a.seed.followUps.firstTurnAccuracy)],
+          ['cited sentences supported by their source', '', f3(a.seed.citationSupport)],
+        ],
+      ),
+      '',
+    );
+    if (a.seed.failures.length > 0) {
+      parts.push('Seed cases it gets wrong:', '', ...a.seed.failures.map((f) => `- \`${f.id}\` ${f.question} (expected ${f.expected})`), '');
+    }
+  }
+  return parts.join('\n');
+}
