@@ -3,6 +3,7 @@
  * citations (title — outlet, date; the cited text). Uses the language model when LLM_PROVIDER
  * is set, the extractive answerer otherwise.
  */
+import { formatDateVi } from '../text/dates.js';
 import { parseArgs } from 'node:util';
 import { makeLlmAnswererFromConfig } from '../answer/llm.js';
 import type { Citation } from '../answer/types.js';
@@ -19,7 +20,7 @@ const USAGE = `Usage: npm run ask -- "câu hỏi" [--json]
 const EXPECTED_ERRORS = [ConfigError, ModelLoadError, IndexMissingError, IndexCorruptError, IndexMismatchError];
 
 function formatCitation(c: Citation): string {
-  const source = [c.outlet, c.publishedAt].filter((x): x is string => !!x).join(', ');
+  const source = [c.outlet, formatDateVi(c.publishedAt)].filter((x): x is string => !!x).join(', ');
   const snippet = c.snippet.length > 300 ? `${c.snippet.slice(0, 300)}…` : c.snippet;
   return `[${c.n}] ${c.title}${source ? ` — ${source}` : ''}\n    “${snippet}”`;
 }

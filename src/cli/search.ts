@@ -2,6 +2,7 @@
  * `npm run search -- "câu hỏi" [--k N] [--json] [--index DIR]`
  * Hybrid search over the index; prints the best passages with their relevance.
  */
+import { formatDateVi } from '../text/dates.js';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFromProcess } from '../config/config.js';
 import { ModelLoadError } from '../ingest/embeddings.js';
@@ -27,7 +28,7 @@ function snippet(text: string): string {
 function formatHuman(query: string, response: SearchResponse): string {
   if (response.results.length === 0) return `Không tìm thấy đoạn nào cho: ${query}`;
   const lines = response.results.map((r, i) => {
-    const meta = [r.outlet ?? 'không rõ nguồn', r.publishedAt ?? 'không rõ ngày', `điểm ${r.score.toFixed(3)}`].join(', ');
+    const meta = [r.outlet ?? 'không rõ nguồn', formatDateVi(r.publishedAt) || 'không rõ ngày', `điểm ${r.score.toFixed(3)}`].join(', ');
     return `${i + 1}. ${r.title} — ${meta}\n   [${r.chunkId} ${r.start}–${r.end}] ${snippet(r.text)}`;
   });
   const verdict = response.relevant
