@@ -3,21 +3,18 @@
  * citations (title — outlet, date; the cited text). Uses the language model when LLM_PROVIDER
  * is set, the extractive answerer otherwise.
  */
-import { formatDateVi } from '../text/dates.js';
 import { parseArgs } from 'node:util';
 import { makeLlmAnswererFromConfig } from '../answer/llm.js';
 import type { Citation } from '../answer/types.js';
 import { makeChatService, type ChatRecord } from '../chat/chatService.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
-import { ConfigError, loadConfigFromProcess } from '../config/config.js';
-import { ModelLoadError } from '../ingest/embeddings.js';
-import { IndexCorruptError, IndexMismatchError, IndexMissingError } from '../ingest/indexStore.js';
+import { loadConfigFromProcess } from '../config/config.js';
 import { openSearchEngine } from '../retrieval/engine.js';
+import { formatDateVi } from '../text/dates.js';
+import { runCli, UsageError } from './run.js';
 
 const USAGE = `Usage: npm run ask -- "câu hỏi" [--json]
   --json   print the answer record as JSON`;
-
-const EXPECTED_ERRORS = [ConfigError, ModelLoadError, IndexMissingError, IndexCorruptError, IndexMismatchError];
 
 function formatCitation(c: Citation): string {
   const source = [c.outlet, formatDateVi(c.publishedAt)].filter((x): x is string => !!x).join(', ');
@@ -33,52 +30,34 @@ export function formatAnswer(record: Omit<ChatRecord, 'conversationId' | 'messag
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 1;
-  }
+  const parsed = parseArgs({
+    args: argv,
+    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
   if (parsed.values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const question = parsed.positionals.join(' ').trim();
-  if (question.length === 0) {
-    process.stderr.write(`Error: no question given.\n${USAGE}\n`);
-    return 1;
-  }
+  if (question.length === 0) throw new UsageError('no question given.');
+  const config = await loadConfigFromProcess();
+  const engine = await openSearchEngine(config);
   try {
-    const config = await loadConfigFromProcess();
-    const engine = await openSearchEngine(config);
-    try {
-      const llm = await makeLlmAnswererFromConfig(config);
-      const chat = makeChatService({
-        config,
-        searcher: engine,
-        store: makeInMemoryConversationStore(config.conversations),
-        ...(llm ? { llm } : {}),
-        logger: { warn: (obj) => process.stderr.write(`Warning: ${describeWarning(obj)}\n`) },
-      });
-      const { conversationId: _c, messageId: _m, ...record } = await chat.chat({ message: question });
-      process.stdout.write(`${parsed.values.json ? JSON.stringify(record, null, 2) : formatAnswer(record)}\n`);
-      return 0;
-    } finally {
-      await engine.close();
-    }
-  } catch (err) {
-    if (EXPECTED_ERRORS.some((E) => err instanceof E)) {
-      process.stderr.write(`Error: ${(err as Error).message}\n`);
-    } else {
-      process.stderr.write(`Ask failed unexpectedly:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    }
-    return 1;
+    const llm = await makeLlmAnswererFromConfig(config);
+    const chat = makeChatService({
+      config,
+      searcher: engine,
+      store: makeInMemoryConversationStore(config.conversations),
+      ...(llm ? { llm } : {}),
+      logger: { warn: (obj) => process.stderr.write(`Warning: ${describeWarning(obj)}\n`) },
+    });
+    const { conversationId: _c, messageId: _m, ...record } = await chat.chat({ message: question });
+    process.stdout.write(`${parsed.values.json ? JSON.stringify(record, null, 2) : formatAnswer(record)}\n`);
+    return 0;
+  } finally {
+    await engine.close();
   }
 }
 
@@ -87,4 +66,4 @@ function describeWarning(obj: object): string {
   return err instanceof Error ? `the language model failed (${err.message}); answering from the sources directly` : JSON.stringify(obj);
 }
 
-process.exitCode = await main(process.argv.slice(2));
+await runCli('Ask', USAGE, main);

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { makeLlmAnswererFromConfig } from '../answer/llm.js';
 import { makeChatService, type ChatService } from '../chat/chatService.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
-import { ConfigError, loadConfig, loadConfigFromProcess, type Config } from '../config/config.js';
+import { loadConfig, loadConfigFromProcess, type Config } from '../config/config.js';
 import { evaluateSeedAnswers, evaluateXquadAnswers, type SeedAnswerCase, type SeedConversation } from '../eval/answers.js';
 import { checkFloors, renderEvaluationMarkdown, type EvalResults } from '../eval/report.js';
 import {
@@ -33,11 +33,12 @@ import {
   type XquadQuestion,
 } from '../eval/retrieval.js';
 import { chunkArticle } from '../ingest/chunk.js';
-import { ModelLoadError, TransformersEmbeddings } from '../ingest/embeddings.js';
-import { IndexCorruptError, IndexMismatchError, IndexMissingError, loadIndex, type LoadedIndex } from '../ingest/indexStore.js';
+import { TransformersEmbeddings } from '../ingest/embeddings.js';
+import { loadIndex, type LoadedIndex } from '../ingest/indexStore.js';
 import { ingestCorpus } from '../ingest/ingest.js';
 import { makeHybridSearcher } from '../retrieval/engine.js';
 import { hybridSettingsFromConfig } from '../retrieval/hybrid.js';
+import { runCli, UsageError } from './run.js';
 
 const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers] [--limit N] [--check]
   --only LIST   run some sections: xquad (XQuAD-vi retrieval), seed (seed questions, retrieval),
@@ -47,8 +48,6 @@ const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers] [--limit N] [-
 Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_SEED_QUESTIONS (default
 eval/seed-questions.jsonl), EVAL_SEED_CONVERSATIONS (default eval/seed-conversations.jsonl),
 and the product's own configuration (EMBEDDING_MODEL, CORPUS_DIR, LLM_*, ...).`;
-
-const EXPECTED_ERRORS = [ConfigError, ModelLoadError, IndexMissingError, IndexCorruptError, IndexMismatchError];
 
 /** What several sections share, built once on first use. */
 interface SectionContext {
@@ -216,44 +215,29 @@ function makeContext(config: Config, embeddings: TransformersEmbeddings, limit: 
 }
 
 async function main(argv: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args: argv,
-      options: {
-        only: { type: 'string' },
-        limit: { type: 'string' },
-        check: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
+  const { values: flags } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string' },
+      limit: { type: 'string' },
+      check: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
   if (flags.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const names = flags.only ? flags.only.split(',').map((s) => s.trim()) : Object.keys(SECTIONS);
   const unknown = names.filter((n) => !(n in SECTIONS));
-  if (unknown.length > 0) {
-    process.stderr.write(`Error: unknown section "${unknown.join(', ')}" (choose from ${Object.keys(SECTIONS).join(', ')}).\n`);
-    return 2;
-  }
+  if (unknown.length > 0) throw new UsageError(`unknown section "${unknown.join(', ')}" (choose from ${Object.keys(SECTIONS).join(', ')}).`);
   let limit: number | undefined;
   if (flags.limit !== undefined) {
     limit = Number(flags.limit);
-    if (!Number.isInteger(limit) || limit < 1) {
-      process.stderr.write(`Error: --limit must be a positive whole number (got "${flags.limit}").\n`);
-      return 2;
-    }
+    if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit must be a positive whole number (got "${flags.limit}").`);
   }
-  if (flags.check && limit !== undefined) {
-    process.stderr.write('Error: --check compares whole sets with their floors; drop --limit.\n');
-    return 2;
-  }
+  if (flags.check && limit !== undefined) throw new UsageError('--check compares whole sets with their floors; drop --limit.');
 
   const cwd = process.cwd();
   const cleanup: string[] = [];
@@ -283,17 +267,10 @@ async function main(argv: string[]): Promise<number> {
       if (failed.length > 0) return 1;
     }
     return 0;
-  } catch (err) {
-    if (EXPECTED_ERRORS.some((E) => err instanceof E)) {
-      process.stderr.write(`Error: ${(err as Error).message}\n`);
-    } else {
-      process.stderr.write(`Evaluation failed:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    }
-    return 1;
   } finally {
     await embeddings?.dispose();
     await Promise.all(cleanup.map((d) => fs.rm(d, { recursive: true, force: true })));
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+await runCli('Evaluation', USAGE, main);

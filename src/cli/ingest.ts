@@ -3,12 +3,10 @@
  * Brings the index in line with the corpus folder (only new and changed articles are embedded).
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFromProcess } from '../config/config.js';
-import { CorpusFolderError } from '../corpus/load.js';
-import { ModelLoadError } from '../ingest/embeddings.js';
-import { IndexBusyError, IndexMismatchError } from '../ingest/indexStore.js';
-import { EmptyCorpusError, ingestCorpus } from '../ingest/ingest.js';
+import { loadConfigFromProcess } from '../config/config.js';
+import { ingestCorpus } from '../ingest/ingest.js';
 import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
+import { runCli } from './run.js';
 
 const USAGE = `Usage: npm run ingest -- [--rebuild] [--corpus DIR] [--index DIR] [--quiet]
   --rebuild      embed every article again (needed after changing the model or chunking)
@@ -16,34 +14,18 @@ const USAGE = `Usage: npm run ingest -- [--rebuild] [--corpus DIR] [--index DIR]
   --index DIR    index folder (overrides INDEX_DIR)
   --quiet        no progress output`;
 
-/** Errors the operator can fix from the message alone: one line, no stack trace. */
-const EXPECTED_ERRORS = [
-  ConfigError,
-  ModelLoadError,
-  IndexMismatchError,
-  IndexBusyError,
-  EmptyCorpusError,
-  CorpusFolderError,
-];
-
 async function main(argv: string[]): Promise<number> {
-  let flags;
-  try {
-    flags = parseArgs({
-      args: argv,
-      options: {
-        rebuild: { type: 'boolean', default: false },
-        corpus: { type: 'string' },
-        index: { type: 'string' },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      strict: true,
-    }).values;
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 1;
-  }
+  const { values: flags } = parseArgs({
+    args: argv,
+    options: {
+      rebuild: { type: 'boolean', default: false },
+      corpus: { type: 'string' },
+      index: { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
   if (flags.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -60,15 +42,9 @@ async function main(argv: string[]): Promise<number> {
     progress.stop();
     process.stdout.write(`${formatIngestReport(report)}\n`);
     return 0;
-  } catch (err) {
+  } finally {
     progress.stop();
-    if (EXPECTED_ERRORS.some((E) => err instanceof E)) {
-      process.stderr.write(`Error: ${(err as Error).message}\n`);
-    } else {
-      process.stderr.write(`Ingest failed unexpectedly:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    }
-    return 1;
   }
 }
 
-process.exitCode = await main(process.argv.slice(2));
+await runCli('Ingest', USAGE, main);

@@ -2,21 +2,18 @@
  * `npm run search -- "câu hỏi" [--k N] [--json] [--index DIR]`
  * Hybrid search over the index; prints the best passages with their relevance.
  */
-import { formatDateVi } from '../text/dates.js';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFromProcess } from '../config/config.js';
-import { ModelLoadError } from '../ingest/embeddings.js';
-import { IndexCorruptError, IndexMismatchError, IndexMissingError } from '../ingest/indexStore.js';
+import { loadConfigFromProcess } from '../config/config.js';
 import { openSearchEngine } from '../retrieval/engine.js';
 import type { SearchResponse } from '../retrieval/types.js';
+import { formatDateVi } from '../text/dates.js';
+import { runCli, UsageError } from './run.js';
 
 const USAGE = `Usage: npm run search -- "câu hỏi" [--k N] [--json] [--index DIR]
   --k N        number of passages (default RETRIEVAL_K)
   --json       print {"results":[…],"relevant":…} instead of text
   --index DIR  index folder (overrides INDEX_DIR)`;
 
-/** Errors the operator can fix from the message alone: one line, no stack trace. */
-const EXPECTED_ERRORS = [ConfigError, ModelLoadError, IndexMissingError, IndexCorruptError, IndexMismatchError];
 
 const SNIPPET_CHARS = 240;
 
@@ -54,61 +51,39 @@ function formatJson(response: SearchResponse): string {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      options: {
-        k: { type: 'string' },
-        json: { type: 'boolean', default: false },
-        index: { type: 'string' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (err) {
-    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  const { values: flags, positionals } = parsed;
+  const { values: flags, positionals } = parseArgs({
+    args: argv,
+    options: {
+      k: { type: 'string' },
+      json: { type: 'boolean', default: false },
+      index: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    allowPositionals: true,
+    strict: true,
+  });
   if (flags.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const query = positionals.join(' ').trim();
-  if (query.length === 0) {
-    process.stderr.write(`Error: empty query.\n${USAGE}\n`);
-    return 2;
-  }
+  if (query.length === 0) throw new UsageError('empty query.');
   let k: number | undefined;
   if (flags.k !== undefined) {
     k = Number(flags.k);
-    if (!Number.isInteger(k) || k < 1 || k > 50) {
-      process.stderr.write(`Error: --k must be a whole number from 1 to 50 (got "${flags.k}").\n`);
-      return 2;
-    }
+    if (!Number.isInteger(k) || k < 1 || k > 50) throw new UsageError(`--k must be a whole number from 1 to 50 (got "${flags.k}").`);
   }
   if (flags.index) process.env.INDEX_DIR = flags.index;
 
+  const config = await loadConfigFromProcess();
+  const engine = await openSearchEngine(config);
   try {
-    const config = await loadConfigFromProcess();
-    const engine = await openSearchEngine(config);
-    try {
-      const response = await engine.search(query, k === undefined ? {} : { k });
-      process.stdout.write(`${flags.json ? formatJson(response) : formatHuman(query, response)}\n`);
-    } finally {
-      await engine.close();
-    }
-    return 0;
-  } catch (err) {
-    if (EXPECTED_ERRORS.some((E) => err instanceof E)) {
-      process.stderr.write(`Error: ${(err as Error).message}\n`);
-    } else {
-      process.stderr.write(`Search failed unexpectedly:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
-    }
-    return 1;
+    const response = await engine.search(query, k === undefined ? {} : { k });
+    process.stdout.write(`${flags.json ? formatJson(response) : formatHuman(query, response)}\n`);
+  } finally {
+    await engine.close();
   }
+  return 0;
 }
 
-process.exitCode = await main(process.argv.slice(2));
+await runCli('Search', USAGE, main);

@@ -3,34 +3,16 @@
  * (new, changed or removed articles), then serves the API, the chat page and the widget.
  * SIGINT/SIGTERM shut down gracefully; a second signal exits at once.
  */
-import { ConfigError, loadConfigFromProcess, type Config } from '../config/config.js';
-import { CorpusFolderError, formatCorpusProblem, loadCorpus } from '../corpus/load.js';
-import { ModelLoadError, TransformersEmbeddings } from '../ingest/embeddings.js';
-import {
-  IndexBusyError,
-  IndexCorruptError,
-  IndexMismatchError,
-  IndexMissingError,
-  checkIndexStaleness,
-  describeIndex,
-  readManifest,
-} from '../ingest/indexStore.js';
-import { EmptyCorpusError, ingestCorpus } from '../ingest/ingest.js';
+import { loadConfigFromProcess, type Config } from '../config/config.js';
+import { formatCorpusProblem, loadCorpus } from '../corpus/load.js';
+import { TransformersEmbeddings } from '../ingest/embeddings.js';
+import { IndexCorruptError, IndexMissingError, checkIndexStaleness, describeIndex, readManifest } from '../ingest/indexStore.js';
+import { ingestCorpus } from '../ingest/ingest.js';
 import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
 import { openSearchEngine } from '../retrieval/engine.js';
 import { makeLogger } from '../server/app.js';
 import { startServer } from '../server/start.js';
-
-/** Errors the operator can fix from the message alone: one line, no stack trace. */
-const EXPECTED_ERRORS = [
-  ConfigError,
-  ModelLoadError,
-  IndexMismatchError,
-  IndexBusyError,
-  IndexCorruptError,
-  EmptyCorpusError,
-  CorpusFolderError,
-];
+import { runCli } from './run.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
@@ -65,11 +47,12 @@ async function ensureIndex(config: Config, embeddings: TransformersEmbeddings): 
   }
 }
 
+const USAGE = 'Usage: npm start (configuration from the environment and .env; see .env.example)';
+
 async function main(): Promise<number> {
-  let config: Config;
   let embeddings: TransformersEmbeddings | undefined;
   try {
-    config = await loadConfigFromProcess();
+    const config = await loadConfigFromProcess();
     say(`Loading the embedding model ${config.embedding.model} …`);
     embeddings = await TransformersEmbeddings.create(config.embedding);
     await ensureIndex(config, embeddings);
@@ -101,15 +84,8 @@ async function main(): Promise<number> {
     return 0;
   } catch (err) {
     await embeddings?.dispose().catch(() => undefined);
-    if (EXPECTED_ERRORS.some((E) => err instanceof E)) {
-      say(`Error: ${(err as Error).message}`);
-    } else if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
-      say(`Error: port ${process.env.PORT ?? 3000} is already in use; set PORT to another port.`);
-    } else {
-      say(`Server failed to start:\n${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
-    }
-    return 1;
+    throw err;
   }
 }
 
-process.exitCode = await main();
+await runCli('Server start-up', USAGE, main);
