@@ -1,5 +1,6 @@
 import type { IngestBenchResult } from './ingestWorker.js';
 import type { LoadResult, SoakResult } from './httpBench.js';
+import { markdownTable } from '../eval/markdown.js';
 
 export interface BenchReport {
   date: string;
@@ -21,10 +22,6 @@ export interface BenchReport {
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
-function table(header: string[], rows: Array<Array<string | number>>): string {
-  const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 /** docs/BENCHMARKS.md: every figure once, with the machine, the date and the command. */
 export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string {
@@ -46,7 +43,7 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string
       'sample of the same chunk texts with the same batching and nothing else; the ratio is full ingestion',
       '(load, clean, chunk, embed, HNSW and lexical indexing, atomic write) over that.',
       '',
-      table(
+      markdownTable(
         ['corpus', 'articles', 'chunks', 'mean chunk chars', 'model alone chunks/s', 'ingest chunks/s', 'ingest articles/s', 'ratio', 'total s', 'index on disk MiB', 'peak RSS MiB'],
         r.ingestion.map((i) => [
           i.label,
@@ -72,7 +69,7 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string
       'Hybrid search (query embedding, HNSW, lexical, fusion), k = 5, after a warm-up; seed questions',
       'for the seed corpus, article headlines for the VNTC indexes.',
       '',
-      table(['index', 'queries', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms'], r.retrieval.map((x) => [x.label, x.queries, x.p50, x.p95, x.p99, x.mean])),
+      markdownTable(['index', 'queries', 'p50 ms', 'p95 ms', 'p99 ms', 'mean ms'], r.retrieval.map((x) => [x.label, x.queries, x.p50, x.p95, x.p99, x.mean])),
       '',
     );
   }
@@ -83,14 +80,14 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string
       'Cold start: from spawning `src/cli/serve.ts` (as `npm start` does) with an existing index to the first',
       '200 from `/ready`. One at a time: 200 `/api/chat` requests, 100 `/api/chat/stream` requests.',
       '',
-      table(
+      markdownTable(
         ['index', 'cold start ms', '/api/chat p50 ms', 'p95 ms', 'p99 ms', 'first SSE event p50 ms', 'p95 ms', 'stream complete p50 ms', 'errors'],
         r.http.map((h) => [h.label, h.coldStartMs, h.chat.p50, h.chat.p95, h.chat.p99, h.firstEvent.p50, h.firstEvent.p95, h.streamComplete.p50, h.chat.errors + h.streamErrors]),
       ),
       '',
       `Under load: autocannon on loopback, \`/api/chat\` with the same questions in rotation.`,
       '',
-      table(
+      markdownTable(
         ['index', 'connections', 'seconds', 'requests', 'req/s', 'latency p50 ms', 'p97.5 ms', 'p99 ms', 'errors', 'non-2xx', 'timeouts'],
         r.http.map((h) => [h.label, h.load.connections, h.load.seconds, h.load.requests, h.load.requestsPerSecond, h.load.latencyMs.p50, h.load.latencyMs.p97_5, h.load.latencyMs.p99, h.load.errors, h.load.non2xx, h.load.timeouts]),
       ),
@@ -105,7 +102,7 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string
       `${s.seconds} s of steady \`/api/chat\` load (${s.connections} connections) on the ${s.label}; server RSS sampled every 5 s.`,
       'Every request opens a new conversation, so the bounded conversation store fills up during the run.',
       '',
-      table(
+      markdownTable(
         ['requests', 'req/s', 'p50 ms', 'p99 ms', 'errors + non-2xx + timeouts', 'RSS start MiB', 'RSS end MiB', 'RSS max MiB', 'RSS slope, 2nd half, MiB/min'],
         [[s.requests, s.requestsPerSecond, s.latencyMs.p50, s.latencyMs.p99, s.errors + s.non2xx + s.timeouts, s.rssStartMiB, s.rssEndMiB, s.rssMaxMiB, s.rssSlopeSecondHalfMiBPerMin]],
       ),

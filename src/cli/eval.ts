@@ -26,7 +26,6 @@ import {
   loadXquad,
   passageAsArticle,
   readJsonl,
-  searcherOver,
   type MemoryIndex,
   type MethodMetrics,
   type RankMetrics,
@@ -37,7 +36,6 @@ import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { loadIndex, type LoadedIndex } from '../ingest/indexStore.js';
 import { ingestCorpus } from '../ingest/ingest.js';
 import { makeHybridSearcher } from '../retrieval/engine.js';
-import { hybridSettingsFromConfig } from '../retrieval/hybrid.js';
 import { runCli, UsageError } from './run.js';
 
 const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers] [--limit N] [--check]
@@ -144,7 +142,7 @@ async function runAnswers(ctx: SectionContext, out: EvalResults): Promise<void> 
   const { index, questions } = await ctx.xquad();
   const picked = ctx.limit ? questions.slice(0, ctx.limit) : questions;
   ctx.log(`\nAnswers on XQuAD-vi: ${picked.length} questions, with and without accents`);
-  const xquadChat = await ctx.chatOver(searcherOver(index, ctx.embeddings, hybridSettingsFromConfig(ctx.config)));
+  const xquadChat = await ctx.chatOver(makeHybridSearcher(index, ctx.embeddings, ctx.config));
   const xquad = await evaluateXquadAnswers(xquadChat, picked);
 
   const seedFile = path.resolve(ctx.cwd, process.env.EVAL_SEED_QUESTIONS ?? 'eval/seed-questions.jsonl');

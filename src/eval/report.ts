@@ -1,5 +1,6 @@
 import type { SeedAnswerReport, XquadAnswerMetrics } from './answers.js';
 import type { MethodMetrics, SeedReport, XquadReport } from './retrieval.js';
+import { markdownTable } from './markdown.js';
 
 /** Everything `npm run eval` measured, as written to eval/results/latest.json. */
 export interface EvalResults {
@@ -46,10 +47,6 @@ export function checkFloors(results: EvalResults, floors: Record<string, number>
 
 const f3 = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x.toFixed(3));
 
-function table(header: string[], rows: Array<Array<string | number>>): string {
-  const line = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
-}
 
 function methodRows(label: string, m: MethodMetrics): Array<Array<string | number>> {
   return (['dense', 'lexical', 'hybrid'] as const).map((k) => [label, k, f3(m[k].recallAt1), f3(m[k].recallAt5), f3(m[k].recallAt10), f3(m[k].mrr)]);
@@ -79,7 +76,7 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
       `Every one of the ${x.passages} passages indexed (${x.chunks} chunks, the product's own chunker and embedding text), ${x.questions} questions;`,
       'the gold passage among the first k results (overlapping chunks of one passage count once).',
       '',
-      table(['questions', 'method', 'R@1', 'R@5', 'R@10', 'MRR'], [...methodRows('as written', x.toned), ...methodRows('accents stripped', x.accentsStripped)]),
+      markdownTable(['questions', 'method', 'R@1', 'R@5', 'R@10', 'MRR'], [...methodRows('as written', x.toned), ...methodRows('accents stripped', x.accentsStripped)]),
       '',
       `Not-found calibration: with the gold passage left out of the results, the configured threshold ${x.settings.relevanceThreshold} keeps`,
       `${f3(x.relevance.atConfigured?.answerableKept)} of answerable questions and rejects ${f3(x.relevance.atConfigured?.unanswerableRejected)} of the`,
@@ -96,7 +93,7 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
       `\`eval/seed-questions.jsonl\`: ${s.answerable} answerable questions (with and without diacritics, abbreviations) and ${s.unanswerable}`,
       'questions the corpus cannot answer (including close-but-absent ones).',
       '',
-      table(
+      markdownTable(
         ['right article R@1', 'R@5', 'MRR', 'answer text in top 5', `answerable kept at ${s.threshold}`, 'unanswerable rejected', 'best threshold here'],
         [[f3(s.recallAt1), f3(s.recallAt5), f3(s.mrr), f3(s.answerInTop5), f3(s.answerableKept), f3(s.unanswerableRejected), s.bestThreshold?.threshold ?? 'n/a']],
       ),
@@ -114,9 +111,9 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
       'design for extractive answers, which quote a whole sentence); "[1]=gold" / "any=gold": the first / any citation points at',
       'the gold passage; "support": share of answer sentences whose cited passage holds at least 80% of their words.',
       '',
-      table(['XQuAD-vi questions', 'contains', 'F1', '[1]=gold', 'any=gold', 'support', 'grounded', 'mean chars'], [row('as written', a.xquad.toned), row('accents stripped', a.xquad.untoned)]),
+      markdownTable(['XQuAD-vi questions', 'contains', 'F1', '[1]=gold', 'any=gold', 'support', 'grounded', 'mean chars'], [row('as written', a.xquad.toned), row('accents stripped', a.xquad.untoned)]),
       '',
-      table(
+      markdownTable(
         ['seed corpus', 'cases', 'accuracy'],
         [
           ['answerable: grounded, cites the right article, holds the expected fact', a.seed.answerable.count, f3(a.seed.answerable.accuracy)],

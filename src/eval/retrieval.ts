@@ -10,6 +10,7 @@ import type { Chunk, ChunkArticle } from '../ingest/types.js';
 import { dedupeOverlapping } from '../retrieval/fusion.js';
 import { hybridSettingsFromConfig, makeHybridSearch, type HybridSearcher, type HybridSettings, type HybridTrace } from '../retrieval/hybrid.js';
 import { LexicalIndex } from '../retrieval/lexical.js';
+import { hybridDeps } from '../retrieval/engine.js';
 import { foldDiacritics } from '../text/normalize.js';
 
 /**
@@ -77,20 +78,9 @@ export async function buildMemoryIndex(
   return { chunks, lexical, vectors };
 }
 
-export function searcherOver(
-  index: MemoryIndex,
-  embeddings: TransformersEmbeddings,
-  settings: HybridSettings,
-): HybridSearcher {
-  return makeHybridSearch(
-    {
-      lexical: index.lexical,
-      dense: index.vectors,
-      getChunk: (id) => index.chunks.get(id),
-      embedQuery: (q) => embeddings.embedQuery(q),
-    },
-    settings,
-  );
+/** A searcher over an in-memory index with explicit settings (for tuning fusion and relevance). */
+export function searcherOver(index: MemoryIndex, embeddings: TransformersEmbeddings, settings: HybridSettings): HybridSearcher {
+  return makeHybridSearch(hybridDeps(index, embeddings), settings);
 }
 
 // ---------- XQuAD-vi ----------

@@ -2,7 +2,7 @@ import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { loadIndex, type LoadedIndex } from '../ingest/indexStore.js';
-import { hybridSettingsFromConfig, makeHybridSearch, type HybridSearcher } from './hybrid.js';
+import { hybridSettingsFromConfig, makeHybridSearch, type HybridDeps, type HybridSearcher } from './hybrid.js';
 import type { Searcher } from './types.js';
 
 /** A searcher over a loaded index, with what callers need around it (articles, shutdown). */
@@ -13,21 +13,26 @@ export interface SearchEngine extends Searcher {
   close(): Promise<void>;
 }
 
+/** What hybrid search reads from an index (persisted, or built in memory by the evaluation). */
+export function hybridDeps(
+  index: Pick<LoadedIndex, 'chunks' | 'lexical' | 'vectors'>,
+  embeddings: Pick<TransformersEmbeddings, 'embedQuery'>,
+): HybridDeps {
+  return {
+    lexical: index.lexical,
+    dense: index.vectors,
+    getChunk: (id) => index.chunks.get(id),
+    embedQuery: (q) => embeddings.embedQuery(q),
+  };
+}
+
 /** The hybrid (dense + lexical) searcher over an index, configured from `config.retrieval`. */
 export function makeHybridSearcher(
-  index: LoadedIndex,
-  embeddings: TransformersEmbeddings,
+  index: Pick<LoadedIndex, 'chunks' | 'lexical' | 'vectors'>,
+  embeddings: Pick<TransformersEmbeddings, 'embedQuery'>,
   config: Config,
 ): HybridSearcher {
-  return makeHybridSearch(
-    {
-      lexical: index.lexical,
-      dense: index.vectors,
-      getChunk: (id) => index.chunks.get(id),
-      embedQuery: (q) => embeddings.embedQuery(q),
-    },
-    hybridSettingsFromConfig(config),
-  );
+  return makeHybridSearch(hybridDeps(index, embeddings), hybridSettingsFromConfig(config));
 }
 
 /**

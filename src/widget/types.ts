@@ -1,26 +1,11 @@
-/** Shapes of the chat API as the widget sees them (see CONTRACTS.md, "HTTP API"). */
+/**
+ * Shapes of the chat API as the widget sees them: the server's own types, imported as types only,
+ * so the bundle carries none of the server's code and the two cannot drift apart.
+ */
+import type { Citation } from '../answer/types.js';
+import type { ChatRecord } from '../chat/chatService.js';
 
-export interface Citation {
-  n: number;
-  documentId: string;
-  title: string;
-  outlet: string | null;
-  publishedAt: string | null;
-  snippet: string;
-  start: number;
-  end: number;
-  chunkId: string;
-}
-
-export interface ChatRecord {
-  conversationId: string;
-  messageId: string;
-  answer: string;
-  citations: Citation[];
-  grounded: boolean;
-  mode: 'extractive' | 'llm' | 'fallback';
-  notice?: string;
-}
+export type { Citation, ChatRecord };
 
 export interface ApiErrorBody {
   code: string;
