@@ -19,7 +19,7 @@ export interface AnswerInput {
    * A follow-up resolved without a model: the extractive answer scores sentences on the
    * follow-up's own words, with the previous question's words weighing less.
    */
-  followUp?: { question: string; context: string };
+  followUp?: { question: string; context: string; focus?: readonly string[] };
 }
 
 export interface AnswerRunOptions {
@@ -34,7 +34,11 @@ export interface Answerer {
 function extractive(input: AnswerInput): ExtractiveAnswer {
   const { followUp } = input;
   return followUp
-    ? answerExtractively(followUp.question, input.results, { relevant: input.relevant, context: followUp.context })
+    ? answerExtractively(followUp.question, input.results, {
+        relevant: input.relevant,
+        context: followUp.context,
+        ...(followUp.focus && followUp.focus.length > 0 ? { focus: followUp.focus } : {}),
+      })
     : answerExtractively(input.question, input.results, { relevant: input.relevant });
 }
 

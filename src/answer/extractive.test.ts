@@ -123,6 +123,60 @@ describe('answerExtractively', () => {
   });
 });
 
+describe('answerExtractively: the fact asked for', () => {
+  const summits = seedPassage(SEED.relations, 'Cho đến nay, ASEAN và Liên Hợp Quốc', 'tại Bali, Indonesia.', { score: 0.5 });
+  const tenthSummit = seedPassage(SEED.dialogue, 'Đối thoại khu vực lần thứ 5 với chủ đề', 'kết quả thành công của Đối thoại.', {
+    score: 0.95,
+    ordinal: 4,
+  });
+
+  it('follows the ordinal the question names: "lần thứ ba" is not "lần thứ 10"', () => {
+    const sources = [tenthSummit, summits];
+    const a = answerExtractively('Hội nghị Cấp cao ASEAN – Liên Hợp Quốc lần thứ ba được tổ chức tại đâu?', sources);
+    expect(a.answer).toContain('lần thứ 3 vào tháng 10/2010 tại Hà Nội');
+    expect(a.answer).not.toContain('lần thứ 10 diễn ra tại Bangkok');
+    expectVerbatim(a.answer, sources);
+  });
+
+  it('answers "bao nhiêu X" with the sentence that counts X, not the first with a number', () => {
+    const pressConference = seedPassage(SEED.dialogue, 'Có 5 vấn đề liên quan đến biển Đông', 'về năm chủ tịch ASEAN của Việt Nam.', { score: 0.8 });
+    const theme = seedPassage(SEED.dialogue, 'Chủ đề của năm ASEAN 2020', 'tháng 4 và tháng 11.', { score: 0.6, ordinal: 6 });
+    const sources = [pressConference, theme];
+    const a = answerExtractively('Năm Chủ tịch ASEAN, Việt Nam dự kiến tổ chức bao nhiêu hội nghị?', sources);
+    expect(a.answer).toContain('300 hội nghị');
+    expect(a.citations[0]?.chunkId).toBe(theme.chunkId);
+    expectVerbatim(a.answer, sources);
+  });
+
+  it('answers "nhiệm kỳ nào" with the sentence holding a span of years', () => {
+    const challenges = seedPassage(SEED.dialogue, 'Nói về những thách thức', 'được nhiều nước quan tâm hơn.', { score: 0.8, ordinal: 5 });
+    const term = seedPassage(SEED.dialogue, 'Với tư cách là Ủy viên không thường trực', 'trên thế giới.', { score: 0.6, ordinal: 2 });
+    const sources = [challenges, term];
+    const a = answerExtractively('Việt Nam đảm nhiệm vị trí Ủy viên không thường trực Hội đồng Bảo an nhiệm kỳ nào?', sources);
+    expect(a.answer).toContain('2020-2021');
+    expectVerbatim(a.answer, sources);
+  });
+
+  it('quotes the sentence before one that opens with "Ông …", which names him', () => {
+    const speech = seedPassage(SEED.peace, 'Trong bài phát biểu của mình', 'Quan hệ Đối tác Toàn diện ASEAN-Liên hợp quốc.', { score: 0.8 });
+    const a = answerExtractively('Ai tái khẳng định ASEAN là đối tác lâu dài vì hòa bình với Liên hợp quốc?', [speech]);
+    expect(a.answer).toContain('Lê Lương Minh');
+    expect(a.answer).toContain('Ông tái khẳng định');
+    expect(a.answer.indexOf('Lê Lương Minh')).toBeLessThan(a.answer.indexOf('Ông tái khẳng định'));
+    expectVerbatim(a.answer, [speech]);
+  });
+
+  it('answers a follow-up about its new topic even when the previous question matches another passage better', () => {
+    const peace = seedPassage(SEED.peace, '18 tổ chức khu vực', 'trên phạm vi toàn cầu.', { score: 0.55 });
+    const context = 'Các tổ chức khu vực như ASEAN hợp tác với Liên hợp quốc vì hòa bình và hòa giải ra sao?';
+    const sources = [osceCall, osceSummit, peace];
+    const a = answerExtractively('OSCE?', sources, { context, focus: ['OSCE'] });
+    expect(a.citations[0]?.documentId).toBe(SEED.osce);
+    expect(a.answer).toContain('OSCE');
+    expect(a.answer).not.toContain('18 tổ chức khu vực');
+  });
+});
+
 describe('appendMarker', () => {
   it('puts the marker before the closing punctuation and tidies the wire end mark', () => {
     expect(appendMarker('Hội nghị diễn ra tại Hà Nội.', 2)).toBe('Hội nghị diễn ra tại Hà Nội [2].');

@@ -2,7 +2,7 @@ import type { AbbreviationExpander } from '../retrieval/abbreviations.js';
 import type { SearchResult } from '../retrieval/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
-import { detectQuestionKind, sentenceHasKind, type QuestionKind } from './questionKind.js';
+import { FACT, factStrength, numberAgreement, readAskedFact } from './askedFact.js';
 import { coverage, density, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
 import { NOT_FOUND_ANSWER, type Citation } from './types.js';
 
@@ -23,6 +23,11 @@ export interface ExtractiveOptions {
   minCoverage?: number;
   /** The previous question when this one is a follow-up: its words count, but less. */
   context?: string;
+  /**
+   * What a follow-up newly names ("OSCE" in "Còn OSCE thì sao?"): the answer must be about it,
+   * and the previous question only lends its predicate.
+   */
+  focus?: readonly string[];
   expand?: AbbreviationExpander;
 }
 
@@ -41,11 +46,19 @@ interface Candidate {
   text: string;
   terms: Set<string>;
   folded: Set<string>;
+  /** Position among the passage's sentences, to find the one before. */
+  ordinal: number;
   score: number;
   coverage: number;
-  /** Holds the kind of fact the question asks for (a date for "khi nào", …). */
+  /** How strongly it holds the fact asked for (FACT: a date for "khi nào", …). */
+  fact: number;
+  /** Holds the kind of fact the question asks for. */
   hasKind: boolean;
+  /** Names a follow-up's new topic (always true without one). */
+  onTopic: boolean;
 }
+
+type RawCandidate = Omit<Candidate, 'score' | 'coverage' | 'fact' | 'hasKind' | 'onTopic'>;
 
 const DEFAULTS = { maxSentences: 3, maxChars: 600, minCoverage: 0.3 };
 /** Sentences shorter than this many words are captions, bylines or debris, not answers. */
@@ -55,8 +68,23 @@ const FOLLOWER_RATIO = 0.75;
 /** Two sentences sharing this share of their words say the same thing (scrapes repeat paragraphs). */
 const DUPLICATE_JACCARD = 0.7;
 const KIND_BONUS = 0.25;
-/** A sentence without the kind of fact asked for ("ai" → no name) is a weak answer. */
-const MISSING_KIND_FACTOR = 0.7;
+/**
+ * By how strongly a sentence holds the fact asked for: none ("ai" → no name) makes a weak answer,
+ * the exact fact ("300 hội nghị" for "bao nhiêu hội nghị") a strong one.
+ */
+function kindFactor(strength: number): number {
+  if (strength >= FACT.exact) return 1.2;
+  if (strength >= FACT.strong) return 1;
+  if (strength >= FACT.weak) return 0.85;
+  return 0.7;
+}
+/** "lần thứ 10" when the question asks about "lần thứ 3": most likely another event. */
+const NUMBER_CONFLICT_FACTOR = 0.6;
+const NUMBER_MATCH_FACTOR = 1.1;
+/** A follow-up's sentence that does not name its new topic answers the previous question instead. */
+const MISSING_FOCUS_FACTOR = 0.5;
+/** The previous question's words weigh at most this share of a follow-up with a new topic. */
+const FOCUS_CONTEXT_SHARE = 0.5;
 /**
  * Weight of question words that the top passages' titles contain: those name the topic, which
  * every sentence of the article shares; the rest ("phát biểu khai mạc") say what is asked.
@@ -76,10 +104,10 @@ function wordsOf(text: string): string[] {
   return text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
 }
 
-function sentenceCandidates(results: readonly SearchResult[]): Omit<Candidate, 'score' | 'coverage' | 'hasKind'>[] {
-  const out: Omit<Candidate, 'score' | 'coverage' | 'hasKind'>[] = [];
+function sentenceCandidates(results: readonly SearchResult[]): RawCandidate[] {
+  const out: RawCandidate[] = [];
   results.forEach((result, rank) => {
-    for (const s of splitSentences(result.text)) {
+    for (const [ordinal, s] of splitSentences(result.text).entries()) {
       const text = result.text.slice(s.start, s.end).trim();
       if (wordsOf(text).length < MIN_WORDS) continue;
       const start = s.start + result.text.slice(s.start, s.end).indexOf(text);
@@ -91,6 +119,7 @@ function sentenceCandidates(results: readonly SearchResult[]): Omit<Candidate, '
         text,
         terms: termSetOf(text),
         folded: new Set(wordsOf(text).map((w) => foldDiacritics(w))),
+        ordinal,
       });
     }
   });
@@ -113,32 +142,84 @@ function isDuplicate(c: Candidate, chosen: readonly Candidate[]): boolean {
   });
 }
 
+const foldedWords = (text: string) => wordsOf(text).map((w) => foldDiacritics(w).toLowerCase());
+
+/** Whether a sentence names every focus word (accents and case ignored). */
+function mentionsFocus(c: RawCandidate, focus: readonly string[]): boolean {
+  const have = new Set([...c.folded].map((w) => w.toLowerCase()));
+  return focus.every((f) => foldedWords(f).every((w) => have.has(w)));
+}
+
+/**
+ * Weight of the previous question's words: 0.4 of the follow-up's own, and when the follow-up
+ * names a new topic, never so many that they outweigh it ("Còn OSCE thì sao?" after a long
+ * question about ASEAN would otherwise still be answered about ASEAN).
+ */
+function contextWeight(question: string, context: string, focused: boolean): number {
+  const base = 0.4;
+  if (!focused) return base;
+  const own = makeQuestionTerms(question, {}).own.reduce((sum, t) => sum + t.weight, 0);
+  const ctx = makeQuestionTerms(context, {}).own.reduce((sum, t) => sum + t.weight, 0);
+  if (ctx === 0) return base;
+  return Math.min(base, (own * FOCUS_CONTEXT_SHARE) / ((1 - FOCUS_CONTEXT_SHARE) * ctx));
+}
+
 function scoreCandidates(
   question: string,
   results: readonly SearchResult[],
   opts: ExtractiveOptions,
 ): Candidate[] {
   const raw = sentenceCandidates(results);
+  const focus = opts.focus ?? [];
   const terms = makeQuestionTerms(question, {
-    ...(opts.context !== undefined ? { context: opts.context } : {}),
+    ...(opts.context !== undefined
+      ? { context: opts.context, contextWeight: contextWeight(question, opts.context, focus.length > 0) }
+      : {}),
     ...(opts.expand ? { expand: opts.expand } : {}),
   });
   const topic = new Set(results.slice(0, TOPIC_TITLES).flatMap((r) => [...termSetOf(r.title)]));
   terms.own = terms.own.map((t) => (topic.has(t.term) ? { ...t, weight: t.weight * TOPIC_WEIGHT } : t));
   const idf = termIdf(terms, raw.map((c) => c.terms));
   const asked = questionSyllables(question, opts.context);
-  // "Còn OSCE thì sao?" asks for the same kind of fact as the question it follows.
-  let kind: QuestionKind = detectQuestionKind(question);
-  if (kind === 'other' && opts.context !== undefined) kind = detectQuestionKind(opts.context);
+  const fact = readAskedFact(question, opts.context);
   return raw.map((c) => {
     const cov = coverage(terms, c.terms, idf);
-    const hasKind = kind !== 'other' && sentenceHasKind(c.text, kind);
-    const kindFactor = kind === 'other' || hasKind ? 1 : MISSING_KIND_FACTOR;
-    const kindBonus = hasKind ? KIND_BONUS * cov : 0;
+    const strength = factStrength(c.text, fact);
+    const byKind = fact.kind === 'other' ? 1 : kindFactor(strength);
+    const kindBonus = KIND_BONUS * cov * Math.min(strength, FACT.strong);
+    const agreement = numberAgreement(c.text, fact);
+    const numberFactor = agreement === 'conflict' ? NUMBER_CONFLICT_FACTOR : agreement === 'match' ? NUMBER_MATCH_FACTOR : 1;
+    const onTopic = focus.length === 0 || mentionsFocus(c, focus);
+    const focusFactor = onTopic ? 1 : MISSING_FOCUS_FACTOR;
     const retrieval = RETRIEVAL_WEIGHT * (c.result.score - 0.02 * c.rank);
-    const focus = DENSITY_WEIGHT * density(asked, c.text);
-    return { ...c, coverage: cov, hasKind, score: (cov + focus + kindBonus) * kindFactor + retrieval };
+    const density_ = DENSITY_WEIGHT * density(asked, c.text);
+    const score = (cov + density_ + kindBonus) * byKind * numberFactor * focusFactor + retrieval;
+    return { ...c, coverage: cov, fact: strength, hasKind: strength > FACT.none, onTopic, score };
   });
+}
+
+/** The candidate sentences best first, with their scores: for diagnosing why an answer was chosen. */
+export function rankSentences(
+  question: string,
+  results: readonly SearchResult[],
+  options: ExtractiveOptions = {},
+): { text: string; chunkId: string; score: number; coverage: number; fact: number }[] {
+  return scoreCandidates(question, results, options)
+    .sort((a, b) => b.score - a.score)
+    .map((c) => ({ text: c.text, chunkId: c.result.chunkId, score: c.score, coverage: c.coverage, fact: c.fact }));
+}
+
+/**
+ * Words that open a sentence which leans on the one before it: "Ông cũng mô tả …", "Đây được gọi
+ * là …". Quoted alone, such a sentence hides who or what it is about.
+ */
+const ANAPHORIC_OPENING =
+  /^(?:(?:Ông|Bà)(?![\p{L}\p{M}])(?!\s+\p{Lu})|(?:Họ|Nó|Chúng|Đây|Đó|Điều này|Điều đó|Việc này|Việc đó|Người này|Ông ấy|Bà ấy|Anh ấy|Cô ấy|Chị ấy)(?![\p{L}\p{M}]))/u;
+
+/** The sentence right before `c` in its passage, when `c` leans on it for its subject. */
+function antecedentOf(c: Candidate, scored: readonly Candidate[]): Candidate | undefined {
+  if (!ANAPHORIC_OPENING.test(c.text)) return undefined;
+  return scored.find((p) => p.result.chunkId === c.result.chunkId && p.ordinal === c.ordinal - 1);
 }
 
 function selectSentences(scored: Candidate[], opts: Required<Pick<ExtractiveOptions, 'maxSentences' | 'maxChars' | 'minCoverage'>>): Candidate[] {
@@ -147,12 +228,20 @@ function selectSentences(scored: Candidate[], opts: Required<Pick<ExtractiveOpti
   if (!best || best.coverage < opts.minCoverage) return [];
   const chosen: Candidate[] = [best];
   let chars = best.text.length;
+  // The name an "Ông cũng …" sentence hides is usually the answer to "ai".
+  const antecedent = antecedentOf(best, scored);
+  if (antecedent) {
+    chosen.push(antecedent);
+    chars += antecedent.text.length;
+  }
   for (const c of ranked.slice(1)) {
     if (chosen.length >= opts.maxSentences) break;
     if (c.score < best.score * FOLLOWER_RATIO || c.coverage < opts.minCoverage) break;
     if (chars + c.text.length > opts.maxChars || isDuplicate(c, chosen)) continue;
     // When the best sentence holds the fact asked for, others must too: no padding around a name.
     if (best.hasKind && !c.hasKind) continue;
+    // "Còn OSCE thì sao?" is answered about OSCE only, not padded with the previous topic.
+    if (best.onTopic && !c.onTopic) continue;
     chosen.push(c);
     chars += c.text.length;
   }

@@ -61,13 +61,19 @@ interface Retrieval {
   standalone: string;
   results: SearchResult[];
   relevant: boolean;
-  followUp?: { question: string; context: string };
+  followUp?: { question: string; context: string; focus: string[] };
 }
 
 /** Follow-ups stay within a bounded query even after many turns of "còn … thì sao?". */
 const MAX_CONTEXT_CHARS = 400;
 /** Ordering bonus for passages of the documents the previous answer cited. */
 const PREVIOUS_DOCUMENT_BONUS = 0.1;
+/**
+ * Without a model the answer quotes sentences, and the one that holds the fact ("300 hội nghị")
+ * is often in a passage ranked just below k: the extractive answerer reads this many passages
+ * (it still prefers the higher-ranked ones). A model's prompt gets only k.
+ */
+const EXTRACTIVE_POOL = 10;
 
 /** Retrieved passages as candidate citations, numbered as the model sees them. */
 export function candidateCitations(results: readonly SearchResult[]): Citation[] {
@@ -102,13 +108,14 @@ function tail(text: string, max: number): string {
 export function makeChatService(deps: ChatServiceDeps): ChatService {
   const { config, searcher, store, llm, logger } = deps;
   const k = config.retrieval.k;
+  const pool = llm ? k : Math.max(k, EXTRACTIVE_POOL);
   const answerer = makeAnswerer({
     ...(llm ? { llm } : {}),
     onLlmError: (err) => logger?.warn({ err }, 'language model failed; answering extractively'),
   });
 
   async function plain(question: string): Promise<Retrieval> {
-    const { results, relevant } = await searcher.search(question, { k });
+    const { results, relevant } = await searcher.search(question, { k: pool });
     return { standalone: question, results, relevant };
   }
 
@@ -122,7 +129,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     const focus = focusTerms(own);
     const context = tail(prev.standaloneQuestion, MAX_CONTEXT_CHARS);
     const joined = `${context} ${own}`;
-    const wide = { k: Math.max(k * 2, 10) };
+    const wide = { k: Math.max(k * 2, pool) };
     const searches = [searcher.search(joined, wide)];
     if (focus.length > 0) searches.push(searcher.search(own, wide));
     const responses = await Promise.all(searches);
@@ -132,12 +139,12 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
       focus.length > 0
         ? (mentionsAll(r.text, focus) ? 1 : 0) + r.score
         : r.score + (prevDocs.has(r.documentId) ? PREVIOUS_DOCUMENT_BONUS : 0);
-    const results = merged.sort((a, b) => rank(b) - rank(a)).slice(0, k);
+    const results = merged.sort((a, b) => rank(b) - rank(a)).slice(0, pool);
     return {
       standalone: joined,
       results,
       relevant: responses.some((r) => r.relevant),
-      followUp: { question: own, context },
+      followUp: { question: own, context, focus },
     };
   }
 
@@ -167,7 +174,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     const run = async (opts: ChatRunOptions = {}): Promise<ChatRecord> => {
       const retrieval = await retrieve(question, conversation.turns, opts.signal);
       opts.signal?.throwIfAborted();
-      opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results) : []);
+      opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results.slice(0, k)) : []);
       const answer = await answerer.answer(
         {
           question: retrieval.standalone,

@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { SEED, seedText } from '../../tests/helpers/seedPassages.js';
+import { FACT, factStrength, numberAgreement, readAskedFact } from './askedFact.js';
+
+/** The whole sentence of a seed article that starts with `opening` (up to its full stop). */
+function seedSentence(id: string, opening: string): string {
+  const text = seedText(id);
+  const start = text.indexOf(opening);
+  if (start < 0) throw new Error(`"${opening}" is not in seed article ${id}`);
+  const end = text.indexOf('.', text.indexOf(' ', start + opening.length));
+  return text.slice(start, end + 1);
+}
+
+const summits = seedSentence(SEED.relations, 'Cho đến nay, ASEAN và Liên Hợp Quốc đã tổ chức được 4');
+const tenthSummit = seedSentence(SEED.dialogue, 'Tại Hội nghị Cấp cao ASEAN – Liên Hợp Quốc lần thứ 10');
+const fourthSummit = seedSentence(SEED.relations, 'Hội nghị Cấp cao ASEAN-Liên Hợp Quốc lần thứ 4');
+const conferences = seedSentence(SEED.dialogue, 'Trong năm tới, Việt Nam sẽ tổ chức');
+const fiveIssues = seedSentence(SEED.dialogue, 'Có 5 vấn đề liên quan');
+const speech = seedSentence(SEED.peace, 'Trong bài phát biểu của mình');
+const meeting = seedSentence(SEED.peace, 'Phóng viên TTXVN tại Jakarta');
+const councilTerm = seedSentence(SEED.dialogue, 'Với tư cách là Ủy viên không thường trực');
+
+describe('readAskedFact', () => {
+  it('reads ordinals written in words or digits, with the word before them', () => {
+    const asked = readAskedFact('Hội nghị thượng đỉnh lần thứ ba họp tại đâu?');
+    expect(asked.kind).toBe('place');
+    expect(asked.numbers).toEqual([{ value: '3', before: 'thu' }]);
+  });
+
+  it('reads what "bao nhiêu" / "mấy" counts, typed with or without accents', () => {
+    expect(readAskedFact('Năm tới Việt Nam tổ chức mấy hội nghị?').counted.slice(0, 2)).toEqual(['hoi', 'nghi']);
+    expect(readAskedFact('co bao nhieu nuoc dong bao tro').counted[0]).toBe('nuoc');
+  });
+
+  it('treats a span question as a time question that wants years', () => {
+    const asked = readAskedFact('Việt Nam giữ ghế ở Hội đồng Bảo an trong nhiệm kỳ nào?');
+    expect(asked).toMatchObject({ kind: 'time', period: true });
+  });
+
+  it('takes the kind of fact from the previous question when the follow-up names none', () => {
+    expect(readAskedFact('Còn OSCE thì sao?', 'ASEAN có bao nhiêu thành viên?').kind).toBe('number');
+  });
+});
+
+describe('numberAgreement', () => {
+  const third = readAskedFact('Hội nghị Cấp cao ASEAN-Liên Hợp Quốc lần thứ ba được tổ chức tại đâu?');
+
+  it('matches the sentence that names the same ordinal', () => {
+    expect(numberAgreement(summits, third)).toBe('match');
+  });
+
+  it('rejects a sentence about another occurrence ("lần thứ 10" for "lần thứ ba")', () => {
+    expect(numberAgreement(tenthSummit, third)).toBe('conflict');
+  });
+
+  it('does not take a plain "3" for the ordinal "thứ ba"', () => {
+    expect(fourthSummit).toContain('3 cấp');
+    expect(numberAgreement(fourthSummit, third)).toBe('conflict');
+  });
+
+  it('is neutral when the question names no number', () => {
+    expect(numberAgreement(tenthSummit, readAskedFact('Hội nghị Cấp cao diễn ra ở đâu?'))).toBe('neutral');
+  });
+});
+
+describe('factStrength', () => {
+  it('"bao nhiêu X" is answered exactly by a count of X, weaker by any other number', () => {
+    const asked = readAskedFact('Năm tới Việt Nam tổ chức bao nhiêu hội nghị?');
+    expect(factStrength(conferences, asked)).toBe(FACT.exact);
+    expect(factStrength(fiveIssues, asked)).toBe(FACT.strong);
+  });
+
+  it('"ai" is answered by a name the question does not give, best after the title it asks about', () => {
+    const asked = readAskedFact('Tổng Thư ký ASEAN nào phát biểu tại cuộc họp do Ban Ki-moon chủ trì? Ai?');
+    expect(factStrength(speech, asked)).toBe(FACT.exact);
+    // Only Ban Ki-moon is named, and the question already names him.
+    expect(factStrength(meeting, asked)).toBeLessThan(FACT.strong);
+  });
+
+  it('"nhiệm kỳ nào" is answered by a span of years, only weakly by a single date', () => {
+    const asked = readAskedFact('Việt Nam giữ ghế ở Hội đồng Bảo an trong nhiệm kỳ nào?');
+    expect(factStrength(councilTerm, asked)).toBe(FACT.exact);
+    expect(factStrength(tenthSummit, asked)).toBe(FACT.weak);
+    expect(factStrength(speech, asked)).toBe(FACT.none);
+  });
+
+  it('"ở đâu" is answered by a place the question does not already name', () => {
+    expect(factStrength(tenthSummit, readAskedFact('Hội nghị Cấp cao lần thứ 10 diễn ra ở đâu?'))).toBe(FACT.strong);
+    expect(factStrength(tenthSummit, readAskedFact('Hội nghị ở Bangkok, Thái Lan diễn ra ở đâu?'))).toBeLessThan(FACT.strong);
+  });
+});

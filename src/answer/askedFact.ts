@@ -1,0 +1,231 @@
+import { isTonedQuery, splitPhrases } from '../retrieval/tokenize.js';
+import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
+import { asksForPeriod, detectQuestionKind, type QuestionKind } from './questionKind.js';
+
+/**
+ * What a question pins down and what it leaves open, read so that a sentence can be checked
+ * against both: "Hội nghị lần thứ 3 diễn ra ở đâu?" pins the ordinal 3 (a sentence about "lần
+ * thứ 10" is about another meeting) and leaves a place open (a sentence naming only places the
+ * question already names does not answer it).
+ */
+
+export interface AskedFact {
+  kind: QuestionKind;
+  /** "nhiệm kỳ nào": a span of years answers best. */
+  period: boolean;
+  /** Folded words right after "bao nhiêu"/"mấy": what is counted ("hoi", "nghi"). */
+  counted: string[];
+  /** Numbers the question names, with the folded word before each ("thu" in "lần thứ 3"). */
+  numbers: { value: string; before: string | null }[];
+  /** Folded syllables the question (and its context) already gives: a name among them is no answer. */
+  given: Set<string>;
+}
+
+/** How strongly a sentence holds the fact asked for. */
+export const FACT = { none: 0, weak: 0.5, strong: 1, exact: 1.25 } as const;
+
+interface Token {
+  /** Lower-cased, tones kept. */
+  word: string;
+  folded: string;
+}
+
+/** Words of a text in order, numbers split at their separators ("10/2010" → 10, 2010). */
+function tokens(text: string): Token[] {
+  return normalizeQuery(text)
+    .toLowerCase()
+    .split(/[^\p{L}\p{M}\p{N}]+/u)
+    .filter((w) => w.length > 0)
+    .map((word) => ({ word, folded: foldDiacritics(word) }));
+}
+
+/** Ordinals and counts written in words, by folded form ("thứ ba" = "thứ 3"). */
+const NUMBER_WORD_VALUES: Record<string, string> = {
+  mot: '1', nhat: '1', hai: '2', ba: '3', bon: '4', tu: '4', nam: '5', sau: '6', bay: '7', tam: '8',
+  chin: '9', muoi: '10',
+};
+/** Toned words that count something ("bốn điểm", "hàng trăm hội nghị"); "một" is mostly "a". */
+const COUNT_WORDS = new Set([
+  'hai', 'ba', 'bốn', 'năm', 'sáu', 'bảy', 'tám', 'chín', 'mười', 'mươi', 'trăm', 'nghìn',
+  'ngàn', 'triệu', 'tỷ', 'tỉ', 'chục', 'vài', 'mấy', 'rưỡi',
+]);
+const ORDINAL_MARK = 'thu';
+
+const isDigits = (w: string) => /^\p{N}+$/u.test(w);
+
+/** The numeric value of token i, reading a word after "thứ" as an ordinal. */
+function valueAt(ts: readonly Token[], i: number): string | null {
+  const t = ts[i];
+  if (!t) return null;
+  if (isDigits(t.word)) return t.word.replace(/^0+(?=\d)/, '');
+  if (i > 0 && ts[i - 1]!.folded === ORDINAL_MARK) return NUMBER_WORD_VALUES[t.folded] ?? null;
+  return null;
+}
+
+function numbersOf(ts: readonly Token[]): { value: string; before: string | null }[] {
+  const out: { value: string; before: string | null }[] = [];
+  ts.forEach((_, i) => {
+    const value = valueAt(ts, i);
+    if (value !== null) out.push({ value, before: i > 0 ? ts[i - 1]!.folded : null });
+  });
+  return out;
+}
+
+/** Folded content words after the first "bao nhiêu" / "mấy", up to the end of that phrase. */
+function countedAfterCue(question: string): string[] {
+  const phrases = splitPhrases(normalizeQuery(question));
+  const toned = isTonedQuery(phrases);
+  for (const p of phrases) {
+    const ws = p.syllables;
+    for (let i = 0; i < ws.length; i++) {
+      const w = ws[i]!;
+      const cueEnd = foldDiacritics(w) === 'bao' && foldDiacritics(ws[i + 1] ?? '') === 'nhieu' ? i + 2 : toned && w === 'mấy' ? i + 1 : -1;
+      if (cueEnd < 0) continue;
+      return ws.slice(cueEnd, cueEnd + 3).map((x) => foldDiacritics(x));
+    }
+  }
+  return [];
+}
+
+export function readAskedFact(question: string, context?: string): AskedFact {
+  let kind = detectQuestionKind(question);
+  let period = asksForPeriod(question);
+  // "Còn OSCE thì sao?" asks for the same kind of fact as the question it follows.
+  if (kind === 'other' && context !== undefined) {
+    kind = detectQuestionKind(context);
+    period = asksForPeriod(context);
+  }
+  const countedFrom = detectQuestionKind(question) === 'number' || context === undefined ? question : context;
+  const given = new Set([...wordsOf(question), ...(context ? wordsOf(context) : [])]);
+  return {
+    kind,
+    period,
+    counted: kind === 'number' ? countedAfterCue(countedFrom) : [],
+    numbers: numbersOf(tokens(question)),
+    given,
+  };
+}
+
+function wordsOf(text: string): string[] {
+  return tokens(text).map((t) => t.folded);
+}
+
+// ---------- numbers the question names ----------
+
+/** An ordinal only matches the same ordinal: "lần thứ 3" is not "3 cấp". */
+const numberKey = (n: { value: string; before: string | null }) => (n.before === ORDINAL_MARK ? `${ORDINAL_MARK} ${n.value}` : n.value);
+
+export type NumberAgreement = 'match' | 'conflict' | 'neutral';
+
+/**
+ * Whether a sentence agrees with the numbers the question names: it names them all ("match"),
+ * or names none of them but puts another number where the question has one ("lần thứ 10" for
+ * "lần thứ 3": "conflict").
+ */
+export function numberAgreement(sentence: string, asked: AskedFact): NumberAgreement {
+  if (asked.numbers.length === 0) return 'neutral';
+  const found = numbersOf(tokens(sentence));
+  const keys = new Set(found.map(numberKey));
+  const missing = asked.numbers.filter((n) => !keys.has(numberKey(n)));
+  if (missing.length === 0) return 'match';
+  const clash = missing.some((n) => n.before !== null && found.some((f) => f.before === n.before && f.value !== n.value));
+  return clash ? 'conflict' : 'neutral';
+}
+
+// ---------- the fact asked for ----------
+
+const DATE =
+  /(?<![\p{L}\p{N}])(?:\d{1,2}\s*[/-]\s*\d{1,2}(?:\s*[/-]\s*\d{2,4})?|(?:19|20)\d{2}|(?:ngày|tháng|năm|quý|thế kỷ)\s+\d{1,4})(?![\p{L}\p{N}])/giu;
+const YEAR_SPAN =
+  /(?<![\p{N}])(?:1[5-9]|20)\d{2}\s*[-–—]\s*(?:(?:1[5-9]|20)\d{2}|\d{2})(?![\p{N}])|(?:từ|giai đoạn)\s+(?:năm\s+)?\d{4}\s+(?:đến|tới)\s+(?:năm\s+)?\d{4}/iu;
+const TITLES =
+  '(?:ông|bà|Ông|Bà|Thứ trưởng|Bộ trưởng|Thủ tướng|Chủ tịch|Tổng Thư ký|Tổng thư ký|Đại sứ|Trợ lý|Phó|Giám đốc|Tổng Giám đốc|Trưởng|Phát ngôn viên|Ngoại trưởng|Tổng thống|Thượng nghị sĩ|Giáo sư|Tiến sĩ|TS|GS|PGS|Thống đốc|Bí thư|Tướng|Đô đốc|Hoàng đế|Vua|Nữ hoàng|Giáo hoàng)';
+const SURNAMES =
+  '(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trịnh|Mai|Đào|Lương|Tô|Hà|Trương|Lâm|Tạ)';
+const CAP = '\\p{Lu}[\\p{L}\\p{M}]*(?:-[\\p{L}\\p{M}]+)?';
+/** Title, up to four qualifying words ("Liên Hợp Quốc"), then the capitalised name. */
+const PERSON_AFTER_TITLE = new RegExp(`(?<![\\p{L}])(${TITLES}(?:\\s+[\\p{L}\\p{M}]+){0,4}?)\\s+(${CAP}(?:\\s+${CAP}){1,3})`, 'gu');
+/** Places that begin with a surname. */
+const NOT_PEOPLE = '(?!Hà Nội|Hà Tĩnh|Hà Giang|Hà Nam|Lâm Đồng|Lý Sơn|Hồ Gươm|Hồ Tây|Hồ Chí Minh)';
+const PERSON_BY_SURNAME = new RegExp(`(?<![\\p{L}])${NOT_PEOPLE}(${SURNAMES}(?:\\s+${CAP}){1,3})`, 'gu');
+const PLACE_AFTER_PREPOSITION = new RegExp(`(?<![\\p{L}])(?:tại|ở|đến|từ)\\s+(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
+/** A run of capitalised words that is not the sentence's first word: a name of something. */
+const CAPITALISED_RUN = new RegExp(`(?<=[^\\s"“'‘(]\\s+)(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
+
+/** Whether a name says something the question does not: one of its words is not in the question. */
+function isNew(name: string, asked: AskedFact): boolean {
+  return wordsOf(name).some((w) => !asked.given.has(w));
+}
+
+function personStrength(sentence: string, asked: AskedFact): number {
+  let best: number = FACT.none;
+  for (const m of sentence.matchAll(PERSON_AFTER_TITLE)) {
+    if (!isNew(m[2]!, asked)) continue;
+    // "Tổng Thư ký ASEAN Lê Lương Minh" for "Ai là Tổng Thư ký ASEAN …?": the title the question asks about.
+    const title = wordsOf(m[1]!);
+    const titled = title.filter((w) => asked.given.has(w)).length >= Math.min(2, title.length);
+    best = Math.max(best, titled ? FACT.exact : FACT.strong);
+  }
+  for (const m of sentence.matchAll(PERSON_BY_SURNAME)) if (isNew(m[1]!, asked)) best = Math.max(best, FACT.strong);
+  if (best > FACT.none) return best;
+  // Foreign names carry no title or Vietnamese surname: any new capitalised name is weak evidence.
+  for (const m of sentence.matchAll(CAPITALISED_RUN)) if (isNew(m[1]!, asked)) return FACT.weak;
+  return FACT.none;
+}
+
+function placeStrength(sentence: string, asked: AskedFact): number {
+  for (const m of sentence.matchAll(PLACE_AFTER_PREPOSITION)) if (isNew(m[1]!, asked)) return FACT.strong;
+  for (const m of sentence.matchAll(CAPITALISED_RUN)) if (isNew(m[1]!, asked)) return FACT.weak;
+  return FACT.none;
+}
+
+function timeStrength(sentence: string, asked: AskedFact): number {
+  const given = new Set(asked.numbers.map((n) => n.value));
+  const newDate = [...sentence.matchAll(DATE)].some((m) => numbersOf(tokens(m[0])).some((n) => !given.has(n.value)));
+  if (asked.period) return YEAR_SPAN.test(sentence) ? FACT.exact : newDate ? FACT.weak : FACT.none;
+  return newDate ? FACT.strong : FACT.none;
+}
+
+/** "300 hội nghị" for "bao nhiêu hội nghị": a count right before the counted word. */
+function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolean {
+  const noun = counted[0];
+  if (noun === undefined) return false;
+  for (let i = 0; i + 1 < ts.length; i++) {
+    const isCount = isDigits(ts[i]!.word) || COUNT_WORDS.has(ts[i]!.word) || ts[i]!.word === 'một';
+    if (!isCount) continue;
+    // "2 triệu người", "1.500 quân": a scale word or a digit group may come between.
+    let j = i + 1;
+    while (j < ts.length && j <= i + 2 && (isDigits(ts[j]!.word) || COUNT_WORDS.has(ts[j]!.word))) j++;
+    if (ts[j]?.folded === noun) return true;
+  }
+  return false;
+}
+
+function numberStrength(sentence: string, asked: AskedFact): number {
+  const ts = tokens(sentence);
+  if (countsTheNoun(ts, asked.counted)) return FACT.exact;
+  if (asked.counted[0] === 'phan' && asked.counted[1] === 'tram' && /\d\s*%/u.test(sentence)) return FACT.exact;
+  const given = new Set(asked.numbers.map((n) => n.value));
+  const newNumber = ts.some((t) => (isDigits(t.word) && !given.has(t.word)) || COUNT_WORDS.has(t.word));
+  return newNumber ? FACT.strong : FACT.none;
+}
+
+/**
+ * How strongly a sentence holds the kind of fact asked for, one of FACT's values: a name the
+ * question does not already give for "ai", a count of the very thing asked about for "bao
+ * nhiêu", a span of years for "nhiệm kỳ nào", …
+ */
+export function factStrength(sentence: string, asked: AskedFact): number {
+  switch (asked.kind) {
+    case 'person':
+      return personStrength(sentence, asked);
+    case 'place':
+      return placeStrength(sentence, asked);
+    case 'time':
+      return timeStrength(sentence, asked);
+    case 'number':
+      return numberStrength(sentence, asked);
+    case 'other':
+      return FACT.none;
+  }
+}

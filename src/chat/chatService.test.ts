@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { testConfig } from '../../tests/helpers/config.js';
+import { SEED, seedPassage } from '../../tests/helpers/seedPassages.js';
+import type { Citation } from '../answer/types.js';
+import type { SearchOptions, SearchResponse, SearchResult, Searcher } from '../retrieval/types.js';
+import { makeChatService } from './chatService.js';
+import { makeInMemoryConversationStore } from './conversations.js';
+
+/**
+ * The chat service over a searcher that returns fixed, real seed passages (retrieval itself is
+ * tested elsewhere): what matters here is what the service asks for and what it answers from.
+ */
+
+const pressConference = seedPassage(SEED.dialogue, 'Có 5 vấn đề liên quan đến biển Đông', 'về năm chủ tịch ASEAN của Việt Nam.', { score: 0.8 });
+const theme = seedPassage(SEED.dialogue, 'Chủ đề của năm ASEAN 2020', 'tháng 4 và tháng 11.', { score: 0.4, ordinal: 6 });
+const peace = seedPassage(SEED.peace, '18 tổ chức khu vực', 'bối cảnh hiện nay.', { score: 0.6 });
+const osceSummit = seedPassage(SEED.osce, 'Hội nghị cấp cao OSCE ở Astana', 'và Trung Á./.', { score: 0.5, ordinal: 3 });
+const filler = (n: number) =>
+  seedPassage(SEED.resolution, 'Đại hội đồng Liên Hợp Quốc khóa 75', 'thương lượng nghị quyết.', { score: 0.5 - n * 0.01, ordinal: 10 + n });
+
+interface Call {
+  query: string;
+  k: number | undefined;
+}
+
+/** Answers every search with `ranked` cut to the k asked for, and records the calls. */
+function fixedSearcher(rank: (query: string) => SearchResult[]): Searcher & { calls: Call[] } {
+  const calls: Call[] = [];
+  return {
+    calls,
+    async search(query: string, options?: SearchOptions): Promise<SearchResponse> {
+      calls.push({ query, k: options?.k });
+      return { results: rank(query).slice(0, options?.k ?? 5), relevant: true };
+    },
+  };
+}
+
+function service(searcher: Searcher) {
+  const config = testConfig({ RETRIEVAL_K: '5' });
+  return makeChatService({ config, searcher, store: makeInMemoryConversationStore(config.conversations) });
+}
+
+describe('chat service without a language model', () => {
+  it('answers from passages just below k, while the sources it announces stay k', async () => {
+    // The sentence that counts the meetings is in the 7th passage.
+    const ranked = [pressConference, filler(1), filler(2), filler(3), filler(4), filler(5), theme];
+    const searcher = fixedSearcher(() => ranked);
+    let announced: Citation[] = [];
+    const record = await service(searcher).chat(
+      { message: 'Năm Chủ tịch ASEAN, Việt Nam dự kiến tổ chức bao nhiêu hội nghị?' },
+      { onSources: (c) => (announced = c) },
+    );
+    expect(searcher.calls[0]?.k).toBeGreaterThan(5);
+    expect(announced).toHaveLength(5);
+    expect(record.answer).toContain('300 hội nghị');
+    expect(record.citations[0]?.chunkId).toBe(theme.chunkId);
+  });
+
+  it('answers "Còn X thì sao?" about X, with the previous question lending only its predicate', async () => {
+    const searcher = fixedSearcher((q) => (q.includes('OSCE') && !q.includes('ASEAN') ? [osceSummit, peace] : [peace, osceSummit]));
+    const chat = service(searcher);
+    const first = await chat.chat({ message: 'Các tổ chức khu vực như ASEAN hợp tác với Liên hợp quốc vì hòa bình ra sao?' });
+    expect(first.citations[0]?.documentId).toBe(SEED.peace);
+    const second = await chat.chat({ message: 'Còn OSCE thì sao?', conversationId: first.conversationId });
+    expect(second.grounded).toBe(true);
+    expect(second.citations.map((c) => c.documentId)).toEqual([SEED.osce]);
+    expect(second.answer).toContain('OSCE');
+  });
+});
