@@ -120,7 +120,7 @@ async function main(): Promise<void> {
   const benchCorpus = path.resolve(REPO_ROOT, process.env.BENCH_CORPUS ?? '../shared/corpora/vntc-sample-10k.jsonl.xz');
   const work = values.work ? path.resolve(values.work) : await fsp.mkdtemp(path.join(os.tmpdir(), 'vnrag-bench-'));
   // The rate limiter protects a public server; the benchmark measures the answer path itself.
-  const env = { ...process.env, EMBEDDING_MODEL: base.embedding.model, EMBEDDING_DTYPE: base.embedding.dtype, RATE_LIMIT_PER_MINUTE: '100000000' };
+  const env = { ...process.env, EMBEDDING_MODEL: base.embedding.model, EMBEDDING_DTYPE: base.embedding.dtype, RATE_LIMIT_PER_MINUTE: '1000000' };
   const configFor = (corpusDir: string, indexDir: string) => loadConfig({ ...env, CORPUS_DIR: corpusDir, INDEX_DIR: indexDir, LOG_LEVEL: 'silent' }, REPO_ROOT);
 
   const report: BenchReport = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeOverlapping, fuseCandidates, monotoneScores, relevanceOf, termCoverage, type Candidate } from './fusion.js';
+import { dedupeOverlapping, fuseCandidates, mergeOverlapping, monotoneScores, relevanceOf, termCoverage, type Candidate } from './fusion.js';
 
 const cands: Candidate[] = [
   { chunkId: 'dense-best', cosine: 0.8, bm25: 1 },
@@ -33,6 +33,28 @@ describe('dedupeOverlapping', () => {
     expect(dedupeOverlapping(['a#1', 'b#0', 'a#0', 'a#2'], (id) => spans[id])).toEqual(['a#1', 'b#0', 'a#2']);
     expect(dedupeOverlapping(['a#0', 'a#2', 'a#1'], (id) => spans[id])).toEqual(['a#0', 'a#2']);
     expect(dedupeOverlapping(['a#1', 'a#0'], (id) => spans[id])).toEqual(['a#1']);
+  });
+});
+
+describe('mergeOverlapping', () => {
+  const article = 'Câu một nói về ASEAN. Câu hai có 300 hội nghị. Câu ba nói về Liên Hợp Quốc. Câu bốn kết thúc.';
+  const passage = (documentId: string, start: number, end: number) => ({ documentId, start, end, text: article.slice(start, end) });
+  const p0 = passage('a', 0, 47); // sentences 1–2
+  const p1 = passage('a', 22, 77); // sentences 2–3 (one sentence of overlap)
+  const p2 = passage('a', 48, 96); // sentences 3–4
+  const other = passage('b', 0, 47);
+
+  it('joins a better chunk with its overlapping neighbours into one exact slice of the article', () => {
+    const merged = mergeOverlapping(['a#1', 'b#0', 'a#0', 'a#2'], (id) => ({ 'a#0': p0, 'a#1': p1, 'a#2': p2, 'b#0': other })[id], 1000);
+    expect(merged.map((m) => m.item)).toEqual(['a#1', 'b#0']);
+    const a = merged[0]!.passage;
+    expect([a.start, a.end]).toEqual([0, 96]);
+    expect(a.text).toBe(article.slice(a.start, a.end));
+  });
+
+  it('drops a neighbour instead when the joined passage would be too long', () => {
+    const merged = mergeOverlapping(['a#1', 'a#0'], (id) => ({ 'a#0': p0, 'a#1': p1 })[id], 60);
+    expect(merged).toEqual([{ item: 'a#1', passage: p1 }]);
   });
 });
 

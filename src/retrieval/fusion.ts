@@ -97,6 +97,43 @@ export function dedupeOverlapping<T>(ranked: readonly T[], spanOf: (item: T) => 
   return kept;
 }
 
+/** A passage of an article: its text is exactly `article.text.slice(start, end)`. */
+export interface Passage extends Span {
+  text: string;
+}
+
+/**
+ * Joins each chunk with the overlapping chunks of the same article ranked below it, as long as the
+ * joined passage stays within `maxChars` (past that, the lower-ranked chunk is dropped, as
+ * `dedupeOverlapping` does). Neighbours share a sentence of overlap, so dropping one would lose
+ * the text only it holds — often the sentence that answers. Input best first; each group keeps
+ * the rank and the item of its best chunk.
+ */
+export function mergeOverlapping<T, P extends Passage>(
+  ranked: readonly T[],
+  passageOf: (item: T) => P | undefined,
+  maxChars: number,
+): Array<{ item: T; passage: P }> {
+  const groups: Array<{ item: T; passage: P }> = [];
+  for (const item of ranked) {
+    const p = passageOf(item);
+    if (p === undefined) continue;
+    const group = groups.find((g) => g.passage.documentId === p.documentId && p.start < g.passage.end && g.passage.start < p.end);
+    if (!group) {
+      groups.push({ item, passage: p });
+      continue;
+    }
+    const g = group.passage;
+    const start = Math.min(g.start, p.start);
+    const end = Math.max(g.end, p.end);
+    if (end - start > maxChars) continue;
+    const before = p.start < g.start ? p.text.slice(0, g.start - p.start) : '';
+    const after = p.end > g.end ? p.text.slice(g.end - p.start) : '';
+    group.passage = { ...g, start, end, text: before + g.text + after };
+  }
+  return groups;
+}
+
 /** Parameters of the relevance estimate; calibrated by `npm run eval`. */
 export interface RelevanceParams {
   /** Cosine at or below which the dense evidence counts as nothing. */

@@ -5,8 +5,8 @@ import { normalizeQuery } from '../text/normalize.js';
 import { findAbbreviations } from './abbreviations.js';
 import {
   DEFAULT_RELEVANCE,
-  dedupeOverlapping,
   fuseCandidates,
+  mergeOverlapping,
   monotoneScores,
   relevanceOf,
   termCoverage,
@@ -119,6 +119,9 @@ function coverageOf(query: string, lexical: LexicalIndex): (chunk: Chunk) => { w
 
 const NO_COVERAGE = { words: 0, phrases: 0 };
 
+/** Overlapping neighbours are joined into one passage up to this size (about two chunks). */
+const MERGED_PASSAGE_MAX_CHARS = 2000;
+
 /** Extra dense hits fetched per excluded document, so the list is still `n` long after filtering. */
 const EXCLUDED_CHUNKS_PER_DOCUMENT = 20;
 
@@ -177,10 +180,11 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
     const fusion = toned
       ? settings.fusion
       : { ...settings.fusion, denseWeight: settings.fusion.denseWeight * settings.untonedDenseFactor };
-    const fused = dedupeOverlapping(fuseCandidates(cands, fusion), (c) => deps.getChunk(c.chunkId));
+    const merged = mergeOverlapping(fuseCandidates(cands, fusion), (c) => deps.getChunk(c.chunkId), MERGED_PASSAGE_MAX_CHARS);
+    const fused = merged.map((m) => m.item);
     const top = fused.slice(0, k);
     const coverage = coverageOf(q, deps.lexical);
-    const chunks = top.map((c) => deps.getChunk(c.chunkId)).filter((c): c is Chunk => c !== undefined);
+    const chunks = merged.slice(0, k).map((m) => m.passage);
     const coverages = chunks.map((c) => coverage(c));
     const relevances = top.map((c, i) =>
       relevanceOf(toned ? c.cosine : null, coverages[i] ?? NO_COVERAGE, settings.relevance),

@@ -58,6 +58,9 @@ describe('splitSentences', () => {
     expect(texts('Quan chức U.S. Department of State và ông J. Smith tham dự.')).toHaveLength(1);
     expect(texts('Tổng thống John F. Kennedy phát biểu.')).toHaveLength(1);
     expect(texts('Đội tuyển đứng đầu bảng A. Đội bạn xếp thứ hai.')).toHaveLength(2);
+    // initials before another initial or a foreign name, even after a lower-case word
+    expect(texts('Công trình của nhà nghiên cứu M. Theo Kearney được công bố.')).toHaveLength(1);
+    expect(texts('Mô hình do nhà vật lý T. T. Tsui đề xuất.')).toHaveLength(1);
   });
 
   it('does not split at an ellipsis inside quotes', () => {

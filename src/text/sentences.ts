@@ -2,6 +2,7 @@
  * Vietnamese-aware sentence splitting with exact character offsets, so that chunks and
  * citations can point back into the article text.
  */
+import { foldDiacritics } from './normalize.js';
 
 export interface SentenceSpan {
   text: string;
@@ -100,7 +101,7 @@ function isBoundary(
   if (cluster[0] === '.' && !isEllipsis) {
     const token = tokenBefore(text, sentenceStart, clusterStart);
     if (isAbbreviation(token.word)) return false;
-    if (isInitial(token.word, text, sentenceStart, token.start)) return false;
+    if (isInitial(token.word, text, sentenceStart, token.start, clusterEnd, lineEnd)) return false;
     if (/^\d{1,3}$/.test(token.word) && text.slice(sentenceStart, token.start).trim() === '') {
       return false; // a list number: "1. Thứ nhất"
     }
@@ -133,18 +134,30 @@ const BEFORE_NAME = new Set([
   'của', 'và', 'với', 'bởi', 'là',
 ]);
 
+/** One Vietnamese syllable, diacritics folded: onset, vowel nucleus, final consonant. */
+const VIETNAMESE_SYLLABLE = /^(?:b|c|ch|d|g|gh|gi|h|k|kh|l|m|n|ng|ngh|nh|p|ph|qu|r|s|t|th|tr|v|x)?[aeiouy]{1,3}(?:c|ch|m|n|ng|nh|p|t)?$/;
+
+/** A capitalised word that cannot be a Vietnamese syllable ("Kearney", "Tsui", "Smith"). */
+function isForeignName(word: string): boolean {
+  if (!/^\p{Lu}/u.test(word)) return false;
+  return !VIETNAMESE_SYLLABLE.test(foldDiacritics(word.replace(/[^\p{L}]/gu, '')));
+}
+
 /**
  * A single Latin capital before the stop is an initial ("J. Smith", "John F. Kennedy", "ông
  * J. Smith") when it opens the sentence, follows a capitalised word or a word that comes
- * before names; after another lower-case word it is a label that can end a sentence ("bảng A.
+ * before names, or comes before another initial or a foreign name ("T. T. Tsui", "M. Theo
+ * Kearney"); after another lower-case word it is a label that can end a sentence ("bảng A.
  * Đội …"). Vietnamese one-letter words ("Á", "Ý") are never initials.
  */
-function isInitial(word: string, text: string, sentenceStart: number, wordStart: number): boolean {
+function isInitial(word: string, text: string, sentenceStart: number, wordStart: number, after: number, lineEnd: number): boolean {
   if (!/^[A-Z]$/.test(word)) return false;
   const before = text.slice(sentenceStart, wordStart).trimEnd();
   if (before === '') return true;
   const previous = (/(\S+)$/u.exec(before)?.[1] ?? '').replace(/^["“‘'«(]+/u, '');
-  return /^\p{Lu}/u.test(previous) || BEFORE_NAME.has(previous.toLowerCase());
+  if (/^\p{Lu}/u.test(previous) || BEFORE_NAME.has(previous.toLowerCase())) return true;
+  const [next = '', nextButOne = ''] = text.slice(after, lineEnd).trim().split(/\s+/u);
+  return /^[A-Z]\.$/.test(next) || isForeignName(next) || (/^\p{Lu}/u.test(next) && isForeignName(nextButOne));
 }
 
 /** Ranges of balanced quotations within a line (`“…”`, `«…»`, `"…"` in pairs). */
