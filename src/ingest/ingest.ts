@@ -264,24 +264,32 @@ async function embedChunks(
   onProgress: IngestOptions['onProgress'],
 ): Promise<Float32Array[]> {
   const chunks = work.flatMap((w) => w.chunks);
-  // Chunk index at which each article is complete, to count finished articles.
-  const articleEnds: number[] = [];
-  let running = 0;
-  for (const w of work) articleEnds.push((running += w.chunks.length));
+  const texts = chunks.map(embeddingText);
+  const articleOf = work.flatMap((w, a) => w.chunks.map(() => a));
+  const chunksLeft = work.map((w) => w.chunks.length);
 
-  const vectors: Float32Array[] = [];
+  // A batch is padded to its longest text, so the whole run goes in length order (similar
+  // lengths share a batch); vectors are put back in chunk order.
+  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+  const vectors = new Array<Float32Array>(chunks.length);
+  let chunksDone = 0;
+  let articlesDone = work.filter((w) => w.chunks.length === 0).length;
   const started = performance.now();
   const report = () => {
     const seconds = (performance.now() - started) / 1000;
-    const articlesDone = articleEnds.filter((end) => end <= vectors.length).length;
-    onProgress?.(progress('embedding', articlesDone, work.length, vectors.length, chunks.length, seconds));
+    onProgress?.(progress('embedding', articlesDone, work.length, chunksDone, chunks.length, seconds));
   };
   report();
-  // Slices of a few batches: frequent progress, and length-sorting within a slice still pays.
-  const slice = Math.max(32, embeddings.batchSize * 2);
-  for (let from = 0; from < chunks.length; from += slice) {
-    const texts = chunks.slice(from, from + slice).map(embeddingText);
-    vectors.push(...(await embeddings.embedPassagesRaw(texts)));
+  // Slices of a few batches, for frequent progress.
+  const slice = Math.max(32, embeddings.batchSize * 4);
+  for (let from = 0; from < order.length; from += slice) {
+    const picked = order.slice(from, from + slice);
+    const out = await embeddings.embedPassagesRaw(picked.map((i) => texts[i]!));
+    picked.forEach((i, j) => {
+      vectors[i] = out[j]!;
+      if (--chunksLeft[articleOf[i]!]! === 0) articlesDone++;
+    });
+    chunksDone += picked.length;
     report();
   }
   return vectors;
