@@ -18,6 +18,8 @@ export interface BenchReport {
     load: LoadResult;
   }>;
   soak: ({ label: string } & SoakResult) | null;
+  /** Which run each section's figures come from, when they are not all from this one. */
+  origins?: Record<string, { date: string; command: string }>;
 }
 
 const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
@@ -35,10 +37,15 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string
     'shares the two cores with the server, so the HTTP figures are a floor, not a ceiling.',
     '',
   ];
+  const from = (section: string): string[] => {
+    const o = r.origins?.[section];
+    return o && o.date !== r.date ? [`(Figures of this section from \`${o.command}\` on ${o.date.slice(0, 10)}.)`, ''] : [];
+  };
   if (r.ingestion.length) {
     parts.push(
       '## Ingestion',
       '',
+      ...from('ingestion'),
       'Articles from `../shared/corpora/vntc-sample-10k.jsonl.xz` (the first N). "Model alone" embeds an even',
       'sample of the same chunk texts with the same batching and nothing else; the ratio is full ingestion',
       '(load, clean, chunk, embed, HNSW and lexical indexing, atomic write) over that.',
@@ -66,6 +73,7 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string
     parts.push(
       '## Retrieval (in process)',
       '',
+      ...from('retrieval'),
       'Hybrid search (query embedding, HNSW, lexical, fusion), k = 5, after a warm-up; seed questions',
       'for the seed corpus, article headlines for the VNTC indexes.',
       '',
@@ -77,6 +85,7 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string
     parts.push(
       '## HTTP answer path (extractive answerer, server in its own process)',
       '',
+      ...from('http'),
       'Cold start: from spawning `src/cli/serve.ts` (as `npm start` does) with an existing index to the first',
       '200 from `/ready`. One at a time: 200 `/api/chat` requests, 100 `/api/chat/stream` requests.',
       '',
@@ -99,6 +108,7 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string
     parts.push(
       '## Soak',
       '',
+      ...from('soak'),
       `${s.seconds} s of steady \`/api/chat\` load (${s.connections} connections) on the ${s.label}; server RSS sampled every 5 s.`,
       'Every request opens a new conversation, so the bounded conversation store fills up during the run.',
       '',

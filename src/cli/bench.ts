@@ -96,6 +96,30 @@ async function measureRetrieval(config: Config, queries: readonly string[], roun
   }
 }
 
+/**
+ * Sections not run this time keep the figures of the last run that measured them, and say which
+ * command and date those came from, so a partial run never silently drops or mislabels figures.
+ */
+async function carryOverSkippedSections(report: BenchReport, file: string, only: Set<string>, args: string[]): Promise<void> {
+  let previous: BenchReport;
+  try {
+    previous = JSON.parse(await fsp.readFile(file, 'utf8')) as BenchReport;
+  } catch {
+    return;
+  }
+  const origin = (section: string) => previous.origins?.[section] ?? { date: previous.date, command: 'npm run bench' };
+  const here = { date: report.date, command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}` };
+  report.origins = {};
+  for (const [section, flag] of [['ingestion', 'ingest'], ['retrieval', 'retrieval'], ['http', 'http'], ['soak', 'soak']] as const) {
+    if (only.has(flag)) {
+      report.origins[section] = here;
+    } else if (section === 'soak' ? previous.soak : previous[section].length > 0) {
+      (report as unknown as Record<string, unknown>)[section] = previous[section];
+      report.origins[section] = origin(section);
+    }
+  }
+}
+
 function log(msg: string): void {
   process.stderr.write(`[bench] ${msg}\n`);
 }
@@ -158,7 +182,8 @@ async function main(): Promise<void> {
       report.ingestion.push({ label: `${size} VNTC articles`, ...result });
       log(JSON.stringify(result));
     } else {
-      await ingestCorpus(configFor(corpusDir, indexDir), { rebuild: true });
+      // Incremental: a work folder from an earlier run (--work) is reused without re-embedding.
+      await ingestCorpus(configFor(corpusDir, indexDir));
     }
     corpora.push({ label: `${size} VNTC articles`, config: configFor(corpusDir, indexDir), questions: await readHeadlines(file, 200), corpusDir });
   }
@@ -204,6 +229,7 @@ async function main(): Promise<void> {
 
   const docs = path.join(REPO_ROOT, 'docs');
   await fsp.mkdir(docs, { recursive: true });
+  await carryOverSkippedSections(report, path.join(docs, 'benchmarks.json'), only, process.argv.slice(2));
   await fsp.writeFile(path.join(docs, 'benchmarks.json'), JSON.stringify(report, null, 2) + '\n');
   await fsp.writeFile(path.join(docs, 'BENCHMARKS.md'), renderBenchmarksMarkdown(report, process.argv.slice(2)));
   log(`wrote docs/BENCHMARKS.md and docs/benchmarks.json (work folder ${work})`);

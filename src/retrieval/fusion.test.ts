@@ -52,6 +52,15 @@ describe('mergeOverlapping', () => {
     expect(a.text).toBe(article.slice(a.start, a.end));
   });
 
+  it('never lets a grown passage overlap another one', () => {
+    // a#0 and a#2 are apart; a#1 bridges them and would join the two into overlapping passages
+    const merged = mergeOverlapping(['a#0', 'a#2', 'a#1'], (id) => ({ 'a#0': p0, 'a#1': p1, 'a#2': p2 })[id], 1000);
+    expect(merged.map((m) => [m.passage.start, m.passage.end])).toEqual([
+      [0, 47],
+      [48, 96],
+    ]);
+  });
+
   it('drops a neighbour instead when the joined passage would be too long', () => {
     const merged = mergeOverlapping(['a#1', 'a#0'], (id) => ({ 'a#0': p0, 'a#1': p1 })[id], 60);
     expect(merged).toEqual([{ item: 'a#1', passage: p1 }]);

@@ -107,7 +107,7 @@ export interface Passage extends Span {
  * joined passage stays within `maxChars` (past that, the lower-ranked chunk is dropped, as
  * `dedupeOverlapping` does). Neighbours share a sentence of overlap, so dropping one would lose
  * the text only it holds — often the sentence that answers. Input best first; each group keeps
- * the rank and the item of its best chunk.
+ * the rank and the item of its best chunk; no two passages returned overlap.
  */
 export function mergeOverlapping<T, P extends Passage>(
   ranked: readonly T[],
@@ -127,6 +127,8 @@ export function mergeOverlapping<T, P extends Passage>(
     const start = Math.min(g.start, p.start);
     const end = Math.max(g.end, p.end);
     if (end - start > maxChars) continue;
+    // Growing must not make this group run into another one: passages never overlap.
+    if (groups.some((o) => o !== group && o.passage.documentId === p.documentId && start < o.passage.end && o.passage.start < end)) continue;
     const before = p.start < g.start ? p.text.slice(0, g.start - p.start) : '';
     const after = p.end > g.end ? p.text.slice(g.end - p.start) : '';
     group.passage = { ...g, start, end, text: before + g.text + after };

@@ -68,7 +68,19 @@ function isSerialized(json: unknown): json is { version: number; minisearch: AsP
   );
 }
 
+/** From this many passages on, the commonest query terms are dropped from the lexical search. */
+const LARGE_INDEX_PASSAGES = 2000;
+/** Share of passages above which a term counts as common. */
+const COMMON_TERM_SHARE = 0.05;
+
 export class LexicalIndex {
+  /**
+   * Document frequencies asked so far. MiniSearch has no document-frequency lookup, so each one
+   * costs a search over the term's postings: tens of milliseconds for a common syllable in a
+   * large archive. Bounded by the vocabulary; emptied whenever the index changes.
+   */
+  private readonly dfCache = new Map<string, number>();
+
   private constructor(
     private readonly ms: MiniSearch<IndexedChunk>,
     private readonly expand: AbbreviationExpander,
@@ -84,6 +96,7 @@ export class LexicalIndex {
       if (this.ms.has(c.chunkId)) this.ms.discard(c.chunkId);
       this.ms.add({ chunkId: c.chunkId, title: c.title, text: c.text });
     }
+    this.dfCache.clear();
   }
 
   /** Removes chunks by id; unknown ids are ignored. */
@@ -91,6 +104,7 @@ export class LexicalIndex {
     for (const id of chunkIds) {
       if (this.ms.has(id)) this.ms.discard(id);
     }
+    this.dfCache.clear();
   }
 
   has(chunkId: string): boolean {
@@ -121,14 +135,16 @@ export class LexicalIndex {
    * which fuses better with dense scores.
    */
   search(query: string, limit: number): LexicalHit[] {
-    const terms = this.analyzeQuery(query);
+    const terms = this.withoutCommonTerms(this.analyzeQuery(query));
     if (terms.length === 0 || limit <= 0) return [];
     const weightOf = new Map(terms.map((t) => [t.term, t.weight]));
     const opts: SearchOptions = { boostTerm: (term) => weightOf.get(term) ?? 1 };
     const raw = this.ms.search(terms.map((t) => t.term).join(TERM_SEPARATOR), opts);
+    // Plain code-unit order breaks ties: localeCompare over tens of thousands of matches in a
+    // large archive costs more than the search itself.
     return raw
       .map((r) => ({ chunkId: String(r.id), score: r.score / Math.max(1, r.queryTerms.length) }))
-      .sort((a, b) => b.score - a.score || a.chunkId.localeCompare(b.chunkId))
+      .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : a.chunkId > b.chunkId ? 1 : 0))
       .slice(0, limit);
   }
 
@@ -138,9 +154,31 @@ export class LexicalIndex {
    */
   idf(foldedSyllable: string): number {
     const n = this.ms.documentCount;
-    const term = FOLDED_PREFIX + foldedSyllable;
-    const df = this.ms.search(term, { fields: ['text', 'title'] }).length;
+    const df = this.documentFrequency(FOLDED_PREFIX + foldedSyllable);
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+
+  /** In how many passages an indexed term (exact, folded or bigram form) occurs. */
+  private documentFrequency(term: string): number {
+    let df = this.dfCache.get(term);
+    if (df === undefined) {
+      df = this.ms.search(term, { fields: ['text', 'title'] }).length;
+      this.dfCache.set(term, df);
+    }
+    return df;
+  }
+
+  /**
+   * In a large archive, terms that occur in a large share of all passages carry almost no BM25
+   * weight but dominate the cost of the search (their postings are merged for every query), so
+   * they are left out; the relevance estimate still counts them. Small collections keep every
+   * term: there a "common" word may be the one that matters.
+   */
+  private withoutCommonTerms(terms: WeightedTerm[]): WeightedTerm[] {
+    const n = this.ms.documentCount;
+    if (n < LARGE_INDEX_PASSAGES) return terms;
+    const kept = terms.filter((t) => this.documentFrequency(t.term) <= COMMON_TERM_SHARE * n);
+    return kept.length > 0 ? kept : terms;
   }
 
   toJSON(): unknown {
