@@ -1,7 +1,7 @@
 import type { SearchResult } from '../retrieval/types.js';
 import { splitSentences } from '../text/sentences.js';
 import { coverage, makeQuestionTerms, termSetOf } from './sentenceScoring.js';
-import { NOT_FOUND_ANSWER, type Citation } from './types.js';
+import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
 
 /**
  * Checks the citations of a generated answer against the sources the model was given: markers
@@ -175,18 +175,7 @@ export function checkCitations(answer: string, sources: readonly SearchResult[])
     const source = sources[oldN - 1]!;
     const n = i + 1;
     const citing = sentences.filter((s) => s.numbers.includes(n)).map((s) => s.text);
-    const span = trimSpan(source.text, supportingSpan(source, citing.length > 0 ? citing : [renumbered]));
-    return {
-      n,
-      documentId: source.documentId,
-      title: source.title,
-      outlet: source.outlet,
-      publishedAt: source.publishedAt,
-      snippet: source.text.slice(span.start, span.end),
-      start: source.start + span.start,
-      end: source.start + span.end,
-      chunkId: source.chunkId,
-    };
+    return citationOf(source, n, trimSpan(source.text, supportingSpan(source, citing.length > 0 ? citing : [renumbered])));
   });
   return { answer: renumbered.trim(), citations, grounded: true, ...(notice ? { notice } : {}) };
 }

@@ -4,7 +4,7 @@ import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
 import { FACT, factStrength, numberAgreement, readAskedFact } from './askedFact.js';
 import { coverage, density, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
-import { NOT_FOUND_ANSWER, type Citation } from './types.js';
+import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
 
 /**
  * The answer without a language model: the best few sentences of the retrieved passages, quoted
@@ -279,18 +279,7 @@ function groupBySource(chosen: readonly Candidate[]): SourceGroup[] {
 function citationFor(group: SourceGroup, n: number): Citation {
   const first = group.sentences[0]!;
   const last = group.sentences[group.sentences.length - 1]!;
-  const { result } = group;
-  return {
-    n,
-    documentId: result.documentId,
-    title: result.title,
-    outlet: result.outlet,
-    publishedAt: result.publishedAt,
-    snippet: result.text.slice(first.start, last.end),
-    start: result.start + first.start,
-    end: result.start + last.end,
-    chunkId: result.chunkId,
-  };
+  return citationOf(group.result, n, { start: first.start, end: last.end });
 }
 
 export function answerExtractively(

@@ -1,3 +1,5 @@
+import type { SearchResult } from '../retrieval/types.js';
+
 /** A source an answer cites: one retrieved passage, narrowed to the sentence(s) actually used. */
 export interface Citation {
   /** The marker number, `[n]` in the answer text; numbered in order of first citation. */
@@ -30,3 +32,18 @@ export const NOT_FOUND_ANSWER = 'Tôi không tìm thấy thông tin này trong c
 
 export const LLM_FALLBACK_NOTICE =
   'Không kết nối được mô hình ngôn ngữ; câu trả lời được trích trực tiếp từ nguồn.';
+
+/** The citation numbered `n` for the span [start, end) of a retrieved passage (offsets within it). */
+export function citationOf(result: SearchResult, n: number, span: { start: number; end: number }): Citation {
+  return {
+    n,
+    documentId: result.documentId,
+    title: result.title,
+    outlet: result.outlet,
+    publishedAt: result.publishedAt,
+    snippet: result.text.slice(span.start, span.end),
+    start: result.start + span.start,
+    end: result.start + span.end,
+    chunkId: result.chunkId,
+  };
+}
