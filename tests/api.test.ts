@@ -55,10 +55,13 @@ async function expectError(res: Response, status: number, code: string): Promise
   expect(body.requestId).toBe(res.headers.get('x-request-id'));
 }
 
-/** Reads a whole SSE response into its events. */
-async function readEvents(res: Response): Promise<SseEvent[]> {
+/** Reads a whole SSE response into its events, telling `onEvent` of each as it arrives. */
+async function readEvents(res: Response, onEvent?: (e: SseEvent) => void): Promise<SseEvent[]> {
   const events: SseEvent[] = [];
-  const parser = createSseParser((e) => events.push(e));
+  const parser = createSseParser((e) => {
+    events.push(e);
+    onEvent?.(e);
+  });
   const reader = res.body!.getReader();
   for (;;) {
     const { done, value } = await reader.read();
@@ -312,19 +315,10 @@ describe('graceful shutdown', () => {
   it('lets a stream in flight finish, then stops accepting connections', async () => {
     const llmServer = await serve({ LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake', SHUTDOWN_GRACE_MS: '10000' });
     const res = await post(llmServer.url, '/api/chat/stream', { message: 'OSCE có bao nhiêu quốc gia thành viên?' });
-    const events: SseEvent[] = [];
     let closing: Promise<void> | undefined;
-    const parser = createSseParser((e) => {
-      events.push(e);
+    const events = await readEvents(res, (e) => {
       if (e.event === 'delta' && !closing) closing = llmServer.close();
     });
-    const reader = res.body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parser.push(value);
-    }
-    parser.end();
     expect(closing).toBeDefined();
     await closing;
     const done = JSON.parse(events[events.length - 1]!.data) as ChatRecord;
