@@ -5,6 +5,7 @@
  */
 import { loadConfigFromProcess, type Config } from '../config/config.js';
 import { formatCorpusProblem, loadCorpus } from '../corpus/load.js';
+import type { LoadedCorpus } from '../corpus/types.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { IndexCorruptError, IndexMissingError, checkIndexStaleness, describeIndex, readManifest } from '../ingest/indexStore.js';
 import { ingestCorpus } from '../ingest/ingest.js';
@@ -17,7 +18,7 @@ import { runCli } from './run.js';
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 /** Why the index needs an ingest before serving, or null when it is current. */
-async function whyIngest(config: Config): Promise<string | null> {
+async function whyIngest(config: Config, corpus: LoadedCorpus): Promise<string | null> {
   let manifest;
   try {
     ({ manifest } = await readManifest(config.paths.indexDir));
@@ -26,7 +27,6 @@ async function whyIngest(config: Config): Promise<string | null> {
     if (err instanceof IndexCorruptError) return `the index is damaged (${err.message})`;
     throw err;
   }
-  const corpus = await loadCorpus(config.paths.corpusDir);
   for (const p of corpus.problems) say(`Skipped ${formatCorpusProblem(p)}`);
   const s = checkIndexStaleness(config, corpus, manifest);
   if (!s.stale) return null;
@@ -34,12 +34,14 @@ async function whyIngest(config: Config): Promise<string | null> {
 }
 
 async function ensureIndex(config: Config, embeddings: TransformersEmbeddings): Promise<void> {
-  const reason = await whyIngest(config);
+  // Read once: the staleness check and the ingest it may call for see the same files.
+  const corpus = await loadCorpus(config.paths.corpusDir);
+  const reason = await whyIngest(config, corpus);
   if (reason === null) return;
   say(`Updating the index: ${reason}.`);
   const progress = makeProgressReporter({ stream: process.stderr });
   try {
-    const report = await ingestCorpus(config, { embeddings, onProgress: (p) => progress.onProgress(p) });
+    const report = await ingestCorpus(config, { embeddings, corpus, onProgress: (p) => progress.onProgress(p) });
     progress.stop();
     say(formatIngestReport(report));
   } finally {
