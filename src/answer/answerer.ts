@@ -1,6 +1,7 @@
 import type { SearchResult } from '../retrieval/types.js';
 import { answerExtractively, streamingPieces, type ExtractiveAnswer } from './extractive.js';
 import type { LlmAnswerer } from './llm.js';
+import { makeCachedPassageReader, type PassageReader } from './passageSentences.js';
 import { LLM_FALLBACK_NOTICE, type Answer } from './types.js';
 
 /**
@@ -31,15 +32,22 @@ export interface Answerer {
   answer(input: AnswerInput, opts?: AnswerRunOptions): Promise<Answer>;
 }
 
-function extractive(input: AnswerInput): ExtractiveAnswer {
+/**
+ * Passages whose sentences stay read between questions: a corpus's popular passages answer
+ * question after question. A few hundred KB per hundred passages.
+ */
+const READ_PASSAGES_KEPT = 2000;
+
+function extractive(input: AnswerInput, readPassage: PassageReader): ExtractiveAnswer {
   const { followUp } = input;
   return followUp
     ? answerExtractively(followUp.question, input.results, {
         relevant: input.relevant,
         context: followUp.context,
+        readPassage,
         ...(followUp.focus && followUp.focus.length > 0 ? { focus: followUp.focus } : {}),
       })
-    : answerExtractively(input.question, input.results, { relevant: input.relevant });
+    : answerExtractively(input.question, input.results, { relevant: input.relevant, readPassage });
 }
 
 function emitPieces(answer: string, onDelta?: (text: string) => void): void {
@@ -49,12 +57,13 @@ function emitPieces(answer: string, onDelta?: (text: string) => void): void {
 
 export function makeAnswerer(deps: { llm?: LlmAnswerer; onLlmError?: (err: unknown) => void } = {}): Answerer {
   const { llm, onLlmError } = deps;
+  const readPassage = makeCachedPassageReader(READ_PASSAGES_KEPT);
   return {
     async answer(input, opts = {}) {
       const canUseLlm = llm !== undefined && input.relevant && input.results.length > 0;
       if (!canUseLlm) {
         // No model, or nothing relevant to give it: a model could only guess.
-        const result = extractive(input);
+        const result = extractive(input, readPassage);
         emitPieces(result.answer, opts.onDelta);
         return { ...result, mode: 'extractive' };
       }
@@ -64,7 +73,7 @@ export function makeAnswerer(deps: { llm?: LlmAnswerer; onLlmError?: (err: unkno
       } catch (err) {
         if (opts.signal?.aborted) throw err;
         onLlmError?.(err);
-        const result = extractive(input);
+        const result = extractive(input, readPassage);
         emitPieces(result.answer, opts.onDelta);
         return { ...result, mode: 'fallback', notice: LLM_FALLBACK_NOTICE };
       }

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SEED, seedText } from '../../tests/helpers/seedPassages.js';
-import { FACT, factStrength, numberAgreement, readAskedFact } from './askedFact.js';
+import { FACT, factStrength, numberAgreement, readAskedFact, readSentence } from './askedFact.js';
 
 /** The whole sentence of a seed article that starts with `opening` (up to its full stop). */
-function seedSentence(id: string, opening: string): string {
+function seedSentence(id: string, opening: string) {
   const text = seedText(id);
   const start = text.indexOf(opening);
   if (start < 0) throw new Error(`"${opening}" is not in seed article ${id}`);
   const end = text.indexOf('.', text.indexOf(' ', start + opening.length));
-  return text.slice(start, end + 1);
+  return readSentence(text.slice(start, end + 1));
 }
 
 const summits = seedSentence(SEED.relations, 'Cho đến nay, ASEAN và Liên Hợp Quốc đã tổ chức được 4');
@@ -54,7 +54,7 @@ describe('numberAgreement', () => {
   });
 
   it('does not take a plain "3" for the ordinal "thứ ba"', () => {
-    expect(fourthSummit).toContain('3 cấp');
+    expect(fourthSummit.text).toContain('3 cấp');
     expect(numberAgreement(fourthSummit, third)).toBe('conflict');
   });
 

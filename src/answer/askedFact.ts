@@ -16,7 +16,7 @@ export interface AskedFact {
   /** Folded words right after "bao nhiêu"/"mấy": what is counted ("hoi", "nghi"). */
   counted: string[];
   /** Numbers the question names, with the folded word before each ("thu" in "lần thứ 3"). */
-  numbers: { value: string; before: string | null }[];
+  numbers: NumberMention[];
   /** Folded syllables the question (and its context) already gives: a name among them is no answer. */
   given: Set<string>;
 }
@@ -28,6 +28,35 @@ interface Token {
   /** Lower-cased, tones kept. */
   word: string;
   folded: string;
+}
+
+interface NumberMention {
+  value: string;
+  /** The folded word before it ("thu" in "lần thứ 3"). */
+  before: string | null;
+}
+
+/**
+ * A candidate sentence read once for every question it may answer: its words, numbers, and the
+ * names and dates it mentions (names as folded words, to compare with what a question gives).
+ */
+export interface ReadSentence {
+  text: string;
+  tokens: readonly Token[];
+  numbers: readonly NumberMention[];
+  /** "Tổng Thư ký ASEAN Lê Lương Minh": the title's words and the name's. */
+  titledPeople: ReadonlyArray<{ title: readonly string[]; name: readonly string[] }>;
+  /** Names that start with a Vietnamese surname. */
+  surnamedPeople: ReadonlyArray<readonly string[]>;
+  /** Capitalised names after "tại", "ở", "đến", "từ". */
+  places: ReadonlyArray<readonly string[]>;
+  /** Any other run of capitalised words past the first word. */
+  capitalisedRuns: ReadonlyArray<readonly string[]>;
+  /** The numbers in each date ("ngày 8/8/1967" → 8, 8, 1967). */
+  dates: ReadonlyArray<readonly string[]>;
+  /** A span of years ("2020-2021", "từ năm 2008 đến 2009"). */
+  yearSpan: boolean;
+  percent: boolean;
 }
 
 /** Words of a text in order, numbers split at their separators ("10/2010" → 10, 2010). */
@@ -62,8 +91,8 @@ function valueAt(ts: readonly Token[], i: number): string | null {
   return null;
 }
 
-function numbersOf(ts: readonly Token[]): { value: string; before: string | null }[] {
-  const out: { value: string; before: string | null }[] = [];
+function numbersOf(ts: readonly Token[]): NumberMention[] {
+  const out: NumberMention[] = [];
   ts.forEach((_, i) => {
     const value = valueAt(ts, i);
     if (value !== null) out.push({ value, before: i > 0 ? ts[i - 1]!.folded : null });
@@ -113,7 +142,7 @@ function wordsOf(text: string): string[] {
 // ---------- numbers the question names ----------
 
 /** An ordinal only matches the same ordinal: "lần thứ 3" is not "3 cấp". */
-const numberKey = (n: { value: string; before: string | null }) => (n.before === ORDINAL_MARK ? `${ORDINAL_MARK} ${n.value}` : n.value);
+const numberKey = (n: NumberMention) => (n.before === ORDINAL_MARK ? `${ORDINAL_MARK} ${n.value}` : n.value);
 
 export type NumberAgreement = 'match' | 'conflict' | 'neutral';
 
@@ -122,9 +151,9 @@ export type NumberAgreement = 'match' | 'conflict' | 'neutral';
  * or names none of them but puts another number where the question has one ("lần thứ 10" for
  * "lần thứ 3": "conflict").
  */
-export function numberAgreement(sentence: string, asked: AskedFact): NumberAgreement {
+export function numberAgreement(sentence: ReadSentence, asked: AskedFact): NumberAgreement {
   if (asked.numbers.length === 0) return 'neutral';
-  const found = numbersOf(tokens(sentence));
+  const found = sentence.numbers;
   const keys = new Set(found.map(numberKey));
   const missing = asked.numbers.filter((n) => !keys.has(numberKey(n)));
   if (missing.length === 0) return 'match';
@@ -152,37 +181,51 @@ const PLACE_AFTER_PREPOSITION = new RegExp(`(?<![\\p{L}])(?:tại|ở|đến|t�
 /** A run of capitalised words that is not the sentence's first word: a name of something. */
 const CAPITALISED_RUN = new RegExp(`(?<=[^\\s"“'‘(]\\s+)(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
 
-/** Whether a name says something the question does not: one of its words is not in the question. */
-function isNew(name: string, asked: AskedFact): boolean {
-  return wordsOf(name).some((w) => !asked.given.has(w));
+export function readSentence(text: string): ReadSentence {
+  const ts = tokens(text);
+  const names = (re: RegExp, group: number) => [...text.matchAll(re)].map((m) => wordsOf(m[group]!));
+  return {
+    text,
+    tokens: ts,
+    numbers: numbersOf(ts),
+    titledPeople: [...text.matchAll(PERSON_AFTER_TITLE)].map((m) => ({ title: wordsOf(m[1]!), name: wordsOf(m[2]!) })),
+    surnamedPeople: names(PERSON_BY_SURNAME, 1),
+    places: names(PLACE_AFTER_PREPOSITION, 1),
+    capitalisedRuns: names(CAPITALISED_RUN, 1),
+    dates: [...text.matchAll(DATE)].map((m) => numbersOf(tokens(m[0])).map((n) => n.value)),
+    yearSpan: YEAR_SPAN.test(text),
+    percent: /\d\s*%/u.test(text),
+  };
 }
 
-function personStrength(sentence: string, asked: AskedFact): number {
+/** Whether a name says something the question does not: one of its words is not in the question. */
+function isNew(name: readonly string[], asked: AskedFact): boolean {
+  return name.some((w) => !asked.given.has(w));
+}
+
+function personStrength(sentence: ReadSentence, asked: AskedFact): number {
   let best: number = FACT.none;
-  for (const m of sentence.matchAll(PERSON_AFTER_TITLE)) {
-    if (!isNew(m[2]!, asked)) continue;
+  for (const { title, name } of sentence.titledPeople) {
+    if (!isNew(name, asked)) continue;
     // "Tổng Thư ký ASEAN Lê Lương Minh" for "Ai là Tổng Thư ký ASEAN …?": the title the question asks about.
-    const title = wordsOf(m[1]!);
     const titled = title.filter((w) => asked.given.has(w)).length >= Math.min(2, title.length);
     best = Math.max(best, titled ? FACT.exact : FACT.strong);
   }
-  for (const m of sentence.matchAll(PERSON_BY_SURNAME)) if (isNew(m[1]!, asked)) best = Math.max(best, FACT.strong);
+  if (sentence.surnamedPeople.some((name) => isNew(name, asked))) best = Math.max(best, FACT.strong);
   if (best > FACT.none) return best;
   // Foreign names carry no title or Vietnamese surname: any new capitalised name is weak evidence.
-  for (const m of sentence.matchAll(CAPITALISED_RUN)) if (isNew(m[1]!, asked)) return FACT.weak;
-  return FACT.none;
+  return sentence.capitalisedRuns.some((name) => isNew(name, asked)) ? FACT.weak : FACT.none;
 }
 
-function placeStrength(sentence: string, asked: AskedFact): number {
-  for (const m of sentence.matchAll(PLACE_AFTER_PREPOSITION)) if (isNew(m[1]!, asked)) return FACT.strong;
-  for (const m of sentence.matchAll(CAPITALISED_RUN)) if (isNew(m[1]!, asked)) return FACT.weak;
-  return FACT.none;
+function placeStrength(sentence: ReadSentence, asked: AskedFact): number {
+  if (sentence.places.some((name) => isNew(name, asked))) return FACT.strong;
+  return sentence.capitalisedRuns.some((name) => isNew(name, asked)) ? FACT.weak : FACT.none;
 }
 
-function timeStrength(sentence: string, asked: AskedFact): number {
+function timeStrength(sentence: ReadSentence, asked: AskedFact): number {
   const given = new Set(asked.numbers.map((n) => n.value));
-  const newDate = [...sentence.matchAll(DATE)].some((m) => numbersOf(tokens(m[0])).some((n) => !given.has(n.value)));
-  if (asked.period) return YEAR_SPAN.test(sentence) ? FACT.exact : newDate ? FACT.weak : FACT.none;
+  const newDate = sentence.dates.some((values) => values.some((v) => !given.has(v)));
+  if (asked.period) return sentence.yearSpan ? FACT.exact : newDate ? FACT.weak : FACT.none;
   return newDate ? FACT.strong : FACT.none;
 }
 
@@ -201,10 +244,10 @@ function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolea
   return false;
 }
 
-function numberStrength(sentence: string, asked: AskedFact): number {
-  const ts = tokens(sentence);
+function numberStrength(sentence: ReadSentence, asked: AskedFact): number {
+  const ts = sentence.tokens;
   if (countsTheNoun(ts, asked.counted)) return FACT.exact;
-  if (asked.counted[0] === 'phan' && asked.counted[1] === 'tram' && /\d\s*%/u.test(sentence)) return FACT.exact;
+  if (asked.counted[0] === 'phan' && asked.counted[1] === 'tram' && sentence.percent) return FACT.exact;
   const given = new Set(asked.numbers.map((n) => n.value));
   const newNumber = ts.some((t) => (isDigits(t.word) && !given.has(t.word)) || COUNT_WORDS.has(t.word));
   return newNumber ? FACT.strong : FACT.none;
@@ -215,7 +258,7 @@ function numberStrength(sentence: string, asked: AskedFact): number {
  * question does not already give for "ai", a count of the very thing asked about for "bao
  * nhiêu", a span of years for "nhiệm kỳ nào", …
  */
-export function factStrength(sentence: string, asked: AskedFact): number {
+export function factStrength(sentence: ReadSentence, asked: AskedFact): number {
   switch (asked.kind) {
     case 'person':
       return personStrength(sentence, asked);

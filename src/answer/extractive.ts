@@ -3,7 +3,8 @@ import type { SearchResult } from '../retrieval/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
 import { FACT, factStrength, numberAgreement, readAskedFact } from './askedFact.js';
-import { coverage, density, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
+import { readPassage, wordsOf, type PassageReader, type PassageSentence } from './passageSentences.js';
+import { density, makeCoverage, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
 import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
 
 /**
@@ -29,6 +30,8 @@ export interface ExtractiveOptions {
    */
   focus?: readonly string[];
   expand?: AbbreviationExpander;
+  /** How passages are read into sentences; a cached reader spares re-reading the same passages. */
+  readPassage?: PassageReader;
 }
 
 export interface ExtractiveAnswer {
@@ -37,17 +40,9 @@ export interface ExtractiveAnswer {
   grounded: boolean;
 }
 
-interface Candidate {
+interface Candidate extends PassageSentence {
   result: SearchResult;
   rank: number;
-  /** Offsets within the passage. */
-  start: number;
-  end: number;
-  text: string;
-  terms: Set<string>;
-  folded: Set<string>;
-  /** Position among the passage's sentences, to find the one before. */
-  ordinal: number;
   score: number;
   coverage: number;
   /** How strongly it holds the fact asked for (FACT: a date for "khi nào", …). */
@@ -61,8 +56,6 @@ interface Candidate {
 type RawCandidate = Omit<Candidate, 'score' | 'coverage' | 'fact' | 'hasKind' | 'onTopic'>;
 
 const DEFAULTS = { maxSentences: 3, maxChars: 600, minCoverage: 0.3 };
-/** Sentences shorter than this many words are captions, bylines or debris, not answers. */
-const MIN_WORDS = 5;
 /** A further sentence joins the answer only if it scores this close to the best one. */
 const FOLLOWER_RATIO = 0.75;
 /** Two sentences sharing this share of their words say the same thing (scrapes repeat paragraphs). */
@@ -100,33 +93,11 @@ export const notFoundAnswer = (): ExtractiveAnswer => ({
   grounded: false,
 });
 
-function wordsOf(text: string): string[] {
-  return text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
+function sentenceCandidates(results: readonly SearchResult[], read: PassageReader): RawCandidate[] {
+  return results.flatMap((result, rank) => read(result.text).map((s) => ({ ...s, result, rank })));
 }
 
-function sentenceCandidates(results: readonly SearchResult[]): RawCandidate[] {
-  const out: RawCandidate[] = [];
-  results.forEach((result, rank) => {
-    for (const [ordinal, s] of splitSentences(result.text).entries()) {
-      const text = result.text.slice(s.start, s.end).trim();
-      if (wordsOf(text).length < MIN_WORDS) continue;
-      const start = s.start + result.text.slice(s.start, s.end).indexOf(text);
-      out.push({
-        result,
-        rank,
-        start,
-        end: start + text.length,
-        text,
-        terms: termSetOf(text),
-        folded: new Set(wordsOf(text).map((w) => foldDiacritics(w))),
-        ordinal,
-      });
-    }
-  });
-  return out;
-}
-
-function jaccard(a: Set<string>, b: Set<string>): number {
+function jaccard(a: ReadonlySet<string>, b: ReadonlySet<string>): number {
   let inter = 0;
   for (const x of a) if (b.has(x)) inter++;
   return inter / (a.size + b.size - inter || 1);
@@ -142,12 +113,11 @@ function isDuplicate(c: Candidate, chosen: readonly Candidate[]): boolean {
   });
 }
 
-const foldedWords = (text: string) => wordsOf(text).map((w) => foldDiacritics(w).toLowerCase());
+const foldedWords = (text: string) => wordsOf(text).map((w) => foldDiacritics(w));
 
 /** Whether a sentence names every focus word (accents and case ignored). */
 function mentionsFocus(c: RawCandidate, focus: readonly string[]): boolean {
-  const have = new Set([...c.folded].map((w) => w.toLowerCase()));
-  return focus.every((f) => foldedWords(f).every((w) => have.has(w)));
+  return focus.every((f) => foldedWords(f).every((w) => c.folded.has(w)));
 }
 
 /**
@@ -169,7 +139,7 @@ function scoreCandidates(
   results: readonly SearchResult[],
   opts: ExtractiveOptions,
 ): Candidate[] {
-  const raw = sentenceCandidates(results);
+  const raw = sentenceCandidates(results, opts.readPassage ?? readPassage);
   const focus = opts.focus ?? [];
   const terms = makeQuestionTerms(question, {
     ...(opts.context !== undefined
@@ -182,17 +152,18 @@ function scoreCandidates(
   const idf = termIdf(terms, raw.map((c) => c.terms));
   const asked = questionSyllables(question, opts.context);
   const fact = readAskedFact(question, opts.context);
+  const coverageOf = makeCoverage(terms, idf);
   return raw.map((c) => {
-    const cov = coverage(terms, c.terms, idf);
-    const strength = factStrength(c.text, fact);
+    const cov = coverageOf(c.terms);
+    const strength = factStrength(c.read, fact);
     const byKind = fact.kind === 'other' ? 1 : kindFactor(strength);
     const kindBonus = KIND_BONUS * cov * Math.min(strength, FACT.strong);
-    const agreement = numberAgreement(c.text, fact);
+    const agreement = numberAgreement(c.read, fact);
     const numberFactor = agreement === 'conflict' ? NUMBER_CONFLICT_FACTOR : agreement === 'match' ? NUMBER_MATCH_FACTOR : 1;
     const onTopic = focus.length === 0 || mentionsFocus(c, focus);
     const focusFactor = onTopic ? 1 : MISSING_FOCUS_FACTOR;
     const retrieval = RETRIEVAL_WEIGHT * (c.result.score - 0.02 * c.rank);
-    const density_ = DENSITY_WEIGHT * density(asked, c.text);
+    const density_ = DENSITY_WEIGHT * density(asked, c.syllables);
     const score = (cov + density_ + kindBonus) * byKind * numberFactor * focusFactor + retrieval;
     return { ...c, coverage: cov, fact: strength, hasKind: strength > FACT.none, onTopic, score };
   });

@@ -1,4 +1,4 @@
-import { makeAbbreviationExpander, type AbbreviationExpander } from '../retrieval/abbreviations.js';
+import { expandAbbreviations, type AbbreviationExpander } from '../retrieval/abbreviations.js';
 import { contentSyllables, indexTerms, queryTerms, type WeightedTerm } from '../retrieval/tokenize.js';
 
 /**
@@ -26,7 +26,7 @@ export function makeQuestionTerms(
   question: string,
   opts: { context?: string; contextWeight?: number; expand?: AbbreviationExpander } = {},
 ): QuestionTerms {
-  const expand = opts.expand ?? makeAbbreviationExpander();
+  const expand = opts.expand ?? expandAbbreviations;
   const own = new Map<string, number>();
   const add = (terms: WeightedTerm[], into: Map<string, number>) => {
     for (const t of terms) into.set(t.term, Math.max(into.get(t.term) ?? 0, t.weight));
@@ -52,7 +52,7 @@ export function termSetOf(text: string): Set<string> {
  * Inverse document frequency of each question term over a set of candidate texts, so a term that
  * every candidate shares ("Liên Hợp Quốc" in a corpus about the UN) counts less than a rare one.
  */
-export function termIdf(terms: QuestionTerms, candidates: ReadonlyArray<Set<string>>): Map<string, number> {
+export function termIdf(terms: QuestionTerms, candidates: ReadonlyArray<ReadonlySet<string>>): Map<string, number> {
   const n = candidates.length;
   const idf = new Map<string, number>();
   for (const { term } of [...terms.own, ...terms.expansions.flat()]) {
@@ -69,26 +69,32 @@ export function termIdf(terms: QuestionTerms, candidates: ReadonlyArray<Set<stri
  * expansion stands in for the question's own terms: it adds to the matched weight, never to the
  * total.
  */
-export function coverage(terms: QuestionTerms, candidate: Set<string>, idf?: Map<string, number>): number {
-  const w = (t: WeightedTerm) => t.weight * (idf?.get(t.term) ?? 1);
-  let total = 0;
-  let matched = 0;
-  for (const t of terms.own) {
-    total += w(t);
-    if (candidate.has(t.term)) matched += w(t);
-  }
-  if (total === 0) return 0;
+export function coverage(terms: QuestionTerms, candidate: ReadonlySet<string>, idf?: ReadonlyMap<string, number>): number {
+  return makeCoverage(terms, idf)(candidate);
+}
+
+/** `coverage` with the question's weights worked out once, for scoring many candidates. */
+export function makeCoverage(terms: QuestionTerms, idf?: ReadonlyMap<string, number>): (candidate: ReadonlySet<string>) => number {
+  const weigh = (list: readonly WeightedTerm[]) => list.map((t) => ({ term: t.term, w: t.weight * (idf?.get(t.term) ?? 1) }));
+  const own = weigh(terms.own);
+  const forms = terms.expansions.map(weigh).map((form) => ({ form, total: form.reduce((sum, t) => sum + t.w, 0) }));
+  const total = own.reduce((sum, t) => sum + t.w, 0);
   // One name stands in for about one question word (and its folded twin), never for several.
-  const perForm = 1.25 * Math.max(...terms.own.map(w));
-  let expanded = 0;
-  for (const form of terms.expansions) {
-    const formTotal = form.reduce((sum, t) => sum + w(t), 0);
-    const formMatched = form.reduce((sum, t) => sum + (candidate.has(t.term) ? w(t) : 0), 0);
-    // A name counts only when the candidate spells (nearly) all of it, not one shared syllable.
-    if (formTotal > 0 && formMatched / formTotal >= 0.8) expanded += Math.min(formMatched, perForm);
-  }
-  // Another name can only make up for words the candidate lacks, never outweigh the question.
-  return Math.min(1, (matched + Math.min(expanded, total - matched)) / total);
+  const perForm = 1.25 * Math.max(...own.map((t) => t.w));
+  return (candidate) => {
+    if (total === 0) return 0;
+    let matched = 0;
+    for (const t of own) if (candidate.has(t.term)) matched += t.w;
+    let expanded = 0;
+    for (const { form, total: formTotal } of forms) {
+      let formMatched = 0;
+      for (const t of form) if (candidate.has(t.term)) formMatched += t.w;
+      // A name counts only when the candidate spells (nearly) all of it, not one shared syllable.
+      if (formTotal > 0 && formMatched / formTotal >= 0.8) expanded += Math.min(formMatched, perForm);
+    }
+    // Another name can only make up for words the candidate lacks, never outweigh the question.
+    return Math.min(1, (matched + Math.min(expanded, total - matched)) / total);
+  };
 }
 
 /**
@@ -96,8 +102,8 @@ export function coverage(terms: QuestionTerms, candidate: Set<string>, idf?: Map
  * alone favours long sentences, which mention many question words in passing; this favours the
  * sentence that is about the question.
  */
-export function density(questionSyllables: ReadonlySet<string>, candidateText: string): number {
-  const own = contentSyllables(candidateText);
+export function density(questionSyllables: ReadonlySet<string>, candidateSyllables: readonly string[]): number {
+  const own = candidateSyllables;
   if (own.length === 0) return 0;
   return own.filter((s) => questionSyllables.has(s)).length / own.length;
 }

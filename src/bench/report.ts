@@ -26,7 +26,7 @@ const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(1);
 
 
 /** docs/BENCHMARKS.md: every figure once, with the machine, the date and the command. */
-export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string {
+export function renderBenchmarksMarkdown(r: BenchReport, args: string[], notes = ''): string {
   const command = `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}`;
   const parts: string[] = [
     '# Benchmarks',
@@ -121,5 +121,6 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[]): string
       '',
     );
   }
+  if (notes.trim()) parts.push(notes.trim(), '');
   return parts.join('\n');
 }

@@ -231,7 +231,9 @@ async function main(): Promise<void> {
   await fsp.mkdir(docs, { recursive: true });
   await carryOverSkippedSections(report, path.join(docs, 'benchmarks.json'), only, process.argv.slice(2));
   await fsp.writeFile(path.join(docs, 'benchmarks.json'), JSON.stringify(report, null, 2) + '\n');
-  await fsp.writeFile(path.join(docs, 'BENCHMARKS.md'), renderBenchmarksMarkdown(report, process.argv.slice(2)));
+  // The reading of the figures is written by hand (docs/benchmarks-notes.md) and kept across runs.
+  const notes = await fsp.readFile(path.join(docs, 'benchmarks-notes.md'), 'utf8').catch(() => '');
+  await fsp.writeFile(path.join(docs, 'BENCHMARKS.md'), renderBenchmarksMarkdown(report, process.argv.slice(2), notes));
   log(`wrote docs/BENCHMARKS.md and docs/benchmarks.json (work folder ${work})`);
 }
 

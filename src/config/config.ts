@@ -32,6 +32,8 @@ export const envSchema = z.object({
   EMBEDDING_QUERY_PREFIX: z.string().default('query: '),
   EMBEDDING_PASSAGE_PREFIX: z.string().default('passage: '),
   EMBEDDING_BATCH_SIZE: int(1, 512).default(16),
+  /** Threads one embedding uses (onnxruntime intra-op); 0 = onnxruntime's default, one per core. */
+  EMBEDDING_THREADS: int(0, 256).default(0),
   EMBEDDING_ALLOW_REMOTE: bool.default(true),
   MODEL_CACHE_DIR: z.string().optional(),
 
@@ -88,6 +90,8 @@ export interface EmbeddingConfig {
   queryPrefix: string;
   passagePrefix: string;
   batchSize: number;
+  /** onnxruntime intra-op threads; 0 leaves onnxruntime's default. */
+  threads: number;
   allowRemote: boolean;
   cacheDir: string | undefined;
 }
@@ -177,6 +181,7 @@ export function loadConfig(
       queryPrefix: e.EMBEDDING_QUERY_PREFIX,
       passagePrefix: e.EMBEDDING_PASSAGE_PREFIX,
       batchSize: e.EMBEDDING_BATCH_SIZE,
+      threads: e.EMBEDDING_THREADS,
       allowRemote: e.EMBEDDING_ALLOW_REMOTE,
       cacheDir: e.MODEL_CACHE_DIR ? resolve(e.MODEL_CACHE_DIR) : undefined,
     },

@@ -137,5 +137,6 @@ async function loadPipeline(cfg: EmbeddingConfig): Promise<FeatureExtractionPipe
     id = cfg.model;
   }
   if (cfg.cacheDir) env.cacheDir = cfg.cacheDir;
-  return (await pipeline('feature-extraction', id, { dtype: cfg.dtype })) as FeatureExtractionPipeline;
+  const sessionOptions = cfg.threads > 0 ? { intraOpNumThreads: cfg.threads } : {};
+  return (await pipeline('feature-extraction', id, { dtype: cfg.dtype, session_options: sessionOptions })) as FeatureExtractionPipeline;
 }

@@ -50,6 +50,11 @@ function compile(groups: ReadonlyArray<readonly string[]>): CompiledForm[][] {
   );
 }
 
+/** The built-in table, compiled once: every query and every answer consults it. */
+const BUILT_IN = compile(ABBREVIATION_GROUPS);
+
+const compiledFor = (groups: ReadonlyArray<readonly string[]>) => (groups === ABBREVIATION_GROUPS ? BUILT_IN : compile(groups));
+
 function containsSequence(haystack: readonly string[], needle: readonly string[]): boolean {
   if (needle.length === 0 || needle.length > haystack.length) return false;
   outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
@@ -78,7 +83,7 @@ export interface AbbreviationMatch {
 export function makeAbbreviationExpander(
   groups: ReadonlyArray<readonly string[]> = ABBREVIATION_GROUPS,
 ): AbbreviationExpander {
-  const compiled = compile(groups);
+  const compiled = compiledFor(groups);
   return (query) => {
     const phrases = splitPhrases(query);
     const toned = isTonedQuery(phrases);
@@ -112,7 +117,7 @@ export function findAbbreviations(
   const toned = isTonedQuery(phrases);
   const seqs = phrases.map((p) => (toned ? p.syllables : p.syllables.map((s) => foldDiacritics(s))));
   const out: AbbreviationMatch[] = [];
-  for (const group of compile(groups)) {
+  for (const group of compiledFor(groups)) {
     for (const form of group) {
       if (!seqs.some((seq) => containsSequence(seq, toned ? form.exact : form.folded))) continue;
       out.push({ matched: form.folded, alternatives: group.filter((f) => f !== form).map((f) => f.folded) });

@@ -1,4 +1,5 @@
 import type { Document } from '@langchain/core/documents';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/config.js';
 import type { Chunk } from '../ingest/types.js';
 import { normalizeQuery } from '../text/normalize.js';
@@ -97,22 +98,47 @@ function dot(a: readonly number[], b: readonly number[]): number {
   return s;
 }
 
+/** A passage's folded terms, title included (maybe shared from a cache: never mutate them). */
+type PassageTerms = (passage: Chunk) => ReadonlySet<string>;
+
+/**
+ * Passages whose folded terms are kept between queries: the top passages of one question are
+ * often those of the next, and folding them costs more than the rest of the query's scoring.
+ */
+const PASSAGE_TERMS_KEPT = 4000;
+
+/** Terms of passages, remembered by position: one searcher serves one index, whose text never changes. */
+function makePassageTerms(): PassageTerms {
+  const cache = new LRUCache<string, ReadonlySet<string>>({ max: PASSAGE_TERMS_KEPT });
+  return (passage) => {
+    const key = `${passage.documentId}:${passage.start}:${passage.end}`;
+    const known = cache.get(key);
+    if (known) return known;
+    const terms = foldedTermSet(`${passage.title}\n${passage.text}`);
+    cache.set(key, terms);
+    return terms;
+  };
+}
+
 /**
  * IDF-weighted coverage of the query's content syllables and of its content bigrams by a
  * passage (title included); an abbreviation counts as present when a passage has its full form.
  */
-function coverageOf(query: string, lexical: LexicalIndex): (chunk: Chunk) => { words: number; phrases: number } {
+function coverageOf(
+  query: string,
+  lexical: LexicalIndex,
+  termsOf: PassageTerms,
+): (chunk: Chunk) => { words: number; phrases: number } {
   const weigh = (terms: string[]): WeightedSyllable[] => terms.map((t) => ({ syllable: t, idf: lexical.idf(t) }));
   const words = weigh(contentSyllables(query));
   const phrases = weigh(contentBigrams(query));
   const abbreviations = findAbbreviations(query);
   return (chunk) => {
-    const passage = foldedTermSet(`${chunk.title}\n${chunk.text}`);
-    for (const a of abbreviations) {
-      if (a.alternatives.some((alt) => alt.every((s) => passage.has(s)))) {
-        for (const s of a.matched) passage.add(s);
-      }
-    }
+    const terms = termsOf(chunk);
+    const implied = abbreviations
+      .filter((a) => a.alternatives.some((alt) => alt.every((s) => terms.has(s))))
+      .flatMap((a) => a.matched);
+    const passage = implied.length === 0 ? terms : new Set([...terms, ...implied]);
     return { words: termCoverage(words, passage), phrases: termCoverage(phrases, passage) };
   };
 }
@@ -144,6 +170,7 @@ function toResult(chunk: Chunk, score: number): SearchResult {
  * removed, top k returned with a relevance score that is comparable across queries.
  */
 export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): HybridSearcher {
+  const passageTerms = makePassageTerms();
   async function trace(query: string, options: TraceOptions = {}): Promise<HybridTrace> {
     const k = options.k ?? settings.k;
     const q = normalizeQuery(query);
@@ -163,10 +190,9 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
       .filter((h) => keep(h.chunkId))
       .slice(0, n);
     // Every lexical match is scored anyway; keeping them all gives dense candidates a real BM25.
-    const lexicalAll = deps.lexical.search(q, Number.MAX_SAFE_INTEGER).filter((h) => keep(h.chunkId));
-    const bm25 = new Map(lexicalAll.map((h) => [h.chunkId, h.score]));
+    const { scores: bm25, top: lexical } = deps.lexical.match(q, n, keep);
     const cosine = new Map(dense.map((h) => [h.chunkId, h.score]));
-    const ids = new Set([...dense.map((h) => h.chunkId), ...lexicalAll.slice(0, n).map((h) => h.chunkId)]);
+    const ids = new Set([...dense.map((h) => h.chunkId), ...lexical.map((h) => h.chunkId)]);
     const cands: Candidate[] = [];
     for (const id of ids) {
       let cos = cosine.get(id) ?? null;
@@ -183,7 +209,7 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
     const merged = mergeOverlapping(fuseCandidates(cands, fusion), (c) => deps.getChunk(c.chunkId), MERGED_PASSAGE_MAX_CHARS);
     const fused = merged.map((m) => m.item);
     const top = fused.slice(0, k);
-    const coverage = coverageOf(q, deps.lexical);
+    const coverage = coverageOf(q, deps.lexical, passageTerms);
     const chunks = merged.slice(0, k).map((m) => m.passage);
     const coverages = chunks.map((c) => coverage(c));
     const relevances = top.map((c, i) =>
@@ -194,7 +220,7 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
     const relevant = (scores[0] ?? 0) >= settings.relevanceThreshold;
     return {
       dense: dense.map((h) => h.chunkId),
-      lexical: lexicalAll.slice(0, n).map((h) => h.chunkId),
+      lexical: lexical.map((h) => h.chunkId),
       fused,
       evidence: top.map((c, i) => ({
         chunkId: c.chunkId,

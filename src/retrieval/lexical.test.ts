@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../ingest/types.js';
-import { LexicalIndex } from './lexical.js';
+import { bestHits, LexicalIndex, type LexicalHit } from './lexical.js';
 
 function chunk(chunkId: string, text: string, title = 'Tin tức'): Chunk {
   return { chunkId, documentId: chunkId.split('#')[0]!, ordinal: 0, text, start: 0, end: text.length, title, outlet: null, publishedAt: null };
@@ -66,5 +66,28 @@ describe('LexicalIndex', () => {
     const ix = indexOf([...CHUNKS, chunk('x#0', 'Năm nay hòa bình'), chunk('y#0', 'Năm sau hòa bình')]);
     expect(ix.idf('undp')).toBeGreaterThan(ix.idf('nam'));
     expect(ix.idf('khongcotrongkho')).toBeGreaterThan(ix.idf('undp'));
+  });
+});
+
+describe('bestHits', () => {
+  it('picks the same best hits, in the same order, as sorting them all', () => {
+    let seed = 3;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const size of [0, 5, 60, 1000, 5000]) {
+      // Scores on a coarse grid, so that many tie and the id order decides.
+      const hits: LexicalHit[] = Array.from({ length: size }, (_, i) => ({ chunkId: `d${Math.floor(rand() * 1e6)}#${i}`, score: Math.round(rand() * 20) / 2 }));
+      const sorted = [...hits].sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1));
+      for (const limit of [0, 1, 10, 50]) expect(bestHits(hits, limit)).toEqual(sorted.slice(0, limit));
+    }
+  });
+
+  it('leaves out what `keep` refuses before choosing the best', () => {
+    const ix = indexOf();
+    const all = ix.match('ban', 10);
+    expect(all.top.map((h) => h.chunkId)).toContain('ban#0');
+    const kept = ix.match('ban', 10, (id) => id !== 'ban#0');
+    expect(kept.top.map((h) => h.chunkId)).not.toContain('ban#0');
+    expect(kept.scores.has('ban#0')).toBe(false);
+    expect(kept.top.length).toBe(all.top.length - 1);
   });
 });

@@ -21,6 +21,44 @@ export interface LexicalHit {
   score: number;
 }
 
+/** Every passage the query matches, and the best of them in order. */
+export interface LexicalMatches {
+  /** BM25 of every matching passage, by chunk id. */
+  scores: ReadonlyMap<string, number>;
+  /** The best `limit`, best first. */
+  top: LexicalHit[];
+}
+
+/** Best first; code-unit order of ids breaks ties (localeCompare over many matches costs more than the search). */
+function byRank(a: LexicalHit, b: LexicalHit): number {
+  return b.score - a.score || (a.chunkId < b.chunkId ? -1 : a.chunkId > b.chunkId ? 1 : 0);
+}
+
+/**
+ * The first `limit` hits in `byRank` order, without sorting them all: a common query matches
+ * tens of thousands of passages of a large archive, and only the best few dozen are needed.
+ */
+export function bestHits(hits: readonly LexicalHit[], limit: number): LexicalHit[] {
+  if (limit <= 0) return [];
+  if (hits.length <= limit * 4) return [...hits].sort(byRank).slice(0, limit);
+  const best: LexicalHit[] = [];
+  for (const h of hits) {
+    if (best.length === limit) {
+      if (byRank(h, best[limit - 1]!) >= 0) continue;
+      best.pop();
+    }
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (byRank(best[mid]!, h) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, h);
+  }
+  return best;
+}
+
 /** Bumped when the analysis changes: an index saved with another version is rebuilt, not misread. */
 export const LEXICAL_FORMAT_VERSION = 1;
 
@@ -135,17 +173,29 @@ export class LexicalIndex {
    * which fuses better with dense scores.
    */
   search(query: string, limit: number): LexicalHit[] {
+    return this.match(query, limit).top;
+  }
+
+  /**
+   * Like `search`, with the BM25 of every matching passage too (hybrid search gives dense
+   * candidates their real BM25). `keep` leaves passages out before the best are chosen.
+   */
+  match(query: string, limit: number, keep?: (chunkId: string) => boolean): LexicalMatches {
     const terms = this.withoutCommonTerms(this.analyzeQuery(query));
-    if (terms.length === 0 || limit <= 0) return [];
+    if (terms.length === 0) return { scores: new Map(), top: [] };
     const weightOf = new Map(terms.map((t) => [t.term, t.weight]));
     const opts: SearchOptions = { boostTerm: (term) => weightOf.get(term) ?? 1 };
     const raw = this.ms.search(terms.map((t) => t.term).join(TERM_SEPARATOR), opts);
-    // Plain code-unit order breaks ties: localeCompare over tens of thousands of matches in a
-    // large archive costs more than the search itself.
-    return raw
-      .map((r) => ({ chunkId: String(r.id), score: r.score / Math.max(1, r.queryTerms.length) }))
-      .sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : a.chunkId > b.chunkId ? 1 : 0))
-      .slice(0, limit);
+    const hits: LexicalHit[] = [];
+    const scores = new Map<string, number>();
+    for (const r of raw) {
+      const chunkId = String(r.id);
+      if (keep && !keep(chunkId)) continue;
+      const score = r.score / Math.max(1, r.queryTerms.length);
+      hits.push({ chunkId, score });
+      scores.set(chunkId, score);
+    }
+    return { scores, top: bestHits(hits, limit) };
   }
 
   /**

@@ -28,6 +28,22 @@ describe('canonicalizeTonePlacement', () => {
     expect(canonicalizeTonePlacement('HOÀ BÌNH')).toBe('HÒA BÌNH');
   });
 
+  it('leaves no old placement in random text, decomposed or not, and moves nothing but tones', () => {
+    const oldPlacement = /(?<![qQ])[uU][yY][\u0300\u0301\u0303\u0309\u0323](?![\p{L}\p{M}])|[oO][aAeE][\u0300\u0301\u0303\u0309\u0323](?![\p{L}\p{M}])/u;
+    const pieces = ['o', 'O', 'a', 'e', 'E', 'u', 'U', 'y', 'Y', 'q', 'h', 'n', ' ', 'à', 'ạ', 'ẻ', 'ý', 'Ỵ', 'ặ', 'ê',
+      '\u0300', '\u0301', '\u0303', '\u0309', '\u0323', '\u0302', '\u0306'];
+    const sortedMarks = (t: string) => [...t.normalize('NFD')].sort().join('');
+    let seed = 11;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % pieces.length;
+    for (let n = 0; n < 3000; n++) {
+      const text = Array.from({ length: 2 + (n % 9) }, () => pieces[next()]).join('');
+      const out = canonicalizeTonePlacement(text);
+      expect(out, JSON.stringify(text)).toBe(out.normalize('NFC'));
+      expect(oldPlacement.test(out.normalize('NFD')), JSON.stringify(text)).toBe(false);
+      expect(sortedMarks(out), JSON.stringify(text)).toBe(sortedMarks(text));
+    }
+  });
+
   it('gives NFC whatever the input form', () => {
     const decomposed = 'hòa'.normalize('NFD');
     expect(canonicalizeTonePlacement(decomposed)).toBe('hòa'.normalize('NFC'));
@@ -57,6 +73,28 @@ describe('foldDiacritics', () => {
   it('strips every mark and lower-cases, including đ', () => {
     expect(foldDiacritics('Đường Hồ Chí Minh')).toBe('duong ho chi minh');
     expect(foldDiacritics('hòa bình')).toBe(foldDiacritics('hoà bình'));
+  });
+
+  it('folds decomposed input, and scripts beyond Latin, as the Unicode definition does', () => {
+    expect(foldDiacritics('Ho\u0300a Bi\u0300nh')).toBe('hoa binh');
+    expect(foldDiacritics('ΟΔΟΣ İstanbul')).toBe('οδος istanbul');
+    expect(foldDiacritics('Ǆ Æ ß 東京 😀')).toBe('ǆ æ ß 東京 😀');
+  });
+
+  it('agrees with NFD + strip marks + lower-case + NFC on mixed random text', () => {
+    const reference = (t: string) =>
+      t.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase().normalize('NFC');
+    const alphabet = [
+      ...'aăâbcdđeêghiklmnoôơpqrstuưvxyAĂÂĐÊÔƠƯáàảãạấầẩẫậắằẳẵặéèẻẽẹếềểễệíìỉĩịóòỏõọốồổỗộớờởỡợúùủũụứừửữựýỳỷỹỵ',
+      ...'ÁÀẢÃẠẤẦẨẪẬẮẰẲẴẶÉÈẺẼẸẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌỐỒỔỖỘỚỜỞỠỢÚÙỦŨỤỨỪỬỮỰÝỲỶỸỴ0123456789 .,-/%“”',
+      '\u0300', '\u0301', '\u0303', '\u0309', '\u0323', '\u0306', '\u0302', '\u031B', 'Σ', 'ǅ', 'ŉ', 'Ð',
+    ];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % alphabet.length;
+    for (let n = 0; n < 2000; n++) {
+      const text = Array.from({ length: 1 + (n % 17) }, () => alphabet[next()]).join('');
+      expect(foldDiacritics(text), JSON.stringify(text)).toBe(reference(text));
+    }
   });
 });
 
