@@ -110,6 +110,14 @@ describe('health and readiness', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('javascript');
   });
+
+  it('serves an article page for an article of the index, and a 404 page for any other id', async () => {
+    const [id] = [...index.engine.index.articles.keys()];
+    expect((await fetch(`${server.url}/articles/${encodeURIComponent(id!)}`)).status).toBe(200);
+    const missing = await fetch(`${server.url}/articles/bai-khong-ton-tai`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toContain('text/html');
+  });
 });
 
 describe('POST /api/chat', () => {

@@ -135,7 +135,13 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   api.use(notFoundHandler());
   app.use('/api', api);
 
-  if (deps.widget !== false) app.use(await makeWidgetRouter(config));
+  if (deps.widget !== false) {
+    const articleExists = (id: string) => {
+      const r = state.readiness();
+      return r.ready ? r.services.getArticle(id) !== undefined : undefined;
+    };
+    app.use(await makeWidgetRouter(config, { articleExists }));
+  }
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
 

@@ -10,7 +10,8 @@ let base: string;
 
 beforeAll(async () => {
   const app = express();
-  app.use(await makeWidgetRouter(testConfig({ MAX_MESSAGE_CHARS: '1234' })));
+  const articleExists = (id: string) => (id === 'loading' ? undefined : id === 'abc/def' || id === 'known');
+  app.use(await makeWidgetRouter(testConfig({ MAX_MESSAGE_CHARS: '1234' }), { articleExists }));
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
@@ -57,6 +58,16 @@ describe('makeWidgetRouter', () => {
       expect(html).not.toMatch(/<style|style=/);
     }
     expect(await (await fetch(`${base}/`)).text()).toContain('data-mode="page"');
+  });
+
+  it('answers 404 for the page of an article that does not exist, 200 while the index is loading', async () => {
+    const missing = await fetch(`${base}/articles/khong-co-bai-nay`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-security-policy')).toContain("script-src 'self'");
+    // The page itself tells the reader (its script gets the API's 404 and shows the message).
+    expect(await missing.text()).toContain('../article-view.js');
+    expect((await fetch(`${base}/articles/known`)).status).toBe(200);
+    expect((await fetch(`${base}/articles/loading`)).status).toBe(200);
   });
 
   it('serves the article view script and page stylesheet', async () => {

@@ -22,13 +22,17 @@ function asset(body: string, contentType: string, headers: Record<string, string
   return { body, etag, contentType, headers };
 }
 
-function sendAsset(req: Request, res: Response, a: Asset): void {
+function sendAsset(req: Request, res: Response, a: Asset, status = 200): void {
   res.set({
     'Content-Type': a.contentType,
-    ETag: a.etag,
     'X-Content-Type-Options': 'nosniff',
     ...a.headers,
   });
+  if (status !== 200) {
+    res.status(status).send(a.body);
+    return;
+  }
+  res.set('ETag', a.etag);
   if (req.fresh) {
     res.status(304).end();
     return;
@@ -39,7 +43,15 @@ function sendAsset(req: Request, res: Response, a: Asset): void {
 // Not fingerprinted (the embed snippet names /widget.js forever), so caches revalidate by ETag.
 const SCRIPT_CACHE = 'public, max-age=300, must-revalidate';
 
-export async function makeWidgetRouter(config: Config): Promise<express.Router> {
+export interface WidgetRouterDeps {
+  /**
+   * Whether an article exists; `undefined` while the index is still loading. An unknown id gets
+   * the article page with a 404 status (the page says so), so links to it fail as links should.
+   */
+  articleExists?: (id: string) => boolean | undefined;
+}
+
+export async function makeWidgetRouter(config: Config, deps: WidgetRouterDeps = {}): Promise<express.Router> {
   const [widget, articleView] = await Promise.all([
     buildWidget({ maxMessageChars: config.server.maxMessageChars }),
     buildArticleView(),
@@ -68,6 +80,9 @@ export async function makeWidgetRouter(config: Config): Promise<express.Router> 
   router.get('/article-view.js', (req, res) => sendAsset(req, res, articleViewJs));
   router.get('/assets/page.css', (req, res) => sendAsset(req, res, pageCss));
   router.get('/', (req, res) => sendAsset(req, res, chatPage));
-  router.get('/articles/:id', (req, res) => sendAsset(req, res, articlePage));
+  router.get('/articles/:id', (req, res) => {
+    const exists = deps.articleExists?.(req.params.id);
+    sendAsset(req, res, articlePage, exists === false ? 404 : 200);
+  });
   return router;
 }
