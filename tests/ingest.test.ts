@@ -11,9 +11,12 @@ import {
   IndexCorruptError,
   IndexMismatchError,
   IndexMissingError,
+  LEXICAL_FILE,
   checkIndexStaleness,
   describeIndex,
+  lexicalIndexOutdated,
   loadIndex,
+  readManifest,
   type LoadedIndex,
 } from '../src/ingest/indexStore.js';
 import { ingestCorpus, type IngestReport } from '../src/ingest/ingest.js';
@@ -287,6 +290,51 @@ describe('loadIndex refuses an index it cannot trust', () => {
     const lines = (await fs.readFile(chunksFile, 'utf8')).trim().split('\n');
     await fs.writeFile(chunksFile, lines.slice(1).join('\n') + '\n');
     await expect(loadIndex(second.cfg, embeddings)).rejects.toBeInstanceOf(IndexCorruptError);
+  });
+});
+
+describe('the lexical index file', () => {
+  async function copyOfIndex(): Promise<{ cfg: Config; genDir: string }> {
+    const indexDir = path.join(await makeTempDir('vnrag-index-copy-'), 'index');
+    await copyDir(config.paths.indexDir, indexDir);
+    const name = (await fs.readFile(path.join(indexDir, 'CURRENT'), 'utf8')).trim();
+    return { cfg: { ...config, paths: { ...config.paths, indexDir } }, genDir: path.join(indexDir, name) };
+  }
+
+  it('is refused when damaged, by its checksum', async () => {
+    const { cfg, genDir } = await copyOfIndex();
+    const file = path.join(genDir, LEXICAL_FILE);
+    const bytes = await fs.readFile(file);
+    bytes[bytes.length - 1] = bytes[bytes.length - 1]! ^ 0xff;
+    await fs.writeFile(file, bytes);
+    const err = await loadIndex(cfg, embeddings).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IndexCorruptError);
+    expect((err as Error).message).toContain('checksum');
+  });
+
+  it('in the format of an older version is rebuilt by a plain ingest, without re-embedding', async () => {
+    const { cfg, genDir } = await copyOfIndex();
+    // What the previous version wrote: MiniSearch's lexical.json, and no lexical entry in the manifest.
+    await fs.rm(path.join(genDir, LEXICAL_FILE));
+    await fs.writeFile(path.join(genDir, 'lexical.json'), JSON.stringify({ version: 1, minisearch: { documentCount: 0 } }));
+    const manifestFile = path.join(genDir, 'manifest.json');
+    const { lexical: _dropped, ...old } = JSON.parse(await fs.readFile(manifestFile, 'utf8')) as Record<string, unknown>;
+    await fs.writeFile(manifestFile, JSON.stringify(old));
+
+    expect(lexicalIndexOutdated((await readManifest(cfg.paths.indexDir)).manifest)).toBe(true);
+    const err = await loadIndex(cfg, embeddings).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IndexCorruptError);
+    expect((err as Error).message).toMatch(/older version.*`npm run ingest`/);
+    expect((err as Error).message).not.toContain('--rebuild');
+
+    const report = await ingestCorpus(cfg, { embeddings });
+    expect(report.chunksEmbedded).toBe(0);
+    expect(report.rebuilt).toBe(false);
+    const upgraded = await loadIndex(cfg, embeddings);
+    expect(lexicalIndexOutdated(upgraded.manifest)).toBe(false);
+    expect(upgraded.lexical.size).toBe(upgraded.chunks.size);
+    expect(upgraded.lexical.search('Biển Đông kiểm soát bất đồng', 3)[0]?.chunkId).toMatch(new RegExp(`^${EDITED}#`));
+    expect(await fs.readdir(upgraded.dir)).not.toContain('lexical.json');
   });
 });
 

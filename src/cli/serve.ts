@@ -1,13 +1,21 @@
 /**
  * `npm start`: brings the index up to date with the corpus folder when it is missing or stale
- * (new, changed or removed articles), then serves the API, the chat page and the widget.
+ * (new, changed or removed articles, or a keyword index saved by an older version), then serves
+ * the API, the chat page and the widget.
  * SIGINT/SIGTERM shut down gracefully; a second signal exits at once.
  */
 import { loadConfigFromProcess, type Config } from '../config/config.js';
 import { formatCorpusProblem, loadCorpus } from '../corpus/load.js';
 import type { LoadedCorpus } from '../corpus/types.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
-import { IndexCorruptError, IndexMissingError, checkIndexStaleness, describeIndex, readManifest } from '../ingest/indexStore.js';
+import {
+  IndexCorruptError,
+  IndexMissingError,
+  checkIndexStaleness,
+  describeIndex,
+  lexicalIndexOutdated,
+  readManifest,
+} from '../ingest/indexStore.js';
 import { ingestCorpus } from '../ingest/ingest.js';
 import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
 import { openSearchEngine } from '../retrieval/engine.js';
@@ -29,7 +37,7 @@ async function whyIngest(config: Config, corpus: LoadedCorpus): Promise<string |
   }
   for (const p of corpus.problems) say(`Skipped ${formatCorpusProblem(p)}`);
   const s = checkIndexStaleness(config, corpus, manifest);
-  if (!s.stale) return null;
+  if (!s.stale) return lexicalIndexOutdated(manifest) ? 'its keyword index was saved by an older version' : null;
   return `the corpus changed: ${s.added.length} new, ${s.changed.length} changed, ${s.removed.length} removed article(s)`;
 }
 

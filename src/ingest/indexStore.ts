@@ -4,7 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import type { Article, LoadedCorpus } from '../corpus/types.js';
-import { LexicalIndex } from '../retrieval/lexical.js';
+import { LEXICAL_FORMAT_VERSION, LexicalIndex } from '../retrieval/lexical.js';
 import { NORMALIZATION_VERSION } from '../text/clean.js';
 import type { TransformersEmbeddings } from './embeddings.js';
 import { HnswVectorStore, VECTORS_FILE, VECTORS_META_FILE, VectorStoreCorruptError } from './hnswStore.js';
@@ -22,7 +22,9 @@ export const CURRENT_FILE = 'CURRENT';
 export const MANIFEST_FILE = 'manifest.json';
 export const ARTICLES_FILE = 'articles.jsonl';
 export const CHUNKS_FILE = 'chunks.jsonl';
-export const LEXICAL_FILE = 'lexical.json';
+export const LEXICAL_FILE = 'lexical.bin';
+/** Where format 1 (MiniSearch's JSON) kept the lexical index. */
+const LEGACY_LEXICAL_FILE = 'lexical.json';
 const LOCK_FILE = '.ingest.lock';
 const GENERATION_PREFIX = 'gen-';
 const GENERATION_NAME = /^gen-[A-Za-z0-9-]+$/;
@@ -47,6 +49,11 @@ const manifestSchema = z.object({
     z.object({ contentHash: z.string(), chunkIds: z.array(z.string()), sourceFile: z.string() }),
   ),
   chunkCount: z.number().int().nonnegative(),
+  /**
+   * The lexical index file: its format and checksum. Absent in indexes written before format 2
+   * (whose lexical.json is rebuilt by the next ingest, without re-embedding).
+   */
+  lexical: z.object({ formatVersion: z.number().int(), sha256: z.string() }).optional(),
   createdAt: z.string(),
   updatedAt: z.string(),
 });
@@ -218,6 +225,14 @@ export function checkIndexStaleness(config: Config, corpus: LoadedCorpus, manife
   return { stale: added.length + changed.length + removed.length > 0, added, changed, removed };
 }
 
+/**
+ * Whether the index's lexical part was written in an older format. It is rebuilt from the
+ * stored chunks by any ingest, even one with no article changes (no re-embedding).
+ */
+export function lexicalIndexOutdated(manifest: IndexManifest): boolean {
+  return manifest.lexical?.formatVersion !== LEXICAL_FORMAT_VERSION;
+}
+
 /** A one-line summary for CLIs and logs. */
 export function describeIndex(index: Pick<LoadedIndex, 'dir' | 'manifest'>): string {
   const m = index.manifest;
@@ -323,18 +338,11 @@ async function loadGeneration(
       throw new ConsistencyError(`${vectors.size} vectors for ${chunks.size} chunks`);
     }
 
-    let lexical: LexicalIndex;
-    if (opts.skipLexical) {
-      lexical = LexicalIndex.create();
-    } else {
-      const lexicalFile = path.join(dir, LEXICAL_FILE);
-      try {
-        lexical = LexicalIndex.fromJSON(JSON.parse(await fs.readFile(lexicalFile, 'utf8')));
-      } catch (err) {
-        throw new ConsistencyError(`${lexicalFile}: ${(err as Error).message}`);
-      }
-      if (lexical.size !== chunks.size) {
-        throw new ConsistencyError(`the lexical index holds ${lexical.size} chunks, not ${chunks.size}`);
+    let lexical = LexicalIndex.create();
+    if (!opts.skipLexical) {
+      lexical = await readLexical(indexDir, dir, manifest);
+      if (lexical.size !== chunks.size || chunkList.some((c) => !lexical.has(c.chunkId))) {
+        throw new ConsistencyError(`the lexical index holds ${lexical.size} chunks, not the ${chunks.size} of ${CHUNKS_FILE}`);
       }
     }
     return { dir, manifest, articles, chunks, vectors, lexical };
@@ -342,6 +350,35 @@ async function loadGeneration(
     if (err instanceof ConsistencyError) throw corrupt(indexDir, err.message, dir);
     throw err;
   }
+}
+
+async function readLexical(indexDir: string, dir: string, manifest: IndexManifest): Promise<LexicalIndex> {
+  if (lexicalIndexOutdated(manifest)) {
+    const found = manifest.lexical ? `format ${manifest.lexical.formatVersion}` : `the ${LEGACY_LEXICAL_FILE} of format 1`;
+    throw new IndexCorruptError(
+      `The keyword index in ${indexDir} was written by an older version (${found}; this version reads format ` +
+        `${LEXICAL_FORMAT_VERSION}). Run \`npm run ingest\` to rebuild it from the stored chunks (nothing is re-embedded).`,
+      dir,
+    );
+  }
+  const file = path.join(dir, LEXICAL_FILE);
+  let bytes: Buffer;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    throw new ConsistencyError(`${file} is unreadable (${(err as Error).message})`);
+  }
+  // Like the vectors: a damaged file must be refused, not searched.
+  if (sha256(bytes) !== manifest.lexical?.sha256) throw new ConsistencyError(`${file} does not match its checksum (the file is damaged)`);
+  try {
+    return LexicalIndex.fromBytes(bytes);
+  } catch (err) {
+    throw new ConsistencyError(`${file}: ${(err as Error).message}`);
+  }
+}
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Internal: a reason the generation cannot be used, turned into IndexCorruptError by the caller. */
@@ -423,12 +460,17 @@ export async function writeIndexGeneration(indexDir: string, content: IndexConte
 
   await writeDurably(path.join(dir, ARTICLES_FILE), jsonLines(content.articles));
   await writeDurably(path.join(dir, CHUNKS_FILE), jsonLines(content.chunks));
-  await writeDurably(path.join(dir, LEXICAL_FILE), [JSON.stringify(content.lexical.toJSON())]);
+  const lexicalBytes = content.lexical.toBytes();
+  await writeDurably(path.join(dir, LEXICAL_FILE), [lexicalBytes]);
   await content.vectors.save(dir);
   await fsyncPath(path.join(dir, VECTORS_FILE));
   await fsyncPath(path.join(dir, VECTORS_META_FILE));
   // The manifest goes last: a generation without one was never finished.
-  await writeDurably(path.join(dir, MANIFEST_FILE), [JSON.stringify(content.manifest, null, 1)]);
+  const manifest: IndexManifest = {
+    ...content.manifest,
+    lexical: { formatVersion: LEXICAL_FORMAT_VERSION, sha256: sha256(lexicalBytes) },
+  };
+  await writeDurably(path.join(dir, MANIFEST_FILE), [JSON.stringify(manifest, null, 1)]);
   await fsyncDir(dir);
 
   const tmp = path.join(indexDir, `${CURRENT_FILE}.tmp-${randomBytes(4).toString('hex')}`);
@@ -502,10 +544,10 @@ function* jsonLines(rows: readonly unknown[]): Generator<string> {
   }
 }
 
-async function writeDurably(file: string, parts: Iterable<string>): Promise<void> {
+async function writeDurably(file: string, parts: Iterable<string | Uint8Array>): Promise<void> {
   const handle = await fs.open(file, 'w');
   try {
-    for (const part of parts) await handle.write(part);
+    for (const part of parts) await handle.writeFile(part);
     await handle.sync();
   } finally {
     await handle.close();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../ingest/types.js';
-import { bestHits, LexicalIndex, type LexicalHit } from './lexical.js';
+import { bestHits, LexicalFormatError, LexicalIndex, type LexicalHit } from './lexical.js';
 
 function chunk(chunkId: string, text: string, title = 'Tin tức'): Chunk {
   return { chunkId, documentId: chunkId.split('#')[0]!, ordinal: 0, text, start: 0, end: text.length, title, outlet: null, publishedAt: null };
@@ -39,16 +39,26 @@ describe('LexicalIndex', () => {
     expect(indexOf().search('LHQ họp', 1)[0]?.chunkId).toBe('lhq#0');
   });
 
-  it('round-trips through JSON with the same results', () => {
+  it('round-trips through its saved bytes with the same results, and stays editable', () => {
     const ix = indexOf();
-    const copy = LexicalIndex.fromJSON(JSON.parse(JSON.stringify(ix.toJSON())));
+    const copy = LexicalIndex.fromBytes(Buffer.from(ix.toBytes()));
     expect(copy.size).toBe(ix.size);
-    for (const q of ['hòa bình', 'asean undp', 'bong da vo dich']) expect(copy.search(q, 5)).toEqual(ix.search(q, 5));
+    expect(copy.has('lhq#0')).toBe(true);
+    for (const q of ['hòa bình', 'asean undp', 'bong da vo dich', 'LHQ']) expect(copy.search(q, 5)).toEqual(ix.search(q, 5));
+    expect(copy.idf('hoa')).toBe(ix.idf('hoa'));
+    copy.add([chunk('moi#0', 'Hòa bình ở Trung Đông')]);
+    ix.add([chunk('moi#0', 'Hòa bình ở Trung Đông')]);
+    expect(copy.match('hòa bình trung đông', 10)).toEqual(ix.match('hòa bình trung đông', 10));
   });
 
-  it('rejects a bad saved shape with a message that says to rebuild', () => {
-    expect(() => LexicalIndex.fromJSON({ nope: true })).toThrow(/rebuild/);
-    expect(() => LexicalIndex.fromJSON(null)).toThrow(/rebuild/);
+  it('refuses bytes that are not a saved index, or are damaged, with a message that says to rebuild', () => {
+    expect(() => LexicalIndex.fromBytes(new Uint8Array(0))).toThrow(LexicalFormatError);
+    expect(() => LexicalIndex.fromBytes(Buffer.from('{"version":1,"minisearch":{}}'))).toThrow(/npm run ingest/);
+    const bytes = indexOf().toBytes();
+    expect(() => LexicalIndex.fromBytes(bytes.subarray(0, bytes.length - 3))).toThrow(/truncated|damaged/);
+    const otherVersion = Uint8Array.from(bytes);
+    otherVersion[4] = 99;
+    expect(() => LexicalIndex.fromBytes(otherVersion)).toThrow(/format version 99/);
   });
 
   it('removes chunks so they are no longer found, and re-adding replaces', () => {

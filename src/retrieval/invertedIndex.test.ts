@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import { DocumentTable, IndexFormatError, InvertedIndex, type TermQuery } from './invertedIndex.js';
+
+const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
+const VERSION = 7;
+
+function table(docs: Array<[string, string, string]>): DocumentTable {
+  const t = new DocumentTable(2, VERSION);
+  for (const [id, title, body] of docs) t.add(id, [title.split(' ').filter(Boolean), body.split(' ').filter(Boolean)]);
+  return t;
+}
+
+function query(index: InvertedIndex, terms: Array<[string, number]>): TermQuery[] {
+  return terms.map(([term, boost]) => ({ termId: index.termId(term), boost })).filter((q) => q.termId >= 0);
+}
+
+/** Score by id, of every matched document. */
+function scoresOf(index: InvertedIndex, terms: Array<[string, number]>, boosts = [1.5, 1]): Map<string, number> {
+  const found = index.score(query(index, terms), boosts, BM25);
+  return new Map([...found.matched].map((d) => [index.docId(d), found.scores[d]!]));
+}
+
+describe('InvertedIndex', () => {
+  it('computes BM25+ per field with per-field statistics and sums title and body', () => {
+    const index = table([
+      ['a', 'mưa lớn', 'mưa mưa ở Hà Nội'],
+      ['b', 'nắng', 'trời nắng ở Huế'],
+      ['c', 'bão', 'bão và mưa'],
+    ]).freeze();
+    const n = 3;
+    const idf = (df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    // Field lengths count distinct terms: titles 2, 1, 1; bodies 4, 4, 3.
+    const avgTitle = 4 / 3;
+    const avgBody = 11 / 3;
+    const part = (tf: number, len: number, avg: number, df: number) =>
+      idf(df) * (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * len) / avg)));
+    const s = scoresOf(index, [['mưa', 2]]);
+    expect(s.get('a')).toBeCloseTo(2 * 1.5 * part(1, 2, avgTitle, 1) + 2 * part(2, 4, avgBody, 2), 12);
+    expect(s.get('c')).toBeCloseTo(2 * part(1, 3, avgBody, 2), 12);
+    expect(s.has('b')).toBe(false);
+    expect(index.documentFrequency('mưa')).toBe(2);
+    expect(index.documentFrequency('ở')).toBe(2);
+    expect(index.documentFrequency('tuyết')).toBe(0);
+    expect(index.termId('tuyết')).toBe(-1);
+  });
+
+  it('counts the query terms each document matched', () => {
+    const index = table([
+      ['a', '', 'x y z'],
+      ['b', '', 'x'],
+    ]).freeze();
+    const found = index.score(query(index, [['x', 1], ['y', 1], ['z', 1], ['w', 1]]), [1.5, 1], BM25);
+    expect(found.matchedTerms[index.docNumber('a')]).toBe(3);
+    expect(found.matchedTerms[index.docNumber('b')]).toBe(1);
+    expect(found.matched.length).toBe(2);
+  });
+
+  it('saves to bytes and reads them back unchanged, with large gaps and frequencies', () => {
+    const docs: Array<[string, string, string]> = [];
+    for (let i = 0; i < 700; i++) docs.push([`d${i}`, i % 300 === 0 ? 'hiếm' : 'tin', i % 2 ? 'chung' : `riêng${i} chung`]);
+    docs.push(['long', 'hiếm', Array.from({ length: 20000 }, () => 'lặp').join(' ')]);
+    const index = table(docs).freeze();
+    const copy = InvertedIndex.fromBytes(Uint8Array.from(index.toBytes()), { formatVersion: VERSION, fieldCount: 2 });
+    expect(copy.size).toBe(index.size);
+    expect(copy.termCount).toBe(index.termCount);
+    for (const terms of [[['hiếm', 1]], [['lặp', 1], ['chung', 0.5]], [['riêng699', 1]]] as Array<Array<[string, number]>>) {
+      expect(scoresOf(copy, terms)).toEqual(scoresOf(index, terms));
+    }
+    expect(scoresOf(copy, [['hiếm', 1]]).size).toBe(4);
+    // Thawing and freezing again gives the same bytes.
+    expect(Buffer.from(DocumentTable.thaw(copy).freeze().toBytes()).equals(Buffer.from(index.toBytes()))).toBe(true);
+  });
+
+  it('finds every term by bisection, whatever its script', () => {
+    const terms = ['a', 'b', 'ă', 'z', 'đ', '~a', '日本', '𝐀bc', 'é_f', '1,5'];
+    const index = table([['x', '', terms.join(' ')]]).freeze();
+    for (const t of terms) expect(index.termId(t)).toBeGreaterThanOrEqual(0);
+    expect(new Set(terms.map((t) => index.termId(t))).size).toBe(terms.length);
+    expect(index.termId('c')).toBe(-1);
+  });
+
+  it('after removals and replacements, scores as an index built without them', () => {
+    const docs: Array<[string, string, string]> = [
+      ['a', 'mưa', 'mưa lớn ở Hà Nội'],
+      ['b', 'nắng', 'nắng ở Huế'],
+      ['c', 'bão', 'bão và mưa ở Huế'],
+      ['d', 'lũ', 'lũ ở miền Trung'],
+    ];
+    const edited = table(docs);
+    expect(edited.remove('b')).toBe(true);
+    expect(edited.remove('b')).toBe(false);
+    edited.add('c', [['bão'], 'bão mạnh ở Huế'.split(' ')]);
+    const fresh = table([docs[0]!, docs[3]!, ['c', 'bão', 'bão mạnh ở Huế']]);
+    const [x, y] = [edited.freeze(), fresh.freeze()];
+    expect(x.size).toBe(3);
+    for (const terms of [[['ở', 1]], [['mưa', 1], ['huế', 1]], [['nắng', 1]], [['bão', 1]]] as Array<Array<[string, number]>>) {
+      const [got, want] = [scoresOf(x, terms), scoresOf(y, terms)];
+      expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+      for (const [id, s] of want) expect(got.get(id)).toBeCloseTo(s, 12);
+    }
+    expect(x.termId('nắng')).toBe(-1);
+  });
+
+  it('refuses bytes of another version, another shape, or cut short', () => {
+    const bytes = table([['a', 't', 'x y']]).freeze().toBytes();
+    const read = (b: Uint8Array, formatVersion = VERSION, fieldCount = 2) => () => InvertedIndex.fromBytes(b, { formatVersion, fieldCount });
+    expect(read(bytes)).not.toThrow();
+    expect(read(bytes, VERSION + 1)).toThrow(IndexFormatError);
+    expect(read(bytes, VERSION, 3)).toThrow(/fields/);
+    expect(read(bytes.subarray(0, bytes.length - 1))).toThrow(/truncated|damaged/);
+    expect(read(new TextEncoder().encode('{"version":1,"minisearch":{"documentCount":3}}'))).toThrow(/not an inverted index/);
+  });
+});
