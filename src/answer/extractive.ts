@@ -113,11 +113,12 @@ function isDuplicate(c: Candidate, chosen: readonly Candidate[]): boolean {
   });
 }
 
-const foldedWords = (text: string) => wordsOf(text).map((w) => foldDiacritics(w));
+/** Folded words of a follow-up's focus, read once per question rather than once per sentence. */
+const foldedFocusWords = (focus: readonly string[]) => focus.flatMap((f) => wordsOf(f).map((w) => foldDiacritics(w)));
 
 /** Whether a sentence names every focus word (accents and case ignored). */
-function mentionsFocus(c: RawCandidate, focus: readonly string[]): boolean {
-  return focus.every((f) => foldedWords(f).every((w) => c.folded.has(w)));
+function mentionsFocus(c: RawCandidate, focusWords: readonly string[]): boolean {
+  return focusWords.every((w) => c.folded.has(w));
 }
 
 /**
@@ -153,6 +154,7 @@ function scoreCandidates(
   const asked = questionSyllables(question, opts.context);
   const fact = readAskedFact(question, opts.context);
   const coverageOf = makeCoverage(terms, idf);
+  const focusWords = foldedFocusWords(focus);
   return raw.map((c) => {
     const cov = coverageOf(c.terms);
     const strength = factStrength(c.read, fact);
@@ -160,7 +162,7 @@ function scoreCandidates(
     const kindBonus = KIND_BONUS * cov * Math.min(strength, FACT.strong);
     const agreement = numberAgreement(c.read, fact);
     const numberFactor = agreement === 'conflict' ? NUMBER_CONFLICT_FACTOR : agreement === 'match' ? NUMBER_MATCH_FACTOR : 1;
-    const onTopic = focus.length === 0 || mentionsFocus(c, focus);
+    const onTopic = focus.length === 0 || mentionsFocus(c, focusWords);
     const focusFactor = onTopic ? 1 : MISSING_FOCUS_FACTOR;
     const retrieval = RETRIEVAL_WEIGHT * (c.result.score - 0.02 * c.rank);
     const density_ = DENSITY_WEIGHT * density(asked, c.syllables);

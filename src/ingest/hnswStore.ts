@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { VectorStore } from '@langchain/core/vectorstores';
 import hnswlib from 'hnswlib-node';
+import { sha256Hex } from './checksum.js';
 
 const { HierarchicalNSW } = hnswlib;
 type HnswIndex = InstanceType<typeof HierarchicalNSW>;
@@ -314,9 +314,7 @@ function toDocument(entry: StoredEntry): Document {
 }
 
 async function sha256File(file: string): Promise<string> {
-  return createHash('sha256')
-    .update(await fs.readFile(file))
-    .digest('hex');
+  return sha256Hex(await fs.readFile(file));
 }
 
 async function readMeta(file: string): Promise<VectorsMeta> {

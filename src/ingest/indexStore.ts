@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs, { type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -6,6 +6,7 @@ import type { Config } from '../config/config.js';
 import type { Article, LoadedCorpus } from '../corpus/types.js';
 import { LEXICAL_FORMAT_VERSION, LexicalIndex } from '../retrieval/lexical.js';
 import { NORMALIZATION_VERSION } from '../text/clean.js';
+import { sha256Hex } from './checksum.js';
 import type { TransformersEmbeddings } from './embeddings.js';
 import { HnswVectorStore, VECTORS_FILE, VECTORS_META_FILE, VectorStoreCorruptError } from './hnswStore.js';
 import type { Chunk } from './types.js';
@@ -200,7 +201,7 @@ export function articleContentHash(article: Article, config: Config): string {
     article.originalFile,
     article.text,
   ]);
-  return createHash('sha256').update(payload).digest('hex');
+  return sha256Hex(payload);
 }
 
 export interface Staleness {
@@ -369,16 +370,12 @@ async function readLexical(indexDir: string, dir: string, manifest: IndexManifes
     throw new ConsistencyError(`${file} is unreadable (${(err as Error).message})`);
   }
   // Like the vectors: a damaged file must be refused, not searched.
-  if (sha256(bytes) !== manifest.lexical?.sha256) throw new ConsistencyError(`${file} does not match its checksum (the file is damaged)`);
+  if (sha256Hex(bytes) !== manifest.lexical?.sha256) throw new ConsistencyError(`${file} does not match its checksum (the file is damaged)`);
   try {
     return LexicalIndex.fromBytes(bytes);
   } catch (err) {
     throw new ConsistencyError(`${file}: ${(err as Error).message}`);
   }
-}
-
-function sha256(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** Internal: a reason the generation cannot be used, turned into IndexCorruptError by the caller. */
@@ -468,7 +465,7 @@ export async function writeIndexGeneration(indexDir: string, content: IndexConte
   // The manifest goes last: a generation without one was never finished.
   const manifest: IndexManifest = {
     ...content.manifest,
-    lexical: { formatVersion: LEXICAL_FORMAT_VERSION, sha256: sha256(lexicalBytes) },
+    lexical: { formatVersion: LEXICAL_FORMAT_VERSION, sha256: sha256Hex(lexicalBytes) },
   };
   await writeDurably(path.join(dir, MANIFEST_FILE), [JSON.stringify(manifest, null, 1)]);
   await fsyncDir(dir);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../ingest/types.js';
-import { bestHits, LexicalFormatError, LexicalIndex, type LexicalHit } from './lexical.js';
+import { bestOf, LexicalFormatError, LexicalIndex, type LexicalHit } from './lexical.js';
 
 function chunk(chunkId: string, text: string, title = 'Tin tức'): Chunk {
   return { chunkId, documentId: chunkId.split('#')[0]!, ordinal: 0, text, start: 0, end: text.length, title, outlet: null, publishedAt: null };
@@ -79,7 +79,7 @@ describe('LexicalIndex', () => {
   });
 });
 
-describe('bestHits', () => {
+describe('bestOf', () => {
   it('picks the same best hits, in the same order, as sorting them all', () => {
     let seed = 3;
     const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
@@ -87,7 +87,8 @@ describe('bestHits', () => {
       // Scores on a coarse grid, so that many tie and the id order decides.
       const hits: LexicalHit[] = Array.from({ length: size }, (_, i) => ({ chunkId: `d${Math.floor(rand() * 1e6)}#${i}`, score: Math.round(rand() * 20) / 2 }));
       const sorted = [...hits].sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1));
-      for (const limit of [0, 1, 10, 50]) expect(bestHits(hits, limit)).toEqual(sorted.slice(0, limit));
+      const before = (a: LexicalHit, b: LexicalHit) => a.score > b.score || (a.score === b.score && a.chunkId < b.chunkId);
+      for (const limit of [0, 1, 10, 50]) expect(bestOf(hits, limit, before)).toEqual(sorted.slice(0, limit));
     }
   });
 

@@ -25,32 +25,26 @@ export interface LexicalMatches {
   top: LexicalHit[];
 }
 
-/** Best first; code-unit order of ids breaks ties (localeCompare over many matches costs more than the search). */
-function byRank(a: LexicalHit, b: LexicalHit): number {
-  return b.score - a.score || (a.chunkId < b.chunkId ? -1 : a.chunkId > b.chunkId ? 1 : 0);
-}
-
 /**
- * The first `limit` hits in `byRank` order, without sorting them all: a common query matches
- * tens of thousands of passages of a large archive, and only the best few dozen are needed.
+ * The first `limit` items in the order `before` defines (a strict total order), without sorting
+ * them all: a common query matches tens of thousands of passages of a large archive, and only the
+ * best few dozen are needed. `accept` is asked only of items that would make the cut.
  */
-export function bestHits(hits: readonly LexicalHit[], limit: number): LexicalHit[] {
-  if (limit <= 0) return [];
-  if (hits.length <= limit * 4) return [...hits].sort(byRank).slice(0, limit);
-  const best: LexicalHit[] = [];
-  for (const h of hits) {
-    if (best.length === limit) {
-      if (byRank(h, best[limit - 1]!) >= 0) continue;
-      best.pop();
-    }
+export function bestOf<T>(items: Iterable<T>, limit: number, before: (a: T, b: T) => boolean, accept?: (item: T) => boolean): T[] {
+  const best: T[] = [];
+  if (limit <= 0) return best;
+  for (const item of items) {
+    if (best.length === limit && !before(item, best[limit - 1]!)) continue;
+    if (accept && !accept(item)) continue;
+    if (best.length === limit) best.pop();
     let lo = 0;
     let hi = best.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (byRank(best[mid]!, h) <= 0) lo = mid + 1;
+      if (before(best[mid]!, item)) lo = mid + 1;
       else hi = mid;
     }
-    best.splice(lo, 0, h);
+    best.splice(lo, 0, item);
   }
   return best;
 }
@@ -284,28 +278,16 @@ class MatchScores implements ReadonlyMap<string, number> {
     for (const [id, score] of this.entries()) fn(score, id, this);
   }
 
-  /** The best `limit` kept matches in `byRank` order; `keep` is asked only of contenders. */
+  /** The best `limit` kept matches, best first; `keep` is asked only of contenders. */
   best(limit: number): LexicalHit[] {
-    if (limit <= 0) return [];
     const { scores } = this.found;
     const ids = this.index;
-    /** Best first; code-unit order of ids breaks ties, as in `byRank`. */
+    // Code-unit order of ids breaks ties: localeCompare over many matches costs more than the search.
     const before = (a: number, b: number) =>
       scores[a]! > scores[b]! || (scores[a] === scores[b] && ids.docId(a) < ids.docId(b));
-    const best: number[] = [];
-    for (const doc of this.found.matched) {
-      if (best.length === limit && !before(doc, best[limit - 1]!)) continue;
-      if (!this.kept(doc)) continue;
-      if (best.length === limit) best.pop();
-      let lo = 0;
-      let hi = best.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (before(best[mid]!, doc)) lo = mid + 1;
-        else hi = mid;
-      }
-      best.splice(lo, 0, doc);
-    }
-    return best.map((doc) => ({ chunkId: ids.docId(doc), score: scores[doc]! }));
+    return bestOf(this.found.matched, limit, before, (doc) => this.kept(doc)).map((doc) => ({
+      chunkId: ids.docId(doc),
+      score: scores[doc]!,
+    }));
   }
 }
