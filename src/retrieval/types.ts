@@ -1,3 +1,5 @@
+import type { SearchFilter } from '../store/filter.js';
+
 /** One retrieved passage, in the JSON shape of `npm run search -- --json` and `POST /api/search`. */
 export interface SearchResult {
   text: string;
@@ -14,6 +16,8 @@ export interface SearchResult {
 
 export interface SearchOptions {
   k?: number;
+  /** Only passages of the articles it keeps; applied inside the search, so k results still come back. */
+  filter?: SearchFilter;
 }
 
 export interface SearchResponse {
