@@ -1,4 +1,4 @@
-import { isTonedQuery, splitPhrases } from '../retrieval/tokenize.js';
+import { isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
 import { asksForPeriod, detectQuestionKind, type QuestionKind } from './questionKind.js';
 

@@ -1,4 +1,4 @@
-import type { AbbreviationExpander } from '../retrieval/abbreviations.js';
+import type { AbbreviationExpander } from '../text/abbreviations.js';
 import type { SearchResult } from '../retrieval/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';

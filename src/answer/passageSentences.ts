@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { contentSyllables } from '../retrieval/tokenize.js';
+import { contentSyllables } from '../text/tokenize.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
 import { readSentence, type ReadSentence } from './askedFact.js';

@@ -1,5 +1,5 @@
-import { expandAbbreviations, type AbbreviationExpander } from '../retrieval/abbreviations.js';
-import { contentSyllables, indexTerms, queryTerms, type WeightedTerm } from '../retrieval/tokenize.js';
+import { expandAbbreviations, type AbbreviationExpander } from '../text/abbreviations.js';
+import { contentSyllables, indexTerms, queryTerms, type WeightedTerm } from '../text/tokenize.js';
 
 /**
  * Lexical overlap between a question and candidate sentences, shared by the extractive answerer

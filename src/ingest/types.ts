@@ -16,3 +16,33 @@ export interface Chunk {
 }
 
 export type ChunkArticle = (article: Article) => Chunk[];
+
+/** One article ready to be stored: its passages and their vectors, in the same order. */
+export interface ArticleEntry {
+  article: Article;
+  passages: Chunk[];
+  vectors: Float32Array[];
+  /** `articleContentHash`: equal hash ⇒ passages and vectors can be kept as they are. */
+  contentHash: string;
+}
+
+/** What a commit made visible (a store's full commit record extends it). */
+export interface CommitSummary {
+  /** Unique per commit; changes whenever the searchable content changes. */
+  id: string;
+  articles: number;
+  passages: number;
+}
+
+/**
+ * Where an ingest run writes. The store's writer implements it (ingest does not know how a
+ * store keeps its data): changes are staged by `upsert`/`remove` and become visible, all of
+ * them at once, with `commit`; a crash before `commit` loses only what was staged since the last one.
+ */
+export interface IngestSink {
+  /** Content hash of every article the archive holds, committed or staged, by article id. */
+  articleHashes(): Promise<Map<string, string>>;
+  upsert(entry: ArticleEntry): Promise<void>;
+  remove(documentId: string): Promise<void>;
+  commit(): Promise<CommitSummary>;
+}

@@ -3,7 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/config.js';
 import type { Chunk } from '../ingest/types.js';
 import { normalizeQuery } from '../text/normalize.js';
-import { findAbbreviations } from './abbreviations.js';
+import { findAbbreviations } from '../text/abbreviations.js';
 import {
   DEFAULT_RELEVANCE,
   fuseCandidates,
@@ -18,7 +18,7 @@ import {
   type WeightedSyllable,
 } from './fusion.js';
 import type { LexicalIndex } from './lexical.js';
-import { contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from './tokenize.js';
+import { contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import type { SearchOptions, SearchResponse, SearchResult, Searcher } from './types.js';
 
 /** What the hybrid search needs from a vector store (HnswVectorStore satisfies it). */

@@ -7,7 +7,7 @@ import { chunkArticle } from '../ingest/chunk.js';
 import type { Chunk } from '../ingest/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { LexicalIndex, type LexicalMatches } from './lexical.js';
-import { indexTerms } from './tokenize.js';
+import { indexTerms } from '../text/tokenize.js';
 
 /**
  * The lexical index replaced MiniSearch 7 and must score exactly as it did. The oracle below is

@@ -1,4 +1,4 @@
-import { foldDiacritics } from '../text/normalize.js';
+import { foldDiacritics } from './normalize.js';
 import { isTonedQuery, splitPhrases } from './tokenize.js';
 
 /**

@@ -1,4 +1,4 @@
-import { foldDiacritics, hasDiacritics, normalizeVietnamese } from '../text/normalize.js';
+import { foldDiacritics, hasDiacritics, normalizeVietnamese } from './normalize.js';
 
 /**
  * Vietnamese analysis for lexical retrieval. Vietnamese writes one syllable per space-separated

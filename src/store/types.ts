@@ -1,0 +1,117 @@
+import type { Article } from '../corpus/types.js';
+import type { Chunk, CommitSummary, IngestSink } from '../ingest/types.js';
+import type { SearchFilter } from './filter.js';
+
+/**
+ * The storage boundary. Everything persisted about the corpus (articles, passages, vectors, the
+ * lexical index, commits) sits behind these interfaces; retrieval, answers, chat, server, eval,
+ * bench and the CLIs see nothing else. The embedded store (hnswlib-node + our inverted index, on
+ * local disk) is the first implementation; a PostgreSQL one (several servers and ingest workers
+ * on one database) is the next, so nothing here may assume that the index lives in this
+ * process's memory or on local disk: every read is async and takes the filter.
+ */
+
+/** One commit of the archive. */
+export interface CommitInfo extends CommitSummary {
+  /** Increases by one with every commit. */
+  sequence: number;
+  /** ISO 8601. */
+  committedAt: string;
+}
+
+/** The settings vectors and passages depend on; an archive built with others is refused. */
+export interface StoreSettings {
+  model: string;
+  dimensions: number;
+  dtype: string;
+  queryPrefix: string;
+  passagePrefix: string;
+  normalizationVersion: number;
+  chunking: { maxChars: number; overlapSentences: number };
+}
+
+/** Which passages a search may return: the user's filter, and documents left out (evaluation). */
+export interface SearchScope {
+  filter?: SearchFilter;
+  excludeDocumentIds?: ReadonlySet<string>;
+}
+
+export interface DenseHit {
+  chunkId: string;
+  /** Cosine similarity. */
+  score: number;
+}
+
+export interface LexicalHit {
+  chunkId: string;
+  score: number;
+}
+
+/** Every passage the query matches within the scope, and the best of them in order. */
+export interface LexicalMatches {
+  /** BM25 of every matching passage, by chunk id. */
+  scores: ReadonlyMap<string, number>;
+  /** The best `limit`, best first. */
+  top: LexicalHit[];
+}
+
+/** What the archive holds, for choosers in the UI and for `/ready`. */
+export interface ArchiveFacets {
+  outlets: Array<{ name: string; articles: number }>;
+  sections: Array<{ name: string; articles: number }>;
+  /** Earliest and latest `publishedAt` day (YYYY-MM-DD), null when no article has a date. */
+  firstPublished: string | null;
+  lastPublished: string | null;
+}
+
+/**
+ * One consistent commit. A request takes one snapshot and reads only from it, so it never sees a
+ * mix of two commits; a snapshot stays readable while a newer commit is written.
+ */
+export interface StoreSnapshot {
+  readonly commit: CommitInfo;
+  readonly settings: StoreSettings;
+  /** The `k` passages nearest to `vector` (unit length) within the scope, best first. */
+  denseSearch(vector: readonly number[], k: number, scope?: SearchScope): Promise<DenseHit[]>;
+  /** BM25 over the Vietnamese analysis of `text/tokenize.ts`, within the scope. */
+  lexicalSearch(query: string, limit: number, scope?: SearchScope): Promise<LexicalMatches>;
+  /** Inverse document frequency of analysed terms over the whole archive (unknown terms: the maximum). */
+  termIdf(terms: readonly string[]): Promise<Map<string, number>>;
+  /** Stored unit vectors by chunk id (absent ids are left out). */
+  vectors(chunkIds: readonly string[]): Promise<Map<string, Float32Array>>;
+  /** Passages by chunk id (absent or deleted ids are left out). */
+  passages(chunkIds: readonly string[]): Promise<Map<string, Chunk>>;
+  article(id: string): Promise<Article | undefined>;
+  facets(): Promise<ArchiveFacets>;
+}
+
+/** Reads the archive and follows its commits. */
+export interface StoreReader {
+  /** The newest commit seen so far. */
+  snapshot(): StoreSnapshot;
+  /** Looks for a newer commit now; true when one was loaded. Readers also poll by themselves. */
+  refresh(): Promise<boolean>;
+  /** Called after each newer commit is loaded; returns an unsubscribe function. */
+  onCommit(listener: (commit: CommitInfo) => void): () => void;
+  close(): Promise<void>;
+}
+
+export interface CompactionReport {
+  segmentsBefore: number;
+  segmentsAfter: number;
+  seconds: number;
+}
+
+/** Writes the archive: one writer at a time per archive. */
+export interface StoreWriter extends IngestSink {
+  readonly settings: StoreSettings;
+  /** Merges segments and drops deleted passages for good (no re-embedding). */
+  compact(): Promise<CompactionReport>;
+  close(): Promise<void>;
+}
+
+/** A store implementation, opened from the configuration by the composition root. */
+export interface ArchiveStore {
+  openReader(opts?: { follow?: boolean }): Promise<StoreReader>;
+  openWriter(opts?: { rebuild?: boolean }): Promise<StoreWriter>;
+}
