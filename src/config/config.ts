@@ -7,6 +7,15 @@ import { z } from 'zod';
  * outside tools set them, so rename nothing without a migration note in the README.
  */
 
+/**
+ * The project's root, found from this file (src/config/ or dist/config/ alike), so defaults that
+ * name files shipped in the repository work whatever the working directory is.
+ */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The embedding model shipped in the repository (models/vi-news-embed-small), the default. */
+export const BUNDLED_MODEL_DIR = path.join(PROJECT_ROOT, 'models', 'vi-news-embed-small');
+
 const DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
 
 const csv = z
@@ -27,7 +36,8 @@ const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 
 /** Raw environment, as strings; defaults live here and only here. */
 export const envSchema = z.object({
-  EMBEDDING_MODEL: z.string().min(1).default('Xenova/multilingual-e5-small'),
+  /** Unset = the shipped model (BUNDLED_MODEL_DIR), resolved from the project root, not the cwd. */
+  EMBEDDING_MODEL: z.string().min(1).optional(),
   EMBEDDING_DTYPE: z.enum(DTYPES).default('q8'),
   EMBEDDING_QUERY_PREFIX: z.string().default('query: '),
   EMBEDDING_PASSAGE_PREFIX: z.string().default('passage: '),
@@ -147,7 +157,8 @@ export function isLocalModelPath(model: string): boolean {
 }
 
 /**
- * Validates the environment and builds the configuration. Relative paths are taken from `cwd`.
+ * Validates the environment and builds the configuration. Relative paths are taken from `cwd`;
+ * without EMBEDDING_MODEL the shipped model is used wherever the command runs from.
  * Empty strings count as unset, so `.env.example` can list every name with no value.
  */
 export function loadConfig(
@@ -172,10 +183,11 @@ export function loadConfig(
     throw new ConfigError(`LLM_PROVIDER=${e.LLM_PROVIDER} needs LLM_MODEL (and usually LLM_BASE_URL).`);
   }
   const resolve = (p: string) => path.resolve(cwd, p);
-  const isLocal = isLocalModelPath(e.EMBEDDING_MODEL);
+  const model = e.EMBEDDING_MODEL ?? BUNDLED_MODEL_DIR;
+  const isLocal = isLocalModelPath(model);
   return {
     embedding: {
-      model: isLocal ? resolve(e.EMBEDDING_MODEL) : e.EMBEDDING_MODEL,
+      model: isLocal ? resolve(model) : model,
       isLocal,
       dtype: e.EMBEDDING_DTYPE,
       queryPrefix: e.EMBEDDING_QUERY_PREFIX,
