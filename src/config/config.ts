@@ -86,6 +86,10 @@ export const envSchema = z.object({
   CONVERSATION_MAX_TURNS: int(1, 1000).default(20),
   CONVERSATION_TTL_MINUTES: int(1, 525_600).default(24 * 60),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  /** `GET /metrics` (Prometheus text format); off = 404. */
+  METRICS_ENABLED: bool.default(true),
+  /** When set, /metrics answers any client sending `Authorization: Bearer <token>`; unset = loopback clients only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -144,6 +148,8 @@ export interface Config {
     maxTurns: number;
     ttlMs: number;
   };
+  /** `GET /metrics`: who may read it (see METRICS_TOKEN). */
+  metrics: { enabled: boolean; token: string | undefined };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -237,6 +243,7 @@ export function loadConfig(
       maxTurns: e.CONVERSATION_MAX_TURNS,
       ttlMs: e.CONVERSATION_TTL_MINUTES * 60_000,
     },
+    metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
     logLevel: e.LOG_LEVEL,
   };
 }
