@@ -65,8 +65,11 @@ export async function build() {
   process.stderr.write(`Built dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s.\n`);
 }
 
+// `node scripts/build.js [--if-stale]`: --if-stale keeps a dist/ that is current.
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  build().catch((err) => {
+  const skip = process.argv.includes('--if-stale') && buildIsCurrent();
+  if (skip) process.stderr.write('dist/ is current.\n');
+  (skip ? Promise.resolve() : build()).catch((err) => {
     process.stderr.write(`Build failed: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exitCode = 1;
   });
