@@ -20,6 +20,12 @@ describe('loadConfig defaults', () => {
       isLocal: false,
     });
     expect(loadConfig({ EMBEDDING_MODEL: './m/x' }, '/srv/app').embedding.model).toBe('/srv/app/m/x');
+    // Without ./ a folder that exists is still a folder, not a hub id.
+    const root = path.resolve(import.meta.dirname, '../..');
+    expect(loadConfig({ EMBEDDING_MODEL: 'models/vi-news-embed-small' }, root).embedding).toMatchObject({
+      model: BUNDLED_MODEL_DIR,
+      isLocal: true,
+    });
   });
 
   it('serves metrics to loopback by default and wants a token long enough to guess hard', () => {

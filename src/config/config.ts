@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -162,6 +163,14 @@ export function isLocalModelPath(model: string): boolean {
   return /^(\.{1,2}[\\/]|\/|[A-Za-z]:[\\/])/.test(model) || model === '.' || model === '..';
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Validates the environment and builds the configuration. Relative paths are taken from `cwd`;
  * without EMBEDDING_MODEL the shipped model is used wherever the command runs from.
@@ -190,7 +199,8 @@ export function loadConfig(
   }
   const resolve = (p: string) => path.resolve(cwd, p);
   const model = e.EMBEDDING_MODEL ?? BUNDLED_MODEL_DIR;
-  const isLocal = isLocalModelPath(model);
+  // `models/x` could be a hub id too; a folder of that name here settles it.
+  const isLocal = isLocalModelPath(model) || isDirectory(resolve(model));
   return {
     embedding: {
       model: isLocal ? resolve(model) : model,
