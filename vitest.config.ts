@@ -2,8 +2,8 @@ import path from 'node:path';
 import { configDefaults, defineConfig } from 'vitest/config';
 import SummaryReporter from './tests/helpers/summaryReporter.js';
 
-// Tests load the embedding model from disk: no model can be downloaded on CI machines.
-const sharedModel = path.resolve(import.meta.dirname, '../shared/models/vi-news-embed-small');
+// Tests load the embedding model the repository ships (models/); TEST_EMBEDDING_MODEL overrides it.
+const shippedModel = path.resolve(import.meta.dirname, 'models/vi-news-embed-small');
 
 export default defineConfig({
   test: {
@@ -14,7 +14,7 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 300_000,
     env: {
-      TEST_EMBEDDING_MODEL: process.env.TEST_EMBEDDING_MODEL ?? sharedModel,
+      TEST_EMBEDDING_MODEL: process.env.TEST_EMBEDDING_MODEL ?? shippedModel,
       LOG_LEVEL: 'silent',
     },
   },

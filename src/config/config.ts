@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -6,6 +7,15 @@ import { z } from 'zod';
  * `.env`), then passed down. Names of environment variables are part of the public contract:
  * outside tools set them, so rename nothing without a migration note in the README.
  */
+
+/**
+ * The project's root, found from this file (src/config/ or dist/config/ alike), so defaults that
+ * name files shipped in the repository work whatever the working directory is.
+ */
+export const PROJECT_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** The embedding model shipped in the repository (models/vi-news-embed-small), the default. */
+export const BUNDLED_MODEL_DIR = path.join(PROJECT_ROOT, 'models', 'vi-news-embed-small');
 
 const DTYPES = ['auto', 'fp32', 'fp16', 'q8', 'int8', 'uint8', 'q4', 'q4f16', 'bnb4'] as const;
 
@@ -27,7 +37,8 @@ const num = (min: number, max: number) => z.coerce.number().min(min).max(max);
 
 /** Raw environment, as strings; defaults live here and only here. */
 export const envSchema = z.object({
-  EMBEDDING_MODEL: z.string().min(1).default('Xenova/multilingual-e5-small'),
+  /** Unset = the shipped model (BUNDLED_MODEL_DIR), resolved from the project root, not the cwd. */
+  EMBEDDING_MODEL: z.string().min(1).optional(),
   EMBEDDING_DTYPE: z.enum(DTYPES).default('q8'),
   EMBEDDING_QUERY_PREFIX: z.string().default('query: '),
   EMBEDDING_PASSAGE_PREFIX: z.string().default('passage: '),
@@ -76,6 +87,10 @@ export const envSchema = z.object({
   CONVERSATION_MAX_TURNS: int(1, 1000).default(20),
   CONVERSATION_TTL_MINUTES: int(1, 525_600).default(24 * 60),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  /** `GET /metrics` (Prometheus text format); off = 404. */
+  METRICS_ENABLED: bool.default(true),
+  /** When set, /metrics answers any client sending `Authorization: Bearer <token>`; unset = loopback clients only. */
+  METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -134,6 +149,8 @@ export interface Config {
     maxTurns: number;
     ttlMs: number;
   };
+  /** `GET /metrics`: who may read it (see METRICS_TOKEN). */
+  metrics: { enabled: boolean; token: string | undefined };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 }
 
@@ -146,8 +163,17 @@ export function isLocalModelPath(model: string): boolean {
   return /^(\.{1,2}[\\/]|\/|[A-Za-z]:[\\/])/.test(model) || model === '.' || model === '..';
 }
 
+function isDirectory(p: string): boolean {
+  try {
+    return fs.statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 /**
- * Validates the environment and builds the configuration. Relative paths are taken from `cwd`.
+ * Validates the environment and builds the configuration. Relative paths are taken from `cwd`;
+ * without EMBEDDING_MODEL the shipped model is used wherever the command runs from.
  * Empty strings count as unset, so `.env.example` can list every name with no value.
  */
 export function loadConfig(
@@ -172,10 +198,12 @@ export function loadConfig(
     throw new ConfigError(`LLM_PROVIDER=${e.LLM_PROVIDER} needs LLM_MODEL (and usually LLM_BASE_URL).`);
   }
   const resolve = (p: string) => path.resolve(cwd, p);
-  const isLocal = isLocalModelPath(e.EMBEDDING_MODEL);
+  const model = e.EMBEDDING_MODEL ?? BUNDLED_MODEL_DIR;
+  // `models/x` could be a hub id too; a folder of that name here settles it.
+  const isLocal = isLocalModelPath(model) || isDirectory(resolve(model));
   return {
     embedding: {
-      model: isLocal ? resolve(e.EMBEDDING_MODEL) : e.EMBEDDING_MODEL,
+      model: isLocal ? resolve(model) : model,
       isLocal,
       dtype: e.EMBEDDING_DTYPE,
       queryPrefix: e.EMBEDDING_QUERY_PREFIX,
@@ -225,6 +253,7 @@ export function loadConfig(
       maxTurns: e.CONVERSATION_MAX_TURNS,
       ttlMs: e.CONVERSATION_TTL_MINUTES * 60_000,
     },
+    metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -26,7 +26,7 @@ function modelLoadMessage(cfg: EmbeddingConfig, cause: unknown): string {
   const dtypeHint = file ? ` (${cfg.dtype} → ${file})` : '';
   return (
     `Could not load embedding model "${cfg.model}" (dtype ${cfg.dtype}): ${reason}. ` +
-    `Set EMBEDDING_MODEL to a local model folder (e.g. ../shared/models/vi-news-embed-small) ` +
+    `Leave EMBEDDING_MODEL unset for the shipped model (models/vi-news-embed-small), set it to a local model folder ` +
     `or a hub id reachable from this machine, and EMBEDDING_DTYPE to a dtype the model ships${dtypeHint}.`
   );
 }

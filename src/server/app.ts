@@ -14,7 +14,9 @@ import { errorHandler, notFoundHandler } from './middleware/errorHandler.js';
 import { corsForAllowedOrigins, originGuard } from './middleware/origin.js';
 import { apiRateLimit } from './middleware/rateLimit.js';
 import { requestId } from './middleware/requestId.js';
+import { methodNotAllowed } from './middleware/methodNotAllowed.js';
 import { requestLog } from './middleware/requestLog.js';
+import { indexFactsOf, makeMetrics } from './metrics.js';
 import { chatRoutes } from './routes/chat.js';
 import { documentRoutes } from './routes/documents.js';
 import { feedbackRoutes } from './routes/feedback.js';
@@ -103,13 +105,23 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   const ownsEngine = deps.engine === undefined;
   const enginePromise = Promise.resolve(deps.engine ?? openSearchEngine(config));
 
+  // The index facts are read lazily, at scrape time, from whatever the engine tracker holds.
+  const metrics = makeMetrics(config, () => {
+    const r = state.readiness();
+    return r.ready ? indexFactsOf(r.services) : undefined;
+  });
   const state = trackEngine(
     enginePromise,
-    (engine) => ({
+    (engine) => metrics.instrument({
       searcher: engine,
       chat: makeChatService({ config, searcher: engine, store: conversations, ...(llm ? { llm } : {}), logger }),
       getArticle: (id) => engine.getArticle(id),
-      stats: { articles: engine.index.articles.size, chunks: engine.index.chunks.size, model: engine.embeddings.modelId },
+      stats: {
+        articles: engine.index.articles.size,
+        chunks: engine.index.chunks.size,
+        model: engine.embeddings.modelId,
+        commit: path.basename(engine.index.dir),
+      },
     }),
     logger,
   );
@@ -120,11 +132,14 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   app.set('trust proxy', config.server.trustProxy);
   app.use(requestId());
   app.use(requestLog(logger));
+  app.use(metrics.countRequests);
   app.use((_req, res, next) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
   app.use(healthRoutes(ctx));
+  // Operators' scrape endpoint: outside /api, so neither CORS nor the rate limit applies.
+  app.get('/metrics', metrics.handler);
 
   const api = express.Router();
   api.use(originGuard(config));
@@ -132,6 +147,7 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   api.use(apiRateLimit(config));
   api.use(express.json({ limit: config.server.bodyLimit }));
   api.use(chatRoutes(ctx), searchRoutes(ctx), documentRoutes(ctx), feedbackRoutes(ctx));
+  api.use(methodNotAllowed(api));
   api.use(notFoundHandler());
   app.use('/api', api);
 
@@ -142,6 +158,7 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
     };
     app.use(await makeWidgetRouter(config, { articleExists }));
   }
+  app.use(methodNotAllowed(app.router));
   app.use(notFoundHandler());
   app.use(errorHandler(logger));
 

@@ -11,7 +11,8 @@ export interface ReadyServices {
   searcher: Searcher;
   chat: ChatService;
   getArticle(id: string): Article | undefined;
-  stats: { articles: number; chunks: number; model: string };
+  /** `commit`: the index generation served (reported by /ready and /metrics). */
+  stats: { articles: number; chunks: number; model: string; commit?: string };
 }
 
 /** Everything the route handlers share; `services()` throws 503 `not_ready` until the engine is loaded. */

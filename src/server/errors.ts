@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'message_too_long'
   | 'conversation_not_found'
   | 'not_found'
+  | 'method_not_allowed'
+  | 'forbidden'
   | 'origin_not_allowed'
   | 'rate_limited'
   | 'not_ready'
@@ -52,6 +54,9 @@ export const MESSAGES = {
   invalidJson: 'Dữ liệu gửi lên không phải JSON hợp lệ.',
   payloadTooLarge: 'Dữ liệu gửi lên quá lớn.',
   notFoundRoute: 'Không có đường dẫn này trong API.',
+  methodNotAllowed: (method: string, allowed: readonly string[]) =>
+    `Đường dẫn này không nhận phương thức ${method}; chỉ nhận ${allowed.join(', ')}.`,
+  metricsForbidden: 'Chỉ xem được số liệu vận hành từ chính máy chủ, hoặc với mã truy cập (METRICS_TOKEN).',
   notReady: 'Máy chủ đang nạp chỉ mục bài báo; vui lòng thử lại sau ít phút.',
   conversationNotFound: 'Không tìm thấy cuộc trò chuyện (có thể đã hết hạn); hãy bắt đầu cuộc trò chuyện mới.',
   documentNotFound: 'Không tìm thấy bài báo này.',

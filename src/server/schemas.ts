@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import { HttpError, MESSAGES } from './errors.js';
+import { describeValidationError, vietnameseErrorMap } from './validationMessages.js';
 
 /**
  * Request validation at the API boundary. Zod checks the shape; the product rules (not blank,
@@ -29,19 +30,12 @@ export type ChatBody = z.infer<typeof chatShape>;
 export type SearchBody = { query: string; k?: number };
 export type FeedbackBody = z.infer<typeof feedbackShape>;
 
-function describe(error: z.ZodError): string {
-  const issue = error.issues[0];
-  if (!issue) return 'Yêu cầu không hợp lệ.';
-  const field = issue.path.join('.');
-  return field && !issue.message.includes(`"${field}"`) ? `Trường "${field}": ${issue.message}` : issue.message;
-}
-
 function parse<T>(schema: z.ZodType<T>, input: unknown): T {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
     throw new HttpError(400, 'invalid_request', 'Nội dung yêu cầu phải là một đối tượng JSON.');
   }
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new HttpError(400, 'invalid_request', describe(parsed.error));
+  const parsed = schema.safeParse(input, { error: vietnameseErrorMap });
+  if (!parsed.success) throw new HttpError(400, 'invalid_request', describeValidationError(parsed.error));
   return parsed.data;
 }
 

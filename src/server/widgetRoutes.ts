@@ -2,13 +2,34 @@ import { createHash } from 'node:crypto';
 import express from 'express';
 import type { Request, Response } from 'express';
 import type { Config } from '../config/config.js';
-import { buildArticleView, buildWidget } from '../widget/build.js';
+import { readPrebuiltBundles, withMessageLimit, type Bundles } from '../widget/bundles.js';
 import { articlePageHtml, chatPageHtml, PAGE_CSP, PAGE_CSS } from '../widget/pages.js';
 
 /**
  * Serves the browser side: the embeddable widget.js, the full-page chat (`/`) and the article
- * view (`/articles/:id`). Bundles are built once, in memory, when the router is created.
+ * view (`/articles/:id`). Compiled (dist/, `npm start`) it serves the bundles `npm run build`
+ * wrote; run from the sources it builds them once, in memory, when the router is created.
  */
+
+/** True when this module runs compiled from dist/ rather than from src/ through tsx or vitest. */
+const RUNNING_COMPILED = import.meta.url.endsWith('.js');
+
+/**
+ * Prebuilt bundles from dist/public/ when running compiled; otherwise (or when they are missing)
+ * esbuild, loaded only then: a production install has no esbuild and needs none.
+ */
+async function loadBundles(): Promise<Bundles> {
+  const prebuilt = RUNNING_COMPILED ? await readPrebuiltBundles() : undefined;
+  if (prebuilt) return prebuilt;
+  let builder: typeof import('../widget/build.js');
+  try {
+    builder = await import('../widget/build.js');
+  } catch (err) {
+    throw new Error(`The widget bundles are missing from dist/public/ and cannot be built here (${(err as Error).message}); run \`npm run build\`.`);
+  }
+  const [widget, articleView] = await Promise.all([builder.buildWidget(), builder.buildArticleView()]);
+  return { widget: widget.code, articleView: articleView.code };
+}
 
 interface Asset {
   body: string;
@@ -52,18 +73,15 @@ export interface WidgetRouterDeps {
 }
 
 export async function makeWidgetRouter(config: Config, deps: WidgetRouterDeps = {}): Promise<express.Router> {
-  const [widget, articleView] = await Promise.all([
-    buildWidget({ maxMessageChars: config.server.maxMessageChars }),
-    buildArticleView(),
-  ]);
+  const bundles = await loadBundles();
   const js = 'application/javascript; charset=utf-8';
-  const widgetJs = asset(widget.code, js, {
+  const widgetJs = asset(withMessageLimit(bundles.widget, config.server.maxMessageChars), js, {
     'Cache-Control': SCRIPT_CACHE,
     // Other sites embed this script: it must not be blocked by their COEP / CORP checks.
     'Cross-Origin-Resource-Policy': 'cross-origin',
     'Access-Control-Allow-Origin': '*',
   });
-  const articleViewJs = asset(articleView.code, js, { 'Cache-Control': SCRIPT_CACHE });
+  const articleViewJs = asset(bundles.articleView, js, { 'Cache-Control': SCRIPT_CACHE });
   const pageCss = asset(PAGE_CSS, 'text/css; charset=utf-8', { 'Cache-Control': SCRIPT_CACHE });
   const pageHeaders = {
     'Cache-Control': 'no-cache',

@@ -1,16 +1,19 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { BUNDLE_DIR, BUNDLE_FILES } from './bundles.js';
 
 /**
- * Bundles the browser code in memory with esbuild: widget.js (the embeddable chat) and
- * article-view.js (the article page). The server builds once at start-up; `npm run build:widget`
- * writes dist/ for hosting on a CDN.
+ * Bundles the browser code with esbuild: widget.js (the embeddable chat) and article-view.js (the
+ * article page). `npm run build` (and `npm run build:widget`) writes them to dist/public/, where a
+ * server started from dist/ reads them and a CDN can take them; a server run from the sources
+ * (tsx, tests) builds them in memory at start-up instead, so it never serves a stale bundle.
  */
 
-const WIDGET_DIR = path.dirname(fileURLToPath(import.meta.url));
+/** The sources are always src/widget/, also when this module runs compiled from dist/widget/. */
+const WIDGET_SOURCES = path.resolve(import.meta.dirname, '../../src/widget');
 
 export interface BundleResult {
   code: string;
@@ -18,14 +21,9 @@ export interface BundleResult {
   gzipBytes: number;
 }
 
-export interface BuildOptions {
-  /** Default client-side length limit; the server passes its MAX_MESSAGE_CHARS. */
-  maxMessageChars?: number;
-}
-
-async function bundle(entry: string, define: Record<string, string> = {}): Promise<BundleResult> {
+async function bundle(entry: string): Promise<BundleResult> {
   const result = await build({
-    entryPoints: [path.join(WIDGET_DIR, entry)],
+    entryPoints: [path.join(WIDGET_SOURCES, entry)],
     bundle: true,
     write: false,
     format: 'iife',
@@ -34,7 +32,6 @@ async function bundle(entry: string, define: Record<string, string> = {}): Promi
     minify: true,
     legalComments: 'none',
     charset: 'utf8',
-    define,
     logLevel: 'silent',
   });
   const file = result.outputFiles[0];
@@ -43,10 +40,9 @@ async function bundle(entry: string, define: Record<string, string> = {}): Promi
   return { code, bytes: Buffer.byteLength(code), gzipBytes: gzipSync(code).length };
 }
 
-export function buildWidget(opts: BuildOptions = {}): Promise<BundleResult> {
-  const define: Record<string, string> = {};
-  if (opts.maxMessageChars !== undefined) define.__VNRAG_MAX_CHARS__ = String(opts.maxMessageChars);
-  return bundle('widget.ts', define);
+/** The server's limit is set when it serves the file (bundles.ts, withMessageLimit), not here. */
+export function buildWidget(): Promise<BundleResult> {
+  return bundle('widget.ts');
 }
 
 export function buildArticleView(): Promise<BundleResult> {
@@ -55,20 +51,20 @@ export function buildArticleView(): Promise<BundleResult> {
 
 const kb = (n: number): string => `${(n / 1024).toFixed(1)} KB`;
 
-async function main(): Promise<void> {
-  const outDir = path.resolve(WIDGET_DIR, '../../dist');
+/** Writes both bundles to `outDir` (default dist/public/) and says how big they are. */
+export async function writeBundles(outDir: string = BUNDLE_DIR): Promise<void> {
   await fs.mkdir(outDir, { recursive: true });
   for (const [name, result] of [
-    ['widget.js', await buildWidget()],
-    ['article-view.js', await buildArticleView()],
+    [BUNDLE_FILES.widget, await buildWidget()],
+    [BUNDLE_FILES.articleView, await buildArticleView()],
   ] as const) {
     await fs.writeFile(path.join(outDir, name), result.code);
-    console.log(`dist/${name}: ${kb(result.bytes)} raw, ${kb(result.gzipBytes)} gzip`);
+    console.log(`${path.relative(process.cwd(), path.join(outDir, name))}: ${kb(result.bytes)} raw, ${kb(result.gzipBytes)} gzip`);
   }
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
-  main().catch((err: unknown) => {
+  writeBundles().catch((err: unknown) => {
     console.error(err instanceof Error ? err.message : err);
     process.exitCode = 1;
   });

@@ -5,7 +5,8 @@ import { loadConfig, type Config } from '../../src/config/config.js';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 export const SHARED_DIR = path.resolve(REPO_ROOT, '../shared');
-export const TEST_MODEL = process.env.TEST_EMBEDDING_MODEL ?? path.join(SHARED_DIR, 'models/vi-news-embed-small');
+/** The shipped model unless TEST_EMBEDDING_MODEL names another (vitest.config.ts sets it). */
+export const TEST_MODEL = process.env.TEST_EMBEDDING_MODEL ?? path.join(REPO_ROOT, 'models/vi-news-embed-small');
 
 /** A fresh temporary folder, removed by the caller (or left in the OS temp dir). */
 export async function makeTempDir(prefix = 'vnrag-'): Promise<string> {
