@@ -17,7 +17,7 @@ import {
   type RelevanceParams,
   type WeightedSyllable,
 } from './fusion.js';
-import type { LexicalIndex } from './lexical.js';
+import type { LexicalIndex } from '../store/embedded/lexical.js';
 import { contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import type { SearchOptions, SearchResponse, SearchResult, Searcher } from './types.js';
 
