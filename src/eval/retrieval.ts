@@ -4,12 +4,12 @@ import { Document } from '@langchain/core/documents';
 import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
 import type { TransformersEmbeddings } from '../ingest/embeddings.js';
-import { HnswVectorStore } from '../ingest/hnswStore.js';
+import { HnswVectorStore } from '../store/embedded/hnswStore.js';
 import { embeddingText } from '../ingest/ingest.js';
 import type { Chunk, ChunkArticle } from '../ingest/types.js';
 import { dedupeOverlapping } from '../retrieval/fusion.js';
 import { hybridSettingsFromConfig, makeHybridSearch, type HybridSearcher, type HybridSettings, type HybridTrace } from '../retrieval/hybrid.js';
-import { LexicalIndex } from '../retrieval/lexical.js';
+import { LexicalIndex } from '../store/embedded/lexical.js';
 import { hybridDeps } from '../retrieval/engine.js';
 import { foldDiacritics } from '../text/normalize.js';
 
