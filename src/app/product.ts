@@ -79,6 +79,16 @@ export function archiveOver(config: Config, reader: StoreReader, embeddings: Tra
   };
 }
 
+/** A reader that stays on one snapshot, for an archive that never changes (an in-memory evaluation set). */
+export function fixedReader(snapshot: StoreSnapshot): StoreReader {
+  return {
+    snapshot: () => snapshot,
+    refresh: async () => false,
+    onCommit: () => () => undefined,
+    close: async () => undefined,
+  };
+}
+
 /**
  * Loads the model (unless given) and opens the configured archive for reading.
  * @throws ModelLoadError, and the store's errors for a missing, damaged or mismatched archive

@@ -16,7 +16,7 @@ import {
   type RelevanceParams,
   type WeightedSyllable,
 } from './fusion.js';
-import { contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from '../text/tokenize.js';
+import { FOLDED_PREFIX, contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import type { SearchOptions, SearchResponse, SearchResult, Searcher } from './types.js';
 
 /** What the hybrid search reads: the archive (one commit per search) and the query's embedding. */
@@ -128,8 +128,10 @@ async function coverageOf(
 ): Promise<(chunk: Chunk) => { words: number; phrases: number }> {
   const syllables = contentSyllables(query);
   const bigrams = contentBigrams(query);
-  const idf = await snapshot.termIdf([...syllables, ...bigrams]);
-  const weigh = (terms: string[]): WeightedSyllable[] => terms.map((t) => ({ syllable: t, idf: idf.get(t) ?? 0 }));
+  // Folded syllables and bigrams are indexed under the folded prefix; passages are compared folded.
+  const idf = await snapshot.termIdf([...syllables, ...bigrams].map((t) => FOLDED_PREFIX + t));
+  const weigh = (terms: string[]): WeightedSyllable[] =>
+    terms.map((t) => ({ syllable: t, idf: idf.get(FOLDED_PREFIX + t) ?? 0 }));
   const words = weigh(syllables);
   const phrases = weigh(bigrams);
   const abbreviations = findAbbreviations(query);
