@@ -7,6 +7,7 @@ import { TransformersEmbeddings } from '../src/ingest/embeddings.js';
 import { ingestCorpus } from '../src/ingest/ingest.js';
 import { openArchive, type Archive } from '../src/app/product.js';
 import { HybridRetriever } from '../src/retrieval/retriever.js';
+import type { SearchOptions } from '../src/retrieval/types.js';
 import { makeTempDir, REPO_ROOT, testConfig, TEST_MODEL } from './helpers/config.js';
 
 const run = promisify(execFile);
@@ -18,7 +19,7 @@ const RESOLUTION = 'dai-hoi-dong-lien-hop-quoc-thong-qua-nghi-quyet-hop-tac';
 let dir: string;
 let embeddings: TransformersEmbeddings;
 let archive: Archive;
-const search = (query: string, options?: { k?: number }) => archive.searcher.search(query, options);
+const search = (query: string, options?: SearchOptions) => archive.searcher.search(query, options);
 
 beforeAll(async () => {
   dir = await makeTempDir('vnrag-retrieval-');
@@ -45,6 +46,18 @@ describe('hybrid search over the seed corpus', () => {
     expect(results[0]?.documentId).toBe(documentId);
     expect(results.slice(0, 3).some((r) => r.text.includes(answer))).toBe(true);
     expect(relevant).toBe(true);
+  });
+
+  it('searches only the articles a filter keeps, and still returns k of them', async () => {
+    // The UNDP question's own article is left out by the filter: the answer comes from VOV only.
+    const vov = await search('ASEAN và UNDP lập quan hệ đối tác năm nào?', { k: 4, filter: { outlets: ['vov'] } });
+    expect(vov.results).toHaveLength(4);
+    for (const r of vov.results) expect(r.outlet).toBe('VOV');
+    const dated = await search('hợp tác ASEAN và Liên Hợp Quốc', { filter: { from: '2020-11-01', to: '2020-12-31' } });
+    expect(new Set(dated.results.map((r) => r.documentId))).toEqual(new Set([RESOLUTION]));
+    const one = await search('Liên Hợp Quốc', { filter: { documentIds: [OSCE] } });
+    expect(new Set(one.results.map((r) => r.documentId))).toEqual(new Set([OSCE]));
+    expect(await search('OSCE', { filter: { outlets: ['Không có báo này'] } })).toEqual({ results: [], relevant: false });
   });
 
   it('says not relevant for questions the corpus cannot answer', async () => {

@@ -105,6 +105,14 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
     makeProduct(config, { archive, llm: deps.llm, conversations, logger }),
   );
   const state = trackProduct(productPromise, logger);
+  // Each commit the archive moves to is logged once: what the server answers from changed.
+  const unfollow = productPromise.then(
+    (product) =>
+      product.archive.onCommit((commit) =>
+        logger.info({ commit: commit.id, sequence: commit.sequence, articles: commit.articles, passages: commit.passages }, 'serving a newer commit'),
+      ),
+    () => undefined,
+  );
   const ctx: ApiContext = { config, logger, conversations, feedback, ...state };
 
   const app = express();
@@ -142,6 +150,7 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
     app,
     ready: state.ready,
     async close() {
+      (await unfollow)?.();
       const product = await productPromise.catch(() => undefined);
       await product?.close();
       await ownedStore?.close();
