@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
 import type { TransformersEmbeddings } from '../ingest/embeddings.js';
-import { articleContentHash } from '../ingest/indexStore.js';
+import { articleContentHash } from '../ingest/contentHash.js';
 import { embeddingText } from '../ingest/ingest.js';
 import type { ArticleEntry, Chunk, ChunkArticle } from '../ingest/types.js';
 import { dedupeOverlapping, type Span } from '../retrieval/fusion.js';
