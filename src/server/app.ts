@@ -1,7 +1,7 @@
 import path from 'node:path';
 import express from 'express';
 import { pino, type Logger } from 'pino';
-import type { LlmAnswerer } from '../answer/llm.js';
+import { makeLlmAnswererFromConfig, type LlmAnswerer } from '../answer/llm.js';
 import { makeProduct, openConversationStore, type Archive, type Product } from '../app/product.js';
 import type { ConversationStore } from '../chat/conversations.js';
 import type { Config } from '../config/config.js';
@@ -101,8 +101,11 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   const ownedStore = deps.conversations ? undefined : await openConversationStore(config);
   const conversations = deps.conversations ?? ownedStore!.store;
   const feedback = deps.feedback ?? makeJsonlFeedbackStore(path.join(config.paths.dataDir, 'feedback.jsonl'));
+  // Loaded before the app answers, as the conversation store is: with an archive already open,
+  // the product is then ready as soon as the app is (no request sees 503).
+  const llm = deps.llm !== undefined ? deps.llm : ((await makeLlmAnswererFromConfig(config)) ?? null);
   const productPromise = Promise.resolve(deps.archive).then((archive) =>
-    makeProduct(config, { archive, llm: deps.llm, conversations, logger }),
+    makeProduct(config, { archive, llm, conversations, logger }),
   );
   const state = trackProduct(productPromise, logger);
   // Each commit the archive moves to is logged once: what the server answers from changed.
