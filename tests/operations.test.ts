@@ -10,7 +10,7 @@ let server: RunningServer;
 
 function serve(env: Record<string, string> = {}) {
   const config = testConfig({ INDEX_DIR: index.config.paths.indexDir, DATA_DIR: index.config.paths.dataDir, PORT: '0', ...env });
-  return startServer(config, { engine: index.engine, widget: false });
+  return startServer(config, { archive: index.archive, widget: false });
 }
 
 beforeAll(async () => {
@@ -134,8 +134,8 @@ const count = (m: Map<string, number>, key: string) => m.get(key) ?? 0;
 
 describe('GET /metrics', () => {
   it('counts the requests this test makes by route pattern and status, and the answers by mode and outcome', async () => {
+    const documentId = (await post(server.url, '/api/search', { query: 'ASEAN UNDP' }).then((r) => r.json()) as { results: Array<{ documentId: string }> }).results[0]?.documentId;
     const before = await scrape(server.url);
-    const [documentId] = [...index.engine.index.articles.keys()];
     expect((await post(server.url, '/api/chat', { message: 'Năm nào ASEAN và UNDP chính thức lập quan hệ đối tác?' })).status).toBe(200);
     expect((await post(server.url, '/api/chat', { message: 'Giá vàng hôm nay bao nhiêu một lượng?' })).status).toBe(200);
     expect((await post(server.url, '/api/search', { query: 'OSCE Astana' })).status).toBe(200);
@@ -163,11 +163,14 @@ describe('GET /metrics', () => {
 
   it('reports the index served and the process memory', async () => {
     const m = await scrape(server.url);
-    expect(m.get('vnrag_index_articles')).toBe(index.engine.index.articles.size);
-    expect(m.get('vnrag_index_passages')).toBe(index.engine.index.chunks.size);
+    const served = index.archive.status();
+    expect(m.get('vnrag_index_articles')).toBe(served.articles);
+    expect(m.get('vnrag_index_passages')).toBe(served.chunks);
+    expect(served.articles).toBeGreaterThan(0);
     expect(m.get('vnrag_ready')).toBe(1);
     const info = [...m.keys()].find((k) => k.startsWith('vnrag_index_info{'));
-    expect(info).toMatch(/commit="[^"]+",model="vi-news-embed-small"/);
+    expect(info).toContain(`commit="${served.commit.id}"`);
+    expect(info).toMatch(/model="vi-news-embed-small"/);
     expect(m.get('process_resident_memory_bytes')).toBeGreaterThan(10 * 1024 * 1024);
     expect(m.has('nodejs_heap_size_used_bytes')).toBe(true);
   });

@@ -1,7 +1,7 @@
 import { ConfigError } from '../config/config.js';
 import { CorpusFolderError } from '../corpus/load.js';
 import { ModelLoadError } from '../ingest/embeddings.js';
-import { IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError } from '../ingest/indexStore.js';
+import { IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError } from '../store/index.js';
 import { EmptyCorpusError } from '../ingest/ingest.js';
 
 /** Errors the operator can fix from the message alone: one line, no stack trace. */

@@ -1,60 +1,49 @@
 /**
- * `npm start`: brings the index up to date with the corpus folder when it is missing or stale
- * (new, changed or removed articles, or a keyword index saved by an older version), then serves
- * the API, the chat page and the widget.
+ * `npm start`: brings the index up to date with the corpus folder (new, changed or removed
+ * articles; an index of the previous format is converted), then serves the API, the chat page
+ * and the widget. The server follows the archive's commits: a later `npm run ingest` is served
+ * within seconds, without a restart.
  * SIGINT/SIGTERM shut down gracefully; a second signal exits at once.
  */
+import { openArchive, type ArchiveStatus } from '../app/product.js';
 import { loadConfigFromProcess, type Config } from '../config/config.js';
-import { formatCorpusProblem, loadCorpus } from '../corpus/load.js';
-import type { LoadedCorpus } from '../corpus/types.js';
+import { loadCorpus } from '../corpus/load.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
-import {
-  IndexCorruptError,
-  IndexMissingError,
-  checkIndexStaleness,
-  describeIndex,
-  lexicalIndexOutdated,
-  readManifest,
-} from '../ingest/indexStore.js';
 import { ingestCorpus } from '../ingest/ingest.js';
 import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
-import { openSearchEngine } from '../retrieval/engine.js';
 import { makeLogger } from '../server/app.js';
 import { startServer } from '../server/start.js';
+import { IndexBusyError } from '../store/index.js';
 import { runCli } from './run.js';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Why the index needs an ingest before serving, or null when it is current. */
-async function whyIngest(config: Config, corpus: LoadedCorpus): Promise<string | null> {
-  let manifest;
-  try {
-    ({ manifest } = await readManifest(config.paths.indexDir));
-  } catch (err) {
-    if (err instanceof IndexMissingError) return `no index in ${config.paths.indexDir} yet`;
-    if (err instanceof IndexCorruptError) return `the index is damaged (${err.message})`;
-    throw err;
-  }
-  for (const p of corpus.problems) say(`Skipped ${formatCorpusProblem(p)}`);
-  const s = checkIndexStaleness(config, corpus, manifest);
-  if (!s.stale) return lexicalIndexOutdated(manifest) ? 'its keyword index was saved by an older version' : null;
-  return `the corpus changed: ${s.added.length} new, ${s.changed.length} changed, ${s.removed.length} removed article(s)`;
-}
-
-async function ensureIndex(config: Config, embeddings: TransformersEmbeddings): Promise<void> {
-  // Read once: the staleness check and the ingest it may call for see the same files.
+/**
+ * Brings the archive in line with the corpus folder. The ingest is incremental: when nothing
+ * changed it embeds nothing and commits nothing new, so this costs a read of the corpus.
+ * Another ingest already writing the archive is left to finish: the server follows its commits.
+ */
+async function updateArchive(config: Config, embeddings: TransformersEmbeddings): Promise<void> {
   const corpus = await loadCorpus(config.paths.corpusDir);
-  const reason = await whyIngest(config, corpus);
-  if (reason === null) return;
-  say(`Updating the index: ${reason}.`);
   const progress = makeProgressReporter({ stream: process.stderr });
   try {
     const report = await ingestCorpus(config, { embeddings, corpus, onProgress: (p) => progress.onProgress(p) });
     progress.stop();
-    say(formatIngestReport(report));
+    const changed = report.added.length + report.changed.length + report.removed.length > 0;
+    if (changed || report.problems.length > 0 || report.notes.length > 0) say(formatIngestReport(report));
+  } catch (err) {
+    if (!(err instanceof IndexBusyError)) throw err;
+    say(`Another ingest is writing ${config.paths.indexDir}; serving what it has committed, and following its commits.`);
   } finally {
     progress.stop();
   }
+}
+
+function describeArchive(config: Config, s: ArchiveStatus): string {
+  return (
+    `Index ${config.paths.indexDir}: ${s.articles} articles, ${s.chunks} chunks; model ${s.model}; ` +
+    `commit ${s.commit.sequence} (${s.commit.id}) of ${s.commit.committedAt}`
+  );
 }
 
 const USAGE = 'Usage: npm start (configuration from the environment and .env; see .env.example)';
@@ -65,12 +54,12 @@ async function main(): Promise<number> {
     const config = await loadConfigFromProcess();
     say(`Loading the embedding model ${config.embedding.model} …`);
     embeddings = await TransformersEmbeddings.create(config.embedding);
-    await ensureIndex(config, embeddings);
-    const engine = await openSearchEngine(config, { embeddings });
+    await updateArchive(config, embeddings);
+    const archive = await openArchive(config, { embeddings });
     const model = embeddings;
-    say(describeIndex(engine.index));
+    say(describeArchive(config, archive.status()));
     const logger = makeLogger(config);
-    const server = await startServer(config, { engine, logger });
+    const server = await startServer(config, { archive, logger });
     say(`Serving on ${server.url} (chat page ${server.url}/, API ${server.url}/api, widget ${server.url}/widget.js)`);
 
     await new Promise<void>((resolve) => {
@@ -84,7 +73,7 @@ async function main(): Promise<number> {
         say(`${signal}: finishing requests in flight (up to ${config.server.shutdownGraceMs} ms) …`);
         void server
           .close()
-          .then(() => engine.close())
+          .then(() => archive.close())
           .then(() => model.dispose())
           .finally(resolve);
       };

@@ -16,14 +16,14 @@ import { MESSAGES, sendError } from './errors.js';
 export interface IndexFacts {
   articles: number;
   passages: number;
-  /** The index generation being served (changes with every ingest). */
+  /** The commit being served (changes with every ingest commit the server follows). */
   commit: string;
   model: string;
 }
 
 export function indexFactsOf(services: ReadyServices): IndexFacts {
-  const { articles, chunks, model, commit } = services.stats;
-  return { articles, passages: chunks, commit: commit ?? '', model: modelLabel(model) };
+  const { articles, chunks, model, commit } = services.status();
+  return { articles, passages: chunks, commit: commit.id, model: modelLabel(model) };
 }
 
 export interface AppMetrics {
