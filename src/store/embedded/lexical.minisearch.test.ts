@@ -57,7 +57,10 @@ function oracleMatch(
   const df = (term: string) => ms.search(term, { fields: ['text', 'title'] }).length;
   let terms = all;
   if (n >= 2000) {
-    const kept = all.filter((t) => df(t.term) > 0 && df(t.term) <= 0.05 * n);
+    const kept = all.filter((t) => {
+      const f = df(t.term);
+      return f > 0 && f <= 0.05 * n;
+    });
     terms = kept.length > 0 ? kept : all;
   }
   const scores = new Map<string, number>();
