@@ -4,12 +4,11 @@
  * is set, the extractive answerer otherwise.
  */
 import { parseArgs } from 'node:util';
-import { makeLlmAnswererFromConfig } from '../answer/llm.js';
 import type { Citation } from '../answer/types.js';
-import { makeChatService, type ChatRecord } from '../chat/chatService.js';
+import { makeProduct } from '../app/product.js';
+import type { ChatRecord } from '../chat/chatService.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
 import { loadConfigFromProcess } from '../config/config.js';
-import { openSearchEngine } from '../retrieval/engine.js';
 import { formatDateVi } from '../text/dates.js';
 import { runCli, UsageError } from './run.js';
 
@@ -43,21 +42,18 @@ async function main(argv: string[]): Promise<number> {
   const question = parsed.positionals.join(' ').trim();
   if (question.length === 0) throw new UsageError('no question given.');
   const config = await loadConfigFromProcess();
-  const engine = await openSearchEngine(config);
+  const product = await makeProduct(config, {
+    follow: false,
+    // One question, no follow-up: the configured (maybe shared) conversation store is not needed.
+    conversations: makeInMemoryConversationStore(config.conversations),
+    logger: { warn: (obj) => process.stderr.write(`Warning: ${describeWarning(obj)}\n`) },
+  });
   try {
-    const llm = await makeLlmAnswererFromConfig(config);
-    const chat = makeChatService({
-      config,
-      searcher: engine,
-      store: makeInMemoryConversationStore(config.conversations),
-      ...(llm ? { llm } : {}),
-      logger: { warn: (obj) => process.stderr.write(`Warning: ${describeWarning(obj)}\n`) },
-    });
-    const { conversationId: _c, messageId: _m, ...record } = await chat.chat({ message: question });
+    const { conversationId: _c, messageId: _m, ...record } = await product.chat.chat({ message: question });
     process.stdout.write(`${parsed.values.json ? JSON.stringify(record, null, 2) : formatAnswer(record)}\n`);
     return 0;
   } finally {
-    await engine.close();
+    await product.close();
   }
 }
 

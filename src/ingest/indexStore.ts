@@ -4,11 +4,11 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import type { Article, LoadedCorpus } from '../corpus/types.js';
-import { LEXICAL_FORMAT_VERSION, LexicalIndex } from '../retrieval/lexical.js';
+import { LEXICAL_FORMAT_VERSION, LexicalIndex } from '../store/embedded/lexical.js';
 import { NORMALIZATION_VERSION } from '../text/clean.js';
 import { sha256Hex } from './checksum.js';
 import type { TransformersEmbeddings } from './embeddings.js';
-import { HnswVectorStore, VECTORS_FILE, VECTORS_META_FILE, VectorStoreCorruptError } from './hnswStore.js';
+import { HnswVectorStore, VECTORS_FILE, VECTORS_META_FILE, VectorStoreCorruptError } from '../store/embedded/hnswStore.js';
 import type { Chunk } from './types.js';
 
 /**

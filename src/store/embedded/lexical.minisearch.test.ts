@@ -1,13 +1,13 @@
 import path from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DIR } from '../../tests/helpers/config.js';
-import { loadXquad, passageAsArticle, type XquadQuestion } from '../eval/retrieval.js';
-import { chunkArticle } from '../ingest/chunk.js';
-import type { Chunk } from '../ingest/types.js';
-import { foldDiacritics } from '../text/normalize.js';
+import { SHARED_DIR } from '../../../tests/helpers/config.js';
+import { loadXquad, passageAsArticle, type XquadQuestion } from '../../eval/retrieval.js';
+import { chunkArticle } from '../../ingest/chunk.js';
+import type { Chunk } from '../../ingest/types.js';
+import { foldDiacritics } from '../../text/normalize.js';
 import { LexicalIndex, type LexicalMatches } from './lexical.js';
-import { indexTerms } from '../text/tokenize.js';
+import { indexTerms } from '../../text/tokenize.js';
 
 /**
  * The lexical index replaced MiniSearch 7 and must score exactly as it did. The oracle below is

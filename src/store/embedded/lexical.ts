@@ -1,8 +1,8 @@
-import type { Chunk } from '../ingest/types.js';
-import { normalizeQuery } from '../text/normalize.js';
-import { expandAbbreviations, type AbbreviationExpander } from '../text/abbreviations.js';
+import type { Chunk } from '../../ingest/types.js';
+import { normalizeQuery } from '../../text/normalize.js';
+import { expandAbbreviations, type AbbreviationExpander } from '../../text/abbreviations.js';
 import { DocumentTable, IndexFormatError, InvertedIndex, type DocumentScores, type TermQuery } from './invertedIndex.js';
-import { FOLDED_PREFIX, indexTerms, queryTerms, type WeightedTerm } from '../text/tokenize.js';
+import { FOLDED_PREFIX, indexTerms, queryTerms, type WeightedTerm } from '../../text/tokenize.js';
 
 /**
  * BM25 keyword index over chunks, with the Vietnamese analysis of `tokenize.ts` (generic
