@@ -10,7 +10,7 @@
  */
 import { loadConfig } from '../config/config.js';
 import { articleContentHash } from '../ingest/indexStore.js';
-import { makeArchiveStore } from '../store/index.js';
+import { makeArchiveStore, storeSettings } from '../store/index.js';
 import type { StoreWriter } from '../store/types.js';
 import { loadSample } from './sampleVectors.js';
 import { readRssMiB, round } from './stats.js';
@@ -80,7 +80,7 @@ async function main(): Promise<void> {
     log: say,
   });
   const hash = (a: Parameters<typeof articleContentHash>[0]) => articleContentHash(a, config);
-  const store = makeArchiveStore(config);
+  const store = makeArchiveStore(config, storeSettings(config, dimensions));
   if (job === 'build') {
     const [count, commitEvery] = rest.map(Number);
     const writer = await store.openWriter({ rebuild: true });

@@ -30,7 +30,7 @@ import { writeVntcSlice } from '../bench/vntc.js';
 import { loadSample } from '../bench/sampleVectors.js';
 import { measureScale } from '../bench/scaleBench.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
-import { makeArchiveStore } from '../store/index.js';
+import { makeArchiveStore, storeSettings } from '../store/index.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -195,6 +195,21 @@ async function main(): Promise<void> {
 }
 
 /**
+ * An existing archive of the sample, read for its vectors. It is copied into the work folder
+ * first: opening a writer converts an index of the previous format (nothing re-embedded), and the
+ * archive named on the command line is never written to. The store refuses an archive built with
+ * other settings, so the vectors are this model's.
+ */
+async function openVectorSource(from: string, copy: string, env: NodeJS.ProcessEnv, repoRoot: string, dimensions: number) {
+  await fsp.rm(copy, { recursive: true, force: true });
+  await fsp.cp(from, copy, { recursive: true });
+  const config = loadConfig({ ...env, INDEX_DIR: copy, LOG_LEVEL: 'silent' }, repoRoot);
+  const store = makeArchiveStore(config, storeSettings(config, dimensions));
+  await (await store.openWriter()).close();
+  return store.openReader({ follow: false });
+}
+
+/**
  * The scale section: the real sample with its real vectors (cached in the work folder after the
  * first run), then the synthetic archive written, served and updated.
  */
@@ -203,12 +218,9 @@ async function runScale(repoRoot: string, work: string, benchCorpus: string, env
   const embeddings = await TransformersEmbeddings.create(config.embedding);
   try {
     const from = values['scale-vectors-from'];
-    const reader = from ? await makeArchiveStore(loadConfig({ ...env, INDEX_DIR: path.resolve(from), LOG_LEVEL: 'silent' }, repoRoot)).openReader({ follow: false }) : null;
+    const reader = from ? await openVectorSource(path.resolve(from), path.join(work, 'vectors-source'), env, repoRoot, embeddings.dimensions) : null;
     try {
       const snapshot = reader?.snapshot();
-      if (snapshot && (snapshot.settings.model !== path.basename(config.embedding.model) || snapshot.settings.dtype !== config.embedding.dtype)) {
-        throw new Error(`${from} was built with ${snapshot.settings.model} (${snapshot.settings.dtype}), not ${config.embedding.model} (${config.embedding.dtype}).`);
-      }
       const sample = await loadSample(config, benchCorpus, 10_000, work, embeddings.dimensions, {
         ...(snapshot ? { stored: (ids: readonly string[]) => snapshot.vectors(ids) } : {}),
         embeddings: async () => embeddings,
