@@ -130,44 +130,47 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[], notes =
 }
 
 function renderScale(rows: ScaleResult[], origin: string[]): string[] {
-  const filter = rows[0]!.search.filtered.filter;
-  const filterText = [filter.outlets?.length ? `outlet ${filter.outlets.join(', ')}` : '', filter.from && filter.to ? `${filter.from} to ${filter.to}` : '']
-    .filter(Boolean)
-    .join(', ');
+  const filter = rows.find((r) => r.serving)?.serving?.search.filtered.filter;
+  const filterText = filter
+    ? [filter.outlets?.length ? `outlet ${filter.outlets.join(', ')}` : '', filter.from && filter.to ? `${filter.from} to ${filter.to}` : ''].filter(Boolean).join(', ')
+    : 'one outlet, one month';
+  const na = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x);
   return [
     '## Scale (synthetic archive, one server process)',
     '',
     ...origin,
-    `The ${rows[0]!.sampleArticles.toLocaleString('en')} VNTC sample articles cycled with new ids and dates (outlets kept), cut by the`,
+    `The first ${rows[0]!.sampleArticles.toLocaleString('en')} VNTC sample articles cycled with new ids and dates (outlets kept), cut by the`,
     "real chunker; each passage's vector is the real embedding of its sample passage plus Gaussian noise",
     `(σ = ${rows[0]!.noise} per component), renormalised, so the model is not in the loop.`,
     "Written through the store's writer in a child process (peak RSS is the writer's); served by",
-    '`src/cli/serve.ts` in its own process. Search: `POST /api/search` (query embedding, dense,',
+    '`src/cli/serve.ts --no-ingest` in its own process. Search: `POST /api/search` (query embedding, dense,',
     `lexical, fusion; k = 5) with article headlines, without and with a filter (${filterText}).`,
-    'Add / delete: 100 articles (vectors given, no embedding) in one commit by a new writer process,',
-    'then the time until the running server answers `/api/documents/:id` for them (200, then 404).',
+    'Add / delete: 100 articles (vectors given, no embedding) in one commit by a new writer process',
+    '(opening the archive included), then the time until the running server answers',
+    '`/api/documents/:id` for them (200, then 404).',
     '',
     markdownTable(
       ['articles', 'passages', 'build s', 'passages/s', 'writer peak RSS MiB', 'on disk MiB', 'cold start ms', 'server RSS MiB'],
-      rows.map((s) => [s.articles, s.passages, s.build.seconds, s.build.passagesPerSecond, s.build.peakRssMiB?.toFixed(0) ?? 'n/a', s.diskMiB, s.coldStartMs, s.serveRssMiB ?? 'n/a']),
+      rows.map((s) => [s.articles, s.passages, s.build.seconds, s.build.passagesPerSecond, na(s.build.peakRssMiB), s.diskMiB, na(s.serving?.coldStartMs), na(s.serving?.rssMiB)]),
     ),
     '',
     markdownTable(
       ['articles', 'search p50 ms', 'p95 ms', 'filtered p50 ms', 'p95 ms', 'filtered mean results', 'add 100 s', 'visible after s', 'delete 100 s', 'gone after s', 'update peak RSS MiB'],
       rows.map((s) => [
         s.articles,
-        s.search.unfiltered.p50,
-        s.search.unfiltered.p95,
-        s.search.filtered.p50,
-        s.search.filtered.p95,
-        s.search.filtered.meanResults,
+        na(s.serving?.search.unfiltered.p50),
+        na(s.serving?.search.unfiltered.p95),
+        na(s.serving?.search.filtered.p50),
+        na(s.serving?.search.filtered.p95),
+        na(s.serving?.search.filtered.meanResults),
         s.add.seconds,
-        s.add.visibleSeconds,
+        na(s.add.visibleSeconds),
         s.remove.seconds,
-        s.remove.goneSeconds,
+        na(s.remove.goneSeconds),
         Math.max(s.add.peakRssMiB ?? 0, s.remove.peakRssMiB ?? 0).toFixed(0),
       ]),
     ),
     '',
+    ...rows.filter((s) => s.servingError).map((s) => `No server figures for ${s.articles} articles: ${s.servingError}`),
   ];
 }

@@ -116,7 +116,7 @@ export async function loadSample(
   if (flat) {
     source.log(`sample vectors read from ${file}`);
   } else {
-    const vectors: Array<Float32Array | undefined> = new Array(passages.length);
+    const vectors: Array<Float32Array | undefined> = Array.from({ length: passages.length }, () => undefined);
     if (source.stored) {
       const found = await source.stored(passages.map((p) => p.chunkId));
       passages.forEach((p, i) => (vectors[i] = found.get(p.chunkId)));

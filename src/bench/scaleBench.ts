@@ -3,7 +3,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { SearchFilter } from '../store/filter.js';
 import type { ScaleBuildResult, ScaleUpdateResult } from './scaleWorker.js';
-import { startServerProcess } from './serverProcess.js';
+import { startServerProcess, type ServerProcess } from './serverProcess.js';
 import { readRssMiB, round, summarize } from './stats.js';
 import { DEFAULT_SYNTHETIC_OPTIONS, syntheticArticleId, type SampleArticle } from './syntheticArchive.js';
 
@@ -19,11 +19,16 @@ export interface ScaleResult {
   noise: number;
   build: ScaleBuildResult & { passagesPerSecond: number };
   diskMiB: number;
-  coldStartMs: number;
-  serveRssMiB: number | null;
-  search: { unfiltered: SearchLatency; filtered: SearchLatency & { filter: SearchFilter } };
-  add: ScaleUpdateResult & { visibleSeconds: number };
-  remove: ScaleUpdateResult & { goneSeconds: number };
+  /** Figures of the server process; null when it could not be started (`servingError` says why). */
+  serving: {
+    coldStartMs: number;
+    rssMiB: number | null;
+    search: { unfiltered: SearchLatency; filtered: SearchLatency & { filter: SearchFilter } };
+  } | null;
+  servingError?: string;
+  /** Seconds from the writer's exit until the running server answers from the change (null without a server). */
+  add: ScaleUpdateResult & { visibleSeconds: number | null };
+  remove: ScaleUpdateResult & { goneSeconds: number | null };
 }
 
 export interface SearchLatency {
@@ -130,6 +135,17 @@ function selectiveFilter(sample: readonly SampleArticle[]): SearchFilter {
   return { ...(outlet ? { outlets: [outlet] } : {}), from: `${month}-01`, to: lastDay };
 }
 
+async function startServing(opts: ScaleBenchOptions, indexDir: string): Promise<{ server: ServerProcess | null; error?: string }> {
+  try {
+    // The server serves the archive as it is: there is no corpus folder to bring it in line with.
+    return { server: await startServerProcess(opts.repoRoot, { ...opts.env, INDEX_DIR: indexDir } as Record<string, string>, 600_000, ['--no-ingest']) };
+  } catch (err) {
+    const error = err instanceof Error ? err.message.split('\n')[0]! : String(err);
+    opts.log(`scale: no server (${error}); build and update figures only`);
+    return { server: null, error };
+  }
+}
+
 export async function measureScale(opts: ScaleBenchOptions): Promise<ScaleResult> {
   const indexDir = path.join(opts.workDir, `scale-${opts.articles}`);
   opts.log(`scale: writing ${opts.articles} synthetic articles to ${indexDir}`);
@@ -137,23 +153,28 @@ export async function measureScale(opts: ScaleBenchOptions): Promise<ScaleResult
   const diskMiB = round((await folderBytes(indexDir)) / 2 ** 20, 1);
   opts.log(`scale: built in ${build.seconds} s, ${diskMiB} MiB on disk; starting a server`);
 
-  // The server serves the archive as it is: no corpus folder to bring it in line with.
-  const server = await startServerProcess(opts.repoRoot, { ...opts.env, INDEX_DIR: indexDir, INGEST_ON_START: 'false' } as Record<string, string>);
+  const { server, error } = await startServing(opts, indexDir);
   try {
-    const filter = selectiveFilter(opts.sample);
-    const unfiltered = await measureSearch(server.url, opts.queries, undefined, 2);
-    const filtered = await measureSearch(server.url, opts.queries, filter, 2);
-    const serveRssMiB = await readRssMiB(server.pid);
-    opts.log(`scale: search p95 ${unfiltered.p95} ms, filtered ${filtered.p95} ms; RSS ${serveRssMiB} MiB`);
+    let serving: ScaleResult['serving'] = null;
+    if (server) {
+      const filter = selectiveFilter(opts.sample);
+      const unfiltered = await measureSearch(server.url, opts.queries, undefined, 2);
+      const filtered = await measureSearch(server.url, opts.queries, filter, 2);
+      const rss = await readRssMiB(server.pid);
+      serving = { coldStartMs: round(server.coldStartMs, 0), rssMiB: rss === null ? null : round(rss, 0), search: { unfiltered, filtered: { ...filtered, filter } } };
+      opts.log(`scale: ${JSON.stringify(serving)}`);
+    }
 
     const added = Array.from({ length: 100 }, (_, i) => syntheticArticleId(opts.sample, opts.articles + i));
     const addResult = await runScaleWorker<ScaleUpdateResult>(opts, ['update', indexDir, String(opts.articles), '100']);
-    const visibleSeconds = await secondsUntil(async () => (await documentStatus(server.url, added[added.length - 1]!)) === 200);
+    const visibleSeconds = server ? await secondsUntil(async () => (await documentStatus(server.url, added[added.length - 1]!)) === 200) : null;
+    opts.log(`scale: add 100 ${JSON.stringify(addResult)}, visible after ${visibleSeconds} s`);
 
     // The first 100 of the archive: written by the first commit, so the oldest segment.
     const removed = Array.from({ length: 100 }, (_, i) => syntheticArticleId(opts.sample, i));
     const removeResult = await runScaleWorker<ScaleUpdateResult>(opts, ['update', indexDir, '0', '0', ...removed]);
-    const goneSeconds = await secondsUntil(async () => (await documentStatus(server.url, removed[removed.length - 1]!)) === 404);
+    const goneSeconds = server ? await secondsUntil(async () => (await documentStatus(server.url, removed[removed.length - 1]!)) === 404) : null;
+    opts.log(`scale: delete 100 ${JSON.stringify(removeResult)}, gone after ${goneSeconds} s`);
 
     return {
       articles: opts.articles,
@@ -162,13 +183,12 @@ export async function measureScale(opts: ScaleBenchOptions): Promise<ScaleResult
       noise: DEFAULT_SYNTHETIC_OPTIONS.noise,
       build: { ...build, passagesPerSecond: round(build.passages / build.seconds, 0) },
       diskMiB,
-      coldStartMs: round(server.coldStartMs, 0),
-      serveRssMiB: serveRssMiB === null ? null : round(serveRssMiB, 0),
-      search: { unfiltered, filtered: { ...filtered, filter } },
+      serving,
+      ...(error ? { servingError: error } : {}),
       add: { ...addResult, visibleSeconds },
       remove: { ...removeResult, goneSeconds },
     };
   } finally {
-    await server.stop();
+    await server?.stop();
   }
 }

@@ -5,7 +5,8 @@
  *
  *   npm run bench -- [--sizes 1000,10000] [--only ingest,retrieval,http,soak,scale]
  *                    [--load-seconds 20] [--soak-seconds 180] [--connections 8]
- *                    [--scale-articles 100000] [--scale-commit-every 10000] [--scale-vectors-from DIR]
+ *                    [--scale-articles 100000] [--scale-commit-every 10000] [--scale-sample 10000]
+ *                    [--scale-vectors-from DIR]
  *
  * `scale` (not in the default run: it takes long) writes a synthetic archive of
  * `--scale-articles` articles and serves it (src/bench/scaleBench.ts). It needs the real
@@ -147,6 +148,7 @@ async function main(): Promise<void> {
       work: { type: 'string' },
       'scale-articles': { type: 'string', default: '100000' },
       'scale-commit-every': { type: 'string', default: '10000' },
+      'scale-sample': { type: 'string', default: '10000' },
       'scale-vectors-from': { type: 'string' },
     },
   });
@@ -213,7 +215,7 @@ async function openVectorSource(from: string, copy: string, env: NodeJS.ProcessE
  * The scale section: the real sample with its real vectors (cached in the work folder after the
  * first run), then the synthetic archive written, served and updated.
  */
-async function runScale(repoRoot: string, work: string, benchCorpus: string, env: NodeJS.ProcessEnv, values: { 'scale-articles': string; 'scale-commit-every': string; 'scale-vectors-from'?: string }) {
+async function runScale(repoRoot: string, work: string, benchCorpus: string, env: NodeJS.ProcessEnv, values: { 'scale-articles': string; 'scale-commit-every': string; 'scale-sample': string; 'scale-vectors-from'?: string }) {
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' }, repoRoot);
   const embeddings = await TransformersEmbeddings.create(config.embedding);
   try {
@@ -221,12 +223,13 @@ async function runScale(repoRoot: string, work: string, benchCorpus: string, env
     const reader = from ? await openVectorSource(path.resolve(from), path.join(work, 'vectors-source'), env, repoRoot, embeddings.dimensions) : null;
     try {
       const snapshot = reader?.snapshot();
-      const sample = await loadSample(config, benchCorpus, 10_000, work, embeddings.dimensions, {
+      const sampleSize = Number(values['scale-sample']);
+      const sample = await loadSample(config, benchCorpus, sampleSize, work, embeddings.dimensions, {
         ...(snapshot ? { stored: (ids: readonly string[]) => snapshot.vectors(ids) } : {}),
         embeddings: async () => embeddings,
         log,
       });
-      const sampleFile = path.join(work, 'sample-10000', 'vntc-10000.jsonl');
+      const sampleFile = path.join(work, `sample-${sampleSize}`, `vntc-${sampleSize}.jsonl`);
       return await measureScale({
         repoRoot,
         workDir: work,
