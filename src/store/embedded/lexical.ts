@@ -1,7 +1,14 @@
 import type { Chunk } from '../../ingest/types.js';
 import { normalizeQuery } from '../../text/normalize.js';
 import { expandAbbreviations, type AbbreviationExpander } from '../../text/abbreviations.js';
-import { DocumentTable, IndexFormatError, InvertedIndex, type DocumentScores, type TermQuery } from './invertedIndex.js';
+import {
+  DocumentTable,
+  IndexFormatError,
+  InvertedIndex,
+  type CollectionStats,
+  type DocumentScores,
+  type TermQuery,
+} from './invertedIndex.js';
 import { FOLDED_PREFIX, indexTerms, queryTerms, type WeightedTerm } from '../../text/tokenize.js';
 
 /**
@@ -12,18 +19,9 @@ import { FOLDED_PREFIX, indexTerms, queryTerms, type WeightedTerm } from '../../
  * milliseconds per query.
  */
 
-export interface LexicalHit {
-  chunkId: string;
-  score: number;
-}
+import type { LexicalHit, LexicalMatches } from '../types.js';
 
-/** Every passage the query matches, and the best of them in order. */
-export interface LexicalMatches {
-  /** BM25 of every matching passage, by chunk id. */
-  scores: ReadonlyMap<string, number>;
-  /** The best `limit`, best first. */
-  top: LexicalHit[];
-}
+export type { LexicalHit, LexicalMatches };
 
 /**
  * The first `limit` items in the order `before` defines (a strict total order), without sorting
@@ -74,6 +72,127 @@ export class LexicalFormatError extends Error {
   override readonly name = 'LexicalFormatError';
 }
 
+/**
+ * The weighted terms a query is searched with: typed terms, then abbreviation expansions (which
+ * count less than what the user typed).
+ */
+export function analyzeQuery(query: string, expand: AbbreviationExpander = expandAbbreviations): WeightedTerm[] {
+  const normalized = normalizeQuery(query);
+  const weights = new Map<string, number>();
+  const merge = (terms: WeightedTerm[]) => {
+    for (const { term, weight } of terms) {
+      if (weight > (weights.get(term) ?? 0)) weights.set(term, weight);
+    }
+  };
+  merge(queryTerms(normalized));
+  for (const form of expand(normalized)) merge(queryTerms(form, { scale: EXPANSION_WEIGHT, phrasesOnly: true }));
+  return [...weights].map(([term, weight]) => ({ term, weight }));
+}
+
+/** One segment's inverted index (documents = its passages, ids = chunk ids) and which of them a search may return. */
+export interface LexicalPart {
+  index: InvertedIndex;
+  /** Per document number: 0 = out of scope (deleted, filtered out); null = every document. */
+  keep: Uint8Array | null;
+}
+
+/**
+ * BM25 statistics of an archive made of several segments: document count and average field
+ * lengths over all of them, so a passage scores the same whichever segment holds it. One
+ * segment keeps its own numbers untouched (bit-identical scores).
+ */
+export function archiveStats(indexes: readonly InvertedIndex[]): CollectionStats {
+  if (indexes.length === 1) return { documentCount: indexes[0]!.size, avgFieldLength: indexes[0]!.avgFieldLengths() };
+  const documentCount = indexes.reduce((n, ix) => n + ix.size, 0);
+  const avgFieldLength = FIELD_BOOSTS.map((_, f) =>
+    documentCount === 0 ? 0 : indexes.reduce((sum, ix) => sum + ix.avgFieldLengths()[f]! * ix.size, 0) / documentCount,
+  );
+  return { documentCount, avgFieldLength };
+}
+
+/** A term's document frequencies summed over segments, and its id in each (-1 where absent). */
+function archiveTerm(indexes: readonly InvertedIndex[], term: string): { union: number; fields: number[]; ids: number[] } {
+  const fields = FIELD_BOOSTS.map(() => 0);
+  let union = 0;
+  const ids = indexes.map((ix) => {
+    const id = ix.termId(term);
+    if (id >= 0) {
+      const df = ix.frequencies(id);
+      union += df.union;
+      df.fields.forEach((n, f) => (fields[f] = fields[f]! + n));
+    }
+    return id;
+  });
+  return { union, fields, ids };
+}
+
+/** Inverse document frequency of an index term (BM25's formula) over all segments; unknown terms get the maximum. */
+export function archiveIdf(indexes: readonly InvertedIndex[], term: string): number {
+  const n = indexes.reduce((sum, ix) => sum + ix.size, 0);
+  const df = archiveTerm(indexes, term).union;
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/**
+ * BM25 of every in-scope passage of every segment that matches the query, and the best
+ * `limit`. Documents out of scope are skipped while the postings are read, so a selective
+ * filter still yields `limit` results when that many passages match. `accept` (a per-chunk
+ * check) is applied on access, for callers that only have a predicate.
+ */
+export function matchSegments(
+  parts: readonly LexicalPart[],
+  query: WeightedTerm[],
+  limit: number,
+  accept?: (chunkId: string) => boolean,
+  locate?: ChunkLocator,
+): LexicalMatches {
+  const indexes = parts.map((p) => p.index);
+  const stats = archiveStats(indexes);
+  const terms = withoutCommonTerms(indexes, stats.documentCount, query).map((t) => ({ ...t, ...archiveTerm(indexes, t.term) }));
+  const found = parts.map((part, s): DocumentScores | null => {
+    const known: TermQuery[] = [];
+    for (const t of terms) {
+      const termId = t.ids[s]!;
+      if (termId >= 0) known.push({ termId, boost: t.weight, fieldDf: indexes.length === 1 ? undefined : t.fields });
+    }
+    if (known.length === 0) return null;
+    const scores = part.index.score(known, FIELD_BOOSTS, BM25, { stats, keep: part.keep });
+    // MiniSearch multiplied each sum by the number of query terms matched, and the previous
+    // version divided that back out; the same round trip keeps every score bit-identical.
+    for (const doc of scores.matched) {
+      const q = scores.matchedTerms[doc]!;
+      scores.scores[doc] = (scores.scores[doc]! * q) / q;
+    }
+    return scores;
+  });
+  const scores = new MatchScores(parts, found, accept, locate);
+  return { scores, top: scores.best(limit) };
+}
+
+/** Where a chunk is: its part (segment) and document number there, or null. */
+export type ChunkLocator = (chunkId: string) => { part: number; doc: number } | null;
+
+/**
+ * In a large archive, terms that occur in a large share of all passages carry almost no BM25
+ * weight but dominate the cost of the search (their postings are merged for every query), so
+ * they are left out; the relevance estimate still counts them. Small collections keep every
+ * term: there a "common" word may be the one that matters.
+ */
+function withoutCommonTerms(indexes: readonly InvertedIndex[], n: number, terms: WeightedTerm[]): WeightedTerm[] {
+  if (n < LARGE_INDEX_PASSAGES) return terms;
+  // Terms no passage holds do not count as kept: a query of common words plus an unknown one
+  // (an abbreviation's expansion, a typo) would otherwise match nothing at all.
+  const kept = terms.filter((t) => {
+    const df = archiveTerm(indexes, t.term).union;
+    return df > 0 && df <= COMMON_TERM_SHARE * n;
+  });
+  return kept.length > 0 ? kept : terms;
+}
+
+/**
+ * A single-segment lexical index that can be edited (add, remove) and saved; kept for callers
+ * that build an index in memory. Archives search their segments with `matchSegments`.
+ */
 export class LexicalIndex {
   /**
    * Exactly one form is current: the frozen index (searchable, saveable) or, after a change
@@ -94,7 +213,8 @@ export class LexicalIndex {
     return new LexicalIndex(new DocumentTable(FIELD_BOOSTS.length, LEXICAL_FORMAT_VERSION), opts.expand ?? expandAbbreviations);
   }
 
-  private get searchable(): InvertedIndex {
+  /** The frozen inverted index (for a segment built from this table). */
+  get searchable(): InvertedIndex {
     if (this.table !== null) {
       this.frozen = this.table.freeze();
       this.table = null;
@@ -111,9 +231,9 @@ export class LexicalIndex {
   }
 
   /** Adds chunks; a chunk id already present is replaced (re-ingesting an article is idempotent). */
-  add(chunks: Chunk[]): void {
+  add(chunks: ReadonlyArray<Pick<Chunk, 'chunkId' | 'title' | 'text'>>): void {
     const table = this.editable;
-    for (const c of chunks) table.add(c.chunkId, [indexTerms(c.title), indexTerms(c.text)]);
+    for (const c of chunks) table.add(c.chunkId, passageFields(c.title, c.text));
   }
 
   /** Removes chunks by id; unknown ids are ignored. */
@@ -133,16 +253,7 @@ export class LexicalIndex {
 
   /** The weighted terms a query is searched with (typed terms, then abbreviation expansions). */
   analyzeQuery(query: string): WeightedTerm[] {
-    const normalized = normalizeQuery(query);
-    const weights = new Map<string, number>();
-    const merge = (terms: WeightedTerm[]) => {
-      for (const { term, weight } of terms) {
-        if (weight > (weights.get(term) ?? 0)) weights.set(term, weight);
-      }
-    };
-    merge(queryTerms(normalized));
-    for (const form of this.expand(normalized)) merge(queryTerms(form, { scale: EXPANSION_WEIGHT, phrasesOnly: true }));
-    return [...weights].map(([term, weight]) => ({ term, weight }));
+    return analyzeQuery(query, this.expand);
   }
 
   /** BM25 scores (higher is better, unbounded) of the best `limit` chunks. */
@@ -155,23 +266,7 @@ export class LexicalIndex {
    * candidates their real BM25). `keep` leaves passages out before the best are chosen.
    */
   match(query: string, limit: number, keep?: (chunkId: string) => boolean): LexicalMatches {
-    const index = this.searchable;
-    const terms = this.withoutCommonTerms(index, this.analyzeQuery(query));
-    const known: TermQuery[] = [];
-    for (const t of terms) {
-      const termId = index.termId(t.term);
-      if (termId >= 0) known.push({ termId, boost: t.weight });
-    }
-    if (known.length === 0) return { scores: new Map(), top: [] };
-    const found = index.score(known, FIELD_BOOSTS, BM25);
-    // MiniSearch multiplied each sum by the number of query terms matched, and the previous
-    // version divided that back out; the same round trip keeps every score bit-identical.
-    for (const doc of found.matched) {
-      const q = found.matchedTerms[doc]!;
-      found.scores[doc] = (found.scores[doc]! * q) / q;
-    }
-    const scores = new MatchScores(index, found, keep);
-    return { scores, top: scores.best(limit) };
+    return matchSegments([{ index: this.searchable, keep: null }], this.analyzeQuery(query), limit, keep);
   }
 
   /**
@@ -179,23 +274,7 @@ export class LexicalIndex {
    * to weight query-term coverage: a rare name missing from a passage matters more than "năm".
    */
   idf(foldedSyllable: string): number {
-    const index = this.searchable;
-    const n = index.size;
-    const df = index.documentFrequency(FOLDED_PREFIX + foldedSyllable);
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-  }
-
-  /**
-   * In a large archive, terms that occur in a large share of all passages carry almost no BM25
-   * weight but dominate the cost of the search (their postings are merged for every query), so
-   * they are left out; the relevance estimate still counts them. Small collections keep every
-   * term: there a "common" word may be the one that matters.
-   */
-  private withoutCommonTerms(index: InvertedIndex, terms: WeightedTerm[]): WeightedTerm[] {
-    const n = index.size;
-    if (n < LARGE_INDEX_PASSAGES) return terms;
-    const kept = terms.filter((t) => index.documentFrequency(t.term) <= COMMON_TERM_SHARE * n);
-    return kept.length > 0 ? kept : terms;
+    return archiveIdf([this.searchable], FOLDED_PREFIX + foldedSyllable);
   }
 
   /** The saved form: a binary image that `fromBytes` maps back without parsing. */
@@ -208,39 +287,68 @@ export class LexicalIndex {
    * @throws LexicalFormatError for anything else, including an index saved by another version
    */
   static fromBytes(bytes: Uint8Array, opts: { expand?: AbbreviationExpander } = {}): LexicalIndex {
-    let index: InvertedIndex;
-    try {
-      index = InvertedIndex.fromBytes(bytes, { formatVersion: LEXICAL_FORMAT_VERSION, fieldCount: FIELD_BOOSTS.length });
-    } catch (err) {
-      if (!(err instanceof IndexFormatError)) throw err;
-      throw new LexicalFormatError(`Lexical index: ${err.message}; rebuild it with \`npm run ingest\`.`, { cause: err });
-    }
-    return new LexicalIndex(index, opts.expand ?? expandAbbreviations);
+    return new LexicalIndex(readInvertedIndex(bytes), opts.expand ?? expandAbbreviations);
+  }
+}
+
+/** The indexed fields of a passage, in scoring order: title, then body. */
+export function passageFields(title: string, text: string): string[][] {
+  return [indexTerms(title), indexTerms(text)];
+}
+
+/** An empty table for a segment's passages (added in passage order, so document number = passage number). */
+export function newLexicalTable(): DocumentTable {
+  return new DocumentTable(FIELD_BOOSTS.length, LEXICAL_FORMAT_VERSION);
+}
+
+/**
+ * Reads a saved inverted index of this version.
+ * @throws LexicalFormatError for anything else
+ */
+export function readInvertedIndex(bytes: Uint8Array): InvertedIndex {
+  try {
+    return InvertedIndex.fromBytes(bytes, { formatVersion: LEXICAL_FORMAT_VERSION, fieldCount: FIELD_BOOSTS.length });
+  } catch (err) {
+    if (!(err instanceof IndexFormatError)) throw err;
+    throw new LexicalFormatError(`Lexical index: ${err.message}; rebuild it with \`npm run ingest\`.`, { cause: err });
   }
 }
 
 /**
  * The scores of one query's matches as a read-only map by chunk id, read straight from the
- * score array: a common query matches tens of thousands of passages, and hybrid search looks up
- * a few dozen. `keep` is applied on access, so refused passages are never seen.
+ * score arrays of the segments: a common query matches tens of thousands of passages, and hybrid
+ * search looks up a few dozen. `accept` is applied on access, so refused passages are never seen.
  */
 class MatchScores implements ReadonlyMap<string, number> {
   private counted: number | null = null;
 
   constructor(
-    private readonly index: InvertedIndex,
-    private readonly found: DocumentScores,
-    private readonly keep: ((chunkId: string) => boolean) | undefined,
+    private readonly parts: readonly LexicalPart[],
+    private readonly found: ReadonlyArray<DocumentScores | null>,
+    private readonly accept: ((chunkId: string) => boolean) | undefined,
+    /** Defaults to each index's own id lookup (which builds an id map on first use). */
+    private readonly locate: ChunkLocator | undefined,
   ) {}
 
-  private kept(doc: number): boolean {
-    return this.keep === undefined || this.keep(this.index.docId(doc));
+  private kept(s: number, doc: number): boolean {
+    return this.accept === undefined || this.accept(this.parts[s]!.index.docId(doc));
   }
 
   get(chunkId: string): number | undefined {
-    const doc = this.index.docNumber(chunkId);
-    if (doc < 0 || this.found.matchedTerms[doc] === 0 || !this.kept(doc)) return undefined;
-    return this.found.scores[doc];
+    if (this.locate) {
+      const at = this.locate(chunkId);
+      const found = at && this.found[at.part];
+      if (!at || !found || found.matchedTerms[at.doc] === 0) return undefined;
+      return this.kept(at.part, at.doc) ? found.scores[at.doc] : undefined;
+    }
+    for (let s = 0; s < this.parts.length; s++) {
+      const found = this.found[s];
+      if (!found) continue;
+      const doc = this.parts[s]!.index.docNumber(chunkId);
+      if (doc < 0 || found.matchedTerms[doc] === 0) continue;
+      return this.kept(s, doc) ? found.scores[doc] : undefined;
+    }
+    return undefined;
   }
 
   has(chunkId: string): boolean {
@@ -250,15 +358,19 @@ class MatchScores implements ReadonlyMap<string, number> {
   get size(): number {
     if (this.counted === null) {
       let n = 0;
-      for (const doc of this.found.matched) if (this.kept(doc)) n++;
+      for (const _ of this.entries()) n++;
       this.counted = n;
     }
     return this.counted;
   }
 
   *entries(): MapIterator<[string, number]> {
-    for (const doc of this.found.matched) {
-      if (this.kept(doc)) yield [this.index.docId(doc), this.found.scores[doc]!];
+    for (let s = 0; s < this.parts.length; s++) {
+      const found = this.found[s];
+      if (!found) continue;
+      for (const doc of found.matched) {
+        if (this.kept(s, doc)) yield [this.parts[s]!.index.docId(doc), found.scores[doc]!];
+      }
     }
   }
 
@@ -278,16 +390,19 @@ class MatchScores implements ReadonlyMap<string, number> {
     for (const [id, score] of this.entries()) fn(score, id, this);
   }
 
-  /** The best `limit` kept matches, best first; `keep` is asked only of contenders. */
+  /** The best `limit` kept matches over all segments, best first; `accept` is asked only of contenders. */
   best(limit: number): LexicalHit[] {
-    const { scores } = this.found;
-    const ids = this.index;
+    type Match = { s: number; doc: number; score: number; id: string | null };
+    const idOf = (m: Match) => (m.id ??= this.parts[m.s]!.index.docId(m.doc));
     // Code-unit order of ids breaks ties: localeCompare over many matches costs more than the search.
-    const before = (a: number, b: number) =>
-      scores[a]! > scores[b]! || (scores[a] === scores[b] && ids.docId(a) < ids.docId(b));
-    return bestOf(this.found.matched, limit, before, (doc) => this.kept(doc)).map((doc) => ({
-      chunkId: ids.docId(doc),
-      score: scores[doc]!,
-    }));
+    const before = (a: Match, b: Match) => a.score > b.score || (a.score === b.score && idOf(a) < idOf(b));
+    const found = this.found;
+    function* all(): Generator<Match> {
+      for (let s = 0; s < found.length; s++) {
+        const f = found[s];
+        if (f) for (const doc of f.matched) yield { s, doc, score: f.scores[doc]!, id: null };
+      }
+    }
+    return bestOf(all(), limit, before, (m) => this.kept(m.s, m.doc)).map((m) => ({ chunkId: idOf(m), score: m.score }));
   }
 }
