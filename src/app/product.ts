@@ -7,7 +7,7 @@ import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { hybridSettingsFromConfig, makeHybridSearch, type HybridSearcher } from '../retrieval/hybrid.js';
-import { makeArchiveStore } from '../store/index.js';
+import { makeArchiveStore, storeSettings } from '../store/index.js';
 import type { CommitInfo, StoreReader, StoreSnapshot } from '../store/types.js';
 
 /**
@@ -98,7 +98,7 @@ export async function openArchive(config: Config, opts: ArchiveOptions = {}): Pr
   const embeddings = opts.embeddings ?? (await TransformersEmbeddings.create(config.embedding));
   let reader: StoreReader;
   try {
-    reader = await makeArchiveStore(config).openReader({ follow: opts.follow ?? true });
+    reader = await makeArchiveStore(config, storeSettings(config, embeddings.dimensions)).openReader({ follow: opts.follow ?? true });
   } catch (err) {
     if (ownsEmbeddings) await embeddings.dispose();
     throw err;

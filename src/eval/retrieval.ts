@@ -3,12 +3,12 @@ import path from 'node:path';
 import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
 import type { TransformersEmbeddings } from '../ingest/embeddings.js';
-import { articleContentHash, expectedSettings } from '../ingest/indexStore.js';
+import { articleContentHash } from '../ingest/indexStore.js';
 import { embeddingText } from '../ingest/ingest.js';
 import type { ArticleEntry, Chunk, ChunkArticle } from '../ingest/types.js';
 import { dedupeOverlapping, type Span } from '../retrieval/fusion.js';
 import { hybridSettingsFromConfig, makeHybridSearch, type HybridSearcher, type HybridSettings, type HybridTrace } from '../retrieval/hybrid.js';
-import { makeMemorySnapshot } from '../store/memory.js';
+import { makeMemorySnapshot, storeSettings } from '../store/index.js';
 import type { StoreSnapshot } from '../store/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 
@@ -69,7 +69,7 @@ export async function buildMemoryIndex(
     const vectors = embedded.slice(next, (next += own.length));
     return { article, passages: own, vectors, contentHash: articleContentHash(article, config) };
   });
-  const snapshot = await makeMemorySnapshot(expectedSettings(config, embeddings.dimensions), entries, { graph: config.hnsw });
+  const snapshot = await makeMemorySnapshot(storeSettings(config, embeddings.dimensions), entries, { graph: config.hnsw });
   return { chunks: new Map(all.map((c) => [c.chunkId, c])), snapshot };
 }
 
