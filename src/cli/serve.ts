@@ -12,13 +12,13 @@ import {
   IndexCorruptError,
   IndexMissingError,
   checkIndexStaleness,
-  describeIndex,
   lexicalIndexOutdated,
   readManifest,
 } from '../ingest/indexStore.js';
 import { ingestCorpus } from '../ingest/ingest.js';
 import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
-import { openSearchEngine } from '../retrieval/engine.js';
+import { openArchive } from '../app/product.js';
+import { parseArgs } from 'node:util';
 import { makeLogger } from '../server/app.js';
 import { startServer } from '../server/start.js';
 import { runCli } from './run.js';
@@ -57,20 +57,24 @@ async function ensureIndex(config: Config, embeddings: TransformersEmbeddings): 
   }
 }
 
-const USAGE = 'Usage: npm start (configuration from the environment and .env; see .env.example)';
+const USAGE =
+  'Usage: npm start [-- --no-ingest] (configuration from the environment and .env; see .env.example)\n' +
+  '  --no-ingest  serve the archive in INDEX_DIR as it is, without bringing it in line with CORPUS_DIR first';
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'no-ingest': { type: 'boolean', default: false } }, strict: true });
   let embeddings: TransformersEmbeddings | undefined;
   try {
     const config = await loadConfigFromProcess();
     say(`Loading the embedding model ${config.embedding.model} …`);
     embeddings = await TransformersEmbeddings.create(config.embedding);
-    await ensureIndex(config, embeddings);
-    const engine = await openSearchEngine(config, { embeddings });
+    if (!values['no-ingest']) await ensureIndex(config, embeddings);
+    const archive = await openArchive(config, { embeddings });
     const model = embeddings;
-    say(describeIndex(engine.index));
+    const status = archive.status();
+    say(`Archive ${config.paths.indexDir}: ${status.articles} articles, ${status.chunks} passages (commit ${status.commit.sequence}).`);
     const logger = makeLogger(config);
-    const server = await startServer(config, { engine, logger });
+    const server = await startServer(config, { archive, logger });
     say(`Serving on ${server.url} (chat page ${server.url}/, API ${server.url}/api, widget ${server.url}/widget.js)`);
 
     await new Promise<void>((resolve) => {
@@ -84,7 +88,7 @@ async function main(): Promise<number> {
         say(`${signal}: finishing requests in flight (up to ${config.server.shutdownGraceMs} ms) …`);
         void server
           .close()
-          .then(() => engine.close())
+          .then(() => archive.close())
           .then(() => model.dispose())
           .finally(resolve);
       };
