@@ -148,6 +148,7 @@ function renderScale(rows: ScaleResult[], origin: string[]): string[] {
     'Add / delete: 100 articles (vectors given, no embedding) in one commit by a new writer process',
     '(opening the archive included), then the time until the running server answers',
     '`/api/documents/:id` for them (200, then 404).',
+    `Machine load (1-minute load average, 2 cores) at the start and end of each run: ${rows.map((s) => `${s.articles} articles ${s.loadAverage.start} → ${s.loadAverage.end}`).join('; ')}.`,
     '',
     markdownTable(
       ['articles', 'passages', 'build s', 'passages/s', 'writer peak RSS MiB', 'on disk MiB', 'cold start ms', 'server RSS MiB'],

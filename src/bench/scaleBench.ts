@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import type { SearchFilter } from '../store/filter.js';
 import type { ScaleBuildResult, ScaleUpdateResult } from './scaleWorker.js';
@@ -26,6 +27,8 @@ export interface ScaleResult {
     search: { unfiltered: SearchLatency; filtered: SearchLatency & { filter: SearchFilter } };
   } | null;
   servingError?: string;
+  /** 1-minute load average of the machine when the build started and when the run ended (it is shared). */
+  loadAverage: { start: number; end: number };
   /** Seconds from the writer's exit until the running server answers from the change (null without a server). */
   add: ScaleUpdateResult & { visibleSeconds: number | null };
   remove: ScaleUpdateResult & { goneSeconds: number | null };
@@ -148,6 +151,7 @@ async function startServing(opts: ScaleBenchOptions, indexDir: string): Promise<
 
 export async function measureScale(opts: ScaleBenchOptions): Promise<ScaleResult> {
   const indexDir = path.join(opts.workDir, `scale-${opts.articles}`);
+  const loadAtStart = os.loadavg()[0]!;
   opts.log(`scale: writing ${opts.articles} synthetic articles to ${indexDir}`);
   const build = await runScaleWorker<ScaleBuildResult>(opts, ['build', indexDir, String(opts.articles), String(opts.commitEvery)]);
   const diskMiB = round((await folderBytes(indexDir)) / 2 ** 20, 1);
@@ -185,6 +189,7 @@ export async function measureScale(opts: ScaleBenchOptions): Promise<ScaleResult
       diskMiB,
       serving,
       ...(error ? { servingError: error } : {}),
+      loadAverage: { start: round(loadAtStart, 1), end: round(os.loadavg()[0]!, 1) },
       add: { ...addResult, visibleSeconds },
       remove: { ...removeResult, goneSeconds },
     };
