@@ -152,7 +152,7 @@ function renderScale(rows: ScaleResult[], origin: string[]): string[] {
     '',
     markdownTable(
       ['articles', 'passages', 'build s', 'passages/s', 'writer peak RSS MiB', 'on disk MiB', 'cold start ms', 'server RSS MiB'],
-      rows.map((s) => [s.articles, s.passages, s.build.seconds, s.build.passagesPerSecond, na(s.build.peakRssMiB), s.diskMiB, na(s.serving?.coldStartMs), na(s.serving?.rssMiB)]),
+      rows.map((s) => [s.articles, s.passages, s.build.seconds, s.build.passagesPerSecond, s.build.peakRssMiB === null ? 'n/a' : Math.round(s.build.peakRssMiB), s.diskMiB, na(s.serving?.coldStartMs), na(s.serving?.rssMiB)]),
     ),
     '',
     markdownTable(
