@@ -71,7 +71,7 @@ async function main(): Promise<void> {
       articlesPerSecond: round(report.articlesTotal / report.seconds, 2),
     },
     ratioToRaw: round(report.chunksEmbedded / report.seconds / (sample.length / rawSeconds), 3),
-    indexBytes: await folderBytes(report.generationDir),
+    indexBytes: await folderBytes(report.indexDir),
     peakRssMiB: await readRssMiB('self', 'VmHWM'),
   };
   await embeddings.dispose();

@@ -1,5 +1,5 @@
 /**
- * `npm run ingest [-- --rebuild] [--corpus DIR] [--index DIR] [--quiet]`
+ * `npm run ingest [-- --rebuild] [--compact] [--corpus DIR] [--index DIR] [--quiet]`
  * Brings the index in line with the corpus folder (only new and changed articles are embedded).
  */
 import { parseArgs } from 'node:util';
@@ -8,8 +8,9 @@ import { ingestCorpus } from '../ingest/ingest.js';
 import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
 import { runCli } from './run.js';
 
-const USAGE = `Usage: npm run ingest -- [--rebuild] [--corpus DIR] [--index DIR] [--quiet]
+const USAGE = `Usage: npm run ingest -- [--rebuild] [--compact] [--corpus DIR] [--index DIR] [--quiet]
   --rebuild      embed every article again (needed after changing the model or chunking)
+  --compact      merge the archive's segments into one at the end (nothing is re-embedded)
   --corpus DIR   corpus folder (overrides CORPUS_DIR)
   --index DIR    index folder (overrides INDEX_DIR)
   --quiet        no progress output`;
@@ -19,6 +20,7 @@ async function main(argv: string[]): Promise<number> {
     args: argv,
     options: {
       rebuild: { type: 'boolean', default: false },
+      compact: { type: 'boolean', default: false },
       corpus: { type: 'string' },
       index: { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -38,7 +40,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const config = await loadConfigFromProcess();
     if (!flags.quiet) process.stderr.write(`Ingesting ${config.paths.corpusDir} into ${config.paths.indexDir}\n`);
-    const report = await ingestCorpus(config, { rebuild: flags.rebuild, onProgress: (p) => progress.onProgress(p) });
+    const report = await ingestCorpus(config, { rebuild: flags.rebuild, compact: flags.compact, onProgress: (p) => progress.onProgress(p) });
     progress.stop();
     process.stdout.write(`${formatIngestReport(report)}\n`);
     return 0;

@@ -20,7 +20,7 @@ export function isIsoDate(value: string): boolean {
 const text = (what: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? 'is required' : `must be ${what}`) });
 
-export const FRONT_MATTER_FIELDS = ['id', 'title', 'outlet', 'publishedAt', 'url', 'originalFile'] as const;
+export const FRONT_MATTER_FIELDS = ['id', 'title', 'outlet', 'publishedAt', 'url', 'originalFile', 'section'] as const;
 
 export const frontMatterSchema = z.strictObject({
   id: text('text')
@@ -34,6 +34,7 @@ export const frontMatterSchema = z.strictObject({
     .optional(),
   url: z.url({ error: 'must be a URL (https://…) or null' }).nullable().optional(),
   originalFile: text('a path or null').nullable().optional(),
+  section: text('text or null').trim().min(1, { error: 'must not be empty (use null)' }).nullable().optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;

@@ -174,6 +174,7 @@ function articleFromMarkdown(source: string, rel: string, defaultId: string): Ar
     sourceFile: rel,
     originalFile: fm.originalFile ?? null,
     url: fm.url ?? null,
+    ...(fm.section ? { section: fm.section } : {}),
   });
 }
 
@@ -197,6 +198,7 @@ function finish(fields: Article): ArticleResult {
     ...fields,
     title: normalizeLine(fields.title),
     outlet: fields.outlet === null ? null : normalizeLine(fields.outlet) || null,
+    ...(fields.section ? { section: normalizeLine(fields.section) } : {}),
   };
   if (article.id === '') {
     return { ok: false, message: 'no id can be made from the file name; set id in the front matter' };
@@ -219,6 +221,9 @@ const jsonlRowSchema = z.looseObject({
     .nullable()
     .optional(),
   url: z.string().nullable().optional(),
+  section: z.string().nullable().optional(),
+  /** VNTC names the section `topic`. */
+  topic: z.string().nullable().optional(),
 });
 
 /** One article per line; a bad line is a problem of its own and the others still load. */
@@ -273,6 +278,7 @@ function articleFromJsonLine(line: string, rel: string, fallbackId: string): Art
     return { ok: false, message: `${issue?.path.join('.') || 'line'} ${issue?.message ?? 'is invalid'}` };
   }
   const row = parsed.data;
+  const section = (row.section ?? row.topic)?.trim() || null;
   const id = row.id !== undefined ? slugify(String(row.id)) || fallbackId : fallbackId;
   const title = row.title?.trim();
   const content = title ? { title, ...cleanArticle(row.text, { title }) } : parseScrape(row.text);
@@ -285,6 +291,7 @@ function articleFromJsonLine(line: string, rel: string, fallbackId: string): Art
     sourceFile: rel,
     originalFile: null,
     url: row.url ?? null,
+    ...(section ? { section } : {}),
   });
 }
 

@@ -10,6 +10,7 @@ import { sha256Hex } from './checksum.js';
 import type { TransformersEmbeddings } from './embeddings.js';
 import { HnswVectorStore, VECTORS_FILE, VECTORS_META_FILE, VectorStoreCorruptError } from '../store/embedded/hnswStore.js';
 import type { Chunk } from './types.js';
+import { articleContentHash } from './contentHash.js';
 import { IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError } from '../store/errors.js';
 import type { SettingDifference } from '../store/settings.js';
 
@@ -32,11 +33,7 @@ const LOCK_FILE = '.ingest.lock';
 const GENERATION_PREFIX = 'gen-';
 const GENERATION_NAME = /^gen-[A-Za-z0-9-]+$/;
 
-/**
- * Part of every article's content hash: bump it when the text that is embedded for a chunk
- * changes (now `${title}\n${chunk.text}`), so the next ingest re-embeds everything.
- */
-export const EMBEDDING_TEXT_VERSION = 1;
+export { EMBEDDING_TEXT_VERSION } from './contentHash.js';
 
 const manifestSchema = z.object({
   formatVersion: z.number().int(),
@@ -144,27 +141,7 @@ export function settingDifferences(manifest: IndexSettings, expected: IndexSetti
     .map(([setting, a, b]) => ({ setting, inIndex: String(a), inConfig: String(b) }));
 }
 
-/**
- * Hash of everything an article's stored chunks and vectors depend on besides the global
- * settings: the cleaned article with its metadata, the chunking settings and the recipe of the
- * embedded text. Equal hash ⇒ its chunks and vectors can be kept.
- */
-export function articleContentHash(article: Article, config: Config): string {
-  const payload = JSON.stringify([
-    EMBEDDING_TEXT_VERSION,
-    config.chunking.maxChars,
-    config.chunking.overlapSentences,
-    article.id,
-    article.title,
-    article.outlet,
-    article.publishedAt,
-    article.url,
-    article.sourceFile,
-    article.originalFile,
-    article.text,
-  ]);
-  return sha256Hex(payload);
-}
+export { articleContentHash } from './contentHash.js';
 
 export interface Staleness {
   stale: boolean;

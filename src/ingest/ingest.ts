@@ -1,32 +1,22 @@
 import { performance } from 'node:perf_hooks';
-import { Document } from '@langchain/core/documents';
 import type { Config } from '../config/config.js';
 import { loadCorpus } from '../corpus/load.js';
 import type { Article, CorpusProblem, LoadedCorpus } from '../corpus/types.js';
-import { LexicalIndex } from '../store/embedded/lexical.js';
+import { IndexCorruptError } from '../store/errors.js';
+import { makeArchiveStore } from '../store/index.js';
+import { storeSettings } from '../store/settings.js';
+import type { ArchiveStore, CompactionReport, StoreWriter } from '../store/types.js';
 import { chunkArticle } from './chunk.js';
+import { articleContentHash } from './contentHash.js';
 import { TransformersEmbeddings } from './embeddings.js';
-import { HnswVectorStore } from '../store/embedded/hnswStore.js';
-import {
-  IndexCorruptError,
-  IndexMissingError,
-  articleContentHash,
-  expectedSettings,
-  loadIndex,
-  withIngestLock,
-  writeIndexGeneration,
-  type IndexManifest,
-  type LoadedIndex,
-} from './indexStore.js';
-import type { Chunk } from './types.js';
+import type { ArticleEntry, Chunk, CommitSummary } from './types.js';
 
 /**
- * Deleted HNSW nodes stay in the graph as routing nodes (markDelete), which keeps results right
- * and makes deleting cheap, but they cost memory and search time. Past this share of the graph
- * we rebuild it from the stored vectors (no re-embedding), which costs a fraction of a second per
- * thousand chunks.
+ * Articles embedded together: their chunks go through the model in length order (a batch is
+ * padded to its longest text), then each article is handed to the store. Small enough that
+ * memory stays flat and progress is frequent, large enough for length sorting to pay.
  */
-const COMPACT_WHEN_DELETED_SHARE = 0.25;
+const EMBED_ARTICLES = 64;
 
 export interface IngestProgress {
   phase: 'embedding' | 'writing' | 'done';
@@ -38,13 +28,18 @@ export interface IngestProgress {
   chunksPerSecond: number;
   /** Seconds left for the embedding phase, when it can be estimated. */
   etaSeconds: number | null;
+  /** Articles of this run already committed (safe from a crash), and embedded but not yet committed. */
+  articlesCommitted: number;
+  articlesPending: number;
 }
 
 export interface IngestReport {
   indexDir: string;
-  /** The generation folder written by this run. */
-  generationDir: string;
-  /** True when every article was embedded from scratch (no usable previous index, or --rebuild). */
+  /** The last commit of this run. */
+  commit: CommitSummary;
+  /** Commits this run made (each one durable). */
+  commits: number;
+  /** True when every article was embedded from scratch (no usable previous archive, or --rebuild). */
   rebuilt: boolean;
   /** Things worth telling the operator that are not file problems. */
   notes: string[];
@@ -59,32 +54,43 @@ export interface IngestReport {
   seconds: number;
   embedSeconds: number;
   chunksPerSecond: number;
+  compaction: CompactionReport | null;
 }
 
 export interface IngestOptions {
-  /** Ignore the existing index (also one built with other settings) and embed everything. */
+  /** Ignore the existing archive (also one built with other settings) and embed everything. */
   rebuild?: boolean;
+  /** Merge every segment into one at the end (`npm run ingest -- --compact`). */
+  compact?: boolean;
   /** A loaded model to reuse; otherwise one is loaded from the configuration and disposed after. */
   embeddings?: TransformersEmbeddings;
   onProgress?: (p: IngestProgress) => void;
   /** An already loaded corpus; otherwise `config.paths.corpusDir` is read. */
   corpus?: LoadedCorpus;
+  /** The archive to write; otherwise the one the configuration names. */
+  store?: ArchiveStore;
 }
 
-/** The corpus folder yielded no article at all: nothing is written, the old index stays. */
+/** The corpus folder yielded no article at all: nothing is written, the old archive stays. */
 export class EmptyCorpusError extends Error {
   override readonly name = 'EmptyCorpusError';
 }
 
+/** The text embedded for a chunk: the title gives short passages the context they lack. */
+export function embeddingText(chunk: Chunk): string {
+  return `${chunk.title}\n${chunk.text}`;
+}
+
 /**
- * Brings the index in line with the corpus: embeds only new and changed articles, drops removed
- * ones, keeps the vectors of unchanged ones, and writes the result as a new generation.
- * @throws IndexMismatchError when the existing index was built with other settings (unless `rebuild`)
+ * Brings the archive in line with the corpus: embeds only new and changed articles, removes
+ * the others' absent ones, and commits every `INGEST_COMMIT_ARTICLES` articles or
+ * `INGEST_COMMIT_SECONDS` seconds, so a run killed half-way and started again redoes only the
+ * batch that was in flight (committed articles have their hashes in the archive).
+ * @throws IndexMismatchError when the existing archive was built with other settings (unless `rebuild`)
  */
 export async function ingestCorpus(config: Config, opts: IngestOptions = {}): Promise<IngestReport> {
   const started = performance.now();
   const corpus = opts.corpus ?? (await loadCorpus(config.paths.corpusDir));
-  // loadCorpus has already dropped (and reported) duplicate ids.
   const { articles, problems } = corpus;
   if (articles.length === 0) {
     const listed = problems.length > 0 ? ` (${problems.length} file(s) could not be read)` : '';
@@ -94,111 +100,28 @@ export async function ingestCorpus(config: Config, opts: IngestOptions = {}): Pr
   }
   const embeddings = opts.embeddings ?? (await TransformersEmbeddings.create(config.embedding));
   try {
-    return await withIngestLock(config.paths.indexDir, async () => {
-      const report = await ingestLocked(config, embeddings, articles, opts);
-      const seconds = (performance.now() - started) / 1000;
-      return { ...report, problems, seconds };
-    });
+    const store = opts.store ?? makeArchiveStore(config, storeSettings(config, embeddings.dimensions));
+    const notes: string[] = [];
+    const writer = await openWriter(store, opts.rebuild ?? false, notes);
+    try {
+      const report = await ingestInto(config, writer, embeddings, articles, opts, notes);
+      return { ...report, problems, seconds: (performance.now() - started) / 1000 };
+    } finally {
+      await writer.close();
+    }
   } finally {
     if (!opts.embeddings) await embeddings.dispose();
   }
 }
 
-type LockedReport = Omit<IngestReport, 'problems' | 'seconds'>;
-
-async function ingestLocked(
-  config: Config,
-  embeddings: TransformersEmbeddings,
-  articles: Article[],
-  opts: IngestOptions,
-): Promise<LockedReport> {
-  const notes: string[] = [];
-  const previous = opts.rebuild ? null : await loadPrevious(config, embeddings, notes);
-  const plan = planChanges(config, articles, previous?.manifest ?? null);
-
-  const fresh = plan.toEmbed.map((article) => ({ article, chunks: chunkArticle(article, config.chunking) }));
-  const freshChunks = fresh.flatMap((f) => f.chunks);
-  const embedStarted = performance.now();
-  const freshVectors = await embedChunks(embeddings, fresh, opts.onProgress);
-  const embedSeconds = (performance.now() - embedStarted) / 1000;
-
-  const vectors = await updateVectors(config, embeddings, previous, plan, freshChunks, freshVectors);
-  // Unchanged articles keep their stored chunks (not re-chunked): those match their stored vectors.
-  const chunksByArticle = new Map(fresh.map((f) => [f.article.id, f.chunks]));
-  for (const id of plan.unchanged) chunksByArticle.set(id, keptChunks(previous, id));
-  const allChunks = articles.flatMap((a) => chunksByArticle.get(a.id) ?? []);
-  // Rebuilt rather than patched: BM25 statistics of an index with discarded documents drift,
-  // and indexing text is fast next to embedding it.
-  const lexical = LexicalIndex.create();
-  lexical.add(allChunks);
-
-  const finished = (phase: IngestProgress['phase']) => {
-    const [articlesEmbedded, chunksEmbedded] = [plan.toEmbed.length, freshChunks.length];
-    opts.onProgress?.(progress(phase, articlesEmbedded, articlesEmbedded, chunksEmbedded, chunksEmbedded, embedSeconds));
-  };
-  finished('writing');
-  const now = new Date().toISOString();
-  const manifest: IndexManifest = {
-    ...expectedSettings(config, embeddings.dimensions),
-    articles: Object.fromEntries(
-      articles.map((a) => [
-        a.id,
-        {
-          contentHash: plan.hashes.get(a.id)!,
-          chunkIds: (chunksByArticle.get(a.id) ?? []).map((c) => c.chunkId),
-          sourceFile: a.sourceFile,
-        },
-      ]),
-    ),
-    chunkCount: allChunks.length,
-    createdAt: previous?.manifest.createdAt ?? now,
-    updatedAt: now,
-  };
-  const generationDir = await writeIndexGeneration(config.paths.indexDir, {
-    manifest,
-    articles,
-    chunks: allChunks,
-    vectors,
-    lexical,
-  });
-  finished('done');
-
-  return {
-    indexDir: config.paths.indexDir,
-    generationDir,
-    rebuilt: previous === null,
-    notes,
-    added: plan.added,
-    changed: plan.changed,
-    removed: plan.removed,
-    unchanged: plan.unchanged,
-    articlesTotal: articles.length,
-    chunksEmbedded: freshChunks.length,
-    chunksTotal: allChunks.length,
-    embedSeconds,
-    chunksPerSecond: embedSeconds > 0 ? freshChunks.length / embedSeconds : 0,
-  };
-}
-
-/**
- * The current index, to build on. None yet, or a damaged one, means starting from scratch (a
- * damaged index holds nothing worth keeping); one built with other settings is refused, because
- * silently re-embedding everything can take long and may not be what the operator meant.
- */
-async function loadPrevious(
-  config: Config,
-  embeddings: TransformersEmbeddings,
-  notes: string[],
-): Promise<LoadedIndex | null> {
+/** A damaged archive holds nothing worth keeping: it is rebuilt, and the operator told. */
+async function openWriter(store: ArchiveStore, rebuild: boolean, notes: string[]): Promise<StoreWriter> {
   try {
-    return await loadIndex(config, embeddings, { skipLexical: true });
+    return await store.openWriter({ rebuild });
   } catch (err) {
-    if (err instanceof IndexMissingError) return null;
-    if (err instanceof IndexCorruptError) {
-      notes.push(`The previous index could not be used and was rebuilt: ${err.message}`);
-      return null;
-    }
-    throw err;
+    if (rebuild || !(err instanceof IndexCorruptError)) throw err;
+    notes.push(`The previous index could not be used and was rebuilt: ${err.message}`);
+    return store.openWriter({ rebuild: true });
   }
 }
 
@@ -209,135 +132,128 @@ interface ChangePlan {
   removed: string[];
   unchanged: string[];
   toEmbed: Article[];
-  /** Chunk ids of the previous index that must go (changed and removed articles). */
-  obsoleteChunkIds: string[];
 }
 
-function planChanges(config: Config, articles: Article[], previous: IndexManifest | null): ChangePlan {
-  const plan: ChangePlan = {
-    hashes: new Map(),
-    added: [],
-    changed: [],
-    removed: [],
-    unchanged: [],
-    toEmbed: [],
-    obsoleteChunkIds: [],
-  };
+function planChanges(config: Config, articles: Article[], stored: Map<string, string>): ChangePlan {
+  const plan: ChangePlan = { hashes: new Map(), added: [], changed: [], removed: [], unchanged: [], toEmbed: [] };
   for (const article of articles) {
     const hash = articleContentHash(article, config);
     plan.hashes.set(article.id, hash);
-    const known = previous?.articles[article.id];
-    if (known?.contentHash === hash) {
+    const known = stored.get(article.id);
+    if (known === hash) {
       plan.unchanged.push(article.id);
       continue;
     }
     plan.toEmbed.push(article);
-    if (known) {
-      plan.changed.push(article.id);
-      plan.obsoleteChunkIds.push(...known.chunkIds);
-    } else {
-      plan.added.push(article.id);
-    }
+    (known === undefined ? plan.added : plan.changed).push(article.id);
   }
-  for (const [id, entry] of Object.entries(previous?.articles ?? {})) {
-    if (plan.hashes.has(id)) continue;
-    plan.removed.push(id);
-    plan.obsoleteChunkIds.push(...entry.chunkIds);
-  }
+  for (const id of stored.keys()) if (!plan.hashes.has(id)) plan.removed.push(id);
   return plan;
 }
 
-function keptChunks(previous: LoadedIndex | null, articleId: string): Chunk[] {
-  const ids = previous?.manifest.articles[articleId]?.chunkIds ?? [];
-  // loadIndex has checked that every chunk the manifest lists is in the chunk store.
-  return ids.map((id) => previous!.chunks.get(id)!);
-}
-
-/** The text embedded for a chunk: the title gives short passages the context they lack. */
-export function embeddingText(chunk: Chunk): string {
-  return `${chunk.title}\n${chunk.text}`;
-}
-
-async function embedChunks(
-  embeddings: TransformersEmbeddings,
-  work: Array<{ article: Article; chunks: Chunk[] }>,
-  onProgress: IngestOptions['onProgress'],
-): Promise<Float32Array[]> {
-  const chunks = work.flatMap((w) => w.chunks);
-  const texts = chunks.map(embeddingText);
-  const articleOf = work.flatMap((w, a) => w.chunks.map(() => a));
-  const chunksLeft = work.map((w) => w.chunks.length);
-
-  // A batch is padded to its longest text, so the whole run goes in length order (similar
-  // lengths share a batch); vectors are put back in chunk order.
-  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
-  const vectors = new Array<Float32Array>(chunks.length);
-  let chunksDone = 0;
-  let articlesDone = work.filter((w) => w.chunks.length === 0).length;
-  const started = performance.now();
-  const report = () => {
-    const seconds = (performance.now() - started) / 1000;
-    onProgress?.(progress('embedding', articlesDone, work.length, chunksDone, chunks.length, seconds));
-  };
-  report();
-  // Slices of a few batches, for frequent progress.
-  const slice = Math.max(32, embeddings.batchSize * 4);
-  for (let from = 0; from < order.length; from += slice) {
-    const picked = order.slice(from, from + slice);
-    const out = await embeddings.embedPassagesRaw(picked.map((i) => texts[i]!));
-    picked.forEach((i, j) => {
-      vectors[i] = out[j]!;
-      if (--chunksLeft[articleOf[i]!]! === 0) articlesDone++;
-    });
-    chunksDone += picked.length;
-    report();
-  }
-  return vectors;
-}
-
-function progress(
-  phase: IngestProgress['phase'],
-  articlesDone: number,
-  articlesTotal: number,
-  chunksDone: number,
-  chunksTotal: number,
-  seconds: number,
-): IngestProgress {
-  const rate = seconds > 0 ? chunksDone / seconds : 0;
-  return {
-    phase,
-    articlesDone,
-    articlesTotal,
-    chunksDone,
-    chunksTotal,
-    chunksPerSecond: rate,
-    etaSeconds: rate > 0 ? (chunksTotal - chunksDone) / rate : null,
-  };
-}
-
-async function updateVectors(
+async function ingestInto(
   config: Config,
+  writer: StoreWriter,
   embeddings: TransformersEmbeddings,
-  previous: LoadedIndex | null,
-  plan: ChangePlan,
-  freshChunks: Chunk[],
-  freshVectors: Float32Array[],
-): Promise<HnswVectorStore> {
-  let store =
-    previous?.vectors ??
-    HnswVectorStore.create(
-      embeddings,
-      { dimensions: embeddings.dimensions, ...config.hnsw },
-      freshChunks.length,
-    );
-  store.deleteByChunkIds(plan.obsoleteChunkIds);
-  await store.addVectors(
-    freshVectors,
-    freshChunks.map((c) => new Document({ pageContent: c.text, metadata: { chunkId: c.chunkId, documentId: c.documentId } })),
-  );
-  if (store.deletedCount > COMPACT_WHEN_DELETED_SHARE * (store.size + store.deletedCount)) {
-    store = store.compacted();
+  articles: Article[],
+  opts: IngestOptions,
+  notes: string[],
+): Promise<Omit<IngestReport, 'problems' | 'seconds'>> {
+  const stored = await writer.articleHashes();
+  const plan = planChanges(config, articles, stored);
+  const work = plan.toEmbed.map((article) => ({ article, chunks: chunkArticle(article, config.chunking) }));
+  const chunksTotal = work.reduce((n, w) => n + w.chunks.length, 0);
+
+  // Removals are staged first: they go out with the first commit.
+  for (const id of plan.removed) await writer.remove(id);
+
+  const counts = { articlesDone: 0, chunksDone: 0, committed: 0, pending: 0, commits: 0 };
+  let embedSeconds = 0;
+  let lastCommit = performance.now();
+  let commit: CommitSummary | null = null;
+  const report = (phase: IngestProgress['phase']) => {
+    const rate = embedSeconds > 0 ? counts.chunksDone / embedSeconds : 0;
+    opts.onProgress?.({
+      phase,
+      articlesDone: counts.articlesDone,
+      articlesTotal: work.length,
+      chunksDone: counts.chunksDone,
+      chunksTotal,
+      chunksPerSecond: rate,
+      etaSeconds: rate > 0 ? (chunksTotal - counts.chunksDone) / rate : null,
+      articlesCommitted: counts.committed,
+      articlesPending: counts.pending,
+    });
+  };
+  // Removals and a rebuild's replacement of the archive go out with the first commit.
+  let removalsStaged = plan.removed.length > 0 || opts.rebuild === true;
+  const commitNow = async () => {
+    const changes = counts.pending > 0 || removalsStaged;
+    commit = await writer.commit();
+    if (changes) counts.commits++;
+    removalsStaged = false;
+    counts.committed += counts.pending;
+    counts.pending = 0;
+    lastCommit = performance.now();
+  };
+
+  report('embedding');
+  const batchSize = Math.min(EMBED_ARTICLES, config.ingest.commitArticles);
+  for (let from = 0; from < work.length; from += batchSize) {
+    const batch = work.slice(from, from + batchSize);
+    const t0 = performance.now();
+    const vectors = await embedInLengthOrder(embeddings, batch.flatMap((w) => w.chunks));
+    embedSeconds += (performance.now() - t0) / 1000;
+    let at = 0;
+    for (const { article, chunks } of batch) {
+      const entry: ArticleEntry = {
+        article,
+        passages: chunks,
+        vectors: vectors.slice(at, at + chunks.length),
+        contentHash: plan.hashes.get(article.id)!,
+      };
+      at += chunks.length;
+      await writer.upsert(entry);
+      counts.articlesDone++;
+      counts.chunksDone += chunks.length;
+      counts.pending++;
+    }
+    const due =
+      counts.pending >= config.ingest.commitArticles || performance.now() - lastCommit >= config.ingest.commitSeconds * 1000;
+    if (due) await commitNow();
+    report('embedding');
   }
-  store.setEf(config.hnsw.efSearch);
-  return store;
+  report('writing');
+  if (counts.pending > 0 || removalsStaged || commit === null) await commitNow();
+  const compaction = opts.compact ? await writer.compact() : null;
+  if (compaction) commit = await writer.commit();
+  report('done');
+
+  return {
+    indexDir: config.paths.indexDir,
+    commit: commit!,
+    commits: counts.commits,
+    rebuilt: stored.size === 0,
+    notes,
+    added: plan.added,
+    changed: plan.changed,
+    removed: plan.removed,
+    unchanged: plan.unchanged,
+    articlesTotal: articles.length,
+    chunksEmbedded: chunksTotal,
+    chunksTotal: commit!.passages,
+    embedSeconds,
+    chunksPerSecond: embedSeconds > 0 ? chunksTotal / embedSeconds : 0,
+    compaction,
+  };
+}
+
+/** Embeds passages sorted by length (similar lengths share a padded batch); vectors come back in passage order. */
+async function embedInLengthOrder(embeddings: TransformersEmbeddings, chunks: Chunk[]): Promise<Float32Array[]> {
+  const texts = chunks.map(embeddingText);
+  const order = texts.map((_, i) => i).sort((a, b) => texts[a]!.length - texts[b]!.length);
+  const out = await embeddings.embedPassagesRaw(order.map((i) => texts[i]!));
+  const vectors = new Array<Float32Array>(chunks.length);
+  order.forEach((i, j) => (vectors[i] = out[j]!));
+  return vectors;
 }

@@ -16,6 +16,8 @@ const step = (chunksDone: number, articlesDone: number): IngestProgress => ({
   chunksTotal: 100,
   chunksPerSecond: 50,
   etaSeconds: (100 - chunksDone) / 50,
+  articlesCommitted: articlesDone >= 4 ? 4 : 0,
+  articlesPending: articlesDone >= 4 ? 0 : articlesDone,
 });
 
 describe('makeProgressReporter', () => {
@@ -28,9 +30,9 @@ describe('makeProgressReporter', () => {
     reporter.onProgress({ ...step(100, 4), phase: 'writing' });
     reporter.stop();
     expect(written).toEqual([
-      'Embedded 0/100 chunks (0/4 articles), 50.0 chunks/s, ETA 2 s\n',
-      'Embedded 100/100 chunks (4/4 articles), 50.0 chunks/s, ETA 0 s\n',
-      'Writing the index…\n',
+      'Embedded 0/100 chunks (0/4 articles: 0 committed, 0 pending), 50.0 chunks/s, ETA 2 s\n',
+      'Embedded 100/100 chunks (4/4 articles: 4 committed, 0 pending), 50.0 chunks/s, ETA 0 s\n',
+      'Committing the last batch…\n',
     ]);
   });
 
@@ -44,7 +46,7 @@ describe('makeProgressReporter', () => {
 
   it('formats a line without ETA when the rate is unknown', () => {
     expect(formatProgressLine({ ...step(0, 0), chunksPerSecond: 0, etaSeconds: null })).toBe(
-      'Embedded 0/100 chunks (0/4 articles), 0.0 chunks/s',
+      'Embedded 0/100 chunks (0/4 articles: 0 committed, 0 pending), 0.0 chunks/s',
     );
   });
 });

@@ -29,7 +29,7 @@ function makeBarReporter(stream: NodeJS.WriteStream): ProgressReporter {
     {
       stream,
       format:
-        'Embedding |{bar}| {articlesDone}/{articlesTotal} articles | {value}/{total} chunks | {rate} chunks/s | ETA {eta_formatted}',
+        'Embedding |{bar}| {articlesDone}/{articlesTotal} articles ({committed} committed, {pending} pending) | {value}/{total} chunks | {rate} chunks/s | ETA {eta_formatted}',
       hideCursor: true,
       etaBuffer: 50,
     },
@@ -40,7 +40,13 @@ function makeBarReporter(stream: NodeJS.WriteStream): ProgressReporter {
   return {
     onProgress(p) {
       if (p.phase !== 'embedding' || stopped || p.chunksTotal === 0) return;
-      const payload = { articlesDone: p.articlesDone, articlesTotal: p.articlesTotal, rate: p.chunksPerSecond.toFixed(1) };
+      const payload = {
+        articlesDone: p.articlesDone,
+        articlesTotal: p.articlesTotal,
+        committed: p.articlesCommitted,
+        pending: p.articlesPending,
+        rate: p.chunksPerSecond.toFixed(1),
+      };
       if (!started) {
         bar.start(p.chunksTotal, p.chunksDone, payload);
         started = true;
@@ -60,7 +66,7 @@ function makeLineReporter(stream: NodeJS.WriteStream, logEveryMs: number): Progr
   return {
     onProgress(p) {
       if (p.phase === 'writing') {
-        stream.write('Writing the index…\n');
+        stream.write('Committing the last batch…\n');
         return;
       }
       if (p.phase !== 'embedding' || p.chunksTotal === 0) return;
@@ -77,8 +83,8 @@ function makeLineReporter(stream: NodeJS.WriteStream, logEveryMs: number): Progr
 export function formatProgressLine(p: IngestProgress): string {
   const eta = p.etaSeconds === null ? '' : `, ETA ${Math.ceil(p.etaSeconds)} s`;
   return (
-    `Embedded ${p.chunksDone}/${p.chunksTotal} chunks (${p.articlesDone}/${p.articlesTotal} articles), ` +
-    `${p.chunksPerSecond.toFixed(1)} chunks/s${eta}`
+    `Embedded ${p.chunksDone}/${p.chunksTotal} chunks (${p.articlesDone}/${p.articlesTotal} articles: ` +
+    `${p.articlesCommitted} committed, ${p.articlesPending} pending), ${p.chunksPerSecond.toFixed(1)} chunks/s${eta}`
   );
 }
 
@@ -90,7 +96,8 @@ export function formatIngestReport(report: IngestReport): string {
     `Embedded ${report.chunksEmbedded} chunks in ${report.embedSeconds.toFixed(1)} s` +
       (report.chunksEmbedded > 0 ? ` (${report.chunksPerSecond.toFixed(1)} chunks/s)` : '') +
       `; total ${report.seconds.toFixed(1)} s${report.rebuilt ? ' (full build)' : ''}.`,
-    `Index: ${report.generationDir}`,
+    `Index: ${report.indexDir}, commit ${report.commit.id} (${report.commits} commit(s) in this run)` +
+      (report.compaction ? `; compacted ${report.compaction.segmentsBefore} segment(s) into ${report.compaction.segmentsAfter}` : ''),
     ...report.notes.map((n) => `Note: ${n}`),
   ];
   if (report.problems.length > 0) {

@@ -100,13 +100,15 @@ export async function* readLines(file: string): AsyncGenerator<string> {
   }
 }
 
-function isRunning(pid: number): boolean {
+async function isRunning(pid: number): Promise<boolean> {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // A killed process whose parent has not reaped it yet (a zombie) still answers signal 0.
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  return stat === null || !/^\d+ \(.*\) Z/s.test(stat);
 }
 
 /**
@@ -123,7 +125,7 @@ export async function acquireLock(lockPath: string, what: string): Promise<() =>
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 0) throw err;
       const holder = Number.parseInt(await fs.readFile(lockPath, 'utf8').catch(() => ''), 10);
       // Our own pid counts as a live holder: two writers in one process would corrupt each other too.
-      if (Number.isInteger(holder) && isRunning(holder)) {
+      if (Number.isInteger(holder) && (await isRunning(holder))) {
         throw new IndexBusyError(
           `Another ingest (pid ${holder}) is writing ${what}. Wait for it to finish, or delete ${lockPath} if that process is gone.`,
         );

@@ -127,6 +127,7 @@ export class EmbeddedWriter implements StoreWriter {
     }
     this.manifest = manifest;
     this.indexLocations();
+    await this.cleanup();
   }
 
   private indexLocations(): void {
@@ -333,7 +334,7 @@ export class EmbeddedWriter implements StoreWriter {
       if (!keep) {
         const successor = commits[i + 1]!;
         const supersededAt = (await fs.stat(path.join(indexDir, successor.file)).catch(() => null))?.mtimeMs ?? now;
-        keep = now - supersededAt < graceMs;
+        keep = now - supersededAt < graceMs && graceMs > 0;
       }
       if (!keep) continue;
       kept.push(c.file);
@@ -349,7 +350,7 @@ export class EmbeddedWriter implements StoreWriter {
       const stray =
         (isCommit && !kept.includes(entry)) ||
         ((entry.startsWith('seg-') || entry.startsWith('del-')) && !referenced.has(entry)) ||
-        (entry.startsWith('gen-') && now - oldestKept >= graceMs) ||
+        (entry.startsWith('gen-') && (graceMs === 0 || now - oldestKept >= graceMs)) ||
         (entry.includes('.tmp-') && now - ((await fs.stat(path.join(indexDir, entry)).catch(() => null))?.mtimeMs ?? now) >= graceMs);
       // Best effort: a leftover only costs disk space.
       if (stray) await fs.rm(path.join(indexDir, entry), { recursive: true, force: true }).catch(() => undefined);
