@@ -8,7 +8,7 @@ import { chunkArticle } from '../ingest/chunk.js';
 import { sha256Hex } from '../ingest/checksum.js';
 import type { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { embeddingText } from '../ingest/ingest.js';
-import { modelIdentity } from '../ingest/indexStore.js';
+import { modelIdentity } from '../store/settings.js';
 import type { SampleArticle } from './syntheticArchive.js';
 import { writeVntcSlice } from './vntc.js';
 

@@ -9,7 +9,7 @@
  * from the bench's work folder, where the parent process has cached it.
  */
 import { loadConfig } from '../config/config.js';
-import { articleContentHash } from '../ingest/indexStore.js';
+import { articleContentHash } from '../ingest/contentHash.js';
 import { makeArchiveStore, storeSettings } from '../store/index.js';
 import type { StoreWriter } from '../store/types.js';
 import { loadSample } from './sampleVectors.js';
