@@ -1,5 +1,6 @@
 import type { IngestBenchResult } from './ingestWorker.js';
 import type { LoadResult, SoakResult } from './httpBench.js';
+import type { ScaleResult } from './scaleBench.js';
 import { markdownTable } from '../eval/markdown.js';
 
 export interface BenchReport {
@@ -18,6 +19,8 @@ export interface BenchReport {
     load: LoadResult;
   }>;
   soak: ({ label: string } & SoakResult) | null;
+  /** Synthetic archives served by one process (absent in reports from before the scale section). */
+  scale?: ScaleResult[];
   /** Which run each section's figures come from, when they are not all from this one. */
   origins?: Record<string, { date: string; command: string }>;
 }
@@ -121,6 +124,54 @@ export function renderBenchmarksMarkdown(r: BenchReport, args: string[], notes =
       '',
     );
   }
+  if (r.scale?.length) parts.push(...renderScale(r.scale, from('scale')));
   if (notes.trim()) parts.push(notes.trim(), '');
   return parts.join('\n');
+}
+
+function renderScale(rows: ScaleResult[], origin: string[]): string[] {
+  const filter = rows.find((r) => r.serving)?.serving?.search.filtered.filter;
+  const filterText = filter
+    ? [filter.outlets?.length ? `outlet ${filter.outlets.join(', ')}` : '', filter.from && filter.to ? `${filter.from} to ${filter.to}` : ''].filter(Boolean).join(', ')
+    : 'one outlet, one month';
+  const na = (x: number | null | undefined) => (x === null || x === undefined ? 'n/a' : x);
+  return [
+    '## Scale (synthetic archive, one server process)',
+    '',
+    ...origin,
+    `The first ${rows[0]!.sampleArticles.toLocaleString('en')} VNTC sample articles cycled with new ids and dates (outlets kept), cut by the`,
+    "real chunker; each passage's vector is the real embedding of its sample passage plus Gaussian noise",
+    `(σ = ${rows[0]!.noise} per component), renormalised, so the model is not in the loop.`,
+    "Written through the store's writer in a child process (peak RSS is the writer's); served by",
+    '`src/cli/serve.ts --no-ingest` in its own process. Search: `POST /api/search` (query embedding, dense,',
+    `lexical, fusion; k = 5) with article headlines, without and with a filter (${filterText}).`,
+    'Add / delete: 100 articles (vectors given, no embedding) in one commit by a new writer process',
+    '(opening the archive included), then the time until the running server answers',
+    '`/api/documents/:id` for them (200, then 404).',
+    `Machine load (1-minute load average, 2 cores) at the start and end of each run: ${rows.map((s) => `${s.articles} articles ${s.loadAverage.start} → ${s.loadAverage.end}`).join('; ')}.`,
+    '',
+    markdownTable(
+      ['articles', 'passages', 'build s', 'passages/s', 'writer peak RSS MiB', 'on disk MiB', 'cold start ms', 'server RSS MiB'],
+      rows.map((s) => [s.articles, s.passages, s.build.seconds, s.build.passagesPerSecond, s.build.peakRssMiB === null ? 'n/a' : Math.round(s.build.peakRssMiB), s.diskMiB, na(s.serving?.coldStartMs), na(s.serving?.rssMiB)]),
+    ),
+    '',
+    markdownTable(
+      ['articles', 'search p50 ms', 'p95 ms', 'filtered p50 ms', 'p95 ms', 'filtered mean results', 'add 100 s', 'visible after s', 'delete 100 s', 'gone after s', 'update peak RSS MiB'],
+      rows.map((s) => [
+        s.articles,
+        na(s.serving?.search.unfiltered.p50),
+        na(s.serving?.search.unfiltered.p95),
+        na(s.serving?.search.filtered.p50),
+        na(s.serving?.search.filtered.p95),
+        na(s.serving?.search.filtered.meanResults),
+        s.add.seconds,
+        na(s.add.visibleSeconds),
+        s.remove.seconds,
+        na(s.remove.goneSeconds),
+        Math.max(s.add.peakRssMiB ?? 0, s.remove.peakRssMiB ?? 0).toFixed(0),
+      ]),
+    ),
+    '',
+    ...rows.filter((s) => s.servingError).map((s) => `No server figures for ${s.articles} articles: ${s.servingError}`),
+  ];
 }

@@ -30,12 +30,13 @@ export async function startServerProcess(
   repoRoot: string,
   env: Record<string, string>,
   readyTimeoutMs = 600_000,
+  args: readonly string[] = [],
 ): Promise<ServerProcess> {
   const port = await freePort();
   const started = performance.now();
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'src/cli/serve.ts')],
+    ['--import', 'tsx', path.join(repoRoot, 'src/cli/serve.ts'), ...args],
     {
       cwd: repoRoot,
       env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },

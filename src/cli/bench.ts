@@ -3,8 +3,16 @@
  * answer path one at a time and under load, a soak with memory sampled, and cold start.
  * Writes docs/benchmarks.json and docs/BENCHMARKS.md (each figure once, with this command).
  *
- *   npm run bench -- [--sizes 1000,10000] [--only ingest,retrieval,http,soak]
+ *   npm run bench -- [--sizes 1000,10000] [--only ingest,retrieval,http,soak,scale]
  *                    [--load-seconds 20] [--soak-seconds 180] [--connections 8]
+ *                    [--scale-articles 100000] [--scale-commit-every 10000] [--scale-sample 10000]
+ *                    [--scale-vectors-from DIR]
+ *
+ * `scale` (not in the default run: it takes long) writes a synthetic archive of
+ * `--scale-articles` articles and serves it (src/bench/scaleBench.ts). It needs the real
+ * embeddings of the 10k VNTC sample: embedded once and cached in the work folder (pass `--work`
+ * to reuse them), or read from an existing archive of that sample built with the same settings
+ * (`--scale-vectors-from`).
  */
 import { spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
@@ -20,6 +28,10 @@ import { renderBenchmarksMarkdown, type BenchReport } from '../bench/report.js';
 import { startServerProcess } from '../bench/serverProcess.js';
 import { round, summarize } from '../bench/stats.js';
 import { writeVntcSlice } from '../bench/vntc.js';
+import { loadSample } from '../bench/sampleVectors.js';
+import { measureScale } from '../bench/scaleBench.js';
+import { TransformersEmbeddings } from '../ingest/embeddings.js';
+import { makeArchiveStore, storeSettings } from '../store/index.js';
 
 const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -111,10 +123,10 @@ async function carryOverSkippedSections(report: BenchReport, file: string, only:
   const origin = (section: string) => previous.origins?.[section] ?? { date: previous.date, command: 'npm run bench' };
   const here = { date: report.date, command: `npm run bench${args.length ? ' -- ' + args.join(' ') : ''}` };
   report.origins = {};
-  for (const [section, flag] of [['ingestion', 'ingest'], ['retrieval', 'retrieval'], ['http', 'http'], ['soak', 'soak']] as const) {
+  for (const [section, flag] of [['ingestion', 'ingest'], ['retrieval', 'retrieval'], ['http', 'http'], ['soak', 'soak'], ['scale', 'scale']] as const) {
     if (only.has(flag)) {
       report.origins[section] = here;
-    } else if (section === 'soak' ? previous.soak : previous[section].length > 0) {
+    } else if (section === 'soak' ? previous.soak : (previous[section]?.length ?? 0) > 0) {
       (report as unknown as Record<string, unknown>)[section] = previous[section];
       report.origins[section] = origin(section);
     }
@@ -134,6 +146,10 @@ async function main(): Promise<void> {
       'soak-seconds': { type: 'string', default: '180' },
       connections: { type: 'string', default: '8' },
       work: { type: 'string' },
+      'scale-articles': { type: 'string', default: '100000' },
+      'scale-commit-every': { type: 'string', default: '10000' },
+      'scale-sample': { type: 'string', default: '10000' },
+      'scale-vectors-from': { type: 'string' },
     },
   });
   const base = await loadConfigFromProcess(REPO_ROOT);
@@ -164,6 +180,89 @@ async function main(): Promise<void> {
     soak: null,
   };
 
+  if (only.has('scale')) {
+    report.scale = [await runScale(REPO_ROOT, work, benchCorpus, env, values)];
+  }
+
+  const docs = path.join(REPO_ROOT, 'docs');
+  if (['ingest', 'retrieval', 'http', 'soak'].some((s) => only.has(s))) await runProductSections(report, work, benchCorpus, env, { only, sizes, loadSeconds, soakSeconds, connections, base, configFor });
+
+  await fsp.mkdir(docs, { recursive: true });
+  await carryOverSkippedSections(report, path.join(docs, 'benchmarks.json'), only, process.argv.slice(2));
+  await fsp.writeFile(path.join(docs, 'benchmarks.json'), JSON.stringify(report, null, 2) + '\n');
+  // The reading of the figures is written by hand (docs/benchmarks-notes.md) and kept across runs.
+  const notes = await fsp.readFile(path.join(docs, 'benchmarks-notes.md'), 'utf8').catch(() => '');
+  await fsp.writeFile(path.join(docs, 'BENCHMARKS.md'), renderBenchmarksMarkdown(report, process.argv.slice(2), notes));
+  log(`wrote docs/BENCHMARKS.md and docs/benchmarks.json (work folder ${work})`);
+}
+
+/**
+ * An existing archive of the sample, read for its vectors. It is copied into the work folder
+ * first: opening a writer converts an index of the previous format (nothing re-embedded), and the
+ * archive named on the command line is never written to. The store refuses an archive built with
+ * other settings, so the vectors are this model's.
+ */
+async function openVectorSource(from: string, copy: string, env: NodeJS.ProcessEnv, repoRoot: string, dimensions: number) {
+  await fsp.rm(copy, { recursive: true, force: true });
+  await fsp.cp(from, copy, { recursive: true });
+  const config = loadConfig({ ...env, INDEX_DIR: copy, LOG_LEVEL: 'silent' }, repoRoot);
+  const store = makeArchiveStore(config, storeSettings(config, dimensions));
+  await (await store.openWriter()).close();
+  return store.openReader({ follow: false });
+}
+
+/**
+ * The scale section: the real sample with its real vectors (cached in the work folder after the
+ * first run), then the synthetic archive written, served and updated.
+ */
+async function runScale(repoRoot: string, work: string, benchCorpus: string, env: NodeJS.ProcessEnv, values: { 'scale-articles': string; 'scale-commit-every': string; 'scale-sample': string; 'scale-vectors-from'?: string }) {
+  const config = loadConfig({ ...env, LOG_LEVEL: 'silent' }, repoRoot);
+  const embeddings = await TransformersEmbeddings.create(config.embedding);
+  try {
+    const from = values['scale-vectors-from'];
+    const reader = from ? await openVectorSource(path.resolve(from), path.join(work, 'vectors-source'), env, repoRoot, embeddings.dimensions) : null;
+    try {
+      const snapshot = reader?.snapshot();
+      const sampleSize = Number(values['scale-sample']);
+      const sample = await loadSample(config, benchCorpus, sampleSize, work, embeddings.dimensions, {
+        ...(snapshot ? { stored: (ids: readonly string[]) => snapshot.vectors(ids) } : {}),
+        embeddings: async () => embeddings,
+        log,
+      });
+      const sampleFile = path.join(work, `sample-${sampleSize}`, `vntc-${sampleSize}.jsonl`);
+      return await measureScale({
+        repoRoot,
+        workDir: work,
+        benchCorpusXz: benchCorpus,
+        sample,
+        dimensions: embeddings.dimensions,
+        articles: Number(values['scale-articles']),
+        commitEvery: Number(values['scale-commit-every']),
+        queries: await readHeadlines(sampleFile, 200),
+        env,
+        log,
+      });
+    } finally {
+      await reader?.close();
+    }
+  } finally {
+    await embeddings.dispose();
+  }
+}
+
+interface ProductSectionOptions {
+  only: Set<string>;
+  sizes: number[];
+  loadSeconds: number;
+  soakSeconds: number;
+  connections: number;
+  base: Config;
+  configFor: (corpusDir: string, indexDir: string) => Config;
+}
+
+/** Ingestion, retrieval, HTTP and soak on the seed corpus and VNTC slices. */
+async function runProductSections(report: BenchReport, work: string, benchCorpus: string, env: NodeJS.ProcessEnv, o: ProductSectionOptions): Promise<void> {
+  const { only, sizes, loadSeconds, soakSeconds, connections, base, configFor } = o;
   const seedIndex = path.join(work, 'index-seed');
   const seedConfig = configFor(base.paths.corpusDir, seedIndex);
   log(`work folder ${work}; ingesting the seed corpus`);
@@ -228,14 +327,6 @@ async function main(): Promise<void> {
     }
   }
 
-  const docs = path.join(REPO_ROOT, 'docs');
-  await fsp.mkdir(docs, { recursive: true });
-  await carryOverSkippedSections(report, path.join(docs, 'benchmarks.json'), only, process.argv.slice(2));
-  await fsp.writeFile(path.join(docs, 'benchmarks.json'), JSON.stringify(report, null, 2) + '\n');
-  // The reading of the figures is written by hand (docs/benchmarks-notes.md) and kept across runs.
-  const notes = await fsp.readFile(path.join(docs, 'benchmarks-notes.md'), 'utf8').catch(() => '');
-  await fsp.writeFile(path.join(docs, 'BENCHMARKS.md'), renderBenchmarksMarkdown(report, process.argv.slice(2), notes));
-  log(`wrote docs/BENCHMARKS.md and docs/benchmarks.json (work folder ${work})`);
 }
 
 main().catch((err: unknown) => {

@@ -11,6 +11,7 @@ import { loadCorpus } from '../corpus/load.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { ingestCorpus } from '../ingest/ingest.js';
 import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
+import { parseArgs } from 'node:util';
 import { makeLogger } from '../server/app.js';
 import { startServer } from '../server/start.js';
 import { IndexBusyError } from '../store/index.js';
@@ -46,15 +47,18 @@ function describeArchive(config: Config, s: ArchiveStatus): string {
   );
 }
 
-const USAGE = 'Usage: npm start (configuration from the environment and .env; see .env.example)';
+const USAGE =
+  'Usage: npm start [-- --no-ingest] (configuration from the environment and .env; see .env.example)\n' +
+  '  --no-ingest  serve the archive in INDEX_DIR as it is, without bringing it in line with CORPUS_DIR first';
 
-async function main(): Promise<number> {
+async function main(argv: string[]): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'no-ingest': { type: 'boolean', default: false } }, strict: true });
   let embeddings: TransformersEmbeddings | undefined;
   try {
     const config = await loadConfigFromProcess();
     say(`Loading the embedding model ${config.embedding.model} …`);
     embeddings = await TransformersEmbeddings.create(config.embedding);
-    await updateArchive(config, embeddings);
+    if (!values['no-ingest']) await updateArchive(config, embeddings);
     const archive = await openArchive(config, { embeddings });
     const model = embeddings;
     say(describeArchive(config, archive.status()));

@@ -137,6 +137,14 @@ async function loadPipeline(cfg: EmbeddingConfig): Promise<FeatureExtractionPipe
     id = cfg.model;
   }
   if (cfg.cacheDir) env.cacheDir = cfg.cacheDir;
-  const sessionOptions = cfg.threads > 0 ? { intraOpNumThreads: cfg.threads } : {};
+  // onnxruntime's CPU arena and memory pattern stay on, on purpose: measured on VNTC passages,
+  // turning the arena off raised peak RSS by 40% (glibc keeps what the two inference threads
+  // free) and cost 6% more CPU; the arena's high-water mark is set by the largest batch, which
+  // `batchSize` and the chunk size bound (docs/benchmarks-notes.md).
+  const sessionOptions = {
+    enableCpuMemArena: true,
+    enableMemPattern: true,
+    ...(cfg.threads > 0 ? { intraOpNumThreads: cfg.threads } : {}),
+  };
   return (await pipeline('feature-extraction', id, { dtype: cfg.dtype, session_options: sessionOptions })) as FeatureExtractionPipeline;
 }
