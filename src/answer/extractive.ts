@@ -2,7 +2,8 @@ import type { AbbreviationExpander } from '../text/abbreviations.js';
 import type { SearchResult } from '../retrieval/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
-import { FACT, factStrength, numberAgreement, readAskedFact } from './askedFact.js';
+import { answerabilityFeatures, answerabilityProbability, type AnswerabilityModel } from './answerability.js';
+import { FACT, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
 import { readPassage, wordsOf, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { density, makeCoverage, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
 import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
@@ -14,8 +15,13 @@ import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
  */
 
 export interface ExtractiveOptions {
-  /** Retrieval's verdict; when false the answer is "not found" whatever the sentences say. */
+  /**
+   * Retrieval's verdict; when false the answer is "not found" whatever the sentences say. Not
+   * consulted when an answerability model decides.
+   */
   relevant?: boolean;
+  /** The learned not-found decision (see answerability.ts); without it, `relevant` and `minCoverage` decide. */
+  answerability?: AnswerabilityModel;
   /** At most this many sentences (default 3). */
   maxSentences?: number;
   /** Stop adding sentences past this many characters (default 600; the first always fits). */
@@ -38,6 +44,8 @@ export interface ExtractiveAnswer {
   answer: string;
   citations: Citation[];
   grounded: boolean;
+  /** The answerability model's probability, when one decided. */
+  answerability?: number;
 }
 
 interface Candidate extends PassageSentence {
@@ -135,11 +143,18 @@ function contextWeight(question: string, context: string, focused: boolean): num
   return Math.min(base, (own * FOCUS_CONTEXT_SHARE) / ((1 - FOCUS_CONTEXT_SHARE) * ctx));
 }
 
+interface Scored {
+  candidates: Candidate[];
+  asked: AskedFact;
+  /** How many weighted terms the question itself has. */
+  questionTermCount: number;
+}
+
 function scoreCandidates(
   question: string,
   results: readonly SearchResult[],
   opts: ExtractiveOptions,
-): Candidate[] {
+): Scored {
   const raw = sentenceCandidates(results, opts.readPassage ?? readPassage);
   const focus = opts.focus ?? [];
   const terms = makeQuestionTerms(question, {
@@ -155,7 +170,7 @@ function scoreCandidates(
   const fact = readAskedFact(question, opts.context);
   const coverageOf = makeCoverage(terms, idf);
   const focusWords = foldedFocusWords(focus);
-  return raw.map((c) => {
+  const candidates = raw.map((c) => {
     const cov = coverageOf(c.terms);
     const strength = factStrength(c.read, fact);
     const byKind = fact.kind === 'other' ? 1 : kindFactor(strength);
@@ -169,6 +184,31 @@ function scoreCandidates(
     const score = (cov + density_ + kindBonus) * byKind * numberFactor * focusFactor + retrieval;
     return { ...c, coverage: cov, fact: strength, hasKind: strength > FACT.none, onTopic, score };
   });
+  return { candidates, asked: fact, questionTermCount: terms.own.length };
+}
+
+const byScore = (a: Candidate, b: Candidate) => b.score - a.score;
+
+function featuresOf(question: string, results: readonly SearchResult[], scored: Scored): number[] {
+  return answerabilityFeatures({
+    question,
+    ranked: [...scored.candidates].sort(byScore),
+    results,
+    asked: scored.asked,
+    questionTermCount: scored.questionTermCount,
+  });
+}
+
+/**
+ * The answerability features of a question over its retrieved passages, exactly as the answerer
+ * computes them (the training script fits the model on these).
+ */
+export function extractiveAnswerabilityFeatures(
+  question: string,
+  results: readonly SearchResult[],
+  options: ExtractiveOptions = {},
+): number[] {
+  return featuresOf(question, results, scoreCandidates(question, results, options));
 }
 
 /** The candidate sentences best first, with their scores: for diagnosing why an answer was chosen. */
@@ -178,7 +218,7 @@ export function rankSentences(
   options: ExtractiveOptions = {},
 ): { text: string; chunkId: string; score: number; coverage: number; fact: number }[] {
   return scoreCandidates(question, results, options)
-    .sort((a, b) => b.score - a.score)
+    .candidates.sort(byScore)
     .map((c) => ({ text: c.text, chunkId: c.result.chunkId, score: c.score, coverage: c.coverage, fact: c.fact }));
 }
 
@@ -195,10 +235,15 @@ function antecedentOf(c: Candidate, scored: readonly Candidate[]): Candidate | u
   return scored.find((p) => p.result.chunkId === c.result.chunkId && p.ordinal === c.ordinal - 1);
 }
 
-function selectSentences(scored: Candidate[], opts: Required<Pick<ExtractiveOptions, 'maxSentences' | 'maxChars' | 'minCoverage'>>): Candidate[] {
-  const ranked = [...scored].sort((a, b) => b.score - a.score);
+function selectSentences(
+  scored: Candidate[],
+  opts: Required<Pick<ExtractiveOptions, 'maxSentences' | 'maxChars' | 'minCoverage'>>,
+  decided: boolean,
+): Candidate[] {
+  const ranked = [...scored].sort(byScore);
   const best = ranked[0];
-  if (!best || best.coverage < opts.minCoverage) return [];
+  // Once the answerability model has said yes, the best sentence answers whatever its coverage.
+  if (!best || (!decided && best.coverage < opts.minCoverage)) return [];
   const chosen: Candidate[] = [best];
   let chars = best.text.length;
   // The name an "Ông cũng …" sentence hides is usually the answer to "ai".
@@ -260,9 +305,16 @@ export function answerExtractively(
   results: readonly SearchResult[],
   options: ExtractiveOptions = {},
 ): ExtractiveAnswer {
-  if (options.relevant === false || results.length === 0) return notFoundAnswer();
+  const model = options.answerability;
+  if (results.length === 0 || (!model && options.relevant === false)) return notFoundAnswer();
   const opts = { ...DEFAULTS, ...definedOnly(options) };
-  const chosen = selectSentences(scoreCandidates(question, results, options), opts);
+  const scored = scoreCandidates(question, results, options);
+  let answerability: number | undefined;
+  if (model) {
+    answerability = answerabilityProbability(model, featuresOf(question, results, scored));
+    if (answerability < model.threshold) return { ...notFoundAnswer(), answerability };
+  }
+  const chosen = selectSentences(scored.candidates, opts, model !== undefined);
   if (chosen.length === 0) return notFoundAnswer();
   const groups = groupBySource(chosen);
   const citations = groups.map((g, i) => citationFor(g, i + 1));
@@ -270,7 +322,7 @@ export function answerExtractively(
   const answer = groups
     .flatMap((g, i) => g.sentences.map((s) => appendMarker(s.text, i + 1)))
     .join(' ');
-  return { answer, citations, grounded: true };
+  return { answer, citations, grounded: true, ...(answerability !== undefined ? { answerability } : {}) };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

@@ -1,4 +1,6 @@
+import type { Separation } from './answerability.js';
 import type { SeedAnswerReport, XquadAnswerMetrics } from './answers.js';
+import type { ArchiveSetReport } from './archive.js';
 import type { MethodMetrics, SeedReport, XquadReport } from './retrieval.js';
 import { markdownTable } from './markdown.js';
 
@@ -13,6 +15,25 @@ export interface EvalResults {
     mode: string;
     xquad: { toned: XquadAnswerMetrics; untoned: XquadAnswerMetrics };
     seed: SeedAnswerReport;
+    /** The answerability model on XQuAD-vi (its training set) with the gold passage indexed vs left out. */
+    answerability?: Separation;
+  };
+  /** UIT-ViQuAD 1.0 test split: retrieval, answers, answerability (never tuned on). */
+  viquad?: {
+    retrieval: XquadReport;
+    answers: { toned: XquadAnswerMetrics; untoned: XquadAnswerMetrics };
+    answerability: Separation;
+    /** Questions asked (fewer than the set under --check, to keep CI short). */
+    answerQuestions: number;
+  };
+  /** The seed corpus inside the 10,000-article archive (not in CI). */
+  archive?: {
+    index: string;
+    articles: number;
+    chunks: number;
+    seed: ArchiveSetReport;
+    news?: ArchiveSetReport;
+    newsRetrieval?: SeedReport;
   };
 }
 
