@@ -21,7 +21,7 @@ export interface AnswerInput {
    * A follow-up resolved without a model: the extractive answer scores sentences on the
    * follow-up's own words, with the previous question's words weighing less.
    */
-  followUp?: { question: string; context: string; focus?: readonly string[] };
+  followUp?: { question: string; context: string; focus?: readonly string[]; previousDocuments?: readonly string[] };
 }
 
 export interface AnswerRunOptions {
@@ -46,6 +46,7 @@ function extractive(input: AnswerInput, readPassage: PassageReader, answerabilit
     ? answerExtractively(followUp.question, input.results, {
         ...common,
         context: followUp.context,
+        ...(followUp.previousDocuments ? { preferDocuments: followUp.previousDocuments } : {}),
         ...(followUp.focus && followUp.focus.length > 0 ? { focus: followUp.focus } : {}),
       })
     : answerExtractively(input.question, input.results, common);

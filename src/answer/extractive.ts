@@ -3,6 +3,9 @@ import type { SearchResult } from '../retrieval/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
 import { answerabilityFeatures, answerabilityProbability, type AnswerabilityModel } from './answerability.js';
+import { formatDateVi } from '../text/dates.js';
+import { expanderWith } from './definedAbbreviations.js';
+import { asksAboutNow } from './questionKind.js';
 import { FACT, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
 import { readPassage, wordsOf, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { density, makeCoverage, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
@@ -38,6 +41,13 @@ export interface ExtractiveOptions {
   expand?: AbbreviationExpander;
   /** How passages are read into sentences; a cached reader spares re-reading the same passages. */
   readPassage?: PassageReader;
+  /**
+   * Documents the previous answer of a follow-up cited: a follow-up that names no new topic
+   * ("Hiệp định đó được ký khi nào?") is about them, not about a similar article's.
+   */
+  preferDocuments?: readonly string[];
+  /** Today, for saying that a source is old when the question asks about now (default: the clock). */
+  now?: Date;
 }
 
 export interface ExtractiveAnswer {
@@ -84,6 +94,8 @@ const NUMBER_CONFLICT_FACTOR = 0.6;
 const NUMBER_MATCH_FACTOR = 1.1;
 /** A follow-up's sentence that does not name its new topic answers the previous question instead. */
 const MISSING_FOCUS_FACTOR = 0.5;
+/** A follow-up without a new topic prefers the sentences of the documents just cited. */
+const PREVIOUS_DOCUMENT_FACTOR = 1.15;
 /** The previous question's words weigh at most this share of a follow-up with a new topic. */
 const FOCUS_CONTEXT_SHARE = 0.5;
 /**
@@ -157,11 +169,13 @@ function scoreCandidates(
 ): Scored {
   const raw = sentenceCandidates(results, opts.readPassage ?? readPassage);
   const focus = opts.focus ?? [];
+  // "AIPR" in the question finds "Viện Hòa bình và Hòa giải ASEAN" in a sentence when a passage defines it.
+  const expand = opts.expand ?? expanderWith(raw.flatMap((c) => c.read.definitions));
   const terms = makeQuestionTerms(question, {
     ...(opts.context !== undefined
       ? { context: opts.context, contextWeight: contextWeight(question, opts.context, focus.length > 0) }
       : {}),
-    ...(opts.expand ? { expand: opts.expand } : {}),
+    expand,
   });
   const topic = new Set(results.slice(0, TOPIC_TITLES).flatMap((r) => [...termSetOf(r.title)]));
   terms.own = terms.own.map((t) => (topic.has(t.term) ? { ...t, weight: t.weight * TOPIC_WEIGHT } : t));
@@ -170,6 +184,7 @@ function scoreCandidates(
   const fact = readAskedFact(question, opts.context);
   const coverageOf = makeCoverage(terms, idf);
   const focusWords = foldedFocusWords(focus);
+  const preferred = new Set(opts.preferDocuments ?? []);
   const candidates = raw.map((c) => {
     const cov = coverageOf(c.terms);
     const strength = factStrength(c.read, fact);
@@ -178,7 +193,7 @@ function scoreCandidates(
     const agreement = numberAgreement(c.read, fact);
     const numberFactor = agreement === 'conflict' ? NUMBER_CONFLICT_FACTOR : agreement === 'match' ? NUMBER_MATCH_FACTOR : 1;
     const onTopic = focus.length === 0 || mentionsFocus(c, focusWords);
-    const focusFactor = onTopic ? 1 : MISSING_FOCUS_FACTOR;
+    const focusFactor = onTopic ? (focus.length === 0 && preferred.has(c.result.documentId) ? PREVIOUS_DOCUMENT_FACTOR : 1) : MISSING_FOCUS_FACTOR;
     const retrieval = RETRIEVAL_WEIGHT * (c.result.score - 0.02 * c.rank);
     const density_ = DENSITY_WEIGHT * density(asked, c.syllables);
     const score = (cov + density_ + kindBonus) * byKind * numberFactor * focusFactor + retrieval;
@@ -319,10 +334,30 @@ export function answerExtractively(
   const groups = groupBySource(chosen);
   const citations = groups.map((g, i) => citationFor(g, i + 1));
   // Every sentence carries its marker, so each claim can be checked on its own.
-  const answer = groups
-    .flatMap((g, i) => g.sentences.map((s) => appendMarker(s.text, i + 1)))
-    .join(' ');
+  const quoted = groups.flatMap((g, i) => g.sentences.map((s) => appendMarker(s.text, i + 1)));
+  const dating = asksAboutNow(question) ? sourceDateNote(citations, options.now ?? new Date()) : null;
+  const answer = (dating ? [dating, ...quoted] : quoted).join(' ');
   return { answer, citations, grounded: true, ...(answerability !== undefined ? { answerability } : {}) };
+}
+
+/** A source older than this is not "today's" news. */
+const STALE_AFTER_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * For a question about now ("hiện nay", "hôm nay", "mới nhất"): the date of the newest cited source
+ * when it is old, so an old figure is not read as current.
+ */
+export function sourceDateNote(citations: readonly Citation[], now: Date): string | null {
+  const dated = citations
+    .map((c) => ({ c, time: c.publishedAt ? Date.parse(c.publishedAt.slice(0, 10)) : Number.NaN }))
+    .filter((d) => Number.isFinite(d.time))
+    .sort((a, b) => b.time - a.time);
+  const newest = dated[0];
+  // Undated sources (reference texts) say nothing about how current they are.
+  if (!newest) return null;
+  if (now.getTime() - newest.time < STALE_AFTER_DAYS * DAY_MS) return null;
+  return `Nguồn mới nhất tìm được đăng ngày ${formatDateVi(newest.c.publishedAt)} [${newest.c.n}], nên đây là thông tin tại thời điểm đó, không phải của hôm nay.`;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

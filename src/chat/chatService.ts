@@ -61,7 +61,7 @@ interface Retrieval {
   standalone: string;
   results: SearchResult[];
   relevant: boolean;
-  followUp?: { question: string; context: string; focus: string[] };
+  followUp?: { question: string; context: string; focus: string[]; previousDocuments?: string[] };
 }
 
 /** Follow-ups stay within a bounded query even after many turns of "còn … thì sao?". */
@@ -144,7 +144,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
       standalone: joined,
       results,
       relevant: responses.some((r) => r.relevant),
-      followUp: { question: own, context, focus },
+      followUp: { question: own, context, focus, previousDocuments: [...prevDocs] },
     };
   }
 
