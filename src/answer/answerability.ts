@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { SearchResult } from '../retrieval/types.js';
-import { hasDiacritics } from '../text/normalize.js';
+import { expandAbbreviations } from '../text/abbreviations.js';
+import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
 import { FACT, type AskedFact } from './askedFact.js';
 import { LogisticModelSchema, predictProbability } from './logistic.js';
 import modelJson from './answerability.model.json' with { type: 'json' };
@@ -25,6 +26,7 @@ export interface ScoredSentence {
   score: number;
   /** Rank of its passage among the retrieved ones (0 = first). */
   rank: number;
+  text: string;
   result: SearchResult;
 }
 
@@ -47,6 +49,9 @@ export const ANSWERABILITY_FEATURES = [
   'ranksAgree',
   'bestFromTopPassage',
   'questionTerms',
+  'namesMissingFromPassage',
+  'namesMissingFromSentence',
+  'numbersMissingFromPassage',
 ] as const;
 
 export type AnswerabilityFeature = (typeof ANSWERABILITY_FEATURES)[number];
@@ -55,6 +60,39 @@ export type AnswerabilityFeature = (typeof ANSWERABILITY_FEATURES)[number];
 const NEAR_COVERAGE = 0.8;
 /** Dense and lexical agree when both rank the top passage within this many places. */
 const AGREEMENT_RANK = 3;
+
+const foldedWords = (text: string) => new Set(normalizeQuery(text).toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0).map((w) => foldDiacritics(w).replace(/^0+(?=\d)/u, '')));
+
+/**
+ * The names a question gives: acronyms ("NATO") and runs of two or more capitalised words
+ * ("Liên Hợp Quốc", "Ban Ki-moon"). A passage that names none of a name's forms is about
+ * something else, however many other words it shares.
+ */
+export function questionNames(question: string): string[] {
+  const words = [...normalizeQuery(question).matchAll(/[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}-]*/gu)];
+  const names: string[] = [];
+  let run: string[] = [];
+  const isAcronym = (w: string) => /^\p{Lu}{2,}[\p{Lu}\p{N}-]*$/u.test(w);
+  // One capitalised syllable alone is mostly a question's first word or half of a title.
+  const flush = () => {
+    if (run.length >= 2 || (run.length === 1 && isAcronym(run[0]!))) names.push(run.join(' '));
+    run = [];
+  };
+  for (const m of words) {
+    if (/^\p{Lu}/u.test(m[0])) run.push(m[0]);
+    else flush();
+  }
+  flush();
+  return names;
+}
+
+/** Share of the names that a text names in no form (the name itself, or another name for it). */
+function missingShare(names: readonly string[], have: ReadonlySet<string>): number {
+  if (names.length === 0) return 0;
+  const present = (form: string) => [...foldedWords(form)].every((w) => have.has(w));
+  const missing = names.filter((n) => !present(n) && !expandAbbreviations(n).some(present));
+  return missing.length / names.length;
+}
 
 /**
  * The feature vector, in the order of ANSWERABILITY_FEATURES. `ranked` best first;
@@ -77,6 +115,11 @@ export function answerabilityFeatures(input: {
   const factNear = askedFact ? Math.max(0, ...near.map((c) => Math.min(c.fact, FACT.strong))) : 0;
   const secondCoverage = Math.max(0, ...ranked.filter((c) => c.result.chunkId !== best?.result.chunkId).map((c) => c.coverage));
   const inv = (r: number | null | undefined) => (r === null || r === undefined ? 0 : 1 / r);
+  const names = questionNames(input.question);
+  const passageWords = best ? foldedWords(`${best.result.title}\n${best.result.text}`) : new Set<string>();
+  const sentenceWords = best ? foldedWords(best.text) : new Set<string>();
+  const numbers = asked.numbers.map((n) => n.value);
+  const numbersMissing = numbers.length === 0 ? 0 : numbers.filter((n) => !passageWords.has(n)).length / numbers.length;
   const values: Record<AnswerabilityFeature, number> = {
     bestCoverage,
     bestScore: best?.score ?? 0,
@@ -96,6 +139,9 @@ export function answerabilityFeatures(input: {
     ranksAgree: ev && ev.denseRank !== null && ev.lexicalRank !== null && ev.denseRank <= AGREEMENT_RANK && ev.lexicalRank <= AGREEMENT_RANK ? 1 : 0,
     bestFromTopPassage: best?.rank === 0 ? 1 : 0,
     questionTerms: Math.log1p(input.questionTermCount),
+    namesMissingFromPassage: missingShare(names, passageWords),
+    namesMissingFromSentence: missingShare(names, sentenceWords),
+    numbersMissingFromPassage: numbersMissing,
   };
   return ANSWERABILITY_FEATURES.map((f) => values[f]);
 }

@@ -56,7 +56,7 @@ Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_VIQUAD_DIR (
 ../shared/eval/viquad-test), EVAL_SEED_QUESTIONS (default eval/seed-questions.jsonl),
 EVAL_SEED_CONVERSATIONS (default eval/seed-conversations.jsonl), EVAL_NEWS_QUESTIONS (default
 eval/news-questions.jsonl), EVAL_NEWS_CONVERSATIONS (default eval/news-conversations.jsonl),
-EVAL_ARCHIVE_INDEX, and the product's own configuration (EMBEDDING_MODEL, CORPUS_DIR, LLM_*, ...).`;
+EVAL_ARCHIVE_INDEX, EVAL_RESULTS_FILE (default eval/results/latest.json), and the product's own configuration (EMBEDDING_MODEL, CORPUS_DIR, LLM_*, ...).`;
 
 /** Under --check, ViQuAD answers are measured on this many questions (all 2,210 in a full run). */
 const CHECK_VIQUAD_ANSWERS = 600;
@@ -386,10 +386,11 @@ async function main(argv: string[]): Promise<number> {
     const results: EvalResults = { createdAt: new Date().toISOString(), model: path.basename(config.embedding.model), limit: limit ?? null };
     for (const name of names) await SECTIONS[name]!(ctx, results);
 
-    const outDir = path.resolve(cwd, 'eval/results');
-    await fs.mkdir(outDir, { recursive: true });
-    await fs.writeFile(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`\nWrote eval/results/latest.json\n`);
+    // EVAL_RESULTS_FILE lets sections run in parallel processes without overwriting each other.
+    const outFile = path.resolve(cwd, process.env.EVAL_RESULTS_FILE ?? 'eval/results/latest.json');
+    await fs.mkdir(path.dirname(outFile), { recursive: true });
+    await fs.writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`\nWrote ${path.relative(cwd, outFile)}\n`);
     const complete = names.length === Object.keys(SECTIONS).length && limit === undefined;
     if (complete && !flags.check) {
       await fs.writeFile(path.resolve(cwd, 'docs/EVALUATION.md'), renderEvaluationMarkdown(results));
