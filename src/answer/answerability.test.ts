@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SEED, seedPassage } from '../../tests/helpers/seedPassages.js';
-import { ANSWERABILITY_FEATURES, loadCommittedAnswerabilityModel } from './answerability.js';
+import { ANSWERABILITY_FEATURES, loadCommittedAnswerabilityModel, questionNames } from './answerability.js';
 import { extractiveAnswerabilityFeatures } from './extractive.js';
 import { asksAboutNow, detectQuestionKind } from './questionKind.js';
 
@@ -19,6 +19,17 @@ describe('answerability features', () => {
     expect(feature(who, 'askedFact')).toBe(1);
     const open = extractiveAnswerabilityFeatures('OSCE kêu gọi điều gì?', [osceSummit, osceCall]);
     expect(feature(open, 'askedFact')).toBe(0);
+  });
+
+  it('see a name or a number of the question that the passage never gives', () => {
+    expect(questionNames('Tổng Thư ký NATO hiện nay là ai?')).toContain('NATO');
+    expect(questionNames('Liên Hợp Quốc có bao nhiêu quốc gia thành viên?')).toEqual(['Liên Hợp Quốc']);
+    const nato = extractiveAnswerabilityFeatures('Tổng Thư ký NATO hiện nay là ai?', [osceSummit, osceCall]);
+    expect(feature(nato, 'namesMissingFromPassage')).toBeGreaterThan(0);
+    const osce = extractiveAnswerabilityFeatures('OSCE có bao nhiêu quốc gia thành viên?', [osceSummit, osceCall]);
+    expect(feature(osce, 'namesMissingFromPassage')).toBe(0);
+    const year = extractiveAnswerabilityFeatures('OSCE có bao nhiêu quốc gia thành viên năm 2031?', [osceSummit, osceCall]);
+    expect(feature(year, 'numbersMissingFromPassage')).toBe(1);
   });
 
   it('read the agreement of dense and lexical ranks from the retrieval evidence', () => {
