@@ -88,6 +88,11 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
     '',
     '`npm test` runs the `--check` form, so a change that lowers a figure below its floor fails CI.',
     '',
+    'What was tuned on what: the not-found decision (a logistic regression over answerability features, see',
+    '`src/answer/answerability.ts`; `npm run train:answerability` refits it) and the sentence scoring were fitted on XQuAD-vi',
+    'and the seed questions. ViQuAD-test and the news question set (`eval/news-questions.jsonl`, written by someone else) were',
+    'never used to tune anything: their figures are what a stranger\'s questions get.',
+    '',
   ];
   if (r.xquad) {
     const x = r.xquad;
