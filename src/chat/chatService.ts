@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { makeAnswerer } from '../answer/answerer.js';
+import { makeAnswerer, type AnswererDeps } from '../answer/answerer.js';
 import type { LlmAnswerer } from '../answer/llm.js';
 import type { Answer, Citation } from '../answer/types.js';
 import type { Config } from '../config/config.js';
@@ -55,6 +55,8 @@ export interface ChatServiceDeps {
   store: ConversationStore;
   llm?: LlmAnswerer;
   logger?: ChatLogger;
+  /** The not-found decision; default the committed learned model (see makeAnswerer). */
+  answerability?: AnswererDeps['answerability'];
 }
 
 interface Retrieval {
@@ -111,6 +113,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
   const pool = llm ? k : Math.max(k, EXTRACTIVE_POOL);
   const answerer = makeAnswerer({
     ...(llm ? { llm } : {}),
+    ...(deps.answerability !== undefined ? { answerability: deps.answerability } : {}),
     onLlmError: (err) => logger?.warn({ err }, 'language model failed; answering extractively'),
   });
 
