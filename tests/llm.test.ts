@@ -62,7 +62,7 @@ beforeEach(() => {
 describe('LLM answering against an OpenAI-compatible server', () => {
   it('answers with the model and checked citations (one request, not streamed)', async () => {
     fake.setHandler(() => ({ reply: GOOD_REPLY }));
-    const answer = await makeAnswerer({ llm }).answer(input);
+    const answer = await makeAnswerer({ llm, answerability: null }).answer(input);
     expect(answer.mode).toBe('llm');
     expect(answer.answer).toBe('Thứ trưởng Bộ Ngoại giao Nguyễn Quốc Dũng phát biểu khai mạc Đối thoại [1].');
     expect(answer.citations).toHaveLength(1);
@@ -85,7 +85,7 @@ describe('LLM answering against an OpenAI-compatible server', () => {
   it('streams the model tokens as deltas', async () => {
     fake.setHandler(() => ({ reply: GOOD_REPLY, chunks: ['Thứ trưởng Bộ Ngoại giao ', 'Nguyễn Quốc Dũng ', 'phát biểu khai mạc Đối thoại [2].'] }));
     const deltas: string[] = [];
-    const answer = await makeAnswerer({ llm }).answer(input, { onDelta: (t) => deltas.push(t) });
+    const answer = await makeAnswerer({ llm, answerability: null }).answer(input, { onDelta: (t) => deltas.push(t) });
     expect(fake.requests[0]?.stream).toBe(true);
     expect(deltas).toEqual(['Thứ trưởng Bộ Ngoại giao ', 'Nguyễn Quốc Dũng ', 'phát biểu khai mạc Đối thoại [2].']);
     expect(answer.mode).toBe('llm');
@@ -96,7 +96,7 @@ describe('LLM answering against an OpenAI-compatible server', () => {
     fake.setHandler(() => ({
       reply: 'Thứ trưởng Nguyễn Quốc Dũng phát biểu khai mạc Đối thoại [2]. Đối thoại có hơn 80 chuyên gia tham dự [7].',
     }));
-    const answer = await makeAnswerer({ llm }).answer(input);
+    const answer = await makeAnswerer({ llm, answerability: null }).answer(input);
     expect(answer.mode).toBe('llm');
     expect(answer.answer).not.toContain('[7]');
     expect(answer.answer).not.toContain('[2]');
@@ -106,7 +106,7 @@ describe('LLM answering against an OpenAI-compatible server', () => {
 
   it('repairs an uncited answer from the source that supports it', async () => {
     fake.setHandler(() => ({ reply: 'Thứ trưởng Bộ Ngoại giao Nguyễn Quốc Dũng phát biểu khai mạc Đối thoại.' }));
-    const answer = await makeAnswerer({ llm }).answer(input);
+    const answer = await makeAnswerer({ llm, answerability: null }).answer(input);
     expect(answer.answer).toBe('Thứ trưởng Bộ Ngoại giao Nguyễn Quốc Dũng phát biểu khai mạc Đối thoại [1].');
     expect(answer.citations[0]?.documentId).toBe(SEED.dialogue);
     expect(answer.notice).toBe(NOTICE_REPAIRED);
@@ -115,7 +115,7 @@ describe('LLM answering against an OpenAI-compatible server', () => {
 
   it('flags an uncited answer that no source supports', async () => {
     fake.setHandler(() => ({ reply: 'Bộ trưởng Y tế công bố ca bệnh mới tại Đà Nẵng vào sáng thứ Hai.' }));
-    const answer = await makeAnswerer({ llm }).answer(input);
+    const answer = await makeAnswerer({ llm, answerability: null }).answer(input);
     expect(answer.mode).toBe('llm');
     expect(answer.citations).toEqual([]);
     expect(answer.grounded).toBe(false);
@@ -125,7 +125,7 @@ describe('LLM answering against an OpenAI-compatible server', () => {
   it('falls back to the extractive answer when the model hangs past LLM_TIMEOUT_MS', async () => {
     fake.setHandler(() => ({ hang: true }));
     const deltas: string[] = [];
-    const answer = await makeAnswerer({ llm }).answer(input, { onDelta: (t) => deltas.push(t) });
+    const answer = await makeAnswerer({ llm, answerability: null }).answer(input, { onDelta: (t) => deltas.push(t) });
     expect(answer.mode).toBe('fallback');
     expect(answer.notice).toBe(LLM_FALLBACK_NOTICE);
     expect(answer.answer).toContain('Nguyễn Quốc Dũng phát biểu khai mạc');
@@ -135,7 +135,7 @@ describe('LLM answering against an OpenAI-compatible server', () => {
 
   it('falls back to the extractive answer when the model server fails', async () => {
     fake.setHandler(() => ({ status: 500, message: 'model crashed' }));
-    const answer = await makeAnswerer({ llm }).answer(input);
+    const answer = await makeAnswerer({ llm, answerability: null }).answer(input);
     expect(answer.mode).toBe('fallback');
     expect(answer.grounded).toBe(true);
     expect(fake.requests.length).toBeGreaterThanOrEqual(1);
@@ -143,7 +143,7 @@ describe('LLM answering against an OpenAI-compatible server', () => {
 
   it('does not ask the model when retrieval found nothing relevant', async () => {
     fake.setHandler(() => ({ reply: GOOD_REPLY }));
-    const answer = await makeAnswerer({ llm }).answer({ ...input, relevant: false });
+    const answer = await makeAnswerer({ llm, answerability: null }).answer({ ...input, relevant: false });
     expect(answer.grounded).toBe(false);
     expect(fake.requests).toHaveLength(0);
   });

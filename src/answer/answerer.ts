@@ -1,4 +1,5 @@
 import type { SearchResult } from '../retrieval/types.js';
+import { loadCommittedAnswerabilityModel, type AnswerabilityModel } from './answerability.js';
 import { answerExtractively, streamingPieces, type ExtractiveAnswer } from './extractive.js';
 import type { LlmAnswerer } from './llm.js';
 import { makeCachedPassageReader, type PassageReader } from './passageSentences.js';
@@ -20,7 +21,7 @@ export interface AnswerInput {
    * A follow-up resolved without a model: the extractive answer scores sentences on the
    * follow-up's own words, with the previous question's words weighing less.
    */
-  followUp?: { question: string; context: string; focus?: readonly string[] };
+  followUp?: { question: string; context: string; focus?: readonly string[]; previousDocuments?: readonly string[] };
 }
 
 export interface AnswerRunOptions {
@@ -38,16 +39,23 @@ export interface Answerer {
  */
 const READ_PASSAGES_KEPT = 2000;
 
-function extractive(input: AnswerInput, readPassage: PassageReader): ExtractiveAnswer {
+function extractive(input: AnswerInput, readPassage: PassageReader, answerability: AnswerabilityModel | undefined): ExtractiveAnswer {
   const { followUp } = input;
+  const common = { relevant: input.relevant, readPassage, ...(answerability ? { answerability } : {}) };
   return followUp
     ? answerExtractively(followUp.question, input.results, {
-        relevant: input.relevant,
+        ...common,
         context: followUp.context,
-        readPassage,
+        ...(followUp.previousDocuments ? { preferDocuments: followUp.previousDocuments } : {}),
         ...(followUp.focus && followUp.focus.length > 0 ? { focus: followUp.focus } : {}),
       })
-    : answerExtractively(input.question, input.results, { relevant: input.relevant, readPassage });
+    : answerExtractively(input.question, input.results, common);
+}
+
+/** The answer record as clients see it: the answerability probability is for diagnosis only. */
+function withoutScore(a: ExtractiveAnswer): Omit<ExtractiveAnswer, 'answerability'> {
+  const { answerability: _score, ...rest } = a;
+  return rest;
 }
 
 function emitPieces(answer: string, onDelta?: (text: string) => void): void {
@@ -55,17 +63,30 @@ function emitPieces(answer: string, onDelta?: (text: string) => void): void {
   for (const piece of streamingPieces(answer)) onDelta(piece);
 }
 
-export function makeAnswerer(deps: { llm?: LlmAnswerer; onLlmError?: (err: unknown) => void } = {}): Answerer {
+export interface AnswererDeps {
+  llm?: LlmAnswerer;
+  onLlmError?: (err: unknown) => void;
+  /**
+   * The not-found decision: the committed learned model by default; `null` falls back to
+   * retrieval's relevance threshold (what the answerability model is compared with).
+   */
+  answerability?: AnswerabilityModel | null;
+}
+
+export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
   const { llm, onLlmError } = deps;
+  const answerability = deps.answerability === null ? undefined : (deps.answerability ?? loadCommittedAnswerabilityModel());
   const readPassage = makeCachedPassageReader(READ_PASSAGES_KEPT);
   return {
     async answer(input, opts = {}) {
-      const canUseLlm = llm !== undefined && input.relevant && input.results.length > 0;
+      // The same not-found decision with or without a language model: the extractive reading
+      // of the passages says whether they hold an answer at all.
+      const grounded = extractive(input, readPassage, answerability);
+      const canUseLlm = llm !== undefined && grounded.grounded;
       if (!canUseLlm) {
-        // No model, or nothing relevant to give it: a model could only guess.
-        const result = extractive(input, readPassage);
-        emitPieces(result.answer, opts.onDelta);
-        return { ...result, mode: 'extractive' };
+        // No model, or nothing that answers to give it: a model could only guess.
+        emitPieces(grounded.answer, opts.onDelta);
+        return { ...withoutScore(grounded), mode: 'extractive' };
       }
       try {
         const checked = await llm.answer(input.question, input.results, opts);
@@ -73,9 +94,8 @@ export function makeAnswerer(deps: { llm?: LlmAnswerer; onLlmError?: (err: unkno
       } catch (err) {
         if (opts.signal?.aborted) throw err;
         onLlmError?.(err);
-        const result = extractive(input, readPassage);
-        emitPieces(result.answer, opts.onDelta);
-        return { ...result, mode: 'fallback', notice: LLM_FALLBACK_NOTICE };
+        emitPieces(grounded.answer, opts.onDelta);
+        return { ...withoutScore(grounded), mode: 'fallback', notice: LLM_FALLBACK_NOTICE };
       }
     },
   };

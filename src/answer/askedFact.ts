@@ -1,5 +1,6 @@
 import { isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
+import { findDefinedAbbreviations, type DefinedAbbreviation } from './definedAbbreviations.js';
 import { asksForPeriod, detectQuestionKind, type QuestionKind } from './questionKind.js';
 
 /**
@@ -57,6 +58,8 @@ export interface ReadSentence {
   /** A span of years ("2020-2021", "từ năm 2008 đến 2009"). */
   yearSpan: boolean;
   percent: boolean;
+  /** "Viện Hòa bình và Hòa giải ASEAN (AIPR)": abbreviations the sentence defines. */
+  definitions: readonly DefinedAbbreviation[];
 }
 
 /** Words of a text in order, numbers split at their separators ("10/2010" → 10, 2010). */
@@ -195,6 +198,7 @@ export function readSentence(text: string): ReadSentence {
     dates: [...text.matchAll(DATE)].map((m) => numbersOf(tokens(m[0])).map((n) => n.value)),
     yearSpan: YEAR_SPAN.test(text),
     percent: /\d\s*%/u.test(text),
+    definitions: findDefinedAbbreviations(text),
   };
 }
 
@@ -253,6 +257,18 @@ function numberStrength(sentence: ReadSentence, asked: AskedFact): number {
   return newNumber ? FACT.strong : FACT.none;
 }
 
+/** A definition of the very name the question gives ("Viện … ASEAN") is exact; any other, weak. */
+function abbreviationStrength(sentence: ReadSentence, asked: AskedFact): number {
+  let best: number = FACT.none;
+  for (const d of sentence.definitions) {
+    if (asked.given.has(foldDiacritics(d.short.toLowerCase()))) continue;
+    const words = wordsOf(d.name);
+    const named = words.filter((w) => asked.given.has(w)).length >= Math.ceil(0.6 * words.length);
+    best = Math.max(best, named ? FACT.exact : FACT.weak);
+  }
+  return best;
+}
+
 /**
  * How strongly a sentence holds the kind of fact asked for, one of FACT's values: a name the
  * question does not already give for "ai", a count of the very thing asked about for "bao
@@ -260,6 +276,8 @@ function numberStrength(sentence: ReadSentence, asked: AskedFact): number {
  */
 export function factStrength(sentence: ReadSentence, asked: AskedFact): number {
   switch (asked.kind) {
+    case 'abbreviation':
+      return abbreviationStrength(sentence, asked);
     case 'person':
       return personStrength(sentence, asked);
     case 'place':

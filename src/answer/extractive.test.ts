@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SEED, seedPassage, seedText } from '../../tests/helpers/seedPassages.js';
 import type { SearchResult } from '../retrieval/types.js';
 import { splitSentences } from '../text/sentences.js';
+import { loadCommittedAnswerabilityModel } from './answerability.js';
 import { answerExtractively, appendMarker, streamingPieces } from './extractive.js';
 import { NOT_FOUND_ANSWER } from './types.js';
 
@@ -174,6 +175,44 @@ describe('answerExtractively: the fact asked for', () => {
     expect(a.citations[0]?.documentId).toBe(SEED.osce);
     expect(a.answer).toContain('OSCE');
     expect(a.answer).not.toContain('18 tổ chức khu vực');
+  });
+});
+
+describe('answerExtractively: mechanisms of issue 9', () => {
+  const participants = seedPassage(SEED.dialogue, 'Đối thoại lần này có sự tham dự', 'từ các nước ASEAN và trong khu vực.', { score: 0.8 });
+
+  it('answers "viết tắt là gì" with the sentence that defines the abbreviation', () => {
+    const a = answerExtractively('Tên viết tắt của Viện Hòa bình và Hòa giải ASEAN là gì?', [dialogueOpening, participants, resolution]);
+    expect(a.answer).toContain('(AIPR)');
+  });
+
+  it('says how old its source is when the question asks about now', () => {
+    const question = 'Hiện nay OSCE có bao nhiêu quốc gia thành viên?';
+    const old = answerExtractively(question, [osceSummit, osceCall], { now: new Date('2026-11-30') });
+    expect(old.answer).toMatch(/^Nguồn mới nhất tìm được đăng ngày 03\/12\/2019 \[\d\]/u);
+    const fresh = answerExtractively(question, [osceSummit, osceCall], { now: new Date('2019-12-05') });
+    expect(fresh.answer).not.toContain('Nguồn mới nhất');
+    const notNow = answerExtractively('OSCE có bao nhiêu quốc gia thành viên?', [osceSummit, osceCall], { now: new Date('2026-11-30') });
+    expect(notNow.answer).not.toContain('Nguồn mới nhất');
+  });
+
+  it('answers a follow-up that names no new topic from the documents just cited', () => {
+    const sources = [dialogueOpening, resolution];
+    const opts = { context: 'Hợp tác ASEAN - Liên Hợp Quốc', maxSentences: 1 };
+    const toResolution = answerExtractively('Diễn ra ngày nào?', sources, { ...opts, preferDocuments: [SEED.resolution] });
+    const toDialogue = answerExtractively('Diễn ra ngày nào?', sources, { ...opts, preferDocuments: [SEED.dialogue] });
+    expect(toResolution.citations[0]?.documentId).toBe(SEED.resolution);
+    expect(toDialogue.citations[0]?.documentId).toBe(SEED.dialogue);
+  });
+
+  it('with the learned answerability model: answers what the passages hold, declines what they do not', () => {
+    const answerability = loadCommittedAnswerabilityModel();
+    const held = answerExtractively('OSCE có bao nhiêu quốc gia thành viên?', [osceSummit, osceCall], { answerability });
+    expect(held.grounded).toBe(true);
+    expect(held.answerability).toBeGreaterThanOrEqual(answerability.threshold);
+    const absent = answerExtractively('Giá vàng SJC hôm nay bán ra bao nhiêu đồng một lượng?', [osceSummit, osceCall], { answerability });
+    expect(absent.answer).toBe(NOT_FOUND_ANSWER);
+    expect(absent.answerability).toBeLessThan(answerability.threshold);
   });
 });
 

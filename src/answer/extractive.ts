@@ -2,7 +2,11 @@ import type { AbbreviationExpander } from '../text/abbreviations.js';
 import type { SearchResult } from '../retrieval/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
-import { FACT, factStrength, numberAgreement, readAskedFact } from './askedFact.js';
+import { answerabilityFeatures, answerabilityProbability, type AnswerabilityModel } from './answerability.js';
+import { formatDateVi } from '../text/dates.js';
+import { expanderWith } from './definedAbbreviations.js';
+import { asksAboutNow } from './questionKind.js';
+import { FACT, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
 import { readPassage, wordsOf, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { density, makeCoverage, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
 import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
@@ -14,8 +18,13 @@ import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
  */
 
 export interface ExtractiveOptions {
-  /** Retrieval's verdict; when false the answer is "not found" whatever the sentences say. */
+  /**
+   * Retrieval's verdict; when false the answer is "not found" whatever the sentences say. Not
+   * consulted when an answerability model decides.
+   */
   relevant?: boolean;
+  /** The learned not-found decision (see answerability.ts); without it, `relevant` and `minCoverage` decide. */
+  answerability?: AnswerabilityModel;
   /** At most this many sentences (default 3). */
   maxSentences?: number;
   /** Stop adding sentences past this many characters (default 600; the first always fits). */
@@ -32,12 +41,21 @@ export interface ExtractiveOptions {
   expand?: AbbreviationExpander;
   /** How passages are read into sentences; a cached reader spares re-reading the same passages. */
   readPassage?: PassageReader;
+  /**
+   * Documents the previous answer of a follow-up cited: a follow-up that names no new topic
+   * ("Hiệp định đó được ký khi nào?") is about them, not about a similar article's.
+   */
+  preferDocuments?: readonly string[];
+  /** Today, for saying that a source is old when the question asks about now (default: the clock). */
+  now?: Date;
 }
 
 export interface ExtractiveAnswer {
   answer: string;
   citations: Citation[];
   grounded: boolean;
+  /** The answerability model's probability, when one decided. */
+  answerability?: number;
 }
 
 interface Candidate extends PassageSentence {
@@ -76,6 +94,8 @@ const NUMBER_CONFLICT_FACTOR = 0.6;
 const NUMBER_MATCH_FACTOR = 1.1;
 /** A follow-up's sentence that does not name its new topic answers the previous question instead. */
 const MISSING_FOCUS_FACTOR = 0.5;
+/** A follow-up without a new topic prefers the sentences of the documents just cited. */
+const PREVIOUS_DOCUMENT_FACTOR = 1.15;
 /** The previous question's words weigh at most this share of a follow-up with a new topic. */
 const FOCUS_CONTEXT_SHARE = 0.5;
 /**
@@ -135,18 +155,27 @@ function contextWeight(question: string, context: string, focused: boolean): num
   return Math.min(base, (own * FOCUS_CONTEXT_SHARE) / ((1 - FOCUS_CONTEXT_SHARE) * ctx));
 }
 
+interface Scored {
+  candidates: Candidate[];
+  asked: AskedFact;
+  /** How many weighted terms the question itself has. */
+  questionTermCount: number;
+}
+
 function scoreCandidates(
   question: string,
   results: readonly SearchResult[],
   opts: ExtractiveOptions,
-): Candidate[] {
+): Scored {
   const raw = sentenceCandidates(results, opts.readPassage ?? readPassage);
   const focus = opts.focus ?? [];
+  // "AIPR" in the question finds "Viện Hòa bình và Hòa giải ASEAN" in a sentence when a passage defines it.
+  const expand = opts.expand ?? expanderWith(raw.flatMap((c) => c.read.definitions));
   const terms = makeQuestionTerms(question, {
     ...(opts.context !== undefined
       ? { context: opts.context, contextWeight: contextWeight(question, opts.context, focus.length > 0) }
       : {}),
-    ...(opts.expand ? { expand: opts.expand } : {}),
+    expand,
   });
   const topic = new Set(results.slice(0, TOPIC_TITLES).flatMap((r) => [...termSetOf(r.title)]));
   terms.own = terms.own.map((t) => (topic.has(t.term) ? { ...t, weight: t.weight * TOPIC_WEIGHT } : t));
@@ -155,7 +184,8 @@ function scoreCandidates(
   const fact = readAskedFact(question, opts.context);
   const coverageOf = makeCoverage(terms, idf);
   const focusWords = foldedFocusWords(focus);
-  return raw.map((c) => {
+  const preferred = new Set(opts.preferDocuments ?? []);
+  const candidates = raw.map((c) => {
     const cov = coverageOf(c.terms);
     const strength = factStrength(c.read, fact);
     const byKind = fact.kind === 'other' ? 1 : kindFactor(strength);
@@ -163,12 +193,37 @@ function scoreCandidates(
     const agreement = numberAgreement(c.read, fact);
     const numberFactor = agreement === 'conflict' ? NUMBER_CONFLICT_FACTOR : agreement === 'match' ? NUMBER_MATCH_FACTOR : 1;
     const onTopic = focus.length === 0 || mentionsFocus(c, focusWords);
-    const focusFactor = onTopic ? 1 : MISSING_FOCUS_FACTOR;
+    const focusFactor = onTopic ? (focus.length === 0 && preferred.has(c.result.documentId) ? PREVIOUS_DOCUMENT_FACTOR : 1) : MISSING_FOCUS_FACTOR;
     const retrieval = RETRIEVAL_WEIGHT * (c.result.score - 0.02 * c.rank);
     const density_ = DENSITY_WEIGHT * density(asked, c.syllables);
     const score = (cov + density_ + kindBonus) * byKind * numberFactor * focusFactor + retrieval;
     return { ...c, coverage: cov, fact: strength, hasKind: strength > FACT.none, onTopic, score };
   });
+  return { candidates, asked: fact, questionTermCount: terms.own.length };
+}
+
+const byScore = (a: Candidate, b: Candidate) => b.score - a.score;
+
+function featuresOf(question: string, results: readonly SearchResult[], scored: Scored): number[] {
+  return answerabilityFeatures({
+    question,
+    ranked: [...scored.candidates].sort(byScore),
+    results,
+    asked: scored.asked,
+    questionTermCount: scored.questionTermCount,
+  });
+}
+
+/**
+ * The answerability features of a question over its retrieved passages, exactly as the answerer
+ * computes them (the training script fits the model on these).
+ */
+export function extractiveAnswerabilityFeatures(
+  question: string,
+  results: readonly SearchResult[],
+  options: ExtractiveOptions = {},
+): number[] {
+  return featuresOf(question, results, scoreCandidates(question, results, options));
 }
 
 /** The candidate sentences best first, with their scores: for diagnosing why an answer was chosen. */
@@ -178,7 +233,7 @@ export function rankSentences(
   options: ExtractiveOptions = {},
 ): { text: string; chunkId: string; score: number; coverage: number; fact: number }[] {
   return scoreCandidates(question, results, options)
-    .sort((a, b) => b.score - a.score)
+    .candidates.sort(byScore)
     .map((c) => ({ text: c.text, chunkId: c.result.chunkId, score: c.score, coverage: c.coverage, fact: c.fact }));
 }
 
@@ -195,10 +250,15 @@ function antecedentOf(c: Candidate, scored: readonly Candidate[]): Candidate | u
   return scored.find((p) => p.result.chunkId === c.result.chunkId && p.ordinal === c.ordinal - 1);
 }
 
-function selectSentences(scored: Candidate[], opts: Required<Pick<ExtractiveOptions, 'maxSentences' | 'maxChars' | 'minCoverage'>>): Candidate[] {
-  const ranked = [...scored].sort((a, b) => b.score - a.score);
+function selectSentences(
+  scored: Candidate[],
+  opts: Required<Pick<ExtractiveOptions, 'maxSentences' | 'maxChars' | 'minCoverage'>>,
+  decided: boolean,
+): Candidate[] {
+  const ranked = [...scored].sort(byScore);
   const best = ranked[0];
-  if (!best || best.coverage < opts.minCoverage) return [];
+  // Once the answerability model has said yes, the best sentence answers whatever its coverage.
+  if (!best || (!decided && best.coverage < opts.minCoverage)) return [];
   const chosen: Candidate[] = [best];
   let chars = best.text.length;
   // The name an "Ông cũng …" sentence hides is usually the answer to "ai".
@@ -260,17 +320,44 @@ export function answerExtractively(
   results: readonly SearchResult[],
   options: ExtractiveOptions = {},
 ): ExtractiveAnswer {
-  if (options.relevant === false || results.length === 0) return notFoundAnswer();
+  const model = options.answerability;
+  if (results.length === 0 || (!model && options.relevant === false)) return notFoundAnswer();
   const opts = { ...DEFAULTS, ...definedOnly(options) };
-  const chosen = selectSentences(scoreCandidates(question, results, options), opts);
+  const scored = scoreCandidates(question, results, options);
+  let answerability: number | undefined;
+  if (model) {
+    answerability = answerabilityProbability(model, featuresOf(question, results, scored));
+    if (answerability < model.threshold) return { ...notFoundAnswer(), answerability };
+  }
+  const chosen = selectSentences(scored.candidates, opts, model !== undefined);
   if (chosen.length === 0) return notFoundAnswer();
   const groups = groupBySource(chosen);
   const citations = groups.map((g, i) => citationFor(g, i + 1));
   // Every sentence carries its marker, so each claim can be checked on its own.
-  const answer = groups
-    .flatMap((g, i) => g.sentences.map((s) => appendMarker(s.text, i + 1)))
-    .join(' ');
-  return { answer, citations, grounded: true };
+  const quoted = groups.flatMap((g, i) => g.sentences.map((s) => appendMarker(s.text, i + 1)));
+  const dating = asksAboutNow(question) ? sourceDateNote(citations, options.now ?? new Date()) : null;
+  const answer = (dating ? [dating, ...quoted] : quoted).join(' ');
+  return { answer, citations, grounded: true, ...(answerability !== undefined ? { answerability } : {}) };
+}
+
+/** A source older than this is not "today's" news. */
+const STALE_AFTER_DAYS = 7;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * For a question about now ("hiện nay", "hôm nay", "mới nhất"): the date of the newest cited source
+ * when it is old, so an old figure is not read as current.
+ */
+export function sourceDateNote(citations: readonly Citation[], now: Date): string | null {
+  const dated = citations
+    .map((c) => ({ c, time: c.publishedAt ? Date.parse(c.publishedAt.slice(0, 10)) : Number.NaN }))
+    .filter((d) => Number.isFinite(d.time))
+    .sort((a, b) => b.time - a.time);
+  const newest = dated[0];
+  // Undated sources (reference texts) say nothing about how current they are.
+  if (!newest) return null;
+  if (now.getTime() - newest.time < STALE_AFTER_DAYS * DAY_MS) return null;
+  return `Nguồn mới nhất tìm được đăng ngày ${formatDateVi(newest.c.publishedAt)} [${newest.c.n}], nên đây là thông tin tại thời điểm đó, không phải của hôm nay.`;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

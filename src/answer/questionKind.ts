@@ -5,7 +5,7 @@ import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize
  * prefers sentences that contain that kind of fact (a date for "khi nào", a number for "bao
  * nhiêu", a name for "ai").
  */
-export type QuestionKind = 'time' | 'number' | 'person' | 'place' | 'other';
+export type QuestionKind = 'abbreviation' | 'time' | 'number' | 'person' | 'place' | 'other';
 
 interface KindCue {
   kind: Exclude<QuestionKind, 'other'>;
@@ -22,6 +22,12 @@ const PERIOD_CUES = {
 };
 
 const CUES: KindCue[] = [
+  {
+    // "Tên viết tắt của … là gì?": a bracketed abbreviation after the name answers it.
+    kind: 'abbreviation',
+    toned: ['viết tắt', 'tên tắt'],
+    folded: ['viet tat', 'ten tat'],
+  },
   {
     kind: 'time',
     toned: ['năm nào', 'khi nào', 'ngày nào', 'bao giờ', 'lúc nào', 'tháng nào', 'hôm nào',
@@ -78,4 +84,16 @@ export function detectQuestionKind(question: string): QuestionKind {
 export function asksForPeriod(question: string): boolean {
   const { text, toned } = questionText(question);
   return (toned ? PERIOD_CUES.toned : PERIOD_CUES.folded).some((p) => containsWords(text, p));
+}
+
+/** Words that ask for the state of things now: the answer must say how old its source is. */
+const CURRENT_CUES = {
+  toned: ['hôm nay', 'hiện nay', 'hiện tại', 'mới nhất', 'bây giờ', 'lúc này', 'năm nay', 'hiện giờ'],
+  folded: ['hom nay', 'hien nay', 'hien tai', 'moi nhat', 'bay gio', 'luc nay', 'nam nay', 'hien gio'],
+};
+
+/** Whether the question asks about now ("giá vàng hôm nay", "hiện nay có bao nhiêu …"). */
+export function asksAboutNow(question: string): boolean {
+  const { text, toned } = questionText(question);
+  return (toned ? CURRENT_CUES.toned : CURRENT_CUES.folded).some((p) => containsWords(text, p));
 }

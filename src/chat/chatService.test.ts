@@ -35,9 +35,13 @@ function fixedSearcher(rank: (query: string) => SearchResult[]): Searcher & { ca
   };
 }
 
+/**
+ * Fixed passages carry no retrieval evidence, which the learned not-found decision reads: these
+ * tests are about what the service retrieves and answers from, so retrieval's own verdict decides.
+ */
 function service(searcher: Searcher) {
   const config = testConfig({ RETRIEVAL_K: '5' });
-  return makeChatService({ config, searcher, store: makeInMemoryConversationStore(config.conversations) });
+  return makeChatService({ config, searcher, store: makeInMemoryConversationStore(config.conversations), answerability: null });
 }
 
 describe('chat service without a language model', () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { makeAnswerer } from '../answer/answerer.js';
+import { makeAnswerer, type AnswererDeps } from '../answer/answerer.js';
 import type { LlmAnswerer } from '../answer/llm.js';
 import type { Answer, Citation } from '../answer/types.js';
 import type { Config } from '../config/config.js';
@@ -55,13 +55,15 @@ export interface ChatServiceDeps {
   store: ConversationStore;
   llm?: LlmAnswerer;
   logger?: ChatLogger;
+  /** The not-found decision; default the committed learned model (see makeAnswerer). */
+  answerability?: AnswererDeps['answerability'];
 }
 
 interface Retrieval {
   standalone: string;
   results: SearchResult[];
   relevant: boolean;
-  followUp?: { question: string; context: string; focus: string[] };
+  followUp?: { question: string; context: string; focus: string[]; previousDocuments?: string[] };
 }
 
 /** Follow-ups stay within a bounded query even after many turns of "còn … thì sao?". */
@@ -111,6 +113,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
   const pool = llm ? k : Math.max(k, EXTRACTIVE_POOL);
   const answerer = makeAnswerer({
     ...(llm ? { llm } : {}),
+    ...(deps.answerability !== undefined ? { answerability: deps.answerability } : {}),
     onLlmError: (err) => logger?.warn({ err }, 'language model failed; answering extractively'),
   });
 
@@ -144,7 +147,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
       standalone: joined,
       results,
       relevant: responses.some((r) => r.relevant),
-      followUp: { question: own, context, focus },
+      followUp: { question: own, context, focus, previousDocuments: [...prevDocs] },
     };
   }
 

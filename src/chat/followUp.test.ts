@@ -11,6 +11,10 @@ describe('isFollowUp', () => {
     'Diễn ra ở đâu?',
     'Khi nào?',
     'con OSCE thi sao',
+    'Sự việc đó xảy ra ở đâu?',
+    'su viec do xay ra o dau',
+    'Ông ấy giữ chức vụ gì?',
+    'Hiệp định này được ký khi nào?',
   ])('"%s" leans on the previous question', (q) => {
     expect(isFollowUp(q)).toBe(true);
   });
@@ -26,6 +30,11 @@ describe('isFollowUp', () => {
 });
 
 describe('focusTerms and stripAnaphora', () => {
+  it('keeps a two-word name that opens what is left of "Còn … thì sao?"', () => {
+    expect(focusTerms(stripAnaphora('Còn Thái Lan thì sao?'))).toEqual(['Thái', 'Lan']);
+    expect(focusTerms(stripAnaphora('Hiệp định này được ký khi nào?'))).toEqual([]);
+  });
+
   it('finds the new topic of "Còn … thì sao?"', () => {
     expect(stripAnaphora('Còn OSCE thì sao?')).toBe('OSCE?');
     expect(focusTerms('Còn OSCE thì sao?')).toEqual(['OSCE']);

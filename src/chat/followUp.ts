@@ -17,7 +17,7 @@ const FOLDED_STRONG = ['thi sao', 'the con', 'vay con', 'ong ay', 'ba ay', 'nguo
 const FOLDED_WEAK = ['o dau', 'tiep theo'];
 
 /** Words that open a question capitalised only because they open it. */
-const QUESTION_OPENERS = new Set(['ai', 'còn', 'vậy', 'thế', 'khi', 'tại', 'vì', 'ở', 'bao', 'có', 'những', 'các']);
+const QUESTION_OPENERS = new Set(['ai', 'còn', 'vậy', 'thế', 'khi', 'tại', 'vì', 'ở', 'bao', 'có', 'những', 'các', 'ông', 'bà', 'anh', 'chị', 'cô']);
 
 /** Questions at most this many words long, with no name of their own, lean on the conversation. */
 const SHORT_QUESTION_WORDS = 6;
@@ -61,7 +61,9 @@ export function focusTerms(question: string): string[] {
     const acronym = /^\p{Lu}{2,}[\p{Lu}\p{N}]*$/u.test(w);
     const number = /\p{N}/u.test(w);
     const capitalised = /^\p{Lu}/u.test(w) && !(i === 0 && QUESTION_OPENERS.has(w.toLowerCase()));
-    const opensQuestion = i === 0 && !acronym;
+    // A capital that opens the question counts only as the start of a longer name ("Thái Lan").
+    const startsName = /^\p{Lu}/u.test(ws[i + 1] ?? '');
+    const opensQuestion = i === 0 && !acronym && !(capitalised && startsName);
     if (acronym || number || (capitalised && !opensQuestion)) out.push(w);
   });
   return out;

@@ -15,6 +15,9 @@ import type { ChatService } from '../chat/chatService.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
 import { loadConfig, loadConfigFromProcess, type Config } from '../config/config.js';
 import { evaluateSeedAnswers, evaluateXquadAnswers, type SeedAnswerCase, type SeedConversation } from '../eval/answers.js';
+import { loadCommittedAnswerabilityModel } from '../answer/answerability.js';
+import { answerabilityRows, modelSeparation, type Separation } from '../eval/answerability.js';
+import { evaluateQuestionSet, loadConversationSet, loadQuestionSet, openArchiveIndex, type ArchiveSetReport } from '../eval/archive.js';
 import { checkFloors, renderEvaluationMarkdown, type EvalResults } from '../eval/report.js';
 import {
   buildMemoryIndex,
@@ -23,6 +26,7 @@ import {
   isRecord,
   isUnanswerable,
   loadSeedQuestions,
+  loadQaSet,
   loadXquad,
   passageAsArticle,
   readJsonl,
@@ -34,22 +38,35 @@ import {
 import { chunkArticle } from '../ingest/chunk.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { ingestCorpus } from '../ingest/ingest.js';
+import type { HybridSearcher } from '../retrieval/hybrid.js';
 import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers] [--limit N] [--check]
+const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers,viquad,archive] [--limit N] [--check] [--archive-index DIR]
   --only LIST   run some sections: xquad (XQuAD-vi retrieval), seed (seed questions, retrieval),
-                answers (answers on XQuAD-vi and on the seed corpus, through the chat service)
+                answers (answers on XQuAD-vi and on the seed corpus, through the chat service),
+                viquad (ViQuAD-test retrieval, answers and not-found), archive (seed and news
+                questions inside the archive index; runs only with an archive index)
   --limit N     evaluate only the first N questions of each set
-  --check       fail (exit 1) when a figure is below its floor in eval/floors.json
-Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_SEED_QUESTIONS (default
-eval/seed-questions.jsonl), EVAL_SEED_CONVERSATIONS (default eval/seed-conversations.jsonl),
-and the product's own configuration (EMBEDDING_MODEL, CORPUS_DIR, LLM_*, ...).`;
+  --check       fail (exit 1) when a figure is below its floor in eval/floors.json (ViQuAD answers
+                on its first 600 questions, to keep CI short)
+  --archive-index DIR  the archive's index (default: EVAL_ARCHIVE_INDEX); without one the archive
+                section is skipped
+Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_VIQUAD_DIR (default
+../shared/eval/viquad-test), EVAL_SEED_QUESTIONS (default eval/seed-questions.jsonl),
+EVAL_SEED_CONVERSATIONS (default eval/seed-conversations.jsonl), EVAL_NEWS_QUESTIONS (default
+eval/news-questions.jsonl), EVAL_NEWS_CONVERSATIONS (default eval/news-conversations.jsonl),
+EVAL_ARCHIVE_INDEX, EVAL_RESULTS_FILE (default eval/results/latest.json), and the product's own configuration (EMBEDDING_MODEL, CORPUS_DIR, LLM_*, ...).`;
+
+/** Under --check, ViQuAD answers are measured on this many questions (all 2,210 in a full run). */
+const CHECK_VIQUAD_ANSWERS = 600;
 
 /** What several sections share, built once on first use. */
 interface SectionContext {
   config: Config;
   embeddings: TransformersEmbeddings;
   limit: number | undefined;
+  check: boolean;
+  archiveIndex: string | undefined;
   cwd: string;
   log: (line: string) => void;
   xquad: () => Promise<{ dir: string; index: MemoryIndex; questions: XquadQuestion[] }>;
@@ -144,6 +161,7 @@ async function runAnswers(ctx: SectionContext, out: EvalResults): Promise<void> 
   ctx.log(`\nAnswers on XQuAD-vi: ${picked.length} questions, with and without accents`);
   const xquadChat = await ctx.chatOver(ctx.archiveOf(index));
   const xquad = await evaluateXquadAnswers(xquadChat, picked);
+  const answerability = await qaSeparation(ctx, ctx.archiveOf(index).searcher, picked);
 
   const seedFile = path.resolve(ctx.cwd, process.env.EVAL_SEED_QUESTIONS ?? 'eval/seed-questions.jsonl');
   const convFile = path.resolve(ctx.cwd, process.env.EVAL_SEED_CONVERSATIONS ?? 'eval/seed-conversations.jsonl');
@@ -154,16 +172,15 @@ async function runAnswers(ctx: SectionContext, out: EvalResults): Promise<void> 
   const conversations = await readJsonl(convFile, isConversation);
   const seedChat = await ctx.chatOver(await ctx.seedArchive());
   const seed = await evaluateSeedAnswers(seedChat, cases, ctx.limit ? conversations.slice(0, ctx.limit) : conversations);
-  out.answers = { mode: ctx.config.llm.provider === 'none' ? 'extractive' : `llm (${ctx.config.llm.provider}: ${ctx.config.llm.model})`, xquad, seed };
-
-  const row = (name: string, m: typeof xquad.toned) =>
-    `  ${name.padEnd(17)} ${pct(m.containsGold)}     ${pct(m.f1)}  ${pct(m.firstCitationGold)}      ${pct(m.anyCitationGold)}    ${pct(m.citationSupport)}    ${pct(m.grounded)}    ${m.meanAnswerChars.toFixed(0)}`;
+  out.answers = { mode: ctx.config.llm.provider === 'none' ? 'extractive' : `llm (${ctx.config.llm.provider}: ${ctx.config.llm.model})`, xquad, seed, answerability };
+  const row = answersRow;
   ctx.log(
     [
       `  ${((performance.now() - started) / 1000).toFixed(1)} s, answering mode: ${out.answers.mode}`,
       '  questions         contains  F1     [1]=gold   any=gold  support  grounded  chars',
       row('as written', xquad.toned),
       row('accents stripped', xquad.untoned),
+      separationLine('Not-found model (fitted on this set)', answerability),
       `\nAnswers on the seed corpus:`,
       `  answerable ${seed.answerable.count}: accuracy ${pct(seed.answerable.accuracy)} (grounded, cites the right article, holds the expected fact)`,
       `  not answerable ${seed.unanswerable.count}: accuracy ${pct(seed.unanswerable.accuracy)} (says it did not find it)`,
@@ -174,16 +191,136 @@ async function runAnswers(ctx: SectionContext, out: EvalResults): Promise<void> 
   );
 }
 
+const answersRow = (name: string, m: { containsGold: number; f1: number; firstCitationGold: number; anyCitationGold: number; citationSupport: number; grounded: number; meanAnswerChars: number }) =>
+  `  ${name.padEnd(17)} ${pct(m.containsGold)}     ${pct(m.f1)}  ${pct(m.firstCitationGold)}      ${pct(m.anyCitationGold)}    ${pct(m.citationSupport)}    ${pct(m.grounded)}    ${m.meanAnswerChars.toFixed(0)}`;
+
+const separationLine = (label: string, s: Separation) =>
+  `  ${label}: answerable answered ${pct(s.answerableKept)} (wrongly "not found" ${pct(1 - s.answerableKept)}), ` +
+  `gold removed → "not found" ${pct(s.unanswerableRejected)} (${s.answerable} + ${s.unanswerable} cases)`;
+
+/** The answerability model on a QA set: each question with its gold passage indexed and left out. */
+async function qaSeparation(ctx: SectionContext, searcher: HybridSearcher, questions: readonly XquadQuestion[]): Promise<Separation> {
+  const rows = await answerabilityRows(
+    searcher,
+    ctx.embeddings,
+    questions.map((q) => ({ id: q.qid, question: q.question, documentId: q.gold_passage_id })),
+    { withGoldRemoved: true },
+  );
+  return modelSeparation(loadCommittedAnswerabilityModel(), rows);
+}
+
+async function runViquad(ctx: SectionContext, out: EvalResults): Promise<void> {
+  const started = performance.now();
+  const dir = path.resolve(ctx.cwd, process.env.EVAL_VIQUAD_DIR ?? '../shared/eval/viquad-test');
+  const set = await loadQaSet(dir, 'viquad-test');
+  ctx.log(`\nViQuAD-test: indexing ${set.passages.length} passages`);
+  const index = await buildMemoryIndex(set.passages.map(passageAsArticle), (a) => chunkArticle(a, ctx.config.chunking), ctx.embeddings, ctx.config);
+  const retrieval = await evaluateXquad({
+    dir,
+    set,
+    index,
+    config: ctx.config,
+    embeddings: ctx.embeddings,
+    chunk: (a) => chunkArticle(a, ctx.config.chunking),
+    limit: ctx.limit,
+  });
+  const answerCount = ctx.limit ?? (ctx.check ? CHECK_VIQUAD_ANSWERS : set.questions.length);
+  const picked = set.questions.slice(0, answerCount);
+  const archive = ctx.archiveOf(index);
+  const searcher = archive.searcher;
+  const answers = await evaluateXquadAnswers(await ctx.chatOver(archive), picked);
+  const answerability = await qaSeparation(ctx, searcher, picked);
+  out.viquad = { retrieval, answers, answerability, answerQuestions: picked.length };
+  ctx.log(
+    [
+      `ViQuAD-test: ${retrieval.passages} passages (${retrieval.chunks} chunks), ${retrieval.questions} questions, ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      methodTable('Questions as written:', retrieval.toned),
+      methodTable('Accents stripped from the questions:', retrieval.accentsStripped),
+      `Answers on ${picked.length} questions:`,
+      '  questions         contains  F1     [1]=gold   any=gold  support  grounded  chars',
+      answersRow('as written', answers.toned),
+      answersRow('accents stripped', answers.untoned),
+      separationLine('Not-found model', answerability),
+    ].join('\n'),
+  );
+}
+
+function setLines(label: string, r: ArchiveSetReport): string[] {
+  return [
+    `  ${label}: answerable ${r.answerable.count}: right ${pct(r.answerable.accuracy)}; not answerable ${r.unanswerable.count}: "not found" ${pct(r.unanswerable.accuracy)}; ` +
+      `follow-ups ${r.followUps.count}: ${pct(r.followUps.accuracy)} (first turns ${pct(r.followUps.firstTurnAccuracy)}); support ${pct(r.citationSupport)}`,
+    ...Object.entries(r.byTyping).map(([typed, g]) => `    typed ${typed}: ${g.count} answerable, right ${pct(g.accuracy)}`),
+    ...r.failures.map((f) => `  ✗ ${f.id}: ${f.question}\n      expected ${f.expected}; got ${f.grounded ? `[${f.citedDocuments.join(', ')}] ` : ''}${f.answer.slice(0, 200)}`),
+  ];
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+async function runArchive(ctx: SectionContext, out: EvalResults): Promise<void> {
+  if (ctx.archiveIndex === undefined) {
+    ctx.log('\nArchive: skipped (no --archive-index / EVAL_ARCHIVE_INDEX)');
+    return;
+  }
+  const started = performance.now();
+  const dir = path.resolve(ctx.cwd, ctx.archiveIndex);
+  const archive = await openArchiveIndex(dir, ctx.config, ctx.embeddings);
+  try {
+    const { articles, chunks } = archive.status();
+    ctx.log(`\nArchive ${dir}: ${articles} articles, ${chunks} passages`);
+    const searcher = archive.searcher;
+    const chat = await ctx.chatOver(archive);
+    const file = (env: string, fallback: string) => path.resolve(ctx.cwd, process.env[env] ?? fallback);
+    const cut = <T>(xs: readonly T[]) => (ctx.limit ? xs.slice(0, ctx.limit) : [...xs]);
+    const seed = await evaluateQuestionSet(
+      chat,
+      cut(await loadQuestionSet(file('EVAL_SEED_QUESTIONS', 'eval/seed-questions.jsonl'))),
+      cut(await loadConversationSet(file('EVAL_SEED_CONVERSATIONS', 'eval/seed-conversations.jsonl'))),
+    );
+    out.archive = { index: dir, articles, chunks, seed };
+    const lines = setLines('seed questions', seed);
+    const newsFile = file('EVAL_NEWS_QUESTIONS', 'eval/news-questions.jsonl');
+    if (await exists(newsFile)) {
+      const newsQuestions = cut(await loadQuestionSet(newsFile));
+      const convFile = file('EVAL_NEWS_CONVERSATIONS', 'eval/news-conversations.jsonl');
+      const conversations = (await exists(convFile)) ? cut(await loadConversationSet(convFile)) : [];
+      out.archive.news = await evaluateQuestionSet(chat, newsQuestions, conversations);
+      out.archive.newsRetrieval = await evaluateSeed({
+        searcher,
+        questions: newsQuestions.map((q) =>
+          q.documentId === undefined
+            ? { id: q.id, question: q.question, answerable: false as const }
+            : { id: q.id, question: q.question, documentId: q.documentId, ...(typeof q.mustContain === 'string' ? { mustContain: q.mustContain } : {}) },
+        ),
+        threshold: ctx.config.retrieval.relevanceThreshold,
+      });
+      const r = out.archive.newsRetrieval;
+      lines.push(...setLines('news questions', out.archive.news), `  news retrieval: right article R@1 ${pct(r.recallAt1)}  R@5 ${pct(r.recallAt5)}  MRR ${pct(r.mrr)}`);
+    } else {
+      lines.push(`  news questions: ${path.relative(ctx.cwd, newsFile)} not found, skipped`);
+    }
+    ctx.log([...lines, `  ${((performance.now() - started) / 1000).toFixed(1)} s`].join('\n'));
+  } finally {
+    await archive.close();
+  }
+}
+
 const SECTIONS: Record<string, (ctx: SectionContext, out: EvalResults) => Promise<void>> = {
   xquad: runXquad,
   seed: runSeed,
   answers: runAnswers,
+  viquad: runViquad,
+  archive: runArchive,
 };
 
 function makeContext(
   config: Config,
   embeddings: TransformersEmbeddings,
-  limit: number | undefined,
+  run: { limit: number | undefined; check: boolean; archiveIndex: string | undefined },
   cwd: string,
   cleanup: Array<() => Promise<void>>,
 ): SectionContext {
@@ -191,7 +328,7 @@ function makeContext(
   return {
     config,
     embeddings,
-    limit,
+    ...run,
     cwd,
     log,
     xquad: once(async () => {
@@ -227,6 +364,7 @@ async function main(argv: string[]): Promise<number> {
       only: { type: 'string' },
       limit: { type: 'string' },
       check: { type: 'boolean', default: false },
+      'archive-index': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -251,14 +389,16 @@ async function main(argv: string[]): Promise<number> {
   try {
     const config = await loadConfigFromProcess(cwd);
     embeddings = await TransformersEmbeddings.create(config.embedding);
-    const ctx = makeContext(config, embeddings, limit, cwd, cleanup);
+    const archiveIndex = flags['archive-index'] ?? process.env.EVAL_ARCHIVE_INDEX;
+    const ctx = makeContext(config, embeddings, { limit, check: flags.check, archiveIndex: archiveIndex || undefined }, cwd, cleanup);
     const results: EvalResults = { createdAt: new Date().toISOString(), model: path.basename(config.embedding.model), limit: limit ?? null };
     for (const name of names) await SECTIONS[name]!(ctx, results);
 
-    const outDir = path.resolve(cwd, 'eval/results');
-    await fs.mkdir(outDir, { recursive: true });
-    await fs.writeFile(path.join(outDir, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`\nWrote eval/results/latest.json\n`);
+    // EVAL_RESULTS_FILE lets sections run in parallel processes without overwriting each other.
+    const outFile = path.resolve(cwd, process.env.EVAL_RESULTS_FILE ?? 'eval/results/latest.json');
+    await fs.mkdir(path.dirname(outFile), { recursive: true });
+    await fs.writeFile(outFile, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`\nWrote ${path.relative(cwd, outFile)}\n`);
     const complete = names.length === Object.keys(SECTIONS).length && limit === undefined;
     if (complete && !flags.check) {
       await fs.writeFile(path.resolve(cwd, 'docs/EVALUATION.md'), renderEvaluationMarkdown(results));
@@ -266,7 +406,9 @@ async function main(argv: string[]): Promise<number> {
     }
     if (flags.check) {
       const floors = JSON.parse(await fs.readFile(path.resolve(cwd, 'eval/floors.json'), 'utf8')) as Record<string, number>;
-      const verdicts = checkFloors(results, floors, names);
+      // The archive runs only with an archive index; without one its floors are not checked.
+      const ran = names.filter((n) => n !== 'archive' || archiveIndex);
+      const verdicts = checkFloors(results, floors, ran);
       for (const v of verdicts) process.stdout.write(`${v.ok ? '✓' : '✗'} ${v.key}: ${v.value === null ? 'missing' : v.value.toFixed(3)} (floor ${v.floor})\n`);
       const failed = verdicts.filter((v) => !v.ok);
       process.stdout.write(failed.length === 0 ? `eval check: every figure at or above its floor (${verdicts.length} checked)\n` : `eval check: ${failed.length} figure(s) below their floor\n`);

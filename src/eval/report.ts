@@ -1,4 +1,6 @@
+import type { Separation } from './answerability.js';
 import type { SeedAnswerReport, XquadAnswerMetrics } from './answers.js';
+import type { ArchiveSetReport } from './archive.js';
 import type { MethodMetrics, SeedReport, XquadReport } from './retrieval.js';
 import { markdownTable } from './markdown.js';
 
@@ -13,6 +15,25 @@ export interface EvalResults {
     mode: string;
     xquad: { toned: XquadAnswerMetrics; untoned: XquadAnswerMetrics };
     seed: SeedAnswerReport;
+    /** The answerability model on XQuAD-vi (its training set) with the gold passage indexed vs left out. */
+    answerability?: Separation;
+  };
+  /** UIT-ViQuAD 1.0 test split: retrieval, answers, answerability (never tuned on). */
+  viquad?: {
+    retrieval: XquadReport;
+    answers: { toned: XquadAnswerMetrics; untoned: XquadAnswerMetrics };
+    answerability: Separation;
+    /** Questions asked (fewer than the set under --check, to keep CI short). */
+    answerQuestions: number;
+  };
+  /** The seed corpus inside the 10,000-article archive (not in CI). */
+  archive?: {
+    index: string;
+    articles: number;
+    chunks: number;
+    seed: ArchiveSetReport;
+    news?: ArchiveSetReport;
+    newsRetrieval?: SeedReport;
   };
 }
 
@@ -66,6 +87,11 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
     '```',
     '',
     '`npm test` runs the `--check` form, so a change that lowers a figure below its floor fails CI.',
+    '',
+    'What was tuned on what: the not-found decision (a logistic regression over answerability features, see',
+    '`src/answer/answerability.ts`; `npm run train:answerability` refits it) and the sentence scoring were fitted on XQuAD-vi',
+    'and the seed questions. ViQuAD-test and the news question set (`eval/news-questions.jsonl`, written by someone else) were',
+    'never used to tune anything: their figures are what a stranger\'s questions get.',
     '',
   ];
   if (r.xquad) {
@@ -125,9 +151,62 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
       ),
       '',
     );
+    if (a.answerability) {
+      parts.push(
+        'Not-found decision (the learned answerability model, `src/answer/answerability.model.json`, fitted on this set: these',
+        `figures are its training fit): with the gold passage indexed it answers ${f3(a.answerability.answerableKept)} of the questions; with the gold`,
+        `passage left out it says "not found" for ${f3(a.answerability.unanswerableRejected)} (the rest of the article stays indexed, so those passages are on topic).`,
+        '',
+      );
+    }
     if (a.seed.failures.length > 0) {
       parts.push('Seed cases it gets wrong:', '', ...a.seed.failures.map((f) => `- \`${f.id}\` ${f.question} (expected ${f.expected})`), '');
     }
+  }
+  if (r.viquad) {
+    const v = r.viquad;
+    const row = (label: string, m: XquadAnswerMetrics) => [label, f3(m.containsGold), f3(1 - m.grounded), f3(m.firstCitationGold), f3(m.anyCitationGold), f3(m.citationSupport), m.meanAnswerChars.toFixed(0)];
+    parts.push(
+      '## ViQuAD-test (held out: nothing was tuned on it)',
+      '',
+      `UIT-ViQuAD 1.0 test split: ${v.retrieval.passages} Wikipedia passages (${v.retrieval.chunks} chunks), ${v.retrieval.questions} questions written by native`,
+      'speakers from the passage, every one answerable from its passage.',
+      '',
+      markdownTable(['questions', 'method', 'R@1', 'R@5', 'R@10', 'MRR'], [...methodRows('as written', v.retrieval.toned), ...methodRows('accents stripped', v.retrieval.accentsStripped)]),
+      '',
+      `Answers on ${v.answerQuestions} questions ("not found": answerable questions wrongly declined):`,
+      '',
+      markdownTable(['ViQuAD-test questions', 'contains', '"not found"', '[1]=gold', 'any=gold', 'support', 'mean chars'], [row('as written', v.answers.toned), row('accents stripped', v.answers.untoned)]),
+      '',
+      `Not-found decision: answers ${f3(v.answerability.answerableKept)} of the questions with their gold passage indexed, says "not found" for`,
+      `${f3(v.answerability.unanswerableRejected)} of them with the gold passage left out (other passages of the same article stay).`,
+      '',
+    );
+  }
+  if (r.archive) {
+    const x = r.archive;
+    const setRows = (label: string, s: ArchiveSetReport) => [
+      [`${label}: answerable, right (grounded, right article, expected fact)`, s.answerable.count, f3(s.answerable.accuracy)],
+      ...Object.entries(s.byTyping).map(([typed, g]) => [`${label}: answerable typed ${typed}`, g.count, f3(g.accuracy)]),
+      [`${label}: not answerable, "not found"`, s.unanswerable.count, f3(s.unanswerable.accuracy)],
+      [`${label}: follow-ups`, s.followUps.count, f3(s.followUps.accuracy)],
+      [`${label}: cited sentences supported`, '', f3(s.citationSupport)],
+    ];
+    parts.push(
+      '## Inside the archive (not in CI)',
+      '',
+      `The seed corpus indexed among the VNTC news articles: ${x.articles} articles, ${x.chunks} passages (an index built once with`,
+      '`npm run ingest` and reused: `npm run eval -- --archive-index DIR` or `EVAL_ARCHIVE_INDEX`). The seed questions and',
+      '`eval/news-questions.jsonl` (written by someone else over the seed corpus and VNTC articles; never tuned on) asked through the chat service.',
+      '',
+      markdownTable(['set', 'cases', 'accuracy'], [...setRows('seed', x.seed), ...(x.news ? setRows('news', x.news) : [])]),
+      '',
+      ...(x.newsRetrieval
+        ? [`News questions, retrieval: right article R@1 ${f3(x.newsRetrieval.recallAt1)}, R@5 ${f3(x.newsRetrieval.recallAt5)}, MRR ${f3(x.newsRetrieval.mrr)}.`, '']
+        : []),
+    );
+    const failures = [...x.seed.failures, ...(x.news?.failures ?? [])];
+    if (failures.length > 0) parts.push('Archive cases it gets wrong:', '', ...failures.map((f) => `- \`${f.id}\` ${f.question} (expected ${f.expected})`), '');
   }
   return parts.join('\n');
 }

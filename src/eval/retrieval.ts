@@ -128,10 +128,18 @@ const isQuestion = (x: unknown): x is XquadQuestion =>
   Array.isArray(x.answers) &&
   x.answers.every((a) => typeof a === 'string');
 
-export async function loadXquad(dir: string): Promise<{ passages: XquadPassage[]; questions: XquadQuestion[] }> {
-  const passages = await readJsonl(path.join(dir, 'xquad-vi.passages.jsonl'), isPassage);
-  const questions = await readJsonl(path.join(dir, 'xquad-vi.questions.jsonl'), isQuestion);
+/**
+ * Reads a question-answering set in XQuAD-vi's shape: `NAME.passages.jsonl` and
+ * `NAME.questions.jsonl` in `dir` (NAME defaults to the folder's name: xquad-vi, viquad-test).
+ */
+export async function loadQaSet(dir: string, name = path.basename(path.resolve(dir))): Promise<{ passages: XquadPassage[]; questions: XquadQuestion[] }> {
+  const passages = await readJsonl(path.join(dir, `${name}.passages.jsonl`), isPassage);
+  const questions = await readJsonl(path.join(dir, `${name}.questions.jsonl`), isQuestion);
   return { passages, questions };
+}
+
+export async function loadXquad(dir: string): Promise<{ passages: XquadPassage[]; questions: XquadQuestion[] }> {
+  return loadQaSet(dir, 'xquad-vi');
 }
 
 /** An XQuAD passage as an article, so it goes through the product's own chunker. */
@@ -251,11 +259,13 @@ export async function evaluateXquad(opts: {
   chunk: ChunkArticle;
   limit?: number;
   settings?: HybridSettings;
+  /** The set already read (another set in XQuAD's shape, e.g. ViQuAD-test); default: XQuAD-vi from `dir`. */
+  set?: { passages: XquadPassage[]; questions: XquadQuestion[] };
   /** An index of the XQuAD passages already built (shared with the answer evaluation). */
   index?: MemoryIndex;
   onProgress?: (message: string) => void;
 }): Promise<XquadReport> {
-  const { passages, questions } = await loadXquad(opts.dir);
+  const { passages, questions } = opts.set ?? (await loadXquad(opts.dir));
   const picked = opts.limit ? questions.slice(0, opts.limit) : questions;
   if (!opts.index) opts.onProgress?.(`XQuAD: indexing ${passages.length} passages`);
   const index = opts.index ?? (await buildMemoryIndex(passages.map(passageAsArticle), opts.chunk, opts.embeddings, opts.config));

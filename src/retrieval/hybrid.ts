@@ -221,7 +221,20 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
       relevanceOf(toned ? c.cosine : null, coverages[i] ?? NO_COVERAGE, settings.relevance),
     );
     const scores = monotoneScores(relevances);
-    const results = chunks.map((chunk, i) => toResult(chunk, scores[i] ?? 0));
+    const rankIn = (list: readonly { chunkId: string }[], id: string) => {
+      const i = list.findIndex((h) => h.chunkId === id);
+      return i < 0 ? null : i + 1;
+    };
+    const results = chunks.map((chunk, i) => ({
+      ...toResult(chunk, scores[i] ?? 0),
+      evidence: {
+        cosine: top[i]?.cosine ?? null,
+        coverage: coverages[i]?.words ?? 0,
+        phraseCoverage: coverages[i]?.phrases ?? 0,
+        denseRank: rankIn(dense, top[i]?.chunkId ?? ''),
+        lexicalRank: rankIn(lexical, top[i]?.chunkId ?? ''),
+      },
+    }));
     const relevant = (scores[0] ?? 0) >= settings.relevanceThreshold;
     return {
       dense: dense.map((h) => h.chunkId),

@@ -12,6 +12,21 @@ export interface SearchResult {
   chunkId: string;
   start: number;
   end: number;
+  /**
+   * What the relevance was computed from, for the answerer's not-found decision (absent when a
+   * searcher does not report it): the cosine (null for a query typed without accents), the
+   * idf-weighted share of the query's words and two-word phrases the passage holds, and the
+   * passage's rank in the dense and in the lexical list (null when absent from it).
+   */
+  evidence?: RetrievalEvidence;
+}
+
+export interface RetrievalEvidence {
+  cosine: number | null;
+  coverage: number;
+  phraseCoverage: number;
+  denseRank: number | null;
+  lexicalRank: number | null;
 }
 
 export interface SearchOptions {

@@ -1,0 +1,119 @@
+/**
+ * `npm run train:answerability [-- --out FILE] [--min-kept 0.975]`
+ * Fits the answerer's not-found decision (src/answer/answerability.ts) and writes it to
+ * src/answer/answerability.model.json, which the answerer loads.
+ *
+ * Training data, all from the repository and ../shared (deterministic, so a rerun gives the same
+ * weights): every XQuAD-vi question, as written and typed without diacritics, asked over an
+ * in-memory index of the XQuAD-vi passages twice: with its gold passage (answerable) and with the
+ * gold passage left out of the search (unanswerable: the rest of the article stays, so the
+ * retrieved text is about the topic but does not hold the fact). Plus the seed questions over a
+ * fresh index of CORPUS_DIR (answerable and not). ViQuAD-test and the news set are never read:
+ * they are where the model is checked.
+ *
+ * The threshold is the highest probability that still answers `--min-kept` of the answerable
+ * training rows.
+ */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ANSWERABILITY_FEATURES, answerabilityProbability, type AnswerabilityModel } from '../answer/answerability.js';
+import { fitLogistic } from '../answer/logistic.js';
+import { loadConfig, loadConfigFromProcess } from '../config/config.js';
+import { answerabilityRows, chooseThreshold, separationAt, type AnswerabilityRow } from '../eval/answerability.js';
+import { buildMemoryIndex, searcherOver, isUnanswerable, loadSeedQuestions, loadXquad, passageAsArticle } from '../eval/retrieval.js';
+import { chunkArticle } from '../ingest/chunk.js';
+import { TransformersEmbeddings } from '../ingest/embeddings.js';
+import { ingestCorpus } from '../ingest/ingest.js';
+import { hybridSettingsFromConfig } from '../retrieval/hybrid.js';
+import { openArchive } from '../app/product.js';
+import { foldDiacritics } from '../text/normalize.js';
+import { runCli, UsageError } from './run.js';
+
+const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.975]
+  --out FILE        where to write the model (default src/answer/answerability.model.json)
+  --min-kept X      share of answerable training questions the threshold must still answer
+Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_SEED_QUESTIONS (default
+eval/seed-questions.jsonl), EMBEDDING_MODEL, CORPUS_DIR.`;
+
+const L2 = 1e-3;
+
+async function main(argv: string[]): Promise<number> {
+  const { values: flags } = parseArgs({
+    args: argv,
+    options: {
+      out: { type: 'string', default: 'src/answer/answerability.model.json' },
+      'min-kept': { type: 'string', default: '0.975' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+    strict: true,
+  });
+  if (flags.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const minKept = Number(flags['min-kept']);
+  if (!(minKept > 0 && minKept < 1)) throw new UsageError(`--min-kept must be between 0 and 1 (got "${flags['min-kept']}").`);
+  const cwd = process.cwd();
+  const log = (l: string) => process.stdout.write(`${l}\n`);
+  const config = await loadConfigFromProcess(cwd);
+  const embeddings = await TransformersEmbeddings.create(config.embedding);
+  const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vnrag-train-index-'));
+  try {
+    const xquadDir = path.resolve(cwd, process.env.EVAL_XQUAD_DIR ?? '../shared/eval/xquad-vi');
+    const { passages, questions } = await loadXquad(xquadDir);
+    log(`XQuAD-vi: indexing ${passages.length} passages`);
+    const index = await buildMemoryIndex(passages.map(passageAsArticle), (a) => chunkArticle(a, config.chunking), embeddings, config);
+    const searcher = searcherOver(index, embeddings, hybridSettingsFromConfig(config));
+    const asWritten = questions.map((q) => ({ id: q.qid, question: q.question, documentId: q.gold_passage_id }));
+    const untoned = asWritten.map((q) => ({ ...q, id: `${q.id}-untoned`, question: foldDiacritics(q.question) }));
+    const progress = (label: string) => (n: number) => log(`  ${label}: ${n} questions`);
+    const rows: AnswerabilityRow[] = [
+      ...(await answerabilityRows(searcher, embeddings, asWritten, { withGoldRemoved: true, onProgress: progress('as written') })),
+      ...(await answerabilityRows(searcher, embeddings, untoned, { withGoldRemoved: true, onProgress: progress('without diacritics') })),
+    ];
+
+    const seedConfig = loadConfig({ ...process.env, CORPUS_DIR: config.paths.corpusDir, INDEX_DIR: indexDir }, cwd);
+    log(`Seed: indexing ${config.paths.corpusDir}`);
+    await ingestCorpus(seedConfig, { embeddings });
+    const seedArchive = await openArchive(seedConfig, { embeddings, follow: false });
+    const seedFile = path.resolve(cwd, process.env.EVAL_SEED_QUESTIONS ?? 'eval/seed-questions.jsonl');
+    const seed = (await loadSeedQuestions(seedFile)).map((q) => ({ id: q.id, question: q.question, documentId: isUnanswerable(q) ? null : q.documentId }));
+    rows.push(...(await answerabilityRows(seedArchive.searcher, embeddings, seed, { withGoldRemoved: false })));
+    await seedArchive.close();
+
+    const labels = rows.map((r) => r.label);
+    const fitted = fitLogistic(ANSWERABILITY_FEATURES, rows.map((r) => r.features), labels, { l2: L2 });
+    const probabilities = rows.map((r) => answerabilityProbability({ ...fitted, threshold: 0, trainedOn: '' }, r.features));
+    const threshold = chooseThreshold(probabilities, labels, minKept);
+    const positives = labels.filter((l) => l === 1).length;
+    const model: AnswerabilityModel = {
+      ...fitted,
+      threshold,
+      trainedOn:
+        `npm run train:answerability (min kept ${minKept}, L2 ${L2}): ${questions.length} XQuAD-vi questions as written and without ` +
+        `diacritics, each with its gold passage indexed and left out, plus ${seed.length} seed questions; ` +
+        `${positives} answerable and ${rows.length - positives} unanswerable rows`,
+    };
+    const sep = separationAt(probabilities, labels, threshold);
+    log(`\n${rows.length} rows (${positives} answerable); threshold ${threshold}`);
+    log(`training set: answerable kept ${sep.answerableKept.toFixed(3)}, unanswerable rejected ${sep.unanswerableRejected.toFixed(3)}`);
+    for (const kept of [0.95, 0.96, 0.97, 0.98, 0.99]) {
+      const t = chooseThreshold(probabilities, labels, kept);
+      const s = separationAt(probabilities, labels, t);
+      log(`  kept ≥ ${kept}: threshold ${t.toFixed(4)}, rejected ${s.unanswerableRejected.toFixed(3)}`);
+    }
+    log('weights (standardised features):');
+    ANSWERABILITY_FEATURES.forEach((f, i) => log(`  ${f.padEnd(20)} ${fitted.weights[i]!.toFixed(3)}`));
+    const out = path.resolve(cwd, flags.out);
+    await fs.writeFile(out, `${JSON.stringify(model, null, 2)}\n`);
+    log(`Wrote ${path.relative(cwd, out)}`);
+    return 0;
+  } finally {
+    await embeddings.dispose();
+    await fs.rm(indexDir, { recursive: true, force: true });
+  }
+}
+
+await runCli('Training the answerability model', USAGE, main);

@@ -1,0 +1,104 @@
+/**
+ * Data for the learned not-found decision, and how well a model separates: each question asked
+ * twice, once with its gold passage indexed (it is answerable) and once with the gold passage left
+ * out of the search (it is not, as far as the index knows). Shared by the training script and the
+ * evaluation, so both read features exactly as the answerer does.
+ */
+import { answerabilityProbability, type AnswerabilityModel } from '../answer/answerability.js';
+import { extractiveAnswerabilityFeatures } from '../answer/extractive.js';
+import { makeCachedPassageReader } from '../answer/passageSentences.js';
+import type { TransformersEmbeddings } from '../ingest/embeddings.js';
+import type { HybridSearcher } from '../retrieval/hybrid.js';
+import type { SearchResult } from '../retrieval/types.js';
+
+export interface AnswerabilityRow {
+  id: string;
+  question: string;
+  label: 0 | 1;
+  features: number[];
+}
+
+export interface LabelledQuery {
+  id: string;
+  question: string;
+  /** The gold document; null for a question the corpus cannot answer. */
+  documentId: string | null;
+}
+
+/** The passages the extractive answerer reads (the chat service's pool without a language model). */
+export const ANSWER_POOL = 10;
+
+/**
+ * One row per question as indexed (label 1 when it has a gold document, 0 otherwise) and, when
+ * `withGoldRemoved`, one more per answerable question with its gold document left out (label 0).
+ */
+export async function answerabilityRows(
+  searcher: HybridSearcher,
+  embeddings: Pick<TransformersEmbeddings, 'embedQuery'>,
+  queries: readonly LabelledQuery[],
+  opts: { withGoldRemoved: boolean; onProgress?: (done: number) => void },
+): Promise<AnswerabilityRow[]> {
+  const readPassage = makeCachedPassageReader(4000);
+  const features = (question: string, results: readonly SearchResult[]) =>
+    extractiveAnswerabilityFeatures(question, results, { readPassage });
+  const rows: AnswerabilityRow[] = [];
+  for (const [i, q] of queries.entries()) {
+    const queryVector = await embeddings.embedQuery(q.question);
+    const asked = await searcher.trace(q.question, { k: ANSWER_POOL, queryVector });
+    rows.push({ id: q.id, question: q.question, label: q.documentId === null ? 0 : 1, features: features(q.question, asked.response.results) });
+    if (opts.withGoldRemoved && q.documentId !== null) {
+      const absent = await searcher.trace(q.question, { k: ANSWER_POOL, queryVector, excludeDocuments: new Set([q.documentId]) });
+      rows.push({ id: `${q.id}-gold-removed`, question: q.question, label: 0, features: features(q.question, absent.response.results) });
+    }
+    if ((i + 1) % 200 === 0) opts.onProgress?.(i + 1);
+  }
+  return rows;
+}
+
+export interface Separation {
+  answerable: number;
+  unanswerable: number;
+  /** Share of answerable rows the model answers. */
+  answerableKept: number;
+  /** Share of unanswerable rows it declines. */
+  unanswerableRejected: number;
+}
+
+export function separationAt(probabilities: readonly number[], labels: readonly (0 | 1)[], threshold: number): Separation {
+  let pos = 0;
+  let neg = 0;
+  let kept = 0;
+  let rejected = 0;
+  probabilities.forEach((p, i) => {
+    if (labels[i] === 1) {
+      pos++;
+      if (p >= threshold) kept++;
+    } else {
+      neg++;
+      if (p < threshold) rejected++;
+    }
+  });
+  return { answerable: pos, unanswerable: neg, answerableKept: pos ? kept / pos : 0, unanswerableRejected: neg ? rejected / neg : 0 };
+}
+
+export function modelSeparation(model: AnswerabilityModel, rows: readonly AnswerabilityRow[]): Separation {
+  return separationAt(
+    rows.map((r) => answerabilityProbability(model, r.features)),
+    rows.map((r) => r.label),
+    model.threshold,
+  );
+}
+
+/**
+ * The threshold: the highest one that still answers at least `minKept` of the answerable rows
+ * (wrongly saying "not found" costs a reader more than a weak answer, so the answerable side is
+ * the constraint and the rest goes to rejecting).
+ */
+export function chooseThreshold(probabilities: readonly number[], labels: readonly (0 | 1)[], minKept: number): number {
+  const positives = probabilities.filter((_, i) => labels[i] === 1).sort((a, b) => a - b);
+  if (positives.length === 0) return 0.5;
+  const allowedMisses = Math.floor((1 - minKept) * positives.length);
+  // Answering every positive from index `allowedMisses` on: the threshold sits just below it.
+  const t = positives[allowedMisses]!;
+  return Math.max(0, Math.floor(t * 1e4) / 1e4);
+}
