@@ -3,9 +3,10 @@ import { makeAnswerer } from '../answer/answerer.js';
 import type { LlmAnswerer } from '../answer/llm.js';
 import type { Answer, Citation } from '../answer/types.js';
 import type { Config } from '../config/config.js';
-import type { SearchResult, Searcher } from '../retrieval/types.js';
+import type { SearchOptions, SearchResult, Searcher } from '../retrieval/types.js';
+import { isEmptyFilter, type SearchFilter } from '../store/filter.js';
 import { normalizeQuery } from '../text/normalize.js';
-import type { ConversationStore, Turn } from './conversations.js';
+import { conversationFilter, type ConversationStore, type Turn } from './conversations.js';
 import { ConversationNotFoundError } from './conversations.js';
 import { focusTerms, isFollowUp, mentionsAll, stripAnaphora } from './followUp.js';
 
@@ -17,18 +18,29 @@ import { focusTerms, isFollowUp, mentionsAll, stripAnaphora } from './followUp.j
 export interface ChatRequest {
   message: string;
   conversationId?: string;
+  /**
+   * Which articles to search. Absent: the conversation's filter (the one its last turn used);
+   * given: it replaces the conversation's filter for this turn and the next ones (`{}` clears it).
+   */
+  filter?: SearchFilter;
+}
+
+/** What narrowed the search, as the record and the stream's `sources` event report it. */
+export interface AppliedScope {
+  /** The filter the search applied (the request's or the conversation's), null for none. */
+  filter: SearchFilter | null;
 }
 
 /** The JSON record of `POST /api/chat`, and the `done` event of the stream. */
-export interface ChatRecord extends Answer {
+export interface ChatRecord extends Answer, AppliedScope {
   conversationId: string;
   messageId: string;
 }
 
 export interface ChatRunOptions {
   signal?: AbortSignal;
-  /** The retrieved passages the answer may cite, before any answer text. */
-  onSources?: (candidates: Citation[]) => void;
+  /** The retrieved passages the answer may cite, before any answer text, and what narrowed them. */
+  onSources?: (candidates: Citation[], scope: AppliedScope) => void;
   onDelta?: (text: string) => void;
 }
 
@@ -101,6 +113,21 @@ function mergeByChunk(lists: ReadonlyArray<readonly SearchResult[]>): SearchResu
   return [...best.values()];
 }
 
+/** The filter a turn searches with, as search options. */
+interface Scope {
+  /** Undefined when nothing is filtered. */
+  filter: SearchFilter | undefined;
+  options(base: SearchOptions): SearchOptions;
+}
+
+function makeScope(filter: SearchFilter | undefined): Scope {
+  const effective = isEmptyFilter(filter) ? undefined : filter;
+  return {
+    filter: effective,
+    options: (base) => (effective ? { ...base, filter: effective } : base),
+  };
+}
+
 function tail(text: string, max: number): string {
   return text.length <= max ? text : text.slice(text.length - max).replace(/^\S*\s/, '');
 }
@@ -114,8 +141,8 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     onLlmError: (err) => logger?.warn({ err }, 'language model failed; answering extractively'),
   });
 
-  async function plain(question: string): Promise<Retrieval> {
-    const { results, relevant } = await searcher.search(question, { k: pool });
+  async function plain(question: string, scope: Scope): Promise<Retrieval> {
+    const { results, relevant } = await searcher.search(question, scope.options({ k: pool }));
     return { standalone: question, results, relevant };
   }
 
@@ -124,12 +151,12 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
    * topic ("Còn OSCE thì sao?") also searches on its own and puts passages naming that topic
    * first; one that names nothing ("Ai phát biểu khai mạc?") prefers the documents just cited.
    */
-  async function heuristicFollowUp(question: string, prev: Turn): Promise<Retrieval> {
+  async function heuristicFollowUp(question: string, prev: Turn, scope: Scope): Promise<Retrieval> {
     const own = stripAnaphora(question);
     const focus = focusTerms(own);
     const context = tail(prev.standaloneQuestion, MAX_CONTEXT_CHARS);
     const joined = `${context} ${own}`;
-    const wide = { k: Math.max(k * 2, pool) };
+    const wide = scope.options({ k: Math.max(k * 2, pool) });
     const searches = [searcher.search(joined, wide)];
     if (focus.length > 0) searches.push(searcher.search(own, wide));
     const responses = await Promise.all(searches);
@@ -148,20 +175,20 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     };
   }
 
-  async function retrieve(question: string, turns: readonly Turn[], signal?: AbortSignal): Promise<Retrieval> {
+  async function retrieve(question: string, turns: readonly Turn[], scope: Scope, signal?: AbortSignal): Promise<Retrieval> {
     const prev = turns[turns.length - 1];
-    if (!prev) return plain(question);
+    if (!prev) return plain(question, scope);
     if (llm) {
       try {
         const history = turns.map((t) => ({ question: t.question, answer: t.answer }));
         const standalone = normalizeQuery(await llm.condense(question, history, signal ? { signal } : {}));
-        return await plain(standalone);
+        return await plain(standalone, scope);
       } catch (err) {
         if (signal?.aborted) throw err;
         logger?.warn({ err }, 'could not rewrite the follow-up with the language model; using the heuristic');
       }
     }
-    return isFollowUp(question) ? heuristicFollowUp(question, prev) : plain(question);
+    return isFollowUp(question) ? heuristicFollowUp(question, prev, scope) : plain(question, scope);
   }
 
   async function begin(req: ChatRequest): Promise<ChatExchange> {
@@ -171,10 +198,14 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     const messageId = randomUUID();
     const question = normalizeQuery(req.message);
 
+    const filter = req.filter ?? conversationFilter(conversation.turns);
+    const scope = makeScope(filter);
+
     const run = async (opts: ChatRunOptions = {}): Promise<ChatRecord> => {
-      const retrieval = await retrieve(question, conversation.turns, opts.signal);
+      const retrieval = await retrieve(question, conversation.turns, scope, opts.signal);
       opts.signal?.throwIfAborted();
-      opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results.slice(0, k)) : []);
+      const applied: AppliedScope = { filter: scope.filter ?? null };
+      opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results.slice(0, k)) : [], applied);
       const answer = await answerer.answer(
         {
           question: retrieval.standalone,
@@ -185,7 +216,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onDelta ? { onDelta: opts.onDelta } : {}) },
       );
       opts.signal?.throwIfAborted();
-      const record: ChatRecord = { conversationId: conversation.id, messageId, ...answer };
+      const record: ChatRecord = { conversationId: conversation.id, messageId, ...answer, ...applied };
       await remember(conversation.id, {
         messageId,
         question,
@@ -195,6 +226,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         grounded: answer.grounded,
         mode: answer.mode,
         createdAt: Date.now(),
+        ...(filter ? { filter } : {}),
       });
       return record;
     };

@@ -10,11 +10,14 @@ import { makeChatService, type ChatRecord } from '../chat/chatService.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
 import { loadConfigFromProcess } from '../config/config.js';
 import { openSearchEngine } from '../retrieval/engine.js';
+import type { SearchFilter } from '../store/filter.js';
 import { formatDateVi } from '../text/dates.js';
+import { FILTER_OPTIONS, FILTER_USAGE, filterFromFlags } from './filterFlags.js';
 import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run ask -- "câu hỏi" [--json]
-  --json   print the answer record as JSON`;
+const USAGE = `Usage: npm run ask -- "câu hỏi" [--json] [filter flags]
+  --json         print the answer record as JSON
+${FILTER_USAGE}`;
 
 function formatCitation(c: Citation): string {
   const source = [c.outlet, formatDateVi(c.publishedAt)].filter((x): x is string => !!x).join(', ');
@@ -22,8 +25,22 @@ function formatCitation(c: Citation): string {
   return `[${c.n}] ${c.title}${source ? ` — ${source}` : ''}\n    “${snippet}”`;
 }
 
+/** The filter as one Vietnamese line: "Bộ lọc: nguồn VOV; từ 01/01/2019 đến 31/12/2020". */
+export function describeFilter(filter: SearchFilter): string {
+  const parts: string[] = [];
+  if (filter.outlets?.length) parts.push(`nguồn ${filter.outlets.join(', ')}`);
+  if (filter.sections?.length) parts.push(`chuyên mục ${filter.sections.join(', ')}`);
+  if (filter.from && filter.to) parts.push(`từ ${formatDateVi(filter.from)} đến ${formatDateVi(filter.to)}`);
+  else if (filter.from) parts.push(`từ ${formatDateVi(filter.from)}`);
+  else if (filter.to) parts.push(`đến ${formatDateVi(filter.to)}`);
+  if (filter.documentIds?.length) parts.push(`bài ${filter.documentIds.join(', ')}`);
+  return parts.join('; ');
+}
+
 export function formatAnswer(record: Omit<ChatRecord, 'conversationId' | 'messageId'>): string {
-  const lines = [record.answer];
+  const lines: string[] = [];
+  if (record.filter) lines.push(`Bộ lọc: ${describeFilter(record.filter)}`, '');
+  lines.push(record.answer);
   if (record.notice) lines.push('', `(${record.notice})`);
   if (record.citations.length > 0) lines.push('', 'Nguồn:', ...record.citations.map(formatCitation));
   return lines.join('\n');
@@ -32,7 +49,11 @@ export function formatAnswer(record: Omit<ChatRecord, 'conversationId' | 'messag
 async function main(argv: string[]): Promise<number> {
   const parsed = parseArgs({
     args: argv,
-    options: { json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+    options: {
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
+      ...FILTER_OPTIONS,
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -42,6 +63,7 @@ async function main(argv: string[]): Promise<number> {
   }
   const question = parsed.positionals.join(' ').trim();
   if (question.length === 0) throw new UsageError('no question given.');
+  const filter = filterFromFlags(parsed.values);
   const config = await loadConfigFromProcess();
   const engine = await openSearchEngine(config);
   try {
@@ -53,7 +75,7 @@ async function main(argv: string[]): Promise<number> {
       ...(llm ? { llm } : {}),
       logger: { warn: (obj) => process.stderr.write(`Warning: ${describeWarning(obj)}\n`) },
     });
-    const { conversationId: _c, messageId: _m, ...record } = await chat.chat({ message: question });
+    const { conversationId: _c, messageId: _m, ...record } = await chat.chat({ message: question, ...(filter ? { filter } : {}) });
     process.stdout.write(`${parsed.values.json ? JSON.stringify(record, null, 2) : formatAnswer(record)}\n`);
     return 0;
   } finally {
