@@ -3,12 +3,14 @@ import { makeAnswerer } from '../answer/answerer.js';
 import type { LlmAnswerer } from '../answer/llm.js';
 import type { Answer, Citation } from '../answer/types.js';
 import type { Config } from '../config/config.js';
-import type { SearchOptions, SearchResult, Searcher } from '../retrieval/types.js';
-import { isEmptyFilter, type SearchFilter } from '../store/filter.js';
+import type { SearchResult, Searcher } from '../retrieval/types.js';
+import type { SearchFilter } from '../store/filter.js';
+import type { ArchiveFacets } from '../store/types.js';
 import { normalizeQuery } from '../text/normalize.js';
 import { conversationFilter, type ConversationStore, type Turn } from './conversations.js';
 import { ConversationNotFoundError } from './conversations.js';
 import { focusTerms, isFollowUp, mentionsAll, stripAnaphora } from './followUp.js';
+import { makeTurnScope, periodNotFoundNotice, periodPreamble, resolveReferenceDay, type PeriodReport, type TurnScope } from './timeScope.js';
 
 /**
  * One chat turn end to end: resolve the conversation, make the question standalone (a model's
@@ -29,6 +31,13 @@ export interface ChatRequest {
 export interface AppliedScope {
   /** The filter the search applied (the request's or the conversation's), null for none. */
   filter: SearchFilter | null;
+  /**
+   * The period read from the question ("năm 2019" → 2019-01-01…2019-12-31, with the words), or
+   * kept from the previous turn by a follow-up; `applied` is false when the filter's dates won.
+   */
+  period: PeriodReport | null;
+  /** The question asked for the newest ("mới nhất"): passages were re-ranked by recency. */
+  recency: boolean;
 }
 
 /** The JSON record of `POST /api/chat`, and the `done` event of the stream. */
@@ -67,6 +76,8 @@ export interface ChatServiceDeps {
   store: ConversationStore;
   llm?: LlmAnswerer;
   logger?: ChatLogger;
+  /** The archive's facets (its newest day is the reference of TIME_REFERENCE=archive). */
+  facets?: () => Promise<ArchiveFacets>;
 }
 
 interface Retrieval {
@@ -113,27 +124,12 @@ function mergeByChunk(lists: ReadonlyArray<readonly SearchResult[]>): SearchResu
   return [...best.values()];
 }
 
-/** The filter a turn searches with, as search options. */
-interface Scope {
-  /** Undefined when nothing is filtered. */
-  filter: SearchFilter | undefined;
-  options(base: SearchOptions): SearchOptions;
-}
-
-function makeScope(filter: SearchFilter | undefined): Scope {
-  const effective = isEmptyFilter(filter) ? undefined : filter;
-  return {
-    filter: effective,
-    options: (base) => (effective ? { ...base, filter: effective } : base),
-  };
-}
-
 function tail(text: string, max: number): string {
   return text.length <= max ? text : text.slice(text.length - max).replace(/^\S*\s/, '');
 }
 
 export function makeChatService(deps: ChatServiceDeps): ChatService {
-  const { config, searcher, store, llm, logger } = deps;
+  const { config, searcher, store, llm, logger, facets } = deps;
   const k = config.retrieval.k;
   const pool = llm ? k : Math.max(k, EXTRACTIVE_POOL);
   const answerer = makeAnswerer({
@@ -141,8 +137,8 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     onLlmError: (err) => logger?.warn({ err }, 'language model failed; answering extractively'),
   });
 
-  async function plain(question: string, scope: Scope): Promise<Retrieval> {
-    const { results, relevant } = await searcher.search(question, scope.options({ k: pool }));
+  async function plain(question: string, scope: TurnScope): Promise<Retrieval> {
+    const { results, relevant } = await scope.search(searcher, question, { k: pool });
     return { standalone: question, results, relevant };
   }
 
@@ -151,14 +147,14 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
    * topic ("Còn OSCE thì sao?") also searches on its own and puts passages naming that topic
    * first; one that names nothing ("Ai phát biểu khai mạc?") prefers the documents just cited.
    */
-  async function heuristicFollowUp(question: string, prev: Turn, scope: Scope): Promise<Retrieval> {
+  async function heuristicFollowUp(question: string, prev: Turn, scope: TurnScope): Promise<Retrieval> {
     const own = stripAnaphora(question);
     const focus = focusTerms(own);
     const context = tail(prev.standaloneQuestion, MAX_CONTEXT_CHARS);
     const joined = `${context} ${own}`;
-    const wide = scope.options({ k: Math.max(k * 2, pool) });
-    const searches = [searcher.search(joined, wide)];
-    if (focus.length > 0) searches.push(searcher.search(own, wide));
+    const wide = { k: Math.max(k * 2, pool) };
+    const searches = [scope.search(searcher, joined, wide)];
+    if (focus.length > 0) searches.push(scope.search(searcher, own, wide));
     const responses = await Promise.all(searches);
     const merged = mergeByChunk(responses.map((r) => r.results));
     const prevDocs = new Set(prev.citations.map((c) => c.documentId));
@@ -175,7 +171,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     };
   }
 
-  async function retrieve(question: string, turns: readonly Turn[], scope: Scope, signal?: AbortSignal): Promise<Retrieval> {
+  async function retrieve(question: string, turns: readonly Turn[], scope: TurnScope, signal?: AbortSignal): Promise<Retrieval> {
     const prev = turns[turns.length - 1];
     if (!prev) return plain(question, scope);
     if (llm) {
@@ -199,14 +195,26 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     const question = normalizeQuery(req.message);
 
     const filter = req.filter ?? conversationFilter(conversation.turns);
-    const scope = makeScope(filter);
+    const previous = conversation.turns[conversation.turns.length - 1];
 
     const run = async (opts: ChatRunOptions = {}): Promise<ChatRecord> => {
+      const scope = makeTurnScope({
+        question,
+        filter,
+        ...(previous?.period ? { previousPeriod: previous.period } : {}),
+        isFollowUp: previous !== undefined && isFollowUp(question),
+        reference: await resolveReferenceDay(config.time.reference, facets),
+        relevanceThreshold: config.retrieval.relevanceThreshold,
+      });
       const retrieval = await retrieve(question, conversation.turns, scope, opts.signal);
       opts.signal?.throwIfAborted();
-      const applied: AppliedScope = { filter: scope.filter ?? null };
+      const applied: AppliedScope = { filter: scope.filter ?? null, period: scope.period, recency: scope.recency };
       opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results.slice(0, k)) : [], applied);
-      const answer = await answerer.answer(
+      // The answer says which period narrowed it, found or not: a period is never dropped silently.
+      const narrowed = scope.period?.applied ? scope.period : null;
+      const preamble = narrowed ? periodPreamble(narrowed, retrieval.relevant) : '';
+      if (preamble) opts.onDelta?.(preamble);
+      const answered = await answerer.answer(
         {
           question: retrieval.standalone,
           results: retrieval.results,
@@ -216,6 +224,13 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onDelta ? { onDelta: opts.onDelta } : {}) },
       );
       opts.signal?.throwIfAborted();
+      const answer = narrowed
+        ? {
+            ...answered,
+            answer: preamble + answered.answer,
+            ...(answered.grounded || narrowed.found ? {} : { notice: periodNotFoundNotice(narrowed) }),
+          }
+        : answered;
       const record: ChatRecord = { conversationId: conversation.id, messageId, ...answer, ...applied };
       await remember(conversation.id, {
         messageId,
@@ -227,6 +242,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         mode: answer.mode,
         createdAt: Date.now(),
         ...(filter ? { filter } : {}),
+        ...(scope.period ? { period: { from: scope.period.from, to: scope.period.to, text: scope.period.text } } : {}),
       });
       return record;
     };

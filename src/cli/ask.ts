@@ -7,6 +7,8 @@ import { parseArgs } from 'node:util';
 import { makeLlmAnswererFromConfig } from '../answer/llm.js';
 import type { Citation } from '../answer/types.js';
 import { makeChatService, type ChatRecord } from '../chat/chatService.js';
+import { describePeriod } from '../chat/timeScope.js';
+import { facetsOfArticles } from '../server/routes/facets.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
 import { loadConfigFromProcess } from '../config/config.js';
 import { openSearchEngine } from '../retrieval/engine.js';
@@ -39,7 +41,13 @@ export function describeFilter(filter: SearchFilter): string {
 
 export function formatAnswer(record: Omit<ChatRecord, 'conversationId' | 'messageId'>): string {
   const lines: string[] = [];
-  if (record.filter) lines.push(`Bộ lọc: ${describeFilter(record.filter)}`, '');
+  if (record.filter) lines.push(`Bộ lọc: ${describeFilter(record.filter)}`);
+  if (record.period) {
+    const used = record.period.applied ? '' : ' (không dùng: bộ lọc có ngày riêng)';
+    lines.push(`Thời gian trong câu hỏi: “${record.period.text}” = ${describePeriod(record.period)}${used}`);
+  }
+  if (record.recency) lines.push('Ưu tiên bài mới nhất.');
+  if (lines.length > 0) lines.push('');
   lines.push(record.answer);
   if (record.notice) lines.push('', `(${record.notice})`);
   if (record.citations.length > 0) lines.push('', 'Nguồn:', ...record.citations.map(formatCitation));
@@ -74,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
       store: makeInMemoryConversationStore(config.conversations),
       ...(llm ? { llm } : {}),
       logger: { warn: (obj) => process.stderr.write(`Warning: ${describeWarning(obj)}\n`) },
+      facets: async () => facetsOfArticles(engine.index.articles.values()),
     });
     const { conversationId: _c, messageId: _m, ...record } = await chat.chat({ message: question, ...(filter ? { filter } : {}) });
     process.stdout.write(`${parsed.values.json ? JSON.stringify(record, null, 2) : formatAnswer(record)}\n`);

@@ -76,6 +76,14 @@ export const envSchema = z.object({
   CONVERSATION_MAX_TURNS: int(1, 1000).default(20),
   CONVERSATION_TTL_MINUTES: int(1, 525_600).default(24 * 60),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  /**
+   * What "hôm qua", "năm ngoái", "mới nhất" count from: `today` (in Vietnam), `archive` (the
+   * newest article's day: for a historical archive) or a fixed day `YYYY-MM-DD`.
+   */
+  TIME_REFERENCE: z
+    .string()
+    .regex(/^(?:today|archive|\d{4}-\d{2}-\d{2})$/, 'must be today, archive or a day YYYY-MM-DD')
+    .default('today'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -135,6 +143,8 @@ export interface Config {
     ttlMs: number;
   };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The day relative time expressions are resolved against: `today`, `archive` or `YYYY-MM-DD`. */
+  time: { reference: string };
 }
 
 export class ConfigError extends Error {
@@ -226,6 +236,7 @@ export function loadConfig(
       ttlMs: e.CONVERSATION_TTL_MINUTES * 60_000,
     },
     logLevel: e.LOG_LEVEL,
+    time: { reference: e.TIME_REFERENCE },
   };
 }
 

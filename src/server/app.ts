@@ -17,6 +17,7 @@ import { requestId } from './middleware/requestId.js';
 import { requestLog } from './middleware/requestLog.js';
 import { chatRoutes } from './routes/chat.js';
 import { documentRoutes } from './routes/documents.js';
+import { facetsOfArticles, facetsRoutes } from './routes/facets.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
@@ -105,12 +106,16 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
 
   const state = trackEngine(
     enginePromise,
-    (engine) => ({
-      searcher: engine,
-      chat: makeChatService({ config, searcher: engine, store: conversations, ...(llm ? { llm } : {}), logger }),
-      getArticle: (id) => engine.getArticle(id),
-      stats: { articles: engine.index.articles.size, chunks: engine.index.chunks.size, model: engine.embeddings.modelId },
-    }),
+    (engine) => {
+      const facets = async () => facetsOfArticles(engine.index.articles.values());
+      return {
+        searcher: engine,
+        chat: makeChatService({ config, searcher: engine, store: conversations, ...(llm ? { llm } : {}), logger, facets }),
+        facets,
+        getArticle: (id) => engine.getArticle(id),
+        stats: { articles: engine.index.articles.size, chunks: engine.index.chunks.size, model: engine.embeddings.modelId },
+      };
+    },
     logger,
   );
   const ctx: ApiContext = { config, logger, conversations, feedback, ...state };
@@ -131,7 +136,7 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   api.use(corsForAllowedOrigins(config));
   api.use(apiRateLimit(config));
   api.use(express.json({ limit: config.server.bodyLimit }));
-  api.use(chatRoutes(ctx), searchRoutes(ctx), documentRoutes(ctx), feedbackRoutes(ctx));
+  api.use(chatRoutes(ctx), searchRoutes(ctx), documentRoutes(ctx), feedbackRoutes(ctx), facetsRoutes(ctx));
   api.use(notFoundHandler());
   app.use('/api', api);
 

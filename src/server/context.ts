@@ -4,6 +4,7 @@ import type { ConversationStore } from '../chat/conversations.js';
 import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
 import type { Searcher } from '../retrieval/types.js';
+import type { ArchiveFacets } from '../store/types.js';
 import type { FeedbackStore } from './feedbackStore.js';
 
 /** What a loaded search engine gives the API. */
@@ -12,6 +13,8 @@ export interface ReadyServices {
   chat: ChatService;
   getArticle(id: string): Article | undefined;
   stats: { articles: number; chunks: number; model: string };
+  /** What the archive holds (outlets, sections, first and last day), for `GET /api/facets`. */
+  facets(): Promise<ArchiveFacets>;
 }
 
 /** Everything the route handlers share; `services()` throws 503 `not_ready` until the engine is loaded. */

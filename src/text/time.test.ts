@@ -59,6 +59,8 @@ describe('readTime: numbers that are not periods', () => {
     expect(period('Nghị quyết Res/61/44 nói gì?')).toBeNull();
     expect(period('COVID-19 ảnh hưởng thế nào?')).toBeNull();
     expect(period('Kế hoạch 2016-2020 gồm những gì?')).toBeNull();
+    expect(period('Kế hoạch hành động ASEAN-Liên Hiệp Quốc giai đoạn 2021-2025 được nhắc đến trong dịp nào?')).toBeNull();
+    expect(period('chien luoc phat trien nam 2030 la gi')).toBeNull();
     expect(period('ASEAN và UNDP lập quan hệ năm nào?')).toBeNull();
     expect(period('asean va undp lap quan he nam nao')).toBeNull();
     expect(period('Việt Nam 2020 thế nào?')).toBeNull();

@@ -208,6 +208,12 @@ const PERIOD_RULES: Rule[] = [
 const RECENCY = /\b(?:moi nhat|gan nhat|gan day(?: nhat)?|moi day|lan truoc|lan gan nhat|hien nay|hien tai)\b/;
 
 /**
+ * A period right after the name of a plan or a term is part of that name: "Kế hoạch hành động
+ * ASEAN-LHQ giai đoạn 2021-2025", "Chiến lược 2016-2020", "nhiệm kỳ 2016-2021".
+ */
+const NAMED_PLAN = /\b(?:ke hoach|chien luoc|chuong trinh|de an|tam nhin|quy hoach|nhiem ky|ke hoach hanh dong)\b[^.,;:?!]{0,60}$/;
+
+/**
  * "năm" folds to "nam", as do "Nam" (south, Việt Nam) and "nam" (male): a toned question that
  * writes "nam" did not mean the year, and "Việt Nam 2020" never does.
  */
@@ -247,6 +253,7 @@ export function readTime(question: string, reference: string): TimeReading {
     rule.re.lastIndex = 0;
     for (let m = rule.re.exec(folded); m; m = rule.re.exec(folded)) {
       if (aligned && !yearWordsOk(original, folded, m, toned)) continue;
+      if (NAMED_PLAN.test(folded.slice(0, m.index))) continue;
       const span = rule.read(m, reference);
       if (!span) continue;
       const text = aligned ? original.slice(m.index, m.index + m[0].length) : m[0];
