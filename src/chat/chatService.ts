@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { makeAnswerer } from '../answer/answerer.js';
 import type { LlmAnswerer } from '../answer/llm.js';
+import { asksForTimeline, buildTimeline, timelineTopic, type TimelineEvent } from '../answer/timeline.js';
 import type { Answer, Citation } from '../answer/types.js';
 import type { Config } from '../config/config.js';
 import type { SearchResult, Searcher } from '../retrieval/types.js';
@@ -44,6 +45,8 @@ export interface AppliedScope {
 export interface ChatRecord extends Answer, AppliedScope {
   conversationId: string;
   messageId: string;
+  /** The dated events, oldest first, when the question asked how something unfolded ("diễn biến"). */
+  timeline?: TimelineEvent[];
 }
 
 export interface ChatRunOptions {
@@ -97,6 +100,8 @@ const PREVIOUS_DOCUMENT_BONUS = 0.1;
  * (it still prefers the higher-ranked ones). A model's prompt gets only k.
  */
 const EXTRACTIVE_POOL = 10;
+/** A timeline draws on every article that tells the story: more passages than one answer needs. */
+const TIMELINE_POOL = 20;
 
 /** Retrieved passages as candidate citations, numbered as the model sees them. */
 export function candidateCitations(results: readonly SearchResult[]): Citation[] {
@@ -138,7 +143,10 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
   });
 
   async function plain(question: string, scope: TurnScope): Promise<Retrieval> {
-    const { results, relevant } = await scope.search(searcher, question, { k: pool });
+    const timeline = asksForTimeline(question);
+    const { results, relevant } = await scope.search(searcher, timeline ? timelineTopic(question) : question, {
+      k: timeline ? Math.max(pool, TIMELINE_POOL) : pool,
+    });
     return { standalone: question, results, relevant };
   }
 
@@ -171,20 +179,21 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     };
   }
 
-  async function retrieve(question: string, turns: readonly Turn[], scope: TurnScope, signal?: AbortSignal): Promise<Retrieval> {
+  async function retrieve(asked: string, turns: readonly Turn[], scope: TurnScope, signal?: AbortSignal): Promise<Retrieval> {
+    const question = scope.query(asked);
     const prev = turns[turns.length - 1];
     if (!prev) return plain(question, scope);
     if (llm) {
       try {
         const history = turns.map((t) => ({ question: t.question, answer: t.answer }));
         const standalone = normalizeQuery(await llm.condense(question, history, signal ? { signal } : {}));
-        return await plain(standalone, scope);
+        return await plain(scope.query(standalone), scope);
       } catch (err) {
         if (signal?.aborted) throw err;
         logger?.warn({ err }, 'could not rewrite the follow-up with the language model; using the heuristic');
       }
     }
-    return isFollowUp(question) ? heuristicFollowUp(question, prev, scope) : plain(question, scope);
+    return isFollowUp(asked) ? heuristicFollowUp(question, prev, scope) : plain(question, scope);
   }
 
   async function begin(req: ChatRequest): Promise<ChatExchange> {
@@ -214,7 +223,13 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
       const narrowed = scope.period?.applied ? scope.period : null;
       const preamble = narrowed ? periodPreamble(narrowed, retrieval.relevant) : '';
       if (preamble) opts.onDelta?.(preamble);
-      const answered = await answerer.answer(
+      const timeline = retrieval.relevant && asksForTimeline(question) ? buildTimeline(retrieval.standalone, retrieval.results) : undefined;
+      if (timeline?.grounded) {
+        for (const line of timeline.answer.split(/(?<=\n)/)) opts.onDelta?.(line);
+      }
+      const answered: Answer = timeline?.grounded
+        ? { answer: timeline.answer, citations: timeline.citations, grounded: true, mode: 'extractive' }
+        : await answerer.answer(
         {
           question: retrieval.standalone,
           results: retrieval.results,
@@ -231,7 +246,13 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
             ...(answered.grounded || narrowed.found ? {} : { notice: periodNotFoundNotice(narrowed) }),
           }
         : answered;
-      const record: ChatRecord = { conversationId: conversation.id, messageId, ...answer, ...applied };
+      const record: ChatRecord = {
+        conversationId: conversation.id,
+        messageId,
+        ...answer,
+        ...applied,
+        ...(timeline?.grounded ? { timeline: timeline.events } : {}),
+      };
       await remember(conversation.id, {
         messageId,
         question,

@@ -3,7 +3,8 @@ import type { SearchOptions, SearchResponse, SearchResult, Searcher } from '../r
 import { isEmptyFilter, type SearchFilter } from '../store/filter.js';
 import type { ArchiveFacets } from '../store/types.js';
 import { formatDateVi } from '../text/dates.js';
-import { datesIn, overlaps, readTime, todayInVietnam, type Period } from '../text/time.js';
+import { splitSentences } from '../text/sentences.js';
+import { eventDateOf, overlaps, readTime, todayInVietnam, withoutTimeWords, type Period } from '../text/time.js';
 
 /**
  * What narrows a chat turn's search: the user's filter (the request's or the conversation's),
@@ -31,6 +32,8 @@ export interface TurnScope {
   recency: boolean;
   /** The day relative expressions were resolved against. */
   reference: string;
+  /** The question as searched and answered: without the time words the scope already applies. */
+  query(question: string): string;
   /** Searches within the scope. */
   search(searcher: Searcher, query: string, options: SearchOptions): Promise<SearchResponse>;
 }
@@ -46,12 +49,18 @@ export async function resolveReferenceDay(
   return setting;
 }
 
-/** True when a passage belongs to the period: its article's day is in it, or a date its text mentions. */
+/**
+ * True when a passage belongs to the period: its article was published in it, or one of its
+ * sentences tells of an event in it ("Năm 2010, …" in an article of any date). A date later than
+ * the article's publication is a plan ("dự kiến hoàn thành năm 2019"), not an event of the period.
+ */
 export function passageInPeriod(result: Pick<SearchResult, 'publishedAt' | 'text'>, period: Pick<Period, 'from' | 'to'>): boolean {
   const day = result.publishedAt?.slice(0, 10);
   if (day && day >= period.from && day <= period.to) return true;
-  const year = result.publishedAt ? Number(result.publishedAt.slice(0, 4)) : undefined;
-  return datesIn(result.text, year).some((d) => overlaps(d, period));
+  return splitSentences(result.text).some((s) => {
+    const event = eventDateOf(s.text, result.publishedAt);
+    return event !== null && overlaps(event, period) && (!day || event.from <= day);
+  });
 }
 
 /**
@@ -125,6 +134,10 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
     },
     recency: reading.recency,
     reference: input.reference,
+    query: (question) =>
+      narrowing || reading.recency
+        ? withoutTimeWords(question, { period: narrowing ? reading.period : null, recency: reading.recency })
+        : question,
     search,
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datesIn, eventDateOf, readTime, todayInVietnam } from './time.js';
+import { datesIn, eventDateOf, readTime, todayInVietnam, withoutTimeWords } from './time.js';
 
 const REF = '2020-11-24'; // a Tuesday
 const period = (q: string, ref = REF) => {
@@ -99,4 +99,17 @@ describe('dates in article text', () => {
 
 it('knows today in Vietnam (UTC+7)', () => {
   expect(todayInVietnam(new Date('2020-11-23T18:00:00Z'))).toBe('2020-11-24');
+});
+
+describe('withoutTimeWords', () => {
+  it('leaves out the period and the recency words, keeps the rest', () => {
+    const q = 'Năm 2019 cầu Phú Lâm có sự kiện gì?';
+    expect(withoutTimeWords(q, readTime(q, REF))).toBe('cầu Phú Lâm có sự kiện gì?');
+    const r = 'Tin mới nhất về cầu Phú Lâm?';
+    expect(withoutTimeWords(r, readTime(r, REF))).toBe('về cầu Phú Lâm?');
+    const t = 'tuan truoc cau phu lam co tin gi';
+    expect(withoutTimeWords(t, readTime(t, REF))).toBe('cau phu lam co tin gi');
+    const bare = 'Tin mới nhất?';
+    expect(withoutTimeWords(bare, readTime(bare, REF))).toBe('Tin mới nhất?');
+  });
 });

@@ -206,6 +206,8 @@ const PERIOD_RULES: Rule[] = [
 
 /** Words that ask for the newest news without naming a period. */
 const RECENCY = /\b(?:moi nhat|gan nhat|gan day(?: nhat)?|moi day|lan truoc|lan gan nhat|hien nay|hien tai)\b/;
+/** The same, with the "tin (tức)" they qualify: words to leave out of a search, not to match. */
+const RECENCY_WORDS = /\b(?:(?:cac |nhung )?(?:tin tuc|thong tin|tin) )?(?:moi nhat|gan nhat|gan day(?: nhat)?|moi day|lan gan nhat)\b/g;
 
 /**
  * A period right after the name of a plan or a term is part of that name: "Kế hoạch hành động
@@ -261,6 +263,28 @@ export function readTime(question: string, reference: string): TimeReading {
     }
   }
   return { period: null, recency };
+}
+
+/**
+ * The question without the words that only say when ("năm 2019", "tuần trước", "tin mới nhất"):
+ * once they are a filter or a preference, matching them as words would favour passages that
+ * merely repeat them ("kế hoạch … năm 2019") over the ones that tell what happened.
+ */
+export function withoutTimeWords(question: string, reading: TimeReading): string {
+  const original = normalizeQuery(question);
+  const folded = foldDiacritics(original);
+  if (folded.length !== original.length) return original;
+  const spans: Array<[number, number]> = [];
+  if (reading.period) {
+    const at = original.indexOf(reading.period.text);
+    if (at >= 0) spans.push([at, at + reading.period.text.length]);
+  }
+  if (reading.recency) for (const m of folded.matchAll(RECENCY_WORDS)) spans.push([m.index, m.index + m[0].length]);
+  let out = original;
+  for (const [a, b] of spans.sort((x, y) => y[0] - x[0])) out = `${out.slice(0, a)} ${out.slice(b)}`;
+  const cleaned = out.replace(/\s+/g, ' ').replace(/^\s*[,;:]\s*/, '').trim();
+  // A question that was nothing but time words keeps them: there is nothing else to search.
+  return /[\p{L}\p{N}]{2,}/u.test(cleaned.replace(/\b(?:về|ve|có|co|gì|gi|không|khong)\b/gu, '')) ? cleaned : original;
 }
 
 /** True when two day ranges share at least one day. */
