@@ -4,7 +4,7 @@ import { isEmptyFilter, type SearchFilter } from '../store/filter.js';
 import type { ArchiveFacets } from '../store/types.js';
 import { formatDateVi } from '../text/dates.js';
 import { splitSentences } from '../text/sentences.js';
-import { eventDateOf, overlaps, readTime, todayInVietnam, withoutTimeWords, type Period } from '../text/time.js';
+import { eventDateOf, readTime, todayInVietnam, withoutTimeWords, type Period } from '../text/time.js';
 
 /**
  * What narrows a chat turn's search: the user's filter (the request's or the conversation's),
@@ -59,7 +59,8 @@ export function passageInPeriod(result: Pick<SearchResult, 'publishedAt' | 'text
   if (day && day >= period.from && day <= period.to) return true;
   return splitSentences(result.text).some((s) => {
     const event = eventDateOf(s.text, result.publishedAt);
-    return event !== null && overlaps(event, period) && (!day || event.from <= day);
+    // Within the period: "năm 2020" does not place an event in June 2020.
+    return event !== null && event.from >= period.from && event.to <= period.to && (!day || event.from <= day);
   });
 }
 
