@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { makeAnswerer } from '../answer/answerer.js';
 import type { LlmAnswerer } from '../answer/llm.js';
+import { comparisonSides, joinSideAnswers } from '../answer/comparison.js';
 import { asksForTimeline, buildTimeline, timelineTopic, type TimelineEvent } from '../answer/timeline.js';
 import type { Answer, Citation } from '../answer/types.js';
 import type { Config } from '../config/config.js';
@@ -227,9 +228,12 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
       if (timeline?.grounded) {
         for (const line of timeline.answer.split(/(?<=\n)/)) opts.onDelta?.(line);
       }
+      const compared = timeline?.grounded ? undefined : await compareSides(question, scope, opts);
       const answered: Answer = timeline?.grounded
         ? { answer: timeline.answer, citations: timeline.citations, grounded: true, mode: 'extractive' }
-        : await answerer.answer(
+        : compared
+          ? compared
+          : await answerer.answer(
         {
           question: retrieval.standalone,
           results: retrieval.results,
@@ -268,6 +272,29 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
       return record;
     };
     return { conversationId: conversation.id, messageId, run };
+  }
+
+  /**
+   * A comparison ("A và B khác nhau thế nào?", "… lần thứ 4 …, còn lần thứ 3?") answered side by
+   * side, each from its own search and with its own citations; undefined when the question is
+   * not one, or no side finds an answer.
+   */
+  async function compareSides(question: string, scope: TurnScope, opts: ChatRunOptions): Promise<Answer | undefined> {
+    const sides = comparisonSides(question);
+    if (sides.length < 2) return undefined;
+    const answers = await Promise.all(
+      sides.map(async (side) => {
+        const { results, relevant } = await scope.search(searcher, side, { k: pool });
+        return answerer.answer({ question: side, results, relevant }, opts.signal ? { signal: opts.signal } : {});
+      }),
+    );
+    const joined = joinSideAnswers(answers);
+    if (!joined.grounded) return undefined;
+    for (const line of joined.answer.split(/(?<=\n)/)) opts.onDelta?.(line);
+    const modes = new Set(answers.filter((a) => a.grounded).map((a) => a.mode));
+    const mode = modes.size === 1 ? [...modes][0]! : modes.has('fallback') ? 'fallback' : 'llm';
+    const notice = answers.find((a) => a.notice)?.notice;
+    return { ...joined, mode, ...(notice ? { notice } : {}) };
   }
 
   async function remember(conversationId: string, turn: Turn): Promise<void> {

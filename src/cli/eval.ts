@@ -15,6 +15,7 @@ import { makeChatService, type ChatService } from '../chat/chatService.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
 import { loadConfig, loadConfigFromProcess, type Config } from '../config/config.js';
 import { evaluateSeedAnswers, evaluateXquadAnswers, type SeedAnswerCase, type SeedConversation } from '../eval/answers.js';
+import { runDatedEvaluation } from '../eval/dated.js';
 import { checkFloors, renderEvaluationMarkdown, type EvalResults } from '../eval/report.js';
 import {
   buildMemoryIndex,
@@ -38,9 +39,10 @@ import { ingestCorpus } from '../ingest/ingest.js';
 import { makeHybridSearcher } from '../retrieval/engine.js';
 import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers] [--limit N] [--check]
+const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers,dated] [--limit N] [--check]
   --only LIST   run some sections: xquad (XQuAD-vi retrieval), seed (seed questions, retrieval),
-                answers (answers on XQuAD-vi and on the seed corpus, through the chat service)
+                answers (answers on XQuAD-vi and on the seed corpus, through the chat service),
+                dated (dated questions over corpus/ and eval/dated-corpus: accuracy per kind)
   --limit N     evaluate only the first N questions of each set
   --check       fail (exit 1) when a figure is below its floor in eval/floors.json
 Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_SEED_QUESTIONS (default
@@ -57,6 +59,7 @@ interface SectionContext {
   xquad: () => Promise<{ dir: string; index: MemoryIndex; questions: XquadQuestion[] }>;
   seedIndex: () => Promise<LoadedIndex>;
   chatOver: (searcher: Parameters<typeof makeChatService>[0]['searcher']) => Promise<ChatService>;
+  cleanup: string[];
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -175,10 +178,18 @@ async function runAnswers(ctx: SectionContext, out: EvalResults): Promise<void> 
   );
 }
 
+/** Dated questions (periods, relative periods, "mới nhất", timelines, comparisons): accuracy per kind. */
+async function runDated(ctx: SectionContext, out: EvalResults): Promise<void> {
+  out.dated = await runDatedEvaluation({ ...ctx, cleanup: ctx.cleanup });
+  const { accuracy: a, counts: n } = out.dated;
+  ctx.log(['\nDated questions (accuracy, cases):', ...Object.keys(a).map((k) => `  ${k.padEnd(11)} ${pct(a[k as keyof typeof a])} (${n[k as keyof typeof n]})`), ...out.dated.failures.map((f) => `  ✗ ${f.id} ${f.kind}: ${f.question} — ${f.why}`)].join('\n'));
+}
+
 const SECTIONS: Record<string, (ctx: SectionContext, out: EvalResults) => Promise<void>> = {
   xquad: runXquad,
   seed: runSeed,
   answers: runAnswers,
+  dated: runDated,
 };
 
 function makeContext(config: Config, embeddings: TransformersEmbeddings, limit: number | undefined, cwd: string, cleanup: string[]): SectionContext {
@@ -189,6 +200,7 @@ function makeContext(config: Config, embeddings: TransformersEmbeddings, limit: 
     limit,
     cwd,
     log,
+    cleanup,
     xquad: once(async () => {
       const dir = path.resolve(cwd, process.env.EVAL_XQUAD_DIR ?? '../shared/eval/xquad-vi');
       const { passages, questions } = await loadXquad(dir);
