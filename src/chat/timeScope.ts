@@ -2,7 +2,7 @@ import { boostRecent } from '../retrieval/recency.js';
 import type { SearchOptions, SearchResponse, SearchResult, Searcher } from '../retrieval/types.js';
 import { isEmptyFilter, type SearchFilter } from '../store/filter.js';
 import type { ArchiveFacets } from '../store/types.js';
-import { formatDateVi } from '../text/dates.js';
+import { describeDayRange } from '../text/dates.js';
 import { splitSentences } from '../text/sentences.js';
 import { eventDateOf, readTime, todayInVietnam, withoutTimeWords, type Period } from '../text/time.js';
 
@@ -143,12 +143,7 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
   };
 }
 
-/** "từ 01/01/2019 đến 31/12/2019", or "ngày 23/11/2020" for a single day. */
-export function describePeriod(period: Pick<Period, 'from' | 'to'>): string {
-  return period.from === period.to
-    ? `ngày ${formatDateVi(period.from)}`
-    : `từ ${formatDateVi(period.from)} đến ${formatDateVi(period.to)}`;
-}
+const describePeriod = describeDayRange;
 
 /**
  * The words an answer opens with when the question named a period: the period it was answered

@@ -7,13 +7,11 @@ import { parseArgs } from 'node:util';
 import { makeLlmAnswererFromConfig } from '../answer/llm.js';
 import type { Citation } from '../answer/types.js';
 import { makeChatService, type ChatRecord } from '../chat/chatService.js';
-import { describePeriod } from '../chat/timeScope.js';
 import { facetsOfArticles } from '../server/routes/facets.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
 import { loadConfigFromProcess } from '../config/config.js';
 import { openSearchEngine } from '../retrieval/engine.js';
-import type { SearchFilter } from '../store/filter.js';
-import { formatDateVi } from '../text/dates.js';
+import { describeDayRange, describeFilterVi, formatDateVi } from '../text/dates.js';
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromFlags } from './filterFlags.js';
 import { runCli, UsageError } from './run.js';
 
@@ -27,24 +25,12 @@ function formatCitation(c: Citation): string {
   return `[${c.n}] ${c.title}${source ? ` — ${source}` : ''}\n    “${snippet}”`;
 }
 
-/** The filter as one Vietnamese line: "Bộ lọc: nguồn VOV; từ 01/01/2019 đến 31/12/2020". */
-export function describeFilter(filter: SearchFilter): string {
-  const parts: string[] = [];
-  if (filter.outlets?.length) parts.push(`nguồn ${filter.outlets.join(', ')}`);
-  if (filter.sections?.length) parts.push(`chuyên mục ${filter.sections.join(', ')}`);
-  if (filter.from && filter.to) parts.push(`từ ${formatDateVi(filter.from)} đến ${formatDateVi(filter.to)}`);
-  else if (filter.from) parts.push(`từ ${formatDateVi(filter.from)}`);
-  else if (filter.to) parts.push(`đến ${formatDateVi(filter.to)}`);
-  if (filter.documentIds?.length) parts.push(`bài ${filter.documentIds.join(', ')}`);
-  return parts.join('; ');
-}
-
 export function formatAnswer(record: Omit<ChatRecord, 'conversationId' | 'messageId'>): string {
   const lines: string[] = [];
-  if (record.filter) lines.push(`Bộ lọc: ${describeFilter(record.filter)}`);
+  if (record.filter) lines.push(`Bộ lọc: ${describeFilterVi(record.filter)}`);
   if (record.period) {
     const used = record.period.applied ? '' : ' (không dùng: bộ lọc có ngày riêng)';
-    lines.push(`Thời gian trong câu hỏi: “${record.period.text}” = ${describePeriod(record.period)}${used}`);
+    lines.push(`Thời gian trong câu hỏi: “${record.period.text}” = ${describeDayRange(record.period)}${used}`);
   }
   if (record.recency) lines.push('Ưu tiên bài mới nhất.');
   if (lines.length > 0) lines.push('');

@@ -1,5 +1,5 @@
 import { el, append, clear, icon, ICONS } from './dom.js';
-import { formatDateVi, splitAnswer } from './format.js';
+import { describeDayRange, describeFilterVi, formatDateVi, splitAnswer } from './format.js';
 import type { ChatRecord, Citation } from './types.js';
 
 /** Rendering of one conversation turn. Everything from the server goes in as text nodes. */
@@ -69,6 +69,16 @@ function renderFeedback(record: ChatRecord, initial: 'up' | 'down' | undefined, 
  * and feedback. A not-grounded answer (the corpus holds nothing relevant) is a distinct notice
  * with no sources.
  */
+/** What narrowed the answer's search: the period it used and the filter, when there were any. */
+function renderScope(record: ChatRecord): HTMLElement | null {
+  const parts: string[] = [];
+  const period = record.period;
+  if (period?.applied) parts.push(`Khoảng thời gian: ${describeDayRange(period)} (theo “${period.text}”)`);
+  if (record.filter) parts.push(`Bộ lọc: ${describeFilterVi(record.filter)}`);
+  if (record.recency) parts.push('Ưu tiên bài mới nhất');
+  return parts.length > 0 ? el('p', { class: 'scope', 'data-role': 'scope' }, [parts.join(' · ')]) : null;
+}
+
 export function renderAnswer(
   record: ChatRecord,
   feedback: 'up' | 'down' | undefined,
@@ -82,6 +92,8 @@ export function renderAnswer(
     'data-state': 'done',
     'data-message-id': record.messageId,
   });
+  const scope = renderScope(record);
+  if (scope) wrapper.appendChild(scope);
   const bubble = el('div', { class: 'bubble' });
   wrapper.appendChild(bubble);
   if (!grounded) {
