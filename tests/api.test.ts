@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NOT_FOUND_ANSWER, type Citation } from '../src/answer/types.js';
 import type { ChatRecord } from '../src/chat/chatService.js';
-import type { SearchEngine } from '../src/retrieval/engine.js';
+import type { Archive } from '../src/app/product.js';
 import { makeApp } from '../src/server/app.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
 import { createSseParser, type SseEvent } from '../src/widget/sse.js';
@@ -18,9 +18,9 @@ const OSCE_ARTICLE = 'un-osce-astana-2010';
 let index: TestIndex;
 let server: RunningServer;
 
-function serve(env: Record<string, string> = {}, opts: { widget?: boolean; engine?: SearchEngine } = {}) {
+function serve(env: Record<string, string> = {}, opts: { widget?: boolean; archive?: Archive } = {}) {
   const config = testConfig({ INDEX_DIR: index.config.paths.indexDir, DATA_DIR: index.config.paths.dataDir, PORT: '0', ...env });
-  return startServer(config, { engine: opts.engine ?? index.engine, widget: opts.widget ?? false });
+  return startServer(config, { archive: opts.archive ?? index.archive, widget: opts.widget ?? false });
 }
 
 beforeAll(async () => {
@@ -84,20 +84,26 @@ describe('health and readiness', () => {
   it('reports health and the loaded index', async () => {
     expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
     const ready = (await (await fetch(`${server.url}/ready`)).json()) as Record<string, unknown>;
-    expect(ready).toMatchObject({ ready: true, articles: index.engine.index.articles.size });
-    expect(ready.chunks).toBe(index.engine.index.chunks.size);
-    expect(typeof ready.model).toBe('string');
+    const { commit } = index.archive.snapshot();
+    expect(ready).toEqual({
+      ready: true,
+      articles: commit.articles,
+      chunks: commit.passages,
+      model: index.archive.embeddings.modelId,
+      commit: { id: commit.id, sequence: commit.sequence, committedAt: commit.committedAt },
+    });
+    expect(commit.articles).toBe(7);
   });
 
-  it('is not ready (503) until the engine has loaded, then ready', async () => {
-    let resolveEngine!: (e: SearchEngine) => void;
-    const pending = new Promise<SearchEngine>((r) => (resolveEngine = r));
+  it('is not ready (503) until the archive has loaded, then ready', async () => {
+    let resolveArchive!: (a: Archive) => void;
+    const pending = new Promise<Archive>((r) => (resolveArchive = r));
     const config = testConfig({ INDEX_DIR: index.config.paths.indexDir, PORT: '0' });
-    const loading = await startServer(config, { engine: pending, widget: false });
+    const loading = await startServer(config, { archive: pending, widget: false });
     try {
       expect((await fetch(`${loading.url}/ready`)).status).toBe(503);
       await expectError(await post(loading.url, '/api/chat', { message: 'Xin chào?' }), 503, 'not_ready');
-      resolveEngine(index.engine);
+      resolveArchive(index.archive);
       await loading.ready;
       expect((await fetch(`${loading.url}/ready`)).status).toBe(200);
     } finally {
@@ -112,8 +118,7 @@ describe('health and readiness', () => {
   });
 
   it('serves an article page for an article of the index, and a 404 page for any other id', async () => {
-    const [id] = [...index.engine.index.articles.keys()];
-    expect((await fetch(`${server.url}/articles/${encodeURIComponent(id!)}`)).status).toBe(200);
+    expect((await fetch(`${server.url}/articles/${encodeURIComponent(OSCE_ARTICLE)}`)).status).toBe(200);
     const missing = await fetch(`${server.url}/articles/bai-khong-ton-tai`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toContain('text/html');
@@ -339,11 +344,11 @@ describe('graceful shutdown', () => {
 });
 
 describe('makeApp', () => {
-  it('can be mounted without the widget and closed without closing a shared engine', async () => {
-    const handle = await makeApp(index.config, { engine: index.engine, widget: false });
+  it('can be mounted without the widget and closed without closing a shared archive', async () => {
+    const handle = await makeApp(index.config, { archive: index.archive, widget: false });
     await handle.ready;
     await handle.close();
-    const still = await index.engine.search('OSCE', { k: 1 });
+    const still = await index.archive.searcher.search('OSCE', { k: 1 });
     expect(still.results.length).toBe(1);
   });
 });

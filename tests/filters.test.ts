@@ -22,7 +22,7 @@ let server: RunningServer;
 beforeAll(async () => {
   index = await buildTestIndex();
   const config = testConfig({ INDEX_DIR: index.config.paths.indexDir, DATA_DIR: index.config.paths.dataDir, PORT: '0' });
-  server = await startServer(config, { engine: index.engine, widget: false });
+  server = await startServer(config, { archive: index.archive, widget: false });
 });
 
 afterAll(async () => {

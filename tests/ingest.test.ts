@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Config } from '../src/config/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { TransformersEmbeddings } from '../src/ingest/embeddings.js';
-import { HnswVectorStore } from '../src/ingest/hnswStore.js';
+import { HnswVectorStore } from '../src/store/embedded/hnswStore.js';
 import {
   IndexCorruptError,
   IndexMismatchError,

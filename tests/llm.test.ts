@@ -163,7 +163,7 @@ describe('follow-up questions with a model', () => {
 
   function service() {
     const store = makeInMemoryConversationStore(config.conversations);
-    return { store, chat: makeChatService({ config: index.config, searcher: index.engine, store, llm }) };
+    return { store, chat: makeChatService({ config: index.config, searcher: index.archive.searcher, store, llm }) };
   }
 
   it('rewrites the follow-up with the condense prompt and answers the rewritten question', async () => {

@@ -25,7 +25,7 @@ function serveWithRedis() {
     CONVERSATION_STORE: 'redis',
     REDIS_URL: redis.url,
   });
-  return startServer(config, { engine: index.engine, widget: false });
+  return startServer(config, { archive: index.archive, widget: false });
 }
 
 async function chat(url: string, message: string, conversationId?: string): Promise<ChatRecord> {

@@ -5,8 +5,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TransformersEmbeddings } from '../src/ingest/embeddings.js';
 import { ingestCorpus } from '../src/ingest/ingest.js';
-import { openSearchEngine, type SearchEngine } from '../src/retrieval/engine.js';
+import { openArchive, type Archive } from '../src/app/product.js';
 import { HybridRetriever } from '../src/retrieval/retriever.js';
+import type { SearchOptions } from '../src/retrieval/types.js';
 import { makeTempDir, REPO_ROOT, testConfig, TEST_MODEL } from './helpers/config.js';
 
 const run = promisify(execFile);
@@ -17,18 +18,19 @@ const RESOLUTION = 'dai-hoi-dong-lien-hop-quoc-thong-qua-nghi-quyet-hop-tac';
 
 let dir: string;
 let embeddings: TransformersEmbeddings;
-let engine: SearchEngine;
+let archive: Archive;
+const search = (query: string, options?: SearchOptions) => archive.searcher.search(query, options);
 
 beforeAll(async () => {
   dir = await makeTempDir('vnrag-retrieval-');
   const config = testConfig({ INDEX_DIR: path.join(dir, 'index') });
   embeddings = await TransformersEmbeddings.create(config.embedding);
   await ingestCorpus(config, { embeddings });
-  engine = await openSearchEngine(config, { embeddings });
+  archive = await openArchive(config, { embeddings, follow: false });
 });
 
 afterAll(async () => {
-  await engine?.close();
+  await archive?.close();
   await embeddings?.dispose();
   if (dir) await fs.rm(dir, { recursive: true, force: true });
 });
@@ -40,27 +42,39 @@ describe('hybrid search over the seed corpus', () => {
     ['Nghị quyết về hợp tác ASEAN-LHQ được bao nhiêu nước đồng bảo trợ?', RESOLUTION, '110'],
     ['OSCE có bao nhiêu quốc gia thành viên?', OSCE, '56 quốc gia'],
   ])('%s → the right article first, relevant', async (question, documentId, answer) => {
-    const { results, relevant } = await engine.search(question);
+    const { results, relevant } = await search(question);
     expect(results[0]?.documentId).toBe(documentId);
     expect(results.slice(0, 3).some((r) => r.text.includes(answer))).toBe(true);
     expect(relevant).toBe(true);
   });
 
+  it('searches only the articles a filter keeps, and still returns k of them', async () => {
+    // The UNDP question's own article is left out by the filter: the answer comes from VOV only.
+    const vov = await search('ASEAN và UNDP lập quan hệ đối tác năm nào?', { k: 4, filter: { outlets: ['vov'] } });
+    expect(vov.results).toHaveLength(4);
+    for (const r of vov.results) expect(r.outlet).toBe('VOV');
+    const dated = await search('hợp tác ASEAN và Liên Hợp Quốc', { filter: { from: '2020-11-01', to: '2020-12-31' } });
+    expect(new Set(dated.results.map((r) => r.documentId))).toEqual(new Set([RESOLUTION]));
+    const one = await search('Liên Hợp Quốc', { filter: { documentIds: [OSCE] } });
+    expect(new Set(one.results.map((r) => r.documentId))).toEqual(new Set([OSCE]));
+    expect(await search('OSCE', { filter: { outlets: ['Không có báo này'] } })).toEqual({ results: [], relevant: false });
+  });
+
   it('says not relevant for questions the corpus cannot answer', async () => {
     for (const q of ['Cách nấu phở bò Hà Nội như thế nào?', 'Giá cổ phiếu Vinamilk hôm nay là bao nhiêu?']) {
-      const response = await engine.search(q);
+      const response = await search(q);
       expect(response.relevant).toBe(false);
     }
   });
 
   it('returns k results in the documented shape, scores in [0,1] and non-increasing, no overlapping chunks', async () => {
-    const { results } = await engine.search('hợp tác ASEAN và Liên Hợp Quốc', { k: 8 });
+    const { results } = await search('hợp tác ASEAN và Liên Hợp Quốc', { k: 8 });
     expect(results).toHaveLength(8);
     for (const r of results) {
       expect(Object.keys(r).sort()).toEqual(
         ['chunkId', 'documentId', 'end', 'outlet', 'publishedAt', 'score', 'start', 'text', 'title'].sort(),
       );
-      expect(r.text).toBe(engine.getArticle(r.documentId)?.text.slice(r.start, r.end));
+      expect(r.text).toBe((await archive.article(r.documentId))?.text.slice(r.start, r.end));
       expect(r.score).toBeGreaterThanOrEqual(0);
       expect(r.score).toBeLessThanOrEqual(1);
     }
@@ -73,11 +87,11 @@ describe('hybrid search over the seed corpus', () => {
   });
 
   it('returns nothing for an empty query', async () => {
-    expect(await engine.search('   ')).toEqual({ results: [], relevant: false });
+    expect(await search('   ')).toEqual({ results: [], relevant: false });
   });
 
   it('works as a LangChain retriever with the result as metadata', async () => {
-    const retriever = new HybridRetriever({ searcher: engine, k: 2 });
+    const retriever = new HybridRetriever({ searcher: archive.searcher, k: 2 });
     const docs = await retriever.invoke('OSCE có bao nhiêu quốc gia thành viên?');
     expect(docs).toHaveLength(2);
     expect(docs[0]?.metadata.documentId).toBe(OSCE);

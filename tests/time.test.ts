@@ -34,7 +34,7 @@ beforeAll(async () => {
     PORT: '0',
     TIME_REFERENCE: REFERENCE,
   });
-  server = await startServer(config, { engine: index.engine, widget: false });
+  server = await startServer(config, { archive: index.archive, widget: false });
 });
 
 afterAll(async () => {

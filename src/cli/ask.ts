@@ -4,13 +4,11 @@
  * is set, the extractive answerer otherwise.
  */
 import { parseArgs } from 'node:util';
-import { makeLlmAnswererFromConfig } from '../answer/llm.js';
 import type { Citation } from '../answer/types.js';
-import { makeChatService, type ChatRecord } from '../chat/chatService.js';
-import { facetsOfArticles } from '../server/routes/facets.js';
+import { makeProduct } from '../app/product.js';
+import type { ChatRecord } from '../chat/chatService.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
 import { loadConfigFromProcess } from '../config/config.js';
-import { openSearchEngine } from '../retrieval/engine.js';
 import { describeDayRange, describeFilterVi, formatDateVi } from '../text/dates.js';
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromFlags } from './filterFlags.js';
 import { runCli, UsageError } from './run.js';
@@ -59,22 +57,18 @@ async function main(argv: string[]): Promise<number> {
   if (question.length === 0) throw new UsageError('no question given.');
   const filter = filterFromFlags(parsed.values);
   const config = await loadConfigFromProcess();
-  const engine = await openSearchEngine(config);
+  const product = await makeProduct(config, {
+    follow: false,
+    // One question, no follow-up: the configured (maybe shared) conversation store is not needed.
+    conversations: makeInMemoryConversationStore(config.conversations),
+    logger: { warn: (obj) => process.stderr.write(`Warning: ${describeWarning(obj)}\n`) },
+  });
   try {
-    const llm = await makeLlmAnswererFromConfig(config);
-    const chat = makeChatService({
-      config,
-      searcher: engine,
-      store: makeInMemoryConversationStore(config.conversations),
-      ...(llm ? { llm } : {}),
-      logger: { warn: (obj) => process.stderr.write(`Warning: ${describeWarning(obj)}\n`) },
-      facets: async () => facetsOfArticles(engine.index.articles.values()),
-    });
-    const { conversationId: _c, messageId: _m, ...record } = await chat.chat({ message: question, ...(filter ? { filter } : {}) });
+    const { conversationId: _c, messageId: _m, ...record } = await product.chat.chat({ message: question, ...(filter ? { filter } : {}) });
     process.stdout.write(`${parsed.values.json ? JSON.stringify(record, null, 2) : formatAnswer(record)}\n`);
     return 0;
   } finally {
-    await engine.close();
+    await product.close();
   }
 }
 

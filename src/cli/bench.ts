@@ -13,7 +13,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig, loadConfigFromProcess, type Config } from '../config/config.js';
 import { ingestCorpus } from '../ingest/ingest.js';
-import { openSearchEngine } from '../retrieval/engine.js';
+import { openArchive } from '../app/product.js';
 import type { IngestBenchResult } from '../bench/ingestWorker.js';
 import { measureChatSequential, measureLoad, measureSoak, measureStream } from '../bench/httpBench.js';
 import { renderBenchmarksMarkdown, type BenchReport } from '../bench/report.js';
@@ -78,21 +78,22 @@ function runIngestWorker(corpusDir: string, indexDir: string, env: NodeJS.Proces
 }
 
 async function measureRetrieval(config: Config, queries: readonly string[], rounds: number) {
-  const engine = await openSearchEngine(config);
+  const archive = await openArchive(config, { follow: false });
+  const { searcher } = archive;
   try {
-    for (const q of queries.slice(0, 10)) await engine.search(q); // warm-up
+    for (const q of queries.slice(0, 10)) await searcher.search(q); // warm-up
     const samples: number[] = [];
     for (let r = 0; r < rounds; r++) {
       for (const q of queries) {
         const t0 = performance.now();
-        await engine.search(q, { k: config.retrieval.k });
+        await searcher.search(q, { k: config.retrieval.k });
         samples.push(performance.now() - t0);
       }
     }
     const s = summarize(samples);
     return { queries: s.count, p50: round(s.p50, 2), p95: round(s.p95, 2), p99: round(s.p99, 2), mean: round(s.mean, 2) };
   } finally {
-    await engine.close();
+    await archive.close();
   }
 }
 

@@ -10,8 +10,8 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { makeLlmAnswererFromConfig } from '../answer/llm.js';
-import { makeChatService, type ChatService } from '../chat/chatService.js';
+import { archiveOver, fixedReader, makeProduct, openArchive, type Archive } from '../app/product.js';
+import type { ChatService } from '../chat/chatService.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
 import { loadConfig, loadConfigFromProcess, type Config } from '../config/config.js';
 import { evaluateSeedAnswers, evaluateXquadAnswers, type SeedAnswerCase, type SeedConversation } from '../eval/answers.js';
@@ -34,9 +34,7 @@ import {
 } from '../eval/retrieval.js';
 import { chunkArticle } from '../ingest/chunk.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
-import { loadIndex, type LoadedIndex } from '../ingest/indexStore.js';
 import { ingestCorpus } from '../ingest/ingest.js';
-import { makeHybridSearcher } from '../retrieval/engine.js';
 import { runCli, UsageError } from './run.js';
 
 const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers,dated] [--limit N] [--check]
@@ -57,9 +55,13 @@ interface SectionContext {
   cwd: string;
   log: (line: string) => void;
   xquad: () => Promise<{ dir: string; index: MemoryIndex; questions: XquadQuestion[] }>;
-  seedIndex: () => Promise<LoadedIndex>;
-  chatOver: (searcher: Parameters<typeof makeChatService>[0]['searcher']) => Promise<ChatService>;
-  cleanup: string[];
+  /** The seed corpus, ingested into a fresh archive. */
+  seedArchive: () => Promise<Archive>;
+  /** An in-memory index as an archive, to answer from as the product does. */
+  archiveOf: (index: MemoryIndex) => Archive;
+  /** The product's chat service over an archive, with the configured answerer. */
+  chatOver: (archive: Archive) => Promise<ChatService>;
+  cleanup: Array<() => Promise<void>>;
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -109,11 +111,9 @@ async function runSeed(ctx: SectionContext, out: EvalResults): Promise<void> {
   const file = path.resolve(ctx.cwd, process.env.EVAL_SEED_QUESTIONS ?? 'eval/seed-questions.jsonl');
   const all = await loadSeedQuestions(file);
   const questions = ctx.limit ? all.slice(0, ctx.limit) : all;
-  const index = await ctx.seedIndex();
-  const searcher = makeHybridSearcher(index, ctx.embeddings, ctx.config);
+  const archive = await ctx.seedArchive();
   const report = await evaluateSeed({
-    searcher,
-    getChunk: (id) => index.chunks.get(id),
+    searcher: archive.searcher,
     questions,
     threshold: ctx.config.retrieval.relevanceThreshold,
   });
@@ -145,7 +145,7 @@ async function runAnswers(ctx: SectionContext, out: EvalResults): Promise<void> 
   const { index, questions } = await ctx.xquad();
   const picked = ctx.limit ? questions.slice(0, ctx.limit) : questions;
   ctx.log(`\nAnswers on XQuAD-vi: ${picked.length} questions, with and without accents`);
-  const xquadChat = await ctx.chatOver(makeHybridSearcher(index, ctx.embeddings, ctx.config));
+  const xquadChat = await ctx.chatOver(ctx.archiveOf(index));
   const xquad = await evaluateXquadAnswers(xquadChat, picked);
 
   const seedFile = path.resolve(ctx.cwd, process.env.EVAL_SEED_QUESTIONS ?? 'eval/seed-questions.jsonl');
@@ -155,8 +155,7 @@ async function runAnswers(ctx: SectionContext, out: EvalResults): Promise<void> 
     isUnanswerable(q) ? { id: q.id, question: q.question } : { id: q.id, question: q.question, documentId: q.documentId, ...(q.mustContain ? { mustContain: q.mustContain } : {}) },
   );
   const conversations = await readJsonl(convFile, isConversation);
-  const seedIndex = await ctx.seedIndex();
-  const seedChat = await ctx.chatOver(makeHybridSearcher(seedIndex, ctx.embeddings, ctx.config));
+  const seedChat = await ctx.chatOver(await ctx.seedArchive());
   const seed = await evaluateSeedAnswers(seedChat, cases, ctx.limit ? conversations.slice(0, ctx.limit) : conversations);
   out.answers = { mode: ctx.config.llm.provider === 'none' ? 'extractive' : `llm (${ctx.config.llm.provider}: ${ctx.config.llm.model})`, xquad, seed };
 
@@ -192,7 +191,13 @@ const SECTIONS: Record<string, (ctx: SectionContext, out: EvalResults) => Promis
   dated: runDated,
 };
 
-function makeContext(config: Config, embeddings: TransformersEmbeddings, limit: number | undefined, cwd: string, cleanup: string[]): SectionContext {
+function makeContext(
+  config: Config,
+  embeddings: TransformersEmbeddings,
+  limit: number | undefined,
+  cwd: string,
+  cleanup: Array<() => Promise<void>>,
+): SectionContext {
   const log = (l: string) => process.stdout.write(`${l}\n`);
   return {
     config,
@@ -209,17 +214,20 @@ function makeContext(config: Config, embeddings: TransformersEmbeddings, limit: 
       return { dir, index, questions };
     }),
     // A fresh index of the corpus, so the figures never depend on the state of index/.
-    seedIndex: once(async () => {
+    seedArchive: once(async () => {
       const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vnrag-eval-index-'));
-      cleanup.push(indexDir);
+      cleanup.push(() => fs.rm(indexDir, { recursive: true, force: true }));
       const seedConfig = loadConfig({ ...process.env, CORPUS_DIR: config.paths.corpusDir, INDEX_DIR: indexDir }, cwd);
       log(`Seed: indexing ${config.paths.corpusDir}`);
       await ingestCorpus(seedConfig, { embeddings });
-      return loadIndex(seedConfig, embeddings);
+      const archive = await openArchive(seedConfig, { embeddings, follow: false });
+      cleanup.unshift(() => archive.close());
+      return archive;
     }),
-    chatOver: async (searcher) => {
-      const llm = await makeLlmAnswererFromConfig(config);
-      return makeChatService({ config, searcher, store: makeInMemoryConversationStore(config.conversations), ...(llm ? { llm } : {}) });
+    archiveOf: (index) => archiveOver(config, fixedReader(index.snapshot), embeddings, async () => undefined),
+    chatOver: async (archive) => {
+      const product = await makeProduct(config, { archive, conversations: makeInMemoryConversationStore(config.conversations) });
+      return product.chat;
     },
   };
 }
@@ -250,7 +258,7 @@ async function main(argv: string[]): Promise<number> {
   if (flags.check && limit !== undefined) throw new UsageError('--check compares whole sets with their floors; drop --limit.');
 
   const cwd = process.cwd();
-  const cleanup: string[] = [];
+  const cleanup: Array<() => Promise<void>> = [];
   let embeddings: TransformersEmbeddings | undefined;
   try {
     const config = await loadConfigFromProcess(cwd);
@@ -278,8 +286,8 @@ async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } finally {
+    for (const step of cleanup) await step();
     await embeddings?.dispose();
-    await Promise.all(cleanup.map((d) => fs.rm(d, { recursive: true, force: true })));
   }
 }
 

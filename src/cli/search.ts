@@ -4,7 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadConfigFromProcess } from '../config/config.js';
-import { openSearchEngine } from '../retrieval/engine.js';
+import { openArchive } from '../app/product.js';
 import type { SearchResponse } from '../retrieval/types.js';
 import { formatDateVi } from '../text/dates.js';
 import { FILTER_OPTIONS, FILTER_USAGE, filterFromFlags } from './filterFlags.js';
@@ -80,12 +80,12 @@ async function main(argv: string[]): Promise<number> {
   if (flags.index) process.env.INDEX_DIR = flags.index;
 
   const config = await loadConfigFromProcess();
-  const engine = await openSearchEngine(config);
+  const archive = await openArchive(config, { follow: false });
   try {
-    const response = await engine.search(query, { ...(k === undefined ? {} : { k }), ...(filter ? { filter } : {}) });
+    const response = await archive.searcher.search(query, { ...(k === undefined ? {} : { k }), ...(filter ? { filter } : {}) });
     process.stdout.write(`${flags.json ? formatJson(response) : formatHuman(query, response)}\n`);
   } finally {
-    await engine.close();
+    await archive.close();
   }
   return 0;
 }

@@ -44,6 +44,18 @@ export const envSchema = z.object({
   CHUNK_MAX_CHARS: int(200, 8000).default(900),
   CHUNK_OVERLAP_SENTENCES: int(0, 5).default(1),
 
+  /** Where the archive lives: `embedded` (files in INDEX_DIR); PostgreSQL comes next. */
+  STORE: z.enum(['embedded']).default('embedded'),
+  /** How often a running server looks for a new commit of the archive. */
+  STORE_POLL_MS: int(100, 60_000).default(1000),
+  /** Past this many segments, the smallest are merged. */
+  STORE_MAX_SEGMENTS: int(2, 1000).default(8),
+  /** Files of a superseded commit are kept this long for readers still using it. */
+  STORE_FILE_GRACE_SECONDS: int(0, 86_400).default(60),
+  /** An ingest commits every this many articles, or every INGEST_COMMIT_SECONDS, whichever comes first. */
+  INGEST_COMMIT_ARTICLES: int(1, 1_000_000).default(500),
+  INGEST_COMMIT_SECONDS: int(1, 86_400).default(120),
+
   HNSW_M: int(4, 128).default(16),
   HNSW_EF_CONSTRUCTION: int(10, 2000).default(200),
   HNSW_EF_SEARCH: int(10, 2000).default(128),
@@ -109,6 +121,8 @@ export interface Config {
   paths: { corpusDir: string; indexDir: string; dataDir: string };
   chunking: { maxChars: number; overlapSentences: number };
   hnsw: { m: number; efConstruction: number; efSearch: number };
+  store: { kind: 'embedded'; pollMs: number; maxSegments: number; graceMs: number };
+  ingest: { commitArticles: number; commitSeconds: number };
   retrieval: {
     k: number;
     candidates: number;
@@ -202,6 +216,13 @@ export function loadConfig(
     },
     chunking: { maxChars: e.CHUNK_MAX_CHARS, overlapSentences: e.CHUNK_OVERLAP_SENTENCES },
     hnsw: { m: e.HNSW_M, efConstruction: e.HNSW_EF_CONSTRUCTION, efSearch: e.HNSW_EF_SEARCH },
+    store: {
+      kind: e.STORE,
+      pollMs: e.STORE_POLL_MS,
+      maxSegments: e.STORE_MAX_SEGMENTS,
+      graceMs: e.STORE_FILE_GRACE_SECONDS * 1000,
+    },
+    ingest: { commitArticles: e.INGEST_COMMIT_ARTICLES, commitSeconds: e.INGEST_COMMIT_SECONDS },
     retrieval: {
       k: e.RETRIEVAL_K,
       candidates: e.RETRIEVAL_CANDIDATES,

@@ -14,6 +14,8 @@ export interface Article {
   /** The raw scrape it was curated from, when different from `sourceFile`. */
   originalFile: string | null;
   url: string | null;
+  /** Section or topic ("Thế giới", "Kinh tế") when the source names one; searchable by filter. */
+  section?: string | null;
 }
 
 /** A file that could not be read as an article; reported by name, never fatal for the rest. */

@@ -2,15 +2,12 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
-import { makeLlmAnswererFromConfig } from '../answer/llm.js';
-import { makeChatService, type ChatRecord, type ChatService } from '../chat/chatService.js';
+import { makeProduct, openArchive } from '../app/product.js';
+import type { ChatRecord, ChatService } from '../chat/chatService.js';
 import { makeInMemoryConversationStore } from '../chat/conversations.js';
 import { loadConfig, type Config } from '../config/config.js';
 import type { TransformersEmbeddings } from '../ingest/embeddings.js';
-import { loadIndex } from '../ingest/indexStore.js';
 import { ingestCorpus } from '../ingest/ingest.js';
-import { makeHybridSearcher } from '../retrieval/engine.js';
-import { facetsOfArticles } from '../server/routes/facets.js';
 import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
 
@@ -106,20 +103,20 @@ export interface DatedRunDeps {
   config: Config;
   embeddings: TransformersEmbeddings;
   cwd: string;
-  /** Temporary folders made here, for the caller to remove. */
-  cleanup: string[];
+  /** Releases what is opened here (archive, temporary folders), run by the caller at the end. */
+  cleanup: Array<() => Promise<void>>;
   log: (line: string) => void;
 }
 
 /**
- * The whole dated evaluation: a fresh index of the corpus and eval/dated-corpus, then every
- * case of eval/dated-questions.jsonl (EVAL_DATED_QUESTIONS) through the chat service.
+ * The whole dated evaluation: a fresh archive of the corpus and eval/dated-corpus, then every
+ * case of eval/dated-questions.jsonl (EVAL_DATED_QUESTIONS) through the product's chat service.
  */
 export async function runDatedEvaluation(deps: DatedRunDeps): Promise<DatedReport> {
   const { config, embeddings, cwd } = deps;
   const corpusDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vnrag-eval-dated-corpus-'));
   const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vnrag-eval-dated-index-'));
-  deps.cleanup.push(corpusDir, indexDir);
+  deps.cleanup.push(() => fs.rm(corpusDir, { recursive: true, force: true }), () => fs.rm(indexDir, { recursive: true, force: true }));
   for (const dir of [config.paths.corpusDir, path.resolve(cwd, 'eval/dated-corpus')]) {
     for (const file of await fs.readdir(dir)) {
       if (file.endsWith('.md') && file !== 'README.md') await fs.copyFile(path.join(dir, file), path.join(corpusDir, file));
@@ -129,17 +126,15 @@ export async function runDatedEvaluation(deps: DatedRunDeps): Promise<DatedRepor
   const indexConfig = loadConfig(env, cwd);
   deps.log(`Dated: indexing ${config.paths.corpusDir} and eval/dated-corpus`);
   await ingestCorpus(indexConfig, { embeddings });
-  const index = await loadIndex(indexConfig, embeddings);
-  const searcher = makeHybridSearcher(index, embeddings, indexConfig);
-  const facets = async () => facetsOfArticles(index.articles.values());
-  const llm = await makeLlmAnswererFromConfig(config);
+  const archive = await openArchive(indexConfig, { embeddings, follow: false });
+  deps.cleanup.unshift(() => archive.close());
   const chats = new Map<string, ChatService>();
   const chatFor = async (reference: string | undefined) => {
     const key = reference ?? config.time.reference;
     let chat = chats.get(key);
     if (!chat) {
       const chatConfig = loadConfig({ ...env, TIME_REFERENCE: key }, cwd);
-      chat = makeChatService({ config: chatConfig, searcher, store: makeInMemoryConversationStore(chatConfig.conversations), facets, ...(llm ? { llm } : {}) });
+      chat = (await makeProduct(chatConfig, { archive, conversations: makeInMemoryConversationStore(chatConfig.conversations) })).chat;
       chats.set(key, chat);
     }
     return chat;

@@ -1,16 +1,15 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { Document } from '@langchain/core/documents';
 import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
 import type { TransformersEmbeddings } from '../ingest/embeddings.js';
-import { HnswVectorStore } from '../ingest/hnswStore.js';
+import { articleContentHash } from '../ingest/indexStore.js';
 import { embeddingText } from '../ingest/ingest.js';
-import type { Chunk, ChunkArticle } from '../ingest/types.js';
-import { dedupeOverlapping } from '../retrieval/fusion.js';
+import type { ArticleEntry, Chunk, ChunkArticle } from '../ingest/types.js';
+import { dedupeOverlapping, type Span } from '../retrieval/fusion.js';
 import { hybridSettingsFromConfig, makeHybridSearch, type HybridSearcher, type HybridSettings, type HybridTrace } from '../retrieval/hybrid.js';
-import { LexicalIndex } from '../retrieval/lexical.js';
-import { hybridDeps } from '../retrieval/engine.js';
+import { makeMemorySnapshot, storeSettings } from '../store/index.js';
+import type { StoreSnapshot } from '../store/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 
 /**
@@ -39,7 +38,7 @@ export function metricsFromRanks(ranks: ReadonlyArray<number | null>): RankMetri
 export function documentRank(
   chunkIds: readonly string[],
   documentId: string,
-  getChunk: (id: string) => Chunk | undefined,
+  getChunk: (id: string) => Span | undefined,
 ): number | null {
   const deduped = dedupeOverlapping(chunkIds, getChunk);
   const i = deduped.findIndex((id) => getChunk(id)?.documentId === documentId);
@@ -47,9 +46,10 @@ export function documentRank(
 }
 
 export interface MemoryIndex {
+  /** The passages by chunk id: documents are ranked from the raw candidate lists of the trace. */
   chunks: Map<string, Chunk>;
-  lexical: LexicalIndex;
-  vectors: HnswVectorStore;
+  /** The same articles as an in-memory archive, searched exactly as a stored one. */
+  snapshot: StoreSnapshot;
 }
 
 /** Chunks, embeds and indexes articles in memory (no disk), as ingest would. */
@@ -59,28 +59,23 @@ export async function buildMemoryIndex(
   embeddings: TransformersEmbeddings,
   config: Config,
 ): Promise<MemoryIndex> {
-  const all = articles.flatMap((a) => chunk(a));
-  const chunks = new Map(all.map((c) => [c.chunkId, c]));
-  const lexical = LexicalIndex.create();
-  lexical.add(all);
-  const vectors = HnswVectorStore.create(
-    embeddings,
-    { dimensions: embeddings.dimensions, ...config.hnsw },
-    all.length,
-  );
+  const passages = articles.map((a) => chunk(a));
+  const all = passages.flat();
   // The same text ingest embeds (title + passage), so the numbers describe the product.
   const embedded = await embeddings.embedPassagesRaw(all.map(embeddingText));
-  await vectors.addVectors(
-    embedded,
-    all.map((c) => new Document({ pageContent: c.text, metadata: { chunkId: c.chunkId } })),
-  );
-  vectors.setEf(config.hnsw.efSearch);
-  return { chunks, lexical, vectors };
+  let next = 0;
+  const entries: ArticleEntry[] = articles.map((article, i) => {
+    const own = passages[i]!;
+    const vectors = embedded.slice(next, (next += own.length));
+    return { article, passages: own, vectors, contentHash: articleContentHash(article, config) };
+  });
+  const snapshot = await makeMemorySnapshot(storeSettings(config, embeddings.dimensions), entries, { graph: config.hnsw });
+  return { chunks: new Map(all.map((c) => [c.chunkId, c])), snapshot };
 }
 
 /** A searcher over an in-memory index with explicit settings (for tuning fusion and relevance). */
 export function searcherOver(index: MemoryIndex, embeddings: TransformersEmbeddings, settings: HybridSettings): HybridSearcher {
-  return makeHybridSearch(hybridDeps(index, embeddings), settings);
+  return makeHybridSearch({ snapshot: () => index.snapshot, embedQuery: (q) => embeddings.embedQuery(q) }, settings);
 }
 
 // ---------- XQuAD-vi ----------
@@ -359,7 +354,6 @@ export interface SeedReport {
 
 export async function evaluateSeed(opts: {
   searcher: HybridSearcher;
-  getChunk: (id: string) => Chunk | undefined;
   questions: readonly SeedQuestion[];
   threshold: number;
 }): Promise<SeedReport> {
@@ -369,7 +363,9 @@ export async function evaluateSeed(opts: {
     const trace = await opts.searcher.trace(q.question, { k });
     const results = trace.response.results;
     const gold = isUnanswerable(q) ? null : q;
-    const rank = gold ? documentRank(results.map((r) => r.chunkId), gold.documentId, opts.getChunk) : null;
+    // Results never overlap (overlapping chunks are merged), so each is ranked by its own span.
+    const spans = new Map(results.map((r) => [r.chunkId, r]));
+    const rank = gold ? documentRank(results.map((r) => r.chunkId), gold.documentId, (id) => spans.get(id)) : null;
     const must = gold?.mustContain;
     rows.push({
       id: q.id,

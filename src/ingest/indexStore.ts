@@ -4,12 +4,14 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from '../config/config.js';
 import type { Article, LoadedCorpus } from '../corpus/types.js';
-import { LEXICAL_FORMAT_VERSION, LexicalIndex } from '../retrieval/lexical.js';
+import { LEXICAL_FORMAT_VERSION, LexicalIndex } from '../store/embedded/lexical.js';
 import { NORMALIZATION_VERSION } from '../text/clean.js';
 import { sha256Hex } from './checksum.js';
 import type { TransformersEmbeddings } from './embeddings.js';
-import { HnswVectorStore, VECTORS_FILE, VECTORS_META_FILE, VectorStoreCorruptError } from './hnswStore.js';
+import { HnswVectorStore, VECTORS_FILE, VECTORS_META_FILE, VectorStoreCorruptError } from '../store/embedded/hnswStore.js';
 import type { Chunk } from './types.js';
+import { IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError } from '../store/errors.js';
+import type { SettingDifference } from '../store/settings.js';
 
 /**
  * The persisted index: `<indexDir>/CURRENT` names the live generation folder
@@ -95,48 +97,8 @@ export interface LoadedIndex {
   lexical: LexicalIndex;
 }
 
-export class IndexMissingError extends Error {
-  override readonly name = 'IndexMissingError';
-}
-
-export class IndexCorruptError extends Error {
-  override readonly name = 'IndexCorruptError';
-  constructor(
-    message: string,
-    /** The generation folder found damaged, when it got that far. */
-    readonly generationDir?: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface SettingDifference {
-  setting: string;
-  inIndex: string;
-  inConfig: string;
-}
-
-/** The index was built with other settings than the configuration asks for. */
-export class IndexMismatchError extends Error {
-  override readonly name = 'IndexMismatchError';
-  constructor(
-    readonly indexDir: string,
-    readonly differences: SettingDifference[],
-  ) {
-    const list = differences
-      .map((d) => `${d.setting} is ${JSON.stringify(d.inConfig)} but the index was built with ${JSON.stringify(d.inIndex)}`)
-      .join('; ');
-    super(
-      `The index in ${indexDir} does not match the configuration: ${list}. ` +
-        'Run `npm run ingest -- --rebuild` to rebuild it with the current settings, or change the settings back.',
-    );
-  }
-}
-
-/** Another ingest holds the index folder. */
-export class IndexBusyError extends Error {
-  override readonly name = 'IndexBusyError';
-}
+export { IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError } from '../store/errors.js';
+export type { SettingDifference } from '../store/settings.js';
 
 /** Settings an index's vectors and chunks depend on; any difference makes the index unusable. */
 export type IndexSettings = Pick<

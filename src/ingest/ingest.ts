@@ -3,10 +3,10 @@ import { Document } from '@langchain/core/documents';
 import type { Config } from '../config/config.js';
 import { loadCorpus } from '../corpus/load.js';
 import type { Article, CorpusProblem, LoadedCorpus } from '../corpus/types.js';
-import { LexicalIndex } from '../retrieval/lexical.js';
+import { LexicalIndex } from '../store/embedded/lexical.js';
 import { chunkArticle } from './chunk.js';
 import { TransformersEmbeddings } from './embeddings.js';
-import { HnswVectorStore } from './hnswStore.js';
+import { HnswVectorStore } from '../store/embedded/hnswStore.js';
 import {
   IndexCorruptError,
   IndexMissingError,

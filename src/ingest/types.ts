@@ -13,6 +13,8 @@ export interface Chunk {
   title: string;
   outlet: string | null;
   publishedAt: string | null;
+  /** The article's section, when known (stores fill it in from the article). */
+  section?: string | null;
 }
 
 export type ChunkArticle = (article: Article) => Chunk[];

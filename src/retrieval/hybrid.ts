@@ -1,7 +1,6 @@
-import type { Document } from '@langchain/core/documents';
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/config.js';
-import type { Chunk } from '../ingest/types.js';
+import type { Chunk, SearchScope, StoreSnapshot } from '../store/types.js';
 import { normalizeQuery } from '../text/normalize.js';
 import { findAbbreviations } from '../text/abbreviations.js';
 import {
@@ -17,21 +16,16 @@ import {
   type RelevanceParams,
   type WeightedSyllable,
 } from './fusion.js';
-import type { LexicalIndex } from './lexical.js';
-import { contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from '../text/tokenize.js';
+import { FOLDED_PREFIX, contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import type { SearchOptions, SearchResponse, SearchResult, Searcher } from './types.js';
 
-/** What the hybrid search needs from a vector store (HnswVectorStore satisfies it). */
-export interface DenseIndex {
-  similaritySearchVectorWithScore(query: number[], k: number): Promise<[Document, number][]>;
-  /** The stored unit vector of a chunk, to score lexical-only candidates exactly. */
-  getVector(chunkId: string): number[] | undefined;
-}
-
+/** What the hybrid search reads: the archive (one commit per search) and the query's embedding. */
 export interface HybridDeps {
-  lexical: LexicalIndex;
-  dense: DenseIndex;
-  getChunk(chunkId: string): Chunk | undefined;
+  /**
+   * The commit to read, asked once at the start of every search: a search never mixes two
+   * commits, and the next search sees the newest one.
+   */
+  snapshot(): StoreSnapshot;
   embedQuery(text: string): Promise<number[]>;
 }
 
@@ -92,7 +86,7 @@ export interface HybridSearcher extends Searcher {
   trace(query: string, options?: TraceOptions): Promise<HybridTrace>;
 }
 
-function dot(a: readonly number[], b: readonly number[]): number {
+function dot(a: readonly number[], b: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += (a[i] ?? 0) * (b[i] ?? 0);
   return s;
@@ -107,15 +101,18 @@ type PassageTerms = (passage: Chunk) => ReadonlySet<string>;
  */
 const PASSAGE_TERMS_KEPT = 4000;
 
-/** Terms of passages, remembered by position: one searcher serves one index, whose text never changes. */
+/**
+ * Terms of passages, remembered by their text: the archive changes under a running searcher
+ * (a corrected article keeps its id and maybe its offsets), and the text is what is folded.
+ */
 function makePassageTerms(): PassageTerms {
   const cache = new LRUCache<string, ReadonlySet<string>>({ max: PASSAGE_TERMS_KEPT });
   return (passage) => {
-    const key = `${passage.documentId}:${passage.start}:${passage.end}`;
-    const known = cache.get(key);
+    const text = `${passage.title}\n${passage.text}`;
+    const known = cache.get(text);
     if (known) return known;
-    const terms = foldedTermSet(`${passage.title}\n${passage.text}`);
-    cache.set(key, terms);
+    const terms = foldedTermSet(text);
+    cache.set(text, terms);
     return terms;
   };
 }
@@ -124,14 +121,19 @@ function makePassageTerms(): PassageTerms {
  * IDF-weighted coverage of the query's content syllables and of its content bigrams by a
  * passage (title included); an abbreviation counts as present when a passage has its full form.
  */
-function coverageOf(
+async function coverageOf(
   query: string,
-  lexical: LexicalIndex,
+  snapshot: StoreSnapshot,
   termsOf: PassageTerms,
-): (chunk: Chunk) => { words: number; phrases: number } {
-  const weigh = (terms: string[]): WeightedSyllable[] => terms.map((t) => ({ syllable: t, idf: lexical.idf(t) }));
-  const words = weigh(contentSyllables(query));
-  const phrases = weigh(contentBigrams(query));
+): Promise<(chunk: Chunk) => { words: number; phrases: number }> {
+  const syllables = contentSyllables(query);
+  const bigrams = contentBigrams(query);
+  // Folded syllables and bigrams are indexed under the folded prefix; passages are compared folded.
+  const idf = await snapshot.termIdf([...syllables, ...bigrams].map((t) => FOLDED_PREFIX + t));
+  const weigh = (terms: string[]): WeightedSyllable[] =>
+    terms.map((t) => ({ syllable: t, idf: idf.get(FOLDED_PREFIX + t) ?? 0 }));
+  const words = weigh(syllables);
+  const phrases = weigh(bigrams);
   const abbreviations = findAbbreviations(query);
   return (chunk) => {
     const terms = termsOf(chunk);
@@ -148,9 +150,6 @@ const NO_COVERAGE = { words: 0, phrases: 0 };
 /** Overlapping neighbours are joined into one passage up to this size (about two chunks). */
 const MERGED_PASSAGE_MAX_CHARS = 2000;
 
-/** Extra dense hits fetched per excluded document, so the list is still `n` long after filtering. */
-const EXCLUDED_CHUNKS_PER_DOCUMENT = 20;
-
 function toResult(chunk: Chunk, score: number): SearchResult {
   return {
     text: chunk.text,
@@ -165,51 +164,57 @@ function toResult(chunk: Chunk, score: number): SearchResult {
   };
 }
 
+function scopeOf(options: TraceOptions): SearchScope {
+  return {
+    ...(options.filter ? { filter: options.filter } : {}),
+    ...(options.excludeDocuments ? { excludeDocumentIds: options.excludeDocuments } : {}),
+  };
+}
+
 /**
  * Dense top-N and lexical top-N, fused by weighted normalised scores, overlapping chunks
- * removed, top k returned with a relevance score that is comparable across queries.
+ * removed, top k returned with a relevance score that is comparable across queries. Each search
+ * reads one snapshot of the archive, taken at its start.
  */
 export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): HybridSearcher {
   const passageTerms = makePassageTerms();
   async function trace(query: string, options: TraceOptions = {}): Promise<HybridTrace> {
+    const snapshot = deps.snapshot();
     const k = options.k ?? settings.k;
     const q = normalizeQuery(query);
     if (q.length === 0) return { dense: [], lexical: [], fused: [], evidence: [], response: { results: [], relevant: false } };
     const vector = options.queryVector ?? (await deps.embedQuery(q));
     // Enough candidates that de-duplication and k > candidates never leave the list short.
     const n = Math.max(settings.candidates, k * 3);
-    const excluded = options.excludeDocuments;
-    const keep = (chunkId: string) => {
-      const chunk = deps.getChunk(chunkId);
-      return chunk !== undefined && !(excluded?.has(chunk.documentId) ?? false);
-    };
-    const extra = (excluded?.size ?? 0) * EXCLUDED_CHUNKS_PER_DOCUMENT;
-    const denseHits = await deps.dense.similaritySearchVectorWithScore(vector, n + extra);
-    const dense = denseHits
-      .map(([doc, score]) => ({ chunkId: String(doc.metadata.chunkId), score }))
-      .filter((h) => keep(h.chunkId))
-      .slice(0, n);
+    const scope = scopeOf(options);
     // Every lexical match is scored anyway; keeping them all gives dense candidates a real BM25.
-    const { scores: bm25, top: lexical } = deps.lexical.match(q, n, keep);
+    const [dense, { scores: bm25, top: lexical }, coverage] = await Promise.all([
+      snapshot.denseSearch(vector, n, scope),
+      snapshot.lexicalSearch(q, n, scope),
+      coverageOf(q, snapshot, passageTerms),
+    ]);
     const cosine = new Map(dense.map((h) => [h.chunkId, h.score]));
-    const ids = new Set([...dense.map((h) => h.chunkId), ...lexical.map((h) => h.chunkId)]);
-    const cands: Candidate[] = [];
-    for (const id of ids) {
+    const ids = [...new Set([...dense.map((h) => h.chunkId), ...lexical.map((h) => h.chunkId)])];
+    // Lexical-only candidates get their exact cosine from the stored vectors.
+    const [stored, passages] = await Promise.all([
+      snapshot.vectors(ids.filter((id) => !cosine.has(id))),
+      snapshot.passages(ids),
+    ]);
+    const cands: Candidate[] = ids.map((id) => {
       let cos = cosine.get(id) ?? null;
       if (cos === null) {
-        const v = deps.dense.getVector(id);
+        const v = stored.get(id);
         cos = v ? dot(vector, v) : null;
       }
-      cands.push({ chunkId: id, cosine: cos, bm25: bm25.get(id) ?? 0 });
-    }
+      return { chunkId: id, cosine: cos, bm25: bm25.get(id) ?? 0 };
+    });
     const toned = isTonedQuery(splitPhrases(q));
     const fusion = toned
       ? settings.fusion
       : { ...settings.fusion, denseWeight: settings.fusion.denseWeight * settings.untonedDenseFactor };
-    const merged = mergeOverlapping(fuseCandidates(cands, fusion), (c) => deps.getChunk(c.chunkId), MERGED_PASSAGE_MAX_CHARS);
+    const merged = mergeOverlapping(fuseCandidates(cands, fusion), (c) => passages.get(c.chunkId), MERGED_PASSAGE_MAX_CHARS);
     const fused = merged.map((m) => m.item);
     const top = fused.slice(0, k);
-    const coverage = coverageOf(q, deps.lexical, passageTerms);
     const chunks = merged.slice(0, k).map((m) => m.passage);
     const coverages = chunks.map((c) => coverage(c));
     const relevances = top.map((c, i) =>

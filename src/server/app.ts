@@ -1,12 +1,10 @@
 import path from 'node:path';
 import express from 'express';
 import { pino, type Logger } from 'pino';
-import { makeLlmAnswererFromConfig, type LlmAnswerer } from '../answer/llm.js';
-import { makeChatService } from '../chat/chatService.js';
-import { makeInMemoryConversationStore, type ConversationStore } from '../chat/conversations.js';
-import { makeRedisConversationStore } from '../chat/redisConversationStore.js';
+import type { LlmAnswerer } from '../answer/llm.js';
+import { makeProduct, openConversationStore, type Archive, type Product } from '../app/product.js';
+import type { ConversationStore } from '../chat/conversations.js';
 import type { Config } from '../config/config.js';
-import { openSearchEngine, type SearchEngine } from '../retrieval/engine.js';
 import type { ApiContext, ReadyServices } from './context.js';
 import { HttpError, MESSAGES } from './errors.js';
 import { makeJsonlFeedbackStore, type FeedbackStore } from './feedbackStore.js';
@@ -17,15 +15,15 @@ import { requestId } from './middleware/requestId.js';
 import { requestLog } from './middleware/requestLog.js';
 import { chatRoutes } from './routes/chat.js';
 import { documentRoutes } from './routes/documents.js';
-import { facetsOfArticles, facetsRoutes } from './routes/facets.js';
+import { facetsRoutes } from './routes/facets.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
 import { makeWidgetRouter } from './widgetRoutes.js';
 
 export interface AppDeps {
-  /** A loaded engine (or one loading); otherwise the app opens one from the configuration and owns it. */
-  engine?: SearchEngine | Promise<SearchEngine>;
+  /** An open archive (or one opening) to answer from; otherwise the app opens one from the configuration and owns it. */
+  archive?: Archive | Promise<Archive>;
   /** The answering model; undefined = from the configuration (LLM_PROVIDER), null = none. */
   llm?: LlmAnswerer | null;
   conversations?: ConversationStore;
@@ -37,9 +35,9 @@ export interface AppDeps {
 
 export interface AppHandle {
   app: express.Express;
-  /** Settles when the engine is loaded (rejects when it cannot be). */
+  /** Settles when the product is loaded (rejects when it cannot be). */
   ready: Promise<void>;
-  /** Releases what the app opened itself (the engine); the HTTP server is the caller's. */
+  /** Releases what the app opened itself (archive, conversations); the HTTP server is the caller's. */
   close(): Promise<void>;
 }
 
@@ -47,22 +45,25 @@ export function makeLogger(config: Config): Logger {
   return pino({ level: config.logLevel, base: { service: 'vn-news-assistant' } });
 }
 
-async function makeLlm(config: Config, given: LlmAnswerer | null | undefined): Promise<LlmAnswerer | undefined> {
-  if (given !== undefined) return given ?? undefined;
-  return makeLlmAnswererFromConfig(config);
+/** What the routes use of the product. */
+function servicesOf({ archive, chat }: Product): ReadyServices {
+  return {
+    searcher: archive.searcher,
+    chat,
+    getArticle: (id) => archive.article(id),
+    status: () => archive.status(),
+    readOneCommit: (work) => archive.readOneCommit(work),
+    facets: () => archive.snapshot().facets(),
+  };
 }
 
-/** The API's state while the engine loads: `services()` answers 503 until it is there. */
-function trackEngine(
-  enginePromise: Promise<SearchEngine>,
-  build: (engine: SearchEngine) => ReadyServices,
-  logger: Logger,
-) {
+/** The API's state while the product loads: `services()` answers 503 until it is there. */
+function trackProduct(productPromise: Promise<Product>, logger: Logger) {
   let services: ReadyServices | undefined;
   let failure: string | undefined;
-  const ready = enginePromise.then(
-    (engine) => {
-      services = build(engine);
+  const ready = productPromise.then(
+    (product) => {
+      services = servicesOf(product);
     },
     (err: unknown) => {
       failure = err instanceof Error ? err.message : String(err);
@@ -85,14 +86,16 @@ function trackEngine(
   };
 }
 
-/** The configured store, and how to release it (only when this app opened it). */
-async function openConversationStore(config: Config): Promise<{ store: ConversationStore; close(): Promise<void> }> {
-  const c = config.conversations;
-  if (c.store === 'redis' && c.redisUrl) {
-    const store = await makeRedisConversationStore({ url: c.redisUrl, prefix: c.redisPrefix, maxTurns: c.maxTurns, ttlMs: c.ttlMs });
-    return { store, close: () => store.close() };
-  }
-  return { store: makeInMemoryConversationStore(c), close: async () => undefined };
+/**
+ * One request reads one commit: every read its handlers make (searches, articles) goes to the
+ * commit that was newest when it arrived, even when a newer one is loaded meanwhile.
+ */
+function oneCommitPerRequest(state: Pick<ApiContext, 'readiness'>): express.RequestHandler {
+  return (_req, _res, next) => {
+    const r = state.readiness();
+    if (r.ready) r.services.readOneCommit(next);
+    else next();
+  };
 }
 
 export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHandle> {
@@ -100,23 +103,17 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   const ownedStore = deps.conversations ? undefined : await openConversationStore(config);
   const conversations = deps.conversations ?? ownedStore!.store;
   const feedback = deps.feedback ?? makeJsonlFeedbackStore(path.join(config.paths.dataDir, 'feedback.jsonl'));
-  const llm = await makeLlm(config, deps.llm);
-  const ownsEngine = deps.engine === undefined;
-  const enginePromise = Promise.resolve(deps.engine ?? openSearchEngine(config));
-
-  const state = trackEngine(
-    enginePromise,
-    (engine) => {
-      const facets = async () => facetsOfArticles(engine.index.articles.values());
-      return {
-        searcher: engine,
-        chat: makeChatService({ config, searcher: engine, store: conversations, ...(llm ? { llm } : {}), logger, facets }),
-        facets,
-        getArticle: (id) => engine.getArticle(id),
-        stats: { articles: engine.index.articles.size, chunks: engine.index.chunks.size, model: engine.embeddings.modelId },
-      };
-    },
-    logger,
+  const productPromise = Promise.resolve(deps.archive).then((archive) =>
+    makeProduct(config, { archive, llm: deps.llm, conversations, logger }),
+  );
+  const state = trackProduct(productPromise, logger);
+  // Each commit the archive moves to is logged once: what the server answers from changed.
+  const unfollow = productPromise.then(
+    (product) =>
+      product.archive.onCommit((commit) =>
+        logger.info({ commit: commit.id, sequence: commit.sequence, articles: commit.articles, passages: commit.passages }, 'serving a newer commit'),
+      ),
+    () => undefined,
   );
   const ctx: ApiContext = { config, logger, conversations, feedback, ...state };
 
@@ -136,14 +133,15 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   api.use(corsForAllowedOrigins(config));
   api.use(apiRateLimit(config));
   api.use(express.json({ limit: config.server.bodyLimit }));
+  api.use(oneCommitPerRequest(state));
   api.use(chatRoutes(ctx), searchRoutes(ctx), documentRoutes(ctx), feedbackRoutes(ctx), facetsRoutes(ctx));
   api.use(notFoundHandler());
   app.use('/api', api);
 
   if (deps.widget !== false) {
-    const articleExists = (id: string) => {
+    const articleExists = async (id: string) => {
       const r = state.readiness();
-      return r.ready ? r.services.getArticle(id) !== undefined : undefined;
+      return r.ready ? (await r.services.getArticle(id)) !== undefined : undefined;
     };
     app.use(await makeWidgetRouter(config, { articleExists }));
   }
@@ -154,10 +152,10 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
     app,
     ready: state.ready,
     async close() {
+      (await unfollow)?.();
+      const product = await productPromise.catch(() => undefined);
+      await product?.close();
       await ownedStore?.close();
-      if (!ownsEngine) return;
-      const engine = await enginePromise.catch(() => undefined);
-      await engine?.close();
     },
   };
 }

@@ -10,7 +10,7 @@ let base: string;
 
 beforeAll(async () => {
   const app = express();
-  const articleExists = (id: string) => (id === 'loading' ? undefined : id === 'abc/def' || id === 'known');
+  const articleExists = async (id: string) => (id === 'loading' ? undefined : id === 'abc/def' || id === 'known');
   app.use(await makeWidgetRouter(testConfig({ MAX_MESSAGE_CHARS: '1234' }), { articleExists }));
   server = await new Promise<Server>((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));

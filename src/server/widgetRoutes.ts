@@ -45,10 +45,11 @@ const SCRIPT_CACHE = 'public, max-age=300, must-revalidate';
 
 export interface WidgetRouterDeps {
   /**
-   * Whether an article exists; `undefined` while the index is still loading. An unknown id gets
-   * the article page with a 404 status (the page says so), so links to it fail as links should.
+   * Whether the archive's newest commit holds an article; `undefined` while the archive is still
+   * loading. An unknown or removed id gets the article page with a 404 status (the page says so),
+   * so links to it fail as links should.
    */
-  articleExists?: (id: string) => boolean | undefined;
+  articleExists?: (id: string) => Promise<boolean | undefined>;
 }
 
 export async function makeWidgetRouter(config: Config, deps: WidgetRouterDeps = {}): Promise<express.Router> {
@@ -80,8 +81,8 @@ export async function makeWidgetRouter(config: Config, deps: WidgetRouterDeps = 
   router.get('/article-view.js', (req, res) => sendAsset(req, res, articleViewJs));
   router.get('/assets/page.css', (req, res) => sendAsset(req, res, pageCss));
   router.get('/', (req, res) => sendAsset(req, res, chatPage));
-  router.get('/articles/:id', (req, res) => {
-    const exists = deps.articleExists?.(req.params.id);
+  router.get('/articles/:id', async (req, res) => {
+    const exists = await deps.articleExists?.(req.params.id);
     sendAsset(req, res, articlePage, exists === false ? 404 : 200);
   });
   return router;

@@ -75,6 +75,13 @@ export interface FilterableArticle {
 export function compileFilter(filter: SearchFilter | undefined): (article: FilterableArticle) => boolean {
   if (isEmptyFilter(filter)) return () => true;
   const f = filter!;
+  // An archive has few distinct outlets and sections and many articles: fold each name once.
+  const folded = new Map<string, string>();
+  const fold = (name: string) => {
+    let f = folded.get(name);
+    if (f === undefined) folded.set(name, (f = foldName(name)));
+    return f;
+  };
   const outlets = f.outlets?.length ? new Set(f.outlets.map(foldName)) : null;
   const sections = f.sections?.length ? new Set(f.sections.map(foldName)) : null;
   const ids = f.documentIds?.length ? new Set(f.documentIds) : null;
@@ -82,8 +89,8 @@ export function compileFilter(filter: SearchFilter | undefined): (article: Filte
   const to = f.to ?? null;
   return (a) => {
     if (ids && !ids.has(a.id)) return false;
-    if (outlets && (a.outlet === null || !outlets.has(foldName(a.outlet)))) return false;
-    if (sections && (a.section == null || !sections.has(foldName(a.section)))) return false;
+    if (outlets && (a.outlet === null || !outlets.has(fold(a.outlet)))) return false;
+    if (sections && (a.section == null || !sections.has(fold(a.section)))) return false;
     if (from !== null || to !== null) {
       const dayOf = a.publishedAt?.slice(0, 10);
       if (!dayOf) return false;

@@ -2,6 +2,9 @@ import type { Article } from '../corpus/types.js';
 import type { Chunk, CommitSummary, IngestSink } from '../ingest/types.js';
 import type { SearchFilter } from './filter.js';
 
+/** A stored passage (layers above the store take the type from here, not from ingest/). */
+export type { Chunk } from '../ingest/types.js';
+
 /**
  * The storage boundary. Everything persisted about the corpus (articles, passages, vectors, the
  * lexical index, commits) sits behind these interfaces; retrieval, answers, chat, server, eval,

@@ -12,7 +12,7 @@ export function healthRoutes(ctx: ApiContext): Router {
       res.status(503).set('Retry-After', '5').json({ ready: false, reason: state.reason });
       return;
     }
-    res.json({ ready: true, ...state.services.stats });
+    res.json({ ready: true, ...state.services.status() });
   });
   return router;
 }

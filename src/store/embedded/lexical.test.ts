@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Chunk } from '../ingest/types.js';
+import type { Chunk } from '../../ingest/types.js';
 import { bestOf, LexicalFormatError, LexicalIndex, type LexicalHit } from './lexical.js';
 
 function chunk(chunkId: string, text: string, title = 'Tin tức'): Chunk {

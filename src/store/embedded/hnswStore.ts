@@ -4,7 +4,7 @@ import { Document, type DocumentInterface } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { VectorStore } from '@langchain/core/vectorstores';
 import hnswlib from 'hnswlib-node';
-import { sha256Hex } from './checksum.js';
+import { sha256Hex } from '../../ingest/checksum.js';
 
 const { HierarchicalNSW } = hnswlib;
 type HnswIndex = InstanceType<typeof HierarchicalNSW>;

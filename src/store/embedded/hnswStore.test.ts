@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Document } from '@langchain/core/documents';
 import type { EmbeddingsInterface } from '@langchain/core/embeddings';
 import { describe, expect, it } from 'vitest';
-import { makeTempDir } from '../../tests/helpers/config.js';
+import { makeTempDir } from '../../../tests/helpers/config.js';
 import { HnswVectorStore, VECTORS_FILE, VECTORS_META_FILE, VectorStoreCorruptError } from './hnswStore.js';
 
 const DIM = 32;

@@ -22,6 +22,20 @@ export interface Bm25Params {
 export interface TermQuery {
   termId: number;
   boost: number;
+  /** Per-field document frequency over the whole archive (default: this index's own). */
+  fieldDf?: readonly number[];
+}
+
+/** Statistics of the whole archive when this index is one segment of it (default: its own). */
+export interface CollectionStats {
+  documentCount: number;
+  avgFieldLength: ArrayLike<number>;
+}
+
+export interface ScoreOptions {
+  stats?: CollectionStats;
+  /** Per document number: 0 leaves the document out (deleted, or outside the filter). */
+  keep?: Uint8Array | null;
 }
 
 /** Per document: the summed BM25+ of the query terms it contains, and how many it contains. */
@@ -324,13 +338,15 @@ interface Sections {
 
 /** A frozen index: read-only views into one buffer, which is also its saved form. */
 export class InvertedIndex {
-  private readonly docNumbers: Map<string, number>;
+  /** Built on first use: a segment's search never needs it (documents are numbered passages). */
+  private docNumbers: Map<string, number> | null = null;
 
   private constructor(
     private readonly bytes: Uint8Array,
     readonly formatVersion: number,
     readonly fieldCount: number,
-    private readonly docIds: readonly string[],
+    private readonly docIdOffsets: Uint32Array,
+    private readonly docIdBytes: Buffer,
     private readonly avgLength: Float64Array,
     private readonly fieldLengths: Uint32Array,
     private readonly termOffsets: Uint32Array,
@@ -338,7 +354,6 @@ export class InvertedIndex {
     private readonly postingOffsets: Uint32Array,
     private readonly postings: Uint8Array,
   ) {
-    this.docNumbers = new Map(docIds.map((id, d) => [id, d]));
   }
 
   static assemble(s: Sections): InvertedIndex {
@@ -397,15 +412,12 @@ export class InvertedIndex {
     const avgLength = new Float64Array(F);
     for (let f = 0; f < F; f++) avgLength[f] = view.getFloat64(align8(HEADER_U32S * 4) + 8 * f, true);
     const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const docIds: string[] = [];
-    for (let d = 0; d < docCount; d++) {
-      docIds.push(buffer.toString('utf8', layout.docIdBytes + docIdOffsets[d]!, layout.docIdBytes + docIdOffsets[d + 1]!));
-    }
     return new InvertedIndex(
       bytes,
       version,
       F,
-      docIds,
+      docIdOffsets,
+      buffer.subarray(layout.docIdBytes, layout.docIdBytes + docIdOffsets[docCount]!),
       avgLength,
       u32(layout.fieldLengths, docCount * F),
       termOffsets,
@@ -421,7 +433,7 @@ export class InvertedIndex {
   }
 
   get size(): number {
-    return this.docIds.length;
+    return this.docIdOffsets.length - 1;
   }
 
   get termCount(): number {
@@ -429,11 +441,16 @@ export class InvertedIndex {
   }
 
   docId(doc: number): string {
-    return this.docIds[doc]!;
+    return this.docIdBytes.toString('utf8', this.docIdOffsets[doc]!, this.docIdOffsets[doc + 1]!);
   }
 
   /** The number of a document, or -1. */
   docNumber(id: string): number {
+    if (this.docNumbers === null) {
+      const numbers = new Map<string, number>();
+      for (let d = 0; d < this.size; d++) numbers.set(this.docId(d), d);
+      this.docNumbers = numbers;
+    }
     return this.docNumbers.get(id) ?? -1;
   }
 
@@ -466,24 +483,52 @@ export class InvertedIndex {
   /** In how many documents a term occurs, in any field (0 for an unknown term). */
   documentFrequency(term: string): number {
     const t = this.termId(term);
-    if (t < 0) return 0;
-    let pos = this.postingOffsets[t]!;
+    return t < 0 ? 0 : this.frequencies(t).union;
+  }
+
+  /**
+   * A term's document frequency in any field (`union`) and per field. Archives of several
+   * segments add these up, so that BM25 weighs a term the same in every segment.
+   */
+  frequencies(termId: number): { union: number; fields: number[] } {
+    let pos = this.postingOffsets[termId]!;
     const p = this.postings;
-    let b = p[pos++]!;
-    let v = b & 0x7f;
-    for (let shift = 7; b & 0x80; shift += 7) {
-      b = p[pos++]!;
-      v |= (b & 0x7f) << shift;
+    const next = () => {
+      let b = p[pos++]!;
+      let v = b & 0x7f;
+      for (let shift = 7; b & 0x80; shift += 7) {
+        b = p[pos++]!;
+        v |= (b & 0x7f) << shift;
+      }
+      return v;
+    };
+    const union = next();
+    const fields: number[] = [];
+    for (let f = 0; f < this.fieldCount; f++) {
+      const df = next();
+      fields.push(df);
+      if (f + 1 < this.fieldCount) {
+        // Skip this field's postings: (gap·2 + [tf > 1]) then tf when flagged.
+        for (let i = 0; i < df; i++) if (next() & 1) next();
+      }
     }
-    return v;
+    return { union, fields };
   }
 
   /**
    * BM25+ of every document containing a query term. Per term, a document's field scores are
    * summed first (in field order), then added to its total (in query order): MiniSearch's order.
    */
-  score(query: readonly TermQuery[], fieldBoosts: readonly number[], bm25: Bm25Params): DocumentScores {
+  score(
+    query: readonly TermQuery[],
+    fieldBoosts: readonly number[],
+    bm25: Bm25Params,
+    opts: ScoreOptions = {},
+  ): DocumentScores {
     const n = this.size;
+    const keep = opts.keep ?? null;
+    const documentCount = opts.stats?.documentCount ?? n;
+    const avgLengths = opts.stats?.avgFieldLength ?? this.avgLength;
     const F = this.fieldCount;
     const scores = new Float64Array(n);
     const matchedTerms = new Uint32Array(n);
@@ -494,7 +539,7 @@ export class InvertedIndex {
     const matched: number[] = [];
     const { k, b, d } = bm25;
     const p = this.postings;
-    query.forEach(({ termId, boost }, q) => {
+    query.forEach(({ termId, boost, fieldDf }, q) => {
       const mark = q + 1;
       let pos = this.postingOffsets[termId]!;
       let touchedCount = 0;
@@ -509,9 +554,10 @@ export class InvertedIndex {
           df |= (byte & 0x7f) << shift;
         }
         if (df === 0) continue;
-        const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
+        const statDf = fieldDf?.[f] ?? df;
+        const idf = Math.log(1 + (documentCount - statDf + 0.5) / (statDf + 0.5));
         const weight = boost * fieldBoosts[f]!;
-        const avgFieldLength = this.avgLength[f]!;
+        const avgFieldLength = avgLengths[f]!;
         let doc = 0;
         for (let i = 0; i < df; i++) {
           byte = p[pos++]!;
@@ -530,6 +576,7 @@ export class InvertedIndex {
               tf |= (byte & 0x7f) << shift;
             }
           }
+          if (keep !== null && keep[doc] === 0) continue;
           const fieldLength = this.fieldLengths[doc * F + f]!;
           // MiniSearch's expression, operation for operation, so that it rounds the same.
           const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * fieldLength) / avgFieldLength)));

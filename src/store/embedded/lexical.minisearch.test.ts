@@ -1,13 +1,16 @@
 import path from 'node:path';
 import MiniSearch, { type Options } from 'minisearch';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SHARED_DIR } from '../../tests/helpers/config.js';
-import { loadXquad, passageAsArticle, type XquadQuestion } from '../eval/retrieval.js';
-import { chunkArticle } from '../ingest/chunk.js';
-import type { Chunk } from '../ingest/types.js';
-import { foldDiacritics } from '../text/normalize.js';
+import { SHARED_DIR } from '../../../tests/helpers/config.js';
+import { loadXquad, passageAsArticle, type XquadQuestion } from '../../eval/retrieval.js';
+import { chunkArticle } from '../../ingest/chunk.js';
+import type { Chunk } from '../../ingest/types.js';
+import { foldDiacritics } from '../../text/normalize.js';
 import { LexicalIndex, type LexicalMatches } from './lexical.js';
-import { indexTerms } from '../text/tokenize.js';
+import { indexTerms } from '../../text/tokenize.js';
+import type { Article } from '../../corpus/types.js';
+import { makeMemorySnapshot } from '../memory.js';
+import { TEST_SETTINGS, unit } from '../../../tests/helpers/storeEntries.js';
 
 /**
  * The lexical index replaced MiniSearch 7 and must score exactly as it did. The oracle below is
@@ -54,7 +57,7 @@ function oracleMatch(
   const df = (term: string) => ms.search(term, { fields: ['text', 'title'] }).length;
   let terms = all;
   if (n >= 2000) {
-    const kept = all.filter((t) => df(t.term) <= 0.05 * n);
+    const kept = all.filter((t) => df(t.term) > 0 && df(t.term) <= 0.05 * n);
     terms = kept.length > 0 ? kept : all;
   }
   const scores = new Map<string, number>();
@@ -91,11 +94,16 @@ interface Comparison {
   compared: number;
 }
 
-function compare(ms: MiniSearch<IndexedChunk>, ours: LexicalIndex, queries: string[]): Comparison {
+async function compare(
+  ms: MiniSearch<IndexedChunk>,
+  ours: LexicalIndex,
+  queries: string[],
+  search: (q: string) => LexicalMatches | Promise<LexicalMatches> = (q) => ours.match(q, 50),
+): Promise<Comparison> {
   const out: Comparison = { queries: queries.length, inexact: 0, worstRelativeError: 0, rankingDiffers: [], matchesDiffer: [], pruned: 0, compared: 0 };
   for (const q of queries) {
     const expected = oracleMatch(ms, ours, q, 50);
-    const got: LexicalMatches = ours.match(q, 50);
+    const got: LexicalMatches = await search(q);
     if (expected.pruned) out.pruned++;
     if (got.top.map((h) => h.chunkId).join('|') !== expected.top.join('|')) out.rankingDiffers.push(q);
     if (got.scores.size !== expected.scores.size) out.matchesDiffer.push(q);
@@ -127,22 +135,24 @@ const ABBREVIATED = [
 ];
 
 let chunks: Chunk[];
+let xquadArticles: Article[];
 let questions: XquadQuestion[];
 let queries: string[];
 
 beforeAll(async () => {
   const xquad = await loadXquad(path.join(SHARED_DIR, 'eval/xquad-vi'));
-  chunks = xquad.passages.flatMap((p) => chunkArticle(passageAsArticle(p), { maxChars: 900, overlapSentences: 1 }));
+  xquadArticles = xquad.passages.map(passageAsArticle);
+  chunks = xquadArticles.flatMap((a) => chunkArticle(a, { maxChars: 900, overlapSentences: 1 }));
   questions = xquad.questions;
   const toned = questions.map((q) => q.question);
   queries = [...toned, ...toned.map((q) => foldDiacritics(q)), ...ABBREVIATED, ...ABBREVIATED.map((q) => foldDiacritics(q))];
 });
 
 describe('LexicalIndex scores exactly as MiniSearch 7 did', () => {
-  it('on the XQuAD-vi passages, for toned, toneless and abbreviated questions', () => {
+  it('on the XQuAD-vi passages, for toned, toneless and abbreviated questions', async () => {
     const { ms, ours } = build(chunks);
     expect(ours.size).toBe(ms.documentCount);
-    const result = compare(ms, ours, queries);
+    const result = await compare(ms, ours, queries);
     expect(result.compared).toBeGreaterThan(queries.length * 20);
     expect(result.rankingDiffers).toEqual([]);
     expect(result.matchesDiffer).toEqual([]);
@@ -150,7 +160,24 @@ describe('LexicalIndex scores exactly as MiniSearch 7 did', () => {
     expect(result.inexact).toBe(0);
   });
 
-  it('on a collection large enough that common terms are pruned, and after a save and load', () => {
+  it('through a one-segment archive (the store snapshot), with the same scores', async () => {
+    const { ms, ours } = build(chunks);
+    const snapshot = await makeMemorySnapshot(
+      { ...TEST_SETTINGS, dimensions: 4 },
+      xquadArticles.map((article) => {
+        const passages = chunkArticle(article, { maxChars: 900, overlapSentences: 1 });
+        // Vectors play no part in lexical scores; any unit vectors do.
+        return { article, passages, vectors: passages.map((_, i) => unit(i)), contentHash: article.id };
+      }),
+    );
+    const result = await compare(ms, ours, queries, (q) => snapshot.lexicalSearch(q, 50));
+    expect(result.compared).toBeGreaterThan(queries.length * 20);
+    expect(result.rankingDiffers).toEqual([]);
+    expect(result.matchesDiffer).toEqual([]);
+    expect(result.inexact).toBe(0);
+  });
+
+  it('on a collection large enough that common terms are pruned, and after a save and load', async () => {
     // Smaller chunks and the questions themselves as passages: over 2,000 passages.
     const small = chunks.flatMap((c) =>
       chunkArticle(passageAsArticle({ passage_id: c.chunkId, title: c.title, text: c.text }), { maxChars: 200, overlapSentences: 0 }),
@@ -163,7 +190,7 @@ describe('LexicalIndex scores exactly as MiniSearch 7 did', () => {
     expect(large.length).toBeGreaterThanOrEqual(2000);
     const { ms, ours } = build(large);
     const loaded = LexicalIndex.fromBytes(ours.toBytes());
-    const result = compare(ms, loaded, queries);
+    const result = await compare(ms, loaded, queries);
     expect(result.pruned).toBeGreaterThan(queries.length / 4);
     expect(result.compared).toBeGreaterThan(queries.length * 20);
     expect(result.rankingDiffers).toEqual([]);

@@ -1,0 +1,40 @@
+import type { Config } from '../../config/config.js';
+import type { ArchiveStore, StoreSettings } from '../types.js';
+import { EmbeddedReader } from './reader.js';
+import { EmbeddedWriter } from './writer.js';
+
+/** A share of deleted articles past which a segment is rewritten by the next merge. */
+const MAX_DELETED_SHARE = 0.3;
+
+/**
+ * The embedded store: segment files in `INDEX_DIR`, read into this process (hnswlib-node graphs,
+ * our inverted index), one writer at a time, any number of following readers (several server
+ * processes may share the folder).
+ */
+export function makeEmbeddedStore(config: Config, settings: StoreSettings): ArchiveStore {
+  const indexDir = config.paths.indexDir;
+  return {
+    openReader: (opts = {}) =>
+      EmbeddedReader.open({
+        indexDir,
+        settings,
+        efSearch: config.hnsw.efSearch,
+        follow: opts.follow ?? false,
+        pollMs: config.store.pollMs,
+        graceMs: config.store.graceMs,
+      }),
+    openWriter: (opts = {}) =>
+      EmbeddedWriter.open({
+        indexDir,
+        settings,
+        graph: config.hnsw,
+        rebuild: opts.rebuild ?? false,
+        maxSegments: config.store.maxSegments,
+        maxDeletedShare: MAX_DELETED_SHARE,
+        graceMs: config.store.graceMs,
+      }),
+  };
+}
+
+export { EmbeddedReader } from './reader.js';
+export { EmbeddedWriter, type CommitStep, type WriterOptions } from './writer.js';

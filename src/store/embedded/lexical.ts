@@ -1,0 +1,408 @@
+import type { Chunk } from '../../ingest/types.js';
+import { normalizeQuery } from '../../text/normalize.js';
+import { expandAbbreviations, type AbbreviationExpander } from '../../text/abbreviations.js';
+import {
+  DocumentTable,
+  IndexFormatError,
+  InvertedIndex,
+  type CollectionStats,
+  type DocumentScores,
+  type TermQuery,
+} from './invertedIndex.js';
+import { FOLDED_PREFIX, indexTerms, queryTerms, type WeightedTerm } from '../../text/tokenize.js';
+
+/**
+ * BM25 keyword index over chunks, with the Vietnamese analysis of `tokenize.ts` (generic
+ * tokenizers, like the one of LangChain's community BM25Retriever, split on ASCII word characters
+ * and would cut "Việt" into "vi" and "t"). Scores are those of MiniSearch 7's BM25+, which this
+ * index replaced: on a 38,000-passage archive MiniSearch took 26 s and 3 GB to load, and tens of
+ * milliseconds per query.
+ */
+
+import type { LexicalHit, LexicalMatches } from '../types.js';
+
+export type { LexicalHit, LexicalMatches };
+
+/**
+ * The first `limit` items in the order `before` defines (a strict total order), without sorting
+ * them all: a common query matches tens of thousands of passages of a large archive, and only the
+ * best few dozen are needed. `accept` is asked only of items that would make the cut.
+ */
+export function bestOf<T>(items: Iterable<T>, limit: number, before: (a: T, b: T) => boolean, accept?: (item: T) => boolean): T[] {
+  const best: T[] = [];
+  if (limit <= 0) return best;
+  for (const item of items) {
+    if (best.length === limit && !before(item, best[limit - 1]!)) continue;
+    if (accept && !accept(item)) continue;
+    if (best.length === limit) best.pop();
+    let lo = 0;
+    let hi = best.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (before(best[mid]!, item)) lo = mid + 1;
+      else hi = mid;
+    }
+    best.splice(lo, 0, item);
+  }
+  return best;
+}
+
+/**
+ * Bumped when the analysis or the saved layout changes: an index saved with another version is
+ * rebuilt from the stored chunks, not misread. (1 was MiniSearch's JSON.)
+ */
+export const LEXICAL_FORMAT_VERSION = 2;
+
+/** A title word says more about a passage than a body word. */
+const TITLE_BOOST = 1.5;
+/** Fields in scoring order: title, then body. */
+const FIELD_BOOSTS = [TITLE_BOOST, 1];
+/** Abbreviation expansions count less than what the user typed. */
+const EXPANSION_WEIGHT = 0.5;
+
+const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
+
+/** From this many passages on, the commonest query terms are dropped from the lexical search. */
+const LARGE_INDEX_PASSAGES = 2000;
+/** Share of passages above which a term counts as common. */
+const COMMON_TERM_SHARE = 0.05;
+
+/** The saved bytes are not a lexical index this version can read. */
+export class LexicalFormatError extends Error {
+  override readonly name = 'LexicalFormatError';
+}
+
+/**
+ * The weighted terms a query is searched with: typed terms, then abbreviation expansions (which
+ * count less than what the user typed).
+ */
+export function analyzeQuery(query: string, expand: AbbreviationExpander = expandAbbreviations): WeightedTerm[] {
+  const normalized = normalizeQuery(query);
+  const weights = new Map<string, number>();
+  const merge = (terms: WeightedTerm[]) => {
+    for (const { term, weight } of terms) {
+      if (weight > (weights.get(term) ?? 0)) weights.set(term, weight);
+    }
+  };
+  merge(queryTerms(normalized));
+  for (const form of expand(normalized)) merge(queryTerms(form, { scale: EXPANSION_WEIGHT, phrasesOnly: true }));
+  return [...weights].map(([term, weight]) => ({ term, weight }));
+}
+
+/** One segment's inverted index (documents = its passages, ids = chunk ids) and which of them a search may return. */
+export interface LexicalPart {
+  index: InvertedIndex;
+  /** Per document number: 0 = out of scope (deleted, filtered out); null = every document. */
+  keep: Uint8Array | null;
+}
+
+/**
+ * BM25 statistics of an archive made of several segments: document count and average field
+ * lengths over all of them, so a passage scores the same whichever segment holds it. One
+ * segment keeps its own numbers untouched (bit-identical scores).
+ */
+export function archiveStats(indexes: readonly InvertedIndex[]): CollectionStats {
+  if (indexes.length === 1) return { documentCount: indexes[0]!.size, avgFieldLength: indexes[0]!.avgFieldLengths() };
+  const documentCount = indexes.reduce((n, ix) => n + ix.size, 0);
+  const avgFieldLength = FIELD_BOOSTS.map((_, f) =>
+    documentCount === 0 ? 0 : indexes.reduce((sum, ix) => sum + ix.avgFieldLengths()[f]! * ix.size, 0) / documentCount,
+  );
+  return { documentCount, avgFieldLength };
+}
+
+/** A term's document frequencies summed over segments, and its id in each (-1 where absent). */
+function archiveTerm(indexes: readonly InvertedIndex[], term: string): { union: number; fields: number[]; ids: number[] } {
+  const fields = FIELD_BOOSTS.map(() => 0);
+  let union = 0;
+  const ids = indexes.map((ix) => {
+    const id = ix.termId(term);
+    if (id >= 0) {
+      const df = ix.frequencies(id);
+      union += df.union;
+      df.fields.forEach((n, f) => (fields[f] = fields[f]! + n));
+    }
+    return id;
+  });
+  return { union, fields, ids };
+}
+
+/** Inverse document frequency of an index term (BM25's formula) over all segments; unknown terms get the maximum. */
+export function archiveIdf(indexes: readonly InvertedIndex[], term: string): number {
+  const n = indexes.reduce((sum, ix) => sum + ix.size, 0);
+  const df = archiveTerm(indexes, term).union;
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+/**
+ * BM25 of every in-scope passage of every segment that matches the query, and the best
+ * `limit`. Documents out of scope are skipped while the postings are read, so a selective
+ * filter still yields `limit` results when that many passages match. `accept` (a per-chunk
+ * check) is applied on access, for callers that only have a predicate.
+ */
+export function matchSegments(
+  parts: readonly LexicalPart[],
+  query: WeightedTerm[],
+  limit: number,
+  accept?: (chunkId: string) => boolean,
+  locate?: ChunkLocator,
+): LexicalMatches {
+  const indexes = parts.map((p) => p.index);
+  const stats = archiveStats(indexes);
+  const terms = withoutCommonTerms(indexes, stats.documentCount, query).map((t) => ({ ...t, ...archiveTerm(indexes, t.term) }));
+  const found = parts.map((part, s): DocumentScores | null => {
+    const known: TermQuery[] = [];
+    for (const t of terms) {
+      const termId = t.ids[s]!;
+      if (termId >= 0) known.push({ termId, boost: t.weight, fieldDf: indexes.length === 1 ? undefined : t.fields });
+    }
+    if (known.length === 0) return null;
+    const scores = part.index.score(known, FIELD_BOOSTS, BM25, { stats, keep: part.keep });
+    // MiniSearch multiplied each sum by the number of query terms matched, and the previous
+    // version divided that back out; the same round trip keeps every score bit-identical.
+    for (const doc of scores.matched) {
+      const q = scores.matchedTerms[doc]!;
+      scores.scores[doc] = (scores.scores[doc]! * q) / q;
+    }
+    return scores;
+  });
+  const scores = new MatchScores(parts, found, accept, locate);
+  return { scores, top: scores.best(limit) };
+}
+
+/** Where a chunk is: its part (segment) and document number there, or null. */
+export type ChunkLocator = (chunkId: string) => { part: number; doc: number } | null;
+
+/**
+ * In a large archive, terms that occur in a large share of all passages carry almost no BM25
+ * weight but dominate the cost of the search (their postings are merged for every query), so
+ * they are left out; the relevance estimate still counts them. Small collections keep every
+ * term: there a "common" word may be the one that matters.
+ */
+function withoutCommonTerms(indexes: readonly InvertedIndex[], n: number, terms: WeightedTerm[]): WeightedTerm[] {
+  if (n < LARGE_INDEX_PASSAGES) return terms;
+  // Terms no passage holds do not count as kept: a query of common words plus an unknown one
+  // (an abbreviation's expansion, a typo) would otherwise match nothing at all.
+  const kept = terms.filter((t) => {
+    const df = archiveTerm(indexes, t.term).union;
+    return df > 0 && df <= COMMON_TERM_SHARE * n;
+  });
+  return kept.length > 0 ? kept : terms;
+}
+
+/**
+ * A single-segment lexical index that can be edited (add, remove) and saved; kept for callers
+ * that build an index in memory. Archives search their segments with `matchSegments`.
+ */
+export class LexicalIndex {
+  /**
+   * Exactly one form is current: the frozen index (searchable, saveable) or, after a change
+   * and until the next search or save, the editable table.
+   */
+  private frozen: InvertedIndex | null;
+  private table: DocumentTable | null;
+
+  private constructor(
+    source: InvertedIndex | DocumentTable,
+    private readonly expand: AbbreviationExpander,
+  ) {
+    this.frozen = source instanceof InvertedIndex ? source : null;
+    this.table = source instanceof DocumentTable ? source : null;
+  }
+
+  static create(opts: { expand?: AbbreviationExpander } = {}): LexicalIndex {
+    return new LexicalIndex(new DocumentTable(FIELD_BOOSTS.length, LEXICAL_FORMAT_VERSION), opts.expand ?? expandAbbreviations);
+  }
+
+  /** The frozen inverted index (for a segment built from this table). */
+  get searchable(): InvertedIndex {
+    if (this.table !== null) {
+      this.frozen = this.table.freeze();
+      this.table = null;
+    }
+    return this.frozen!;
+  }
+
+  private get editable(): DocumentTable {
+    if (this.table === null) {
+      this.table = DocumentTable.thaw(this.frozen!);
+      this.frozen = null;
+    }
+    return this.table;
+  }
+
+  /** Adds chunks; a chunk id already present is replaced (re-ingesting an article is idempotent). */
+  add(chunks: ReadonlyArray<Pick<Chunk, 'chunkId' | 'title' | 'text'>>): void {
+    const table = this.editable;
+    for (const c of chunks) table.add(c.chunkId, passageFields(c.title, c.text));
+  }
+
+  /** Removes chunks by id; unknown ids are ignored. */
+  remove(chunkIds: string[]): void {
+    if (!chunkIds.some((id) => this.has(id))) return;
+    const table = this.editable;
+    for (const id of chunkIds) table.remove(id);
+  }
+
+  has(chunkId: string): boolean {
+    return this.table !== null ? this.table.has(chunkId) : this.frozen!.docNumber(chunkId) >= 0;
+  }
+
+  get size(): number {
+    return this.table !== null ? this.table.size : this.frozen!.size;
+  }
+
+  /** The weighted terms a query is searched with (typed terms, then abbreviation expansions). */
+  analyzeQuery(query: string): WeightedTerm[] {
+    return analyzeQuery(query, this.expand);
+  }
+
+  /** BM25 scores (higher is better, unbounded) of the best `limit` chunks. */
+  search(query: string, limit: number): LexicalHit[] {
+    return this.match(query, limit).top;
+  }
+
+  /**
+   * Like `search`, with the BM25 of every matching passage too (hybrid search gives dense
+   * candidates their real BM25). `keep` leaves passages out before the best are chosen.
+   */
+  match(query: string, limit: number, keep?: (chunkId: string) => boolean): LexicalMatches {
+    return matchSegments([{ index: this.searchable, keep: null }], this.analyzeQuery(query), limit, keep);
+  }
+
+  /**
+   * Inverse document frequency of a folded syllable (BM25's formula), over both fields. Used
+   * to weight query-term coverage: a rare name missing from a passage matters more than "năm".
+   */
+  idf(foldedSyllable: string): number {
+    return archiveIdf([this.searchable], FOLDED_PREFIX + foldedSyllable);
+  }
+
+  /** The saved form: a binary image that `fromBytes` maps back without parsing. */
+  toBytes(): Uint8Array {
+    return this.searchable.toBytes();
+  }
+
+  /**
+   * Restores an index saved by `toBytes`.
+   * @throws LexicalFormatError for anything else, including an index saved by another version
+   */
+  static fromBytes(bytes: Uint8Array, opts: { expand?: AbbreviationExpander } = {}): LexicalIndex {
+    return new LexicalIndex(readInvertedIndex(bytes), opts.expand ?? expandAbbreviations);
+  }
+}
+
+/** The indexed fields of a passage, in scoring order: title, then body. */
+export function passageFields(title: string, text: string): string[][] {
+  return [indexTerms(title), indexTerms(text)];
+}
+
+/** An empty table for a segment's passages (added in passage order, so document number = passage number). */
+export function newLexicalTable(): DocumentTable {
+  return new DocumentTable(FIELD_BOOSTS.length, LEXICAL_FORMAT_VERSION);
+}
+
+/**
+ * Reads a saved inverted index of this version.
+ * @throws LexicalFormatError for anything else
+ */
+export function readInvertedIndex(bytes: Uint8Array): InvertedIndex {
+  try {
+    return InvertedIndex.fromBytes(bytes, { formatVersion: LEXICAL_FORMAT_VERSION, fieldCount: FIELD_BOOSTS.length });
+  } catch (err) {
+    if (!(err instanceof IndexFormatError)) throw err;
+    throw new LexicalFormatError(`Lexical index: ${err.message}; rebuild it with \`npm run ingest\`.`, { cause: err });
+  }
+}
+
+/**
+ * The scores of one query's matches as a read-only map by chunk id, read straight from the
+ * score arrays of the segments: a common query matches tens of thousands of passages, and hybrid
+ * search looks up a few dozen. `accept` is applied on access, so refused passages are never seen.
+ */
+class MatchScores implements ReadonlyMap<string, number> {
+  private counted: number | null = null;
+
+  constructor(
+    private readonly parts: readonly LexicalPart[],
+    private readonly found: ReadonlyArray<DocumentScores | null>,
+    private readonly accept: ((chunkId: string) => boolean) | undefined,
+    /** Defaults to each index's own id lookup (which builds an id map on first use). */
+    private readonly locate: ChunkLocator | undefined,
+  ) {}
+
+  private kept(s: number, doc: number): boolean {
+    return this.accept === undefined || this.accept(this.parts[s]!.index.docId(doc));
+  }
+
+  get(chunkId: string): number | undefined {
+    if (this.locate) {
+      const at = this.locate(chunkId);
+      const found = at && this.found[at.part];
+      if (!at || !found || found.matchedTerms[at.doc] === 0) return undefined;
+      return this.kept(at.part, at.doc) ? found.scores[at.doc] : undefined;
+    }
+    for (let s = 0; s < this.parts.length; s++) {
+      const found = this.found[s];
+      if (!found) continue;
+      const doc = this.parts[s]!.index.docNumber(chunkId);
+      if (doc < 0 || found.matchedTerms[doc] === 0) continue;
+      return this.kept(s, doc) ? found.scores[doc] : undefined;
+    }
+    return undefined;
+  }
+
+  has(chunkId: string): boolean {
+    return this.get(chunkId) !== undefined;
+  }
+
+  get size(): number {
+    if (this.counted === null) {
+      let n = 0;
+      for (const _ of this.entries()) n++;
+      this.counted = n;
+    }
+    return this.counted;
+  }
+
+  *entries(): MapIterator<[string, number]> {
+    for (let s = 0; s < this.parts.length; s++) {
+      const found = this.found[s];
+      if (!found) continue;
+      for (const doc of found.matched) {
+        if (this.kept(s, doc)) yield [this.parts[s]!.index.docId(doc), found.scores[doc]!];
+      }
+    }
+  }
+
+  *keys(): MapIterator<string> {
+    for (const [id] of this.entries()) yield id;
+  }
+
+  *values(): MapIterator<number> {
+    for (const [, score] of this.entries()) yield score;
+  }
+
+  [Symbol.iterator](): MapIterator<[string, number]> {
+    return this.entries();
+  }
+
+  forEach(fn: (value: number, key: string, map: ReadonlyMap<string, number>) => void): void {
+    for (const [id, score] of this.entries()) fn(score, id, this);
+  }
+
+  /** The best `limit` kept matches over all segments, best first; `accept` is asked only of contenders. */
+  best(limit: number): LexicalHit[] {
+    type Match = { s: number; doc: number; score: number; id: string | null };
+    const idOf = (m: Match) => (m.id ??= this.parts[m.s]!.index.docId(m.doc));
+    // Code-unit order of ids breaks ties: localeCompare over many matches costs more than the search.
+    const before = (a: Match, b: Match) => a.score > b.score || (a.score === b.score && idOf(a) < idOf(b));
+    const found = this.found;
+    function* all(): Generator<Match> {
+      for (let s = 0; s < found.length; s++) {
+        const f = found[s];
+        if (f) for (const doc of f.matched) yield { s, doc, score: f.scores[doc]!, id: null };
+      }
+    }
+    return bestOf(all(), limit, before, (m) => this.kept(m.s, m.doc)).map((m) => ({ chunkId: idOf(m), score: m.score }));
+  }
+}

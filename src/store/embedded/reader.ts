@@ -1,0 +1,168 @@
+import path from 'node:path';
+import { IndexCorruptError, IndexMissingError } from '../errors.js';
+import type { CommitInfo, StoreReader, StoreSettings } from '../types.js';
+import { checkSettings, commitInfo, corrupt, readCommit, readDeletes, readPointer, type CommitManifest } from './commitLog.js';
+import type { Segment } from './segment.js';
+import { readSegment, SegmentCorruptError } from './segmentFiles.js';
+import { EmbeddedSnapshot, type SegmentView } from './snapshot.js';
+
+export interface ReaderOptions {
+  indexDir: string;
+  settings: StoreSettings;
+  efSearch: number;
+  /** Poll the commit pointer and load new commits by itself. */
+  follow: boolean;
+  pollMs: number;
+  /**
+   * How long a segment dropped by a newer commit stays open for snapshots still in use (a
+   * request in flight). The writer keeps the files of superseded commits at least this long.
+   */
+  graceMs: number;
+}
+
+/**
+ * Reads an embedded archive and follows its commits. Segments are loaded once and shared by
+ * every snapshot that includes them; a refresh loads only new segments and new tombstones.
+ * Loaded segments live in memory (their article files stay open), so the writer may delete
+ * superseded files after its grace period without breaking a snapshot still in use.
+ */
+export class EmbeddedReader implements StoreReader {
+  private readonly segments = new Map<string, Segment>();
+  private readonly deletes = new Map<string, Uint8Array>();
+  /** Segments no longer in the current commit, still open for older snapshots until their grace ends. */
+  private readonly retiring = new Set<Segment>();
+  private current: EmbeddedSnapshot;
+  private currentFile: string;
+  private readonly listeners = new Set<(commit: CommitInfo) => void>();
+  private refreshing: Promise<boolean> | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+  /** The last error a background refresh met (the previous commit stays in use). */
+  lastError: Error | null = null;
+
+  private constructor(private readonly opts: ReaderOptions) {
+    this.current = null as unknown as EmbeddedSnapshot;
+    this.currentFile = '';
+  }
+
+  /**
+   * @throws IndexMissingError, IndexCorruptError, IndexMismatchError
+   */
+  static async open(opts: ReaderOptions): Promise<EmbeddedReader> {
+    const reader = new EmbeddedReader(opts);
+    const pointer = await readPointer(opts.indexDir);
+    if (pointer.kind === 'none') throw new IndexMissingError(`No index in ${opts.indexDir}. Run \`npm run ingest\`.`);
+    if (pointer.kind === 'legacy') {
+      throw new IndexCorruptError(
+        `The index in ${opts.indexDir} was written by an older version of this program. Run \`npm run ingest\` ` +
+          'to convert it (nothing is re-embedded).',
+      );
+    }
+    await reader.load(pointer.file);
+    if (opts.follow) reader.startPolling();
+    return reader;
+  }
+
+  snapshot(): EmbeddedSnapshot {
+    return this.current;
+  }
+
+  refresh(): Promise<boolean> {
+    this.refreshing ??= this.checkPointer().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
+  }
+
+  onCommit(listener: (commit: CommitInfo) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.refreshing?.catch(() => undefined);
+    await Promise.all([...this.segments.values(), ...this.retiring].map((s) => s.close().catch(() => undefined)));
+    this.segments.clear();
+    this.retiring.clear();
+  }
+
+  private startPolling(): void {
+    this.timer = setInterval(() => {
+      this.refresh().then(
+        () => (this.lastError = null),
+        (err: unknown) => (this.lastError = err instanceof Error ? err : new Error(String(err))),
+      );
+    }, this.opts.pollMs);
+    this.timer.unref();
+  }
+
+  private async checkPointer(): Promise<boolean> {
+    if (this.closed) return false;
+    const pointer = await readPointer(this.opts.indexDir);
+    if (pointer.kind !== 'commit' || pointer.file === this.currentFile) return false;
+    await this.load(pointer.file);
+    for (const listener of this.listeners) listener(this.current.commit);
+    return true;
+  }
+
+  private async load(file: string): Promise<void> {
+    const { indexDir, settings } = this.opts;
+    let manifest: CommitManifest;
+    try {
+      manifest = await readCommit(indexDir, file);
+    } catch (err) {
+      // The writer may have superseded and removed this commit between our two reads: retry once.
+      const again = await readPointer(indexDir);
+      if (again.kind !== 'commit' || again.file === file) throw err;
+      return this.load(again.file);
+    }
+    checkSettings(indexDir, manifest.settings, settings);
+    const views: SegmentView[] = [];
+    const loaded: Segment[] = [];
+    try {
+      for (const ref of manifest.segments) {
+        let segment = this.segments.get(ref.name);
+        if (!segment) {
+          segment = await readSegment(path.join(indexDir, ref.name), settings.dimensions, this.opts.efSearch);
+          loaded.push(segment);
+        }
+        if (segment.articles.length !== ref.articles || segment.passageCount !== ref.passages) {
+          throw corrupt(indexDir, `segment ${ref.name} does not hold what ${file} says`);
+        }
+        let deleted: Uint8Array | null = null;
+        if (ref.deletes) {
+          deleted = this.deletes.get(ref.deletes.file) ?? (await readDeletes(indexDir, ref.deletes, ref.articles));
+        }
+        views.push({ segment, deleted });
+      }
+    } catch (err) {
+      await Promise.all(loaded.map((s) => s.close().catch(() => undefined)));
+      if (err instanceof SegmentCorruptError) throw corrupt(indexDir, err.message);
+      throw err;
+    }
+    const dropped = [...this.segments.values()].filter((s) => !manifest.segments.some((r) => r.name === s.name));
+    this.segments.clear();
+    this.deletes.clear();
+    views.forEach((v, i) => {
+      this.segments.set(v.segment.name, v.segment);
+      const ref = manifest.segments[i]!;
+      if (ref.deletes && v.deleted) this.deletes.set(ref.deletes.file, v.deleted);
+    });
+    this.current = new EmbeddedSnapshot(commitInfo(manifest), manifest.settings, views);
+    this.currentFile = file;
+    // Snapshots taken before this commit may still read the dropped segments for a while.
+    if (dropped.length > 0) {
+      for (const s of dropped) this.retiring.add(s);
+      const retire = () => {
+        for (const s of dropped) {
+          this.retiring.delete(s);
+          void s.close().catch(() => undefined);
+        }
+      };
+      setTimeout(retire, this.opts.graceMs).unref();
+    }
+  }
+}

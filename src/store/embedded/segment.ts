@@ -1,0 +1,371 @@
+import hnswlib from 'hnswlib-node';
+import { z } from 'zod';
+import type { Article } from '../../corpus/types.js';
+import type { Chunk } from '../../ingest/types.js';
+import type { InvertedIndex } from './invertedIndex.js';
+import { newLexicalTable, passageFields } from './lexical.js';
+import type { DocumentTable } from './invertedIndex.js';
+
+const { HierarchicalNSW } = hnswlib;
+export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
+
+/**
+ * A segment: an immutable set of articles with their passages, the passages' unit vectors, an
+ * HNSW graph over them (label = passage number) and their lexical postings (document number =
+ * passage number). An archive is a list of segments plus tombstones; segments are written once
+ * and only ever replaced whole, by a merge.
+ */
+
+/** HNSW build and search parameters. */
+export interface GraphParams {
+  m: number;
+  efConstruction: number;
+  efSearch: number;
+}
+
+/** An article as a segment stores it: the article and the hash its passages and vectors were made from. */
+export interface StoredArticle extends Article {
+  contentHash: string;
+}
+
+/** What a segment keeps in memory about each article (the text is read on demand). */
+export interface ArticleMeta {
+  id: string;
+  title: string;
+  outlet: string | null;
+  publishedAt: string | null;
+  section: string | null;
+  url: string | null;
+  sourceFile: string;
+  originalFile: string | null;
+  contentHash: string;
+  passageCount: number;
+}
+
+export const articleMetaSchema = z.object({
+  id: z.string().min(1),
+  title: z.string(),
+  outlet: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  section: z.string().nullable(),
+  url: z.string().nullable(),
+  sourceFile: z.string(),
+  originalFile: z.string().nullable(),
+  contentHash: z.string(),
+  passageCount: z.number().int().nonnegative(),
+});
+
+export const storedArticleSchema = z.object({
+  id: z.string().min(1),
+  title: z.string(),
+  outlet: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  section: z.string().nullable().optional(),
+  text: z.string(),
+  sourceFile: z.string(),
+  originalFile: z.string().nullable(),
+  url: z.string().nullable(),
+  contentHash: z.string(),
+});
+
+/** Passages as columns: the article (number in the segment), ordinal and character offsets of each. */
+export interface PassageTable {
+  article: Uint32Array;
+  ordinal: Uint32Array;
+  start: Uint32Array;
+  end: Uint32Array;
+}
+
+/** Where a segment's article texts live: in memory, or in its articles file (read on demand). */
+export interface ArticleTexts {
+  read(articleNumber: number): Promise<StoredArticle>;
+  close(): Promise<void>;
+}
+
+/** Below this many in-scope passages, or this share of a segment, dense search is an exact scan. */
+const EXACT_SCAN_MAX_PASSAGES = 20_000;
+const EXACT_SCAN_MAX_SHARE = 0.05;
+
+export interface SegmentHit {
+  passage: number;
+  score: number;
+}
+
+export function chunkIdOf(documentId: string, ordinal: number): string {
+  return `${documentId}#${ordinal}`;
+}
+
+export class Segment {
+  private readonly numberById = new Map<string, number>();
+  /** First passage of each article (passages are stored article by article). */
+  private readonly firstPassage: Uint32Array;
+
+  constructor(
+    readonly name: string,
+    readonly articles: readonly ArticleMeta[],
+    readonly passages: PassageTable,
+    readonly vectors: Float32Array,
+    readonly dimensions: number,
+    private readonly graph: HnswGraph,
+    readonly lexical: InvertedIndex,
+    private readonly texts: ArticleTexts,
+  ) {
+    this.firstPassage = new Uint32Array(articles.length + 1);
+    articles.forEach((a, i) => {
+      this.numberById.set(a.id, i);
+      this.firstPassage[i + 1] = this.firstPassage[i]! + a.passageCount;
+    });
+  }
+
+  get passageCount(): number {
+    return this.passages.article.length;
+  }
+
+  /** The article's number in this segment, or -1. */
+  articleNumber(id: string): number {
+    return this.numberById.get(id) ?? -1;
+  }
+
+  passagesOf(articleNumber: number): { from: number; to: number } {
+    return { from: this.firstPassage[articleNumber]!, to: this.firstPassage[articleNumber + 1]! };
+  }
+
+  /** The passage number of a chunk id in this segment, or -1. */
+  locate(chunkId: string): number {
+    const hash = chunkId.lastIndexOf('#');
+    if (hash < 0) return -1;
+    const a = this.articleNumber(chunkId.slice(0, hash));
+    if (a < 0) return -1;
+    const ordinal = Number(chunkId.slice(hash + 1));
+    const { from, to } = this.passagesOf(a);
+    for (let p = from; p < to; p++) if (this.passages.ordinal[p] === ordinal) return p;
+    return -1;
+  }
+
+  chunkId(passage: number): string {
+    return chunkIdOf(this.articles[this.passages.article[passage]!]!.id, this.passages.ordinal[passage]!);
+  }
+
+  vector(passage: number): Float32Array {
+    return this.vectors.subarray(passage * this.dimensions, (passage + 1) * this.dimensions);
+  }
+
+  async article(articleNumber: number): Promise<StoredArticle> {
+    return this.texts.read(articleNumber);
+  }
+
+  async passage(passage: number): Promise<Chunk> {
+    const a = this.passages.article[passage]!;
+    const article = await this.texts.read(a);
+    const [start, end] = [this.passages.start[passage]!, this.passages.end[passage]!];
+    return {
+      chunkId: this.chunkId(passage),
+      documentId: article.id,
+      ordinal: this.passages.ordinal[passage]!,
+      text: article.text.slice(start, end),
+      start,
+      end,
+      title: article.title,
+      outlet: article.outlet,
+      publishedAt: article.publishedAt,
+      section: article.section ?? null,
+    };
+  }
+
+  /**
+   * The `k` in-scope passages nearest to `query` (unit length), best first, score = cosine.
+   * `keep` (per passage, 0 = out of scope) with `kept` in-scope passages. A selective scope is
+   * scanned exactly (fast, and HNSW with a filter that rejects most nodes misses results); a
+   * broad one goes through the graph with the filter, and falls back to the scan if the graph
+   * returned fewer than `k` while more are in scope.
+   */
+  dense(query: Float32Array, k: number, keep: Uint8Array | null, kept: number): SegmentHit[] {
+    const want = Math.min(k, kept);
+    if (want <= 0) return [];
+    const n = this.passageCount;
+    if (keep !== null && (kept <= EXACT_SCAN_MAX_PASSAGES || kept <= EXACT_SCAN_MAX_SHARE * n)) {
+      return this.exactScan(query, want, keep);
+    }
+    const q = Array.from(query);
+    const filter = keep === null ? undefined : (label: number) => keep[label] === 1;
+    const { neighbors, distances } = this.graph.searchKnn(q, Math.min(want, this.graph.getMaxElements()), filter);
+    if (neighbors.length < want) return this.exactScan(query, want, keep);
+    return neighbors.map((passage, i) => ({ passage, score: 1 - distances[i]! }));
+  }
+
+  private exactScan(query: Float32Array, k: number, keep: Uint8Array | null): SegmentHit[] {
+    const d = this.dimensions;
+    const v = this.vectors;
+    const best: SegmentHit[] = [];
+    let floor = -Infinity;
+    for (let p = 0; p < this.passageCount; p++) {
+      if (keep !== null && keep[p] === 0) continue;
+      let s = 0;
+      const base = p * d;
+      for (let i = 0; i < d; i++) s += query[i]! * v[base + i]!;
+      if (best.length === k && s <= floor) continue;
+      let at = best.length;
+      while (at > 0 && best[at - 1]!.score < s) at--;
+      best.splice(at, 0, { passage: p, score: s });
+      if (best.length > k) best.pop();
+      floor = best[best.length - 1]!.score;
+    }
+    return best;
+  }
+
+  async close(): Promise<void> {
+    await this.texts.close();
+  }
+}
+
+/** One article to add to a segment under construction. */
+export interface SegmentInput {
+  article: StoredArticle;
+  passages: ReadonlyArray<{ ordinal: number; start: number; end: number }>;
+  vectors: ReadonlyArray<ArrayLike<number>>;
+}
+
+/** A growing column of u32. */
+class U32Column {
+  data: Uint32Array;
+  length = 0;
+  constructor(capacity: number) {
+    this.data = new Uint32Array(Math.max(16, capacity));
+  }
+  push(v: number): void {
+    if (this.length === this.data.length) {
+      const grown = new Uint32Array(this.data.length * 2);
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = v;
+  }
+  get values(): Uint32Array {
+    return this.data.subarray(0, this.length);
+  }
+}
+
+/** The in-memory parts of a finished segment (its article texts went to the builder's sink). */
+export interface BuiltSegment {
+  articles: ArticleMeta[];
+  passages: PassageTable;
+  vectors: Float32Array;
+  graph: HnswGraph;
+  lexical: InvertedIndex;
+}
+
+/**
+ * Builds a segment article by article: passages into columns, vectors into one flat array and
+ * the HNSW graph, terms into the lexical table. Article texts are handed to `onArticle` (kept
+ * in memory, or appended to the segment's articles file) and not retained here.
+ */
+export class SegmentBuilder {
+  private readonly articles: ArticleMeta[] = [];
+  private readonly passageArticle: U32Column;
+  private readonly passageOrdinal: U32Column;
+  private readonly passageStart: U32Column;
+  private readonly passageEnd: U32Column;
+  private vectors: Float32Array;
+  private readonly graph: HnswGraph;
+  private readonly table: DocumentTable = newLexicalTable();
+
+  constructor(
+    private readonly dimensions: number,
+    private readonly params: GraphParams,
+    capacity: number,
+    private readonly onArticle: (article: StoredArticle) => Promise<void> | void,
+  ) {
+    const cap = Math.max(16, capacity);
+    this.passageArticle = new U32Column(cap);
+    this.passageOrdinal = new U32Column(cap);
+    this.passageStart = new U32Column(cap);
+    this.passageEnd = new U32Column(cap);
+    this.vectors = new Float32Array(cap * dimensions);
+    this.graph = new HierarchicalNSW('cosine', dimensions);
+    this.graph.initIndex({ maxElements: cap, m: params.m, efConstruction: params.efConstruction });
+  }
+
+  get passageCount(): number {
+    return this.passageArticle.length;
+  }
+
+  get articleCount(): number {
+    return this.articles.length;
+  }
+
+  async add({ article, passages, vectors }: SegmentInput): Promise<void> {
+    if (passages.length !== vectors.length) {
+      throw new Error(`Article ${article.id}: ${passages.length} passages but ${vectors.length} vectors.`);
+    }
+    const number = this.articles.length;
+    for (let i = 0; i < passages.length; i++) {
+      const { ordinal, start, end } = passages[i]!;
+      const vector = vectors[i]!;
+      if (vector.length !== this.dimensions) {
+        throw new Error(`Article ${article.id}: a vector has ${vector.length} dimensions, the archive holds ${this.dimensions}.`);
+      }
+      if (!(start <= end && end <= article.text.length)) throw new Error(`Article ${article.id}: passage ${ordinal} is outside its text.`);
+      const p = this.passageArticle.length;
+      this.passageArticle.push(number);
+      this.passageOrdinal.push(ordinal);
+      this.passageStart.push(start);
+      this.passageEnd.push(end);
+      this.addVector(p, vector);
+      this.table.add(chunkIdOf(article.id, ordinal), passageFields(article.title, article.text.slice(start, end)));
+    }
+    this.articles.push({
+      id: article.id,
+      title: article.title,
+      outlet: article.outlet,
+      publishedAt: article.publishedAt,
+      section: article.section ?? null,
+      url: article.url,
+      sourceFile: article.sourceFile,
+      originalFile: article.originalFile,
+      contentHash: article.contentHash,
+      passageCount: passages.length,
+    });
+    await this.onArticle(article);
+  }
+
+  private addVector(p: number, vector: ArrayLike<number>): void {
+    const d = this.dimensions;
+    if ((p + 1) * d > this.vectors.length) {
+      const grown = new Float32Array(this.vectors.length * 2);
+      grown.set(this.vectors);
+      this.vectors = grown;
+    }
+    this.vectors.set(vector, p * d);
+    if (p >= this.graph.getMaxElements()) this.graph.resizeIndex(this.graph.getMaxElements() * 2);
+    this.graph.addPoint(Array.from(vector), p);
+  }
+
+  finish(): BuiltSegment {
+    const n = this.passageArticle.length;
+    this.graph.setEf(this.params.efSearch);
+    return {
+      articles: this.articles,
+      passages: {
+        article: this.passageArticle.values.slice(),
+        ordinal: this.passageOrdinal.values.slice(),
+        start: this.passageStart.values.slice(),
+        end: this.passageEnd.values.slice(),
+      },
+      vectors: this.vectors.slice(0, n * this.dimensions),
+      graph: this.graph,
+      lexical: this.table.freeze(),
+    };
+  }
+}
+
+/** Article texts held in memory (segments built for evaluation and tests). */
+export function memoryTexts(articles: readonly StoredArticle[]): ArticleTexts {
+  return {
+    async read(n) {
+      const a = articles[n];
+      if (!a) throw new Error(`No article number ${n} in this segment.`);
+      return a;
+    },
+    async close() {},
+  };
+}

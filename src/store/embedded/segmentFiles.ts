@@ -1,0 +1,326 @@
+import fs, { type FileHandle } from 'node:fs/promises';
+import path from 'node:path';
+import hnswlib from 'hnswlib-node';
+import { LRUCache } from 'lru-cache';
+import { z } from 'zod';
+import { sha256Hex } from '../../ingest/checksum.js';
+import { readInvertedIndex } from './lexical.js';
+import { fsyncDir, fsyncFile, LineWriter, readLines, writeFileDurably } from './files.js';
+import {
+  Segment,
+  SegmentBuilder,
+  articleMetaSchema,
+  storedArticleSchema,
+  type ArticleMeta,
+  type ArticleTexts,
+  type BuiltSegment,
+  type GraphParams,
+  type PassageTable,
+  type SegmentInput,
+  type StoredArticle,
+} from './segment.js';
+
+const { HierarchicalNSW } = hnswlib;
+
+/**
+ * A segment on disk is one folder, written once and never changed:
+ *
+ *   segment.json      counts, dimensions, byte size and sha256 of every other file (written last)
+ *   articles.jsonl    one article per line (text and metadata), read on demand by offset
+ *   articles.offsets  byte offset of each line (f64, articles + 1 values)
+ *   meta.jsonl        one line of metadata per article (no text): what is kept in memory
+ *   passages.bin      u32 columns: article number, ordinal, start, end (passage text is a slice of its article)
+ *   vectors.f32       the unit vectors, passage after passage
+ *   graph.hnsw        hnswlib's HNSW graph (label = passage number)
+ *   lexical.bin       the inverted index (document number = passage number)
+ */
+
+export const SEGMENT_FORMAT_VERSION = 1;
+const FILES = {
+  manifest: 'segment.json',
+  articles: 'articles.jsonl',
+  offsets: 'articles.offsets',
+  meta: 'meta.jsonl',
+  passages: 'passages.bin',
+  vectors: 'vectors.f32',
+  graph: 'graph.hnsw',
+  lexical: 'lexical.bin',
+} as const;
+const CHECKED = [FILES.articles, FILES.offsets, FILES.meta, FILES.passages, FILES.vectors, FILES.graph, FILES.lexical];
+/** Articles whose parsed form is kept per segment, for passages read again by the next queries. */
+const ARTICLES_CACHED = 256;
+
+const segmentManifestSchema = z.object({
+  formatVersion: z.literal(SEGMENT_FORMAT_VERSION),
+  articles: z.number().int().nonnegative(),
+  passages: z.number().int().nonnegative(),
+  dimensions: z.number().int().positive(),
+  files: z.record(z.string(), z.object({ bytes: z.number().int().nonnegative(), sha256: z.string() })),
+});
+
+/** A segment's folder is missing, damaged or inconsistent. */
+export class SegmentCorruptError extends Error {
+  override readonly name = 'SegmentCorruptError';
+}
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/**
+ * Writes a segment from `inputs` (streamed: each article's text goes to disk as it comes) into
+ * the new folder `dir`, fsyncs everything and returns it loaded, with nothing read back but the
+ * graph's checksum.
+ */
+export async function writeSegment(
+  dir: string,
+  dimensions: number,
+  params: GraphParams,
+  capacity: number,
+  inputs: Iterable<SegmentInput> | AsyncIterable<SegmentInput>,
+): Promise<Segment> {
+  await fs.mkdir(dir);
+  const articles = await LineWriter.create(path.join(dir, FILES.articles));
+  const hash = new Map<string, string>();
+  let built: BuiltSegment;
+  try {
+    const builder = new SegmentBuilder(dimensions, params, capacity, (a) => articles.append(JSON.stringify(a)));
+    for await (const input of inputs) await builder.add(input);
+    built = builder.finish();
+  } finally {
+    await articles.close();
+  }
+  const offsets = Float64Array.from([...articles.offsets, articles.length]);
+  hash.set(FILES.articles, await sha256File(path.join(dir, FILES.articles)));
+
+  const meta = await LineWriter.create(path.join(dir, FILES.meta));
+  for (const a of built.articles) await meta.append(JSON.stringify(a));
+  await meta.close();
+  hash.set(FILES.meta, await sha256File(path.join(dir, FILES.meta)));
+
+  const binaries: Array<[string, Uint8Array]> = [
+    [FILES.offsets, bytesOf(offsets)],
+    [FILES.passages, passageBytes(built.passages)],
+    [FILES.vectors, bytesOf(built.vectors)],
+    [FILES.lexical, built.lexical.toBytes()],
+  ];
+  for (const [name, bytes] of binaries) {
+    await writeFileDurably(path.join(dir, name), [bytes]);
+    hash.set(name, sha256Hex(bytes));
+  }
+  const graphFile = path.join(dir, FILES.graph);
+  await built.graph.writeIndex(graphFile);
+  await fsyncFile(graphFile);
+  hash.set(FILES.graph, await sha256File(graphFile));
+
+  const files: Record<string, { bytes: number; sha256: string }> = {};
+  for (const name of CHECKED) files[name] = { bytes: (await fs.stat(path.join(dir, name))).size, sha256: hash.get(name)! };
+  const manifest: z.infer<typeof segmentManifestSchema> = {
+    formatVersion: SEGMENT_FORMAT_VERSION,
+    articles: built.articles.length,
+    passages: built.passages.article.length,
+    dimensions,
+    files,
+  };
+  // segment.json goes last: a folder without it was never finished.
+  await writeFileDurably(path.join(dir, FILES.manifest), [JSON.stringify(manifest, null, 1)]);
+  await fsyncDir(dir);
+  const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
+  return new Segment(path.basename(dir), built.articles, built.passages, built.vectors, dimensions, built.graph, built.lexical, texts);
+}
+
+/**
+ * Loads a segment folder: binaries are read whole and checked against their checksums (hnswlib
+ * reads raw memory from the graph file and can crash on damaged bytes), metadata is read line by
+ * line, article texts stay on disk behind an open file handle.
+ * @throws SegmentCorruptError
+ */
+export async function readSegment(dir: string, dimensions: number, efSearch: number): Promise<Segment> {
+  const manifest = await readSegmentManifest(dir);
+  if (manifest.dimensions !== dimensions) {
+    throw new SegmentCorruptError(`${dir} holds vectors of ${manifest.dimensions} dimensions, the archive ${dimensions}`);
+  }
+  const read = async (name: string): Promise<Buffer> => {
+    const file = path.join(dir, name);
+    const bytes = await fs.readFile(file).catch((err: Error) => {
+      throw new SegmentCorruptError(`${file} is unreadable (${err.message})`);
+    });
+    const expected = manifest.files[name];
+    if (!expected || bytes.length !== expected.bytes || sha256Hex(bytes) !== expected.sha256) {
+      throw new SegmentCorruptError(`${file} does not match its checksum (the file is damaged)`);
+    }
+    return bytes;
+  };
+  const offsets = toF64(await read(FILES.offsets));
+  const passages = passageTable(await read(FILES.passages));
+  const vectors = toF32(await read(FILES.vectors));
+  const lexicalBytes = await read(FILES.lexical);
+  await read(FILES.graph); // checked before hnswlib parses it
+  const graph = new HierarchicalNSW('cosine', dimensions);
+  await graph.readIndex(path.join(dir, FILES.graph));
+  graph.setEf(efSearch);
+  let lexical;
+  try {
+    lexical = readInvertedIndex(lexicalBytes);
+  } catch (err) {
+    throw new SegmentCorruptError(`${dir}: ${(err as Error).message}`);
+  }
+  const articles = await readMeta(dir, manifest.files[FILES.meta]?.sha256);
+  const n = passages.article.length;
+  if (
+    articles.length !== manifest.articles ||
+    offsets.length !== manifest.articles + 1 ||
+    n !== manifest.passages ||
+    vectors.length !== n * dimensions ||
+    lexical.size !== n ||
+    graph.getCurrentCount() !== n ||
+    articles.reduce((sum, a) => sum + a.passageCount, 0) !== n
+  ) {
+    throw new SegmentCorruptError(`${dir}: its files disagree on the number of articles or passages`);
+  }
+  const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
+  return new Segment(path.basename(dir), articles, passages, vectors, dimensions, graph, lexical, texts);
+}
+
+export async function readSegmentManifest(dir: string): Promise<z.infer<typeof segmentManifestSchema>> {
+  const file = path.join(dir, FILES.manifest);
+  try {
+    return segmentManifestSchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
+  } catch (err) {
+    throw new SegmentCorruptError(`${file} is missing or invalid (${(err as Error).message})`);
+  }
+}
+
+/** The metadata lines of a segment, streamed and checked line by line (and as a whole against its checksum). */
+async function readMeta(dir: string, sha256: string | undefined): Promise<ArticleMeta[]> {
+  const file = path.join(dir, FILES.meta);
+  const out: ArticleMeta[] = [];
+  let line = 0;
+  try {
+    for await (const text of readLines(file)) {
+      line++;
+      out.push(articleMetaSchema.parse(JSON.parse(text)));
+    }
+  } catch (err) {
+    throw new SegmentCorruptError(`${file} line ${line} is invalid (${(err as Error).message})`);
+  }
+  // The hash is over the bytes; checking it costs a second read of a small file.
+  if (sha256 !== (await sha256File(file))) throw new SegmentCorruptError(`${file} does not match its checksum`);
+  return out;
+}
+
+/**
+ * The articles of a segment, in order, each with its passages and vectors: what a merge or
+ * a migration feeds to `writeSegment`. Texts are read line by line.
+ */
+export async function* segmentArticles(
+  dir: string,
+  segment: SegmentColumns,
+  keep: (articleNumber: number) => boolean,
+): AsyncGenerator<SegmentInput> {
+  let n = 0;
+  for await (const line of readLines(path.join(dir, FILES.articles))) {
+    const number = n++;
+    if (!keep(number)) continue;
+    const article: StoredArticle = storedArticleSchema.parse(JSON.parse(line));
+    const { from, to } = segment.passagesOf(number);
+    const passages = [];
+    const vectors = [];
+    for (let p = from; p < to; p++) {
+      passages.push({ ordinal: segment.passages.ordinal[p]!, start: segment.passages.start[p]!, end: segment.passages.end[p]! });
+      vectors.push(segment.vector(p));
+    }
+    yield { article, passages, vectors };
+  }
+}
+
+/** Article texts read from the segment's articles file by offset, through an open handle and a small cache. */
+async function fileTexts(file: string, offsets: Float64Array): Promise<ArticleTexts> {
+  const handle: FileHandle = await fs.open(file, 'r');
+  const cache = new LRUCache<number, StoredArticle>({ max: ARTICLES_CACHED });
+  return {
+    async read(n) {
+      const known = cache.get(n);
+      if (known) return known;
+      const [from, to] = [offsets[n], offsets[n + 1]];
+      if (from === undefined || to === undefined) throw new SegmentCorruptError(`${file}: no article number ${n}`);
+      const buffer = Buffer.alloc(to - from);
+      await handle.read(buffer, 0, buffer.length, from);
+      const parsed = storedArticleSchema.safeParse(JSON.parse(buffer.toString('utf8')));
+      if (!parsed.success) throw new SegmentCorruptError(`${file}: article number ${n} is invalid`);
+      cache.set(n, parsed.data);
+      return parsed.data;
+    },
+    close: () => handle.close(),
+  };
+}
+
+function passageBytes(t: PassageTable): Uint8Array {
+  const n = t.article.length;
+  const all = new Uint32Array(4 * n);
+  [t.article, t.ordinal, t.start, t.end].forEach((col, i) => all.set(col, i * n));
+  return bytesOf(all);
+}
+
+function passageTable(bytes: Buffer): PassageTable {
+  const all = toU32(bytes);
+  const n = all.length / 4;
+  return { article: all.subarray(0, n), ordinal: all.subarray(n, 2 * n), start: all.subarray(2 * n, 3 * n), end: all.subarray(3 * n) };
+}
+
+/** The bytes as a buffer of their own (typed views need aligned memory; a pooled Buffer may not be). */
+function aligned(bytes: Buffer, size: number): ArrayBuffer {
+  if (bytes.byteLength % size !== 0) throw new SegmentCorruptError('a binary file has a size that is not a whole number of values');
+  if (bytes.byteOffset === 0 && bytes.buffer.byteLength === bytes.byteLength) return bytes.buffer as ArrayBuffer;
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+function toU32(bytes: Buffer): Uint32Array {
+  return new Uint32Array(aligned(bytes, 4));
+}
+
+function toF32(bytes: Buffer): Float32Array {
+  return new Float32Array(aligned(bytes, 4));
+}
+
+function toF64(bytes: Buffer): Float64Array {
+  return new Float64Array(aligned(bytes, 8));
+}
+
+async function sha256File(file: string): Promise<string> {
+  return sha256Hex(await fs.readFile(file));
+}
+
+/** What a merge reads of a segment: metadata, passage columns and vectors (not the graph, not the postings). */
+export interface SegmentColumns {
+  articles: ArticleMeta[];
+  passages: PassageTable;
+  passagesOf(articleNumber: number): { from: number; to: number };
+  vector(passage: number): Float32Array;
+}
+
+export async function readSegmentColumns(dir: string, dimensions: number): Promise<SegmentColumns> {
+  const manifest = await readSegmentManifest(dir);
+  const read = async (name: string) => {
+    const bytes = await fs.readFile(path.join(dir, name));
+    if (sha256Hex(bytes) !== manifest.files[name]?.sha256) throw new SegmentCorruptError(`${path.join(dir, name)} does not match its checksum`);
+    return bytes;
+  };
+  const passages = passageTable(await read(FILES.passages));
+  const vectors = toF32(await read(FILES.vectors));
+  const articles = await readMeta(dir, manifest.files[FILES.meta]?.sha256);
+  const first = new Uint32Array(articles.length + 1);
+  articles.forEach((a, i) => (first[i + 1] = first[i]! + a.passageCount));
+  return {
+    articles,
+    passages,
+    passagesOf: (n) => ({ from: first[n]!, to: first[n + 1]! }),
+    vector: (p) => vectors.subarray(p * dimensions, (p + 1) * dimensions),
+  };
+}
+
+/** Only the metadata of a segment (what the writer needs to know which articles it holds). */
+export async function readSegmentArticles(dir: string): Promise<ArticleMeta[]> {
+  const manifest = await readSegmentManifest(dir);
+  return readMeta(dir, manifest.files[FILES.meta]?.sha256);
+}

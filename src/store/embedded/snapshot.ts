@@ -1,0 +1,220 @@
+import { LRUCache } from 'lru-cache';
+import type { Article } from '../../corpus/types.js';
+import type { Chunk } from '../../ingest/types.js';
+import { compileFilter, isEmptyFilter } from '../filter.js';
+import type {
+  ArchiveFacets,
+  CommitInfo,
+  DenseHit,
+  LexicalMatches,
+  SearchScope,
+  StoreSettings,
+  StoreSnapshot,
+} from '../types.js';
+import { analyzeQuery, archiveIdf, matchSegments, type LexicalPart } from './lexical.js';
+import type { Segment } from './segment.js';
+
+/** A segment as one commit sees it: the segment (shared between commits) and its tombstones in this commit. */
+export interface SegmentView {
+  segment: Segment;
+  /** Per article number: 1 = deleted (replaced or removed by a later commit); null = none. */
+  deleted: Uint8Array | null;
+}
+
+/** Which passages of each segment a search may return. */
+interface ScopeMask {
+  /** Per passage: 1 = in scope; null = every passage. */
+  keep: Uint8Array | null;
+  kept: number;
+}
+
+/** Scopes remembered per snapshot: a conversation asks its follow-ups with the same filter. */
+const SCOPES_KEPT = 32;
+
+/** An article's location: which segment view and its number there. */
+interface Located {
+  view: number;
+  article: number;
+}
+
+/**
+ * A commit of the embedded store: immutable, over segments that later commits share. Searches
+ * combine the segments (dense: the best of each; lexical: BM25 with archive-wide statistics),
+ * with tombstones and the filter applied inside each segment's search.
+ */
+export class EmbeddedSnapshot implements StoreSnapshot {
+  private readonly liveMasks: ScopeMask[];
+  private readonly scopes = new LRUCache<string, ScopeMask[]>({ max: SCOPES_KEPT });
+  private facetsMemo: ArchiveFacets | null = null;
+
+  constructor(
+    readonly commit: CommitInfo,
+    readonly settings: StoreSettings,
+    readonly views: readonly SegmentView[],
+  ) {
+    this.liveMasks = views.map(liveMask);
+  }
+
+  /** Finds a live article; later segments win (an article lives in at most one, the writer sees to it). */
+  private locateArticle(id: string): Located | null {
+    for (let v = this.views.length - 1; v >= 0; v--) {
+      const { segment, deleted } = this.views[v]!;
+      const n = segment.articleNumber(id);
+      if (n >= 0 && (deleted === null || deleted[n] === 0)) return { view: v, article: n };
+    }
+    return null;
+  }
+
+  private locateChunk(chunkId: string): { view: number; passage: number } | null {
+    for (let v = this.views.length - 1; v >= 0; v--) {
+      const p = this.views[v]!.segment.locate(chunkId);
+      if (p >= 0 && this.liveMasks[v]!.keep?.[p] !== 0) return { view: v, passage: p };
+    }
+    return null;
+  }
+
+  private scopeMasks(scope: SearchScope | undefined): ScopeMask[] {
+    const excluded = scope?.excludeDocumentIds;
+    if (isEmptyFilter(scope?.filter) && (!excluded || excluded.size === 0)) return this.liveMasks;
+    const key = JSON.stringify([scope?.filter ?? null, excluded ? [...excluded].sort() : null]);
+    const known = this.scopes.get(key);
+    if (known) return known;
+    const masks = this.views.map((view, v) => scopeMask(view, this.liveMasks[v]!, scope!));
+    this.scopes.set(key, masks);
+    return masks;
+  }
+
+  async denseSearch(vector: readonly number[], k: number, scope?: SearchScope): Promise<DenseHit[]> {
+    const query = Float32Array.from(vector);
+    const masks = this.scopeMasks(scope);
+    const hits: Array<DenseHit> = [];
+    this.views.forEach(({ segment }, v) => {
+      const mask = masks[v]!;
+      for (const h of segment.dense(query, k, mask.keep, mask.kept)) hits.push({ chunkId: segment.chunkId(h.passage), score: h.score });
+    });
+    return hits.sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1)).slice(0, k);
+  }
+
+  async lexicalSearch(query: string, limit: number, scope?: SearchScope): Promise<LexicalMatches> {
+    const masks = this.scopeMasks(scope);
+    const parts: LexicalPart[] = this.views.map(({ segment }, v) => ({ index: segment.lexical, keep: masks[v]!.keep }));
+    // Tombstoned and filtered passages are never scored (their matchedTerms stay 0), so locating by id is enough.
+    const locate = (chunkId: string) => {
+      for (let v = this.views.length - 1; v >= 0; v--) {
+        const doc = this.views[v]!.segment.locate(chunkId);
+        if (doc >= 0 && masks[v]!.keep?.[doc] !== 0) return { part: v, doc };
+      }
+      return null;
+    };
+    return matchSegments(parts, analyzeQuery(query), limit, undefined, locate);
+  }
+
+  async termIdf(terms: readonly string[]): Promise<Map<string, number>> {
+    const indexes = this.views.map((v) => v.segment.lexical);
+    return new Map(terms.map((t) => [t, archiveIdf(indexes, t)]));
+  }
+
+  async vectors(chunkIds: readonly string[]): Promise<Map<string, Float32Array>> {
+    const out = new Map<string, Float32Array>();
+    for (const id of chunkIds) {
+      const at = this.locateChunk(id);
+      if (at) out.set(id, this.views[at.view]!.segment.vector(at.passage).slice());
+    }
+    return out;
+  }
+
+  async passages(chunkIds: readonly string[]): Promise<Map<string, Chunk>> {
+    const out = new Map<string, Chunk>();
+    for (const id of chunkIds) {
+      const at = this.locateChunk(id);
+      if (at) out.set(id, await this.views[at.view]!.segment.passage(at.passage));
+    }
+    return out;
+  }
+
+  async article(id: string): Promise<Article | undefined> {
+    const at = this.locateArticle(id);
+    if (!at) return undefined;
+    const { contentHash: _hash, ...article } = await this.views[at.view]!.segment.article(at.article);
+    return { ...article, section: article.section ?? null };
+  }
+
+  async facets(): Promise<ArchiveFacets> {
+    this.facetsMemo ??= computeFacets(this.views);
+    return this.facetsMemo;
+  }
+
+  /** Every live article's id and content hash (the writer plans ingests with them). */
+  articleHashes(): Map<string, string> {
+    const out = new Map<string, string>();
+    for (const { segment, deleted } of this.views) {
+      segment.articles.forEach((a, n) => {
+        if (deleted === null || deleted[n] === 0) out.set(a.id, a.contentHash);
+      });
+    }
+    return out;
+  }
+}
+
+/** The passages a commit's tombstones leave alive in a segment. */
+function liveMask({ segment, deleted }: SegmentView): ScopeMask {
+  if (deleted === null) return { keep: null, kept: segment.passageCount };
+  const keep = new Uint8Array(segment.passageCount).fill(1);
+  let kept = segment.passageCount;
+  deleted.forEach((dead, n) => {
+    if (dead === 0) return;
+    const { from, to } = segment.passagesOf(n);
+    keep.fill(0, from, to);
+    kept -= to - from;
+  });
+  return { keep, kept };
+}
+
+/** Live passages of the articles the scope keeps. */
+function scopeMask({ segment, deleted }: SegmentView, live: ScopeMask, scope: SearchScope): ScopeMask {
+  const accepts = compileFilter(scope.filter);
+  const excluded = scope.excludeDocumentIds;
+  const keep = new Uint8Array(segment.passageCount);
+  let kept = 0;
+  const consider = (n: number) => {
+    if (deleted !== null && deleted[n] === 1) return;
+    const a = segment.articles[n]!;
+    if (excluded?.has(a.id) || !accepts(a)) return;
+    const { from, to } = segment.passagesOf(n);
+    keep.fill(1, from, to);
+    kept += to - from;
+  };
+  const ids = scope.filter?.documentIds;
+  if (ids?.length) {
+    // Named documents: look them up rather than test every article.
+    for (const id of new Set(ids)) {
+      const n = segment.articleNumber(id);
+      if (n >= 0) consider(n);
+    }
+  } else {
+    for (let n = 0; n < segment.articles.length; n++) consider(n);
+  }
+  return kept === segment.passageCount && live.keep === null ? live : { keep, kept };
+}
+
+function computeFacets(views: readonly SegmentView[]): ArchiveFacets {
+  const outlets = new Map<string, number>();
+  const sections = new Map<string, number>();
+  let first: string | null = null;
+  let last: string | null = null;
+  for (const { segment, deleted } of views) {
+    segment.articles.forEach((a, n) => {
+      if (deleted !== null && deleted[n] === 1) return;
+      if (a.outlet) outlets.set(a.outlet, (outlets.get(a.outlet) ?? 0) + 1);
+      if (a.section) sections.set(a.section, (sections.get(a.section) ?? 0) + 1);
+      const day = a.publishedAt?.slice(0, 10);
+      if (day) {
+        if (first === null || day < first) first = day;
+        if (last === null || day > last) last = day;
+      }
+    });
+  }
+  const list = (m: Map<string, number>) =>
+    [...m].map(([name, articles]) => ({ name, articles })).sort((a, b) => b.articles - a.articles || a.name.localeCompare(b.name));
+  return { outlets: list(outlets), sections: list(sections), firstPublished: first, lastPublished: last };
+}

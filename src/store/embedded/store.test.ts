@@ -1,0 +1,242 @@
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { makeTempDir, testConfig } from '../../../tests/helpers/config.js';
+import { TEST_SETTINGS, articleEntry, unit } from '../../../tests/helpers/storeEntries.js';
+import { IndexBusyError, IndexMismatchError } from '../errors.js';
+import { makeMemorySnapshot } from '../memory.js';
+import type { ArchiveStore, StoreReader, StoreWriter } from '../types.js';
+import { makeEmbeddedStore } from './index.js';
+import { EmbeddedWriter, type CommitStep } from './writer.js';
+
+const dirs: string[] = [];
+const open: Array<StoreReader | StoreWriter> = [];
+
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((x) => x.close()));
+  await Promise.all(dirs.splice(0).map((d) => fs.rm(d, { recursive: true, force: true })));
+});
+
+async function newStore(overrides: Record<string, string> = {}): Promise<{ store: ArchiveStore; indexDir: string }> {
+  const root = await makeTempDir('vnrag-store-');
+  dirs.push(root);
+  const indexDir = path.join(root, 'index');
+  const config = testConfig({ INDEX_DIR: indexDir, STORE_FILE_GRACE_SECONDS: '0', ...overrides });
+  return { store: makeEmbeddedStore(config, TEST_SETTINGS), indexDir };
+}
+
+async function writer(store: ArchiveStore, rebuild = false): Promise<StoreWriter> {
+  const w = await store.openWriter({ rebuild });
+  open.push(w);
+  return w;
+}
+
+async function reader(store: ArchiveStore): Promise<StoreReader> {
+  const r = await store.openReader();
+  open.push(r);
+  return r;
+}
+
+const news = (i: number, version = 1, outlet = 'VOV') =>
+  articleEntry(`n${i}`, [`Tin ${i} bản ${version} về Hà Nội.`, `Câu hai của tin ${i} về kinh tế.`], { outlet, publishedAt: '2020-05-01' }, 8, version);
+
+describe('embedded store: commits, tombstones, refresh', () => {
+  it('a reader sees an added, a changed and a removed article after refresh; old snapshots stay as they were', async () => {
+    const { store } = await newStore({ STORE_FILE_GRACE_SECONDS: '3600' });
+    const w = await writer(store);
+    for (let i = 0; i < 5; i++) await w.upsert(news(i));
+    const first = await w.commit();
+    expect(first).toMatchObject({ articles: 5, passages: 10 });
+    const r = await reader(store);
+    const before = r.snapshot();
+    expect(before.commit.id).toBe(first.id);
+
+    await w.upsert(news(9)); // added
+    await w.upsert(news(2, 2)); // changed
+    await w.remove('n3'); // removed
+    const second = await w.commit();
+    expect(second).toMatchObject({ articles: 5, passages: 10 });
+    expect(await r.refresh()).toBe(true);
+    expect(await r.refresh()).toBe(false);
+    const after = r.snapshot();
+    expect(after.commit.id).toBe(second.id);
+    expect(after.commit.sequence).toBeGreaterThan(before.commit.sequence);
+
+    expect((await after.article('n9'))?.text).toContain('Tin 9 bản 1');
+    expect((await after.article('n2'))?.text).toContain('Tin 2 bản 2');
+    expect(await after.article('n3')).toBeUndefined();
+    const hits = await after.lexicalSearch('Tin 3', 50);
+    expect(hits.top.some((h) => h.chunkId.startsWith('n3#'))).toBe(false);
+    const dense = await after.denseSearch(Array.from(news(3).vectors[0]!), 10);
+    expect(dense.some((h) => h.chunkId.startsWith('n3#'))).toBe(false);
+    // The old passage of n2 is gone, the new one is found by its own vector.
+    const n2 = await after.denseSearch(Array.from(news(2, 2).vectors[0]!), 1);
+    expect(n2[0]).toMatchObject({ chunkId: 'n2#0' });
+    expect(n2[0]!.score).toBeCloseTo(1, 5);
+    expect((await after.passages(['n2#0'])).get('n2#0')?.text).toBe('Tin 2 bản 2 về Hà Nội.');
+
+    // The earlier snapshot still reads its own commit.
+    expect((await before.article('n3'))?.text).toContain('Tin 3');
+    expect((await before.article('n2'))?.text).toContain('Tin 2 bản 1');
+  });
+
+  it('follows commits by itself and calls onCommit', async () => {
+    const { store } = await newStore({ STORE_POLL_MS: '100' });
+    const w = await writer(store);
+    await w.upsert(news(1));
+    await w.commit();
+    const r = await store.openReader({ follow: true });
+    open.push(r);
+    const seen = new Promise<string>((resolve) => r.onCommit((c) => resolve(c.id)));
+    await w.upsert(news(2));
+    const { id } = await w.commit();
+    expect(await seen).toBe(id);
+    expect(r.snapshot().commit.articles).toBe(2);
+  });
+
+  it('keeps BM25 archive-wide: an article scores the same in a later segment as in one segment', async () => {
+    const entries = Array.from({ length: 40 }, (_, i) => news(i, 1, i % 2 ? 'VOV' : 'TTXVN'));
+    const { store } = await newStore();
+    const w = await writer(store);
+    for (const e of entries.slice(0, 25)) await w.upsert(e);
+    await w.commit();
+    for (const e of entries.slice(25)) await w.upsert(e);
+    await w.commit();
+    const r = await reader(store);
+    expect(r.snapshot()).toMatchObject({ commit: { articles: 40 } });
+    const single = await makeMemorySnapshot(TEST_SETTINGS, entries);
+    for (const q of ['Tin 30 kinh tế', 'Hà Nội', 'tin 7']) {
+      const a = await r.snapshot().lexicalSearch(q, 20);
+      const b = await single.lexicalSearch(q, 20);
+      expect(a.top.map((h) => h.chunkId)).toEqual(b.top.map((h) => h.chunkId));
+      a.top.forEach((h, i) => expect(h.score).toBeCloseTo(b.top[i]!.score, 9));
+    }
+    expect([...(await r.snapshot().termIdf(['~ha']))]).toEqual([...(await single.termIdf(['~ha']))]);
+  });
+
+  it('compacts segments into one without re-embedding, dropping deleted articles, and merges by itself past the limit', async () => {
+    const { store, indexDir } = await newStore({ STORE_MAX_SEGMENTS: '4' });
+    const w = await writer(store);
+    for (let c = 0; c < 4; c++) {
+      for (let i = 0; i < 3; i++) await w.upsert(news(c * 3 + i));
+      await w.commit();
+    }
+    await w.remove('n0');
+    await w.commit();
+    const segs = async () => (await fs.readdir(indexDir)).filter((e) => e.startsWith('seg-')).length;
+    expect(await segs()).toBe(4);
+    await w.upsert(news(100));
+    await w.commit(); // five segments: past the limit of four, the smallest are merged
+    expect(await segs()).toBeLessThanOrEqual(3);
+    const report = await w.compact();
+    expect(report.segmentsAfter).toBe(1);
+    expect(await segs()).toBe(1);
+    expect((await fs.readdir(indexDir)).filter((e) => e.startsWith('del-'))).toEqual([]);
+    const r = await reader(store);
+    const snap = r.snapshot();
+    expect(snap.commit).toMatchObject({ articles: 12, passages: 24 });
+    expect(await snap.article('n0')).toBeUndefined();
+    const v = await snap.vectors(['n7#1']);
+    expect(Array.from(v.get('n7#1')!)).toEqual(Array.from(news(7).vectors[1]!));
+    const hit = await snap.denseSearch(Array.from(news(7).vectors[1]!), 1);
+    expect(hit[0]?.chunkId).toBe('n7#1');
+  });
+
+  it('reports hashes of committed and staged articles for planning', async () => {
+    const { store } = await newStore();
+    const w = await writer(store);
+    await w.upsert(news(1));
+    await w.upsert(news(2));
+    await w.commit();
+    await w.upsert(news(2, 2));
+    await w.remove('n1');
+    await w.upsert(news(3));
+    expect(await w.articleHashes()).toEqual(new Map([['n2', 'n2-v2'], ['n3', 'n3-v1']]));
+  });
+});
+
+describe('embedded store: safety', () => {
+  it('a writer failing at any step of a commit leaves the last commit readable, and the next writer goes on', async () => {
+    const steps: CommitStep[] = ['segment', 'tombstones', 'commit-file', 'pointer'];
+    for (const failing of steps) {
+      const { store, indexDir } = await newStore();
+      const w = await writer(store);
+      for (let i = 0; i < 3; i++) await w.upsert(news(i));
+      const good = await w.commit();
+      await w.close();
+      const crashing = await EmbeddedWriter.open({
+        indexDir,
+        settings: TEST_SETTINGS,
+        graph: { m: 16, efConstruction: 100, efSearch: 64 },
+        rebuild: false,
+        maxSegments: 8,
+        maxDeletedShare: 0.3,
+        graceMs: 0,
+        beforeStep: (s) => {
+          if (s === failing) throw new Error(`crash before ${s}`);
+        },
+      });
+      await crashing.upsert(news(1, 2));
+      await crashing.upsert(news(7));
+      await crashing.remove('n0');
+      await expect(crashing.commit()).rejects.toThrow(`crash before ${failing}`);
+      await crashing.close();
+
+      const r = await reader(store);
+      expect(r.snapshot().commit.id).toBe(good.id);
+      expect((await r.snapshot().article('n1'))?.text).toContain('bản 1');
+      expect(await r.snapshot().article('n7')).toBeUndefined();
+      const w2 = await writer(store);
+      await w2.upsert(news(7));
+      const next = await w2.commit();
+      expect(next.articles).toBe(4);
+      expect(await r.refresh()).toBe(true);
+      expect((await r.snapshot().article('n7'))?.id).toBe('n7');
+    }
+  });
+
+  it('refuses a second writer while one is open, and an archive built with other settings', async () => {
+    const { store, indexDir } = await newStore();
+    const w = await writer(store);
+    await w.upsert(news(1));
+    await w.commit();
+    await expect(store.openWriter()).rejects.toBeInstanceOf(IndexBusyError);
+    await w.close();
+    const other = makeEmbeddedStore(testConfig({ INDEX_DIR: indexDir }), { ...TEST_SETTINGS, model: 'another-model', chunking: { maxChars: 500, overlapSentences: 1 } });
+    const err = await other.openReader().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IndexMismatchError);
+    expect((err as Error).message).toContain('another-model');
+    expect((err as Error).message).toContain('CHUNK_MAX_CHARS');
+    await expect(other.openWriter()).rejects.toBeInstanceOf(IndexMismatchError);
+    // --rebuild replaces it.
+    const rebuilt = await other.openWriter({ rebuild: true });
+    open.push(rebuilt);
+    expect((await rebuilt.commit()).articles).toBe(0);
+  });
+
+  it('keeps files of a superseded commit through the grace period, then deletes them', async () => {
+    const { store, indexDir } = await newStore({ STORE_FILE_GRACE_SECONDS: '3600' });
+    const w = await writer(store);
+    await w.upsert(news(1));
+    await w.commit();
+    const r = await reader(store);
+    const old = r.snapshot();
+    await w.upsert(news(2));
+    await w.commit();
+    await w.compact(); // drops both segments from the current commit
+    expect((await fs.readdir(indexDir)).filter((e) => e.startsWith('seg-'))).toHaveLength(3);
+    expect((await old.article('n1'))?.id).toBe('n1');
+    await w.close();
+    open.splice(open.indexOf(w), 1);
+    const { store: sameFolder } = { store: makeEmbeddedStore(testConfig({ INDEX_DIR: indexDir, STORE_FILE_GRACE_SECONDS: '0' }), TEST_SETTINGS) };
+    const w2 = await writer(sameFolder);
+    await w2.upsert(news(3));
+    await w2.commit();
+    expect((await fs.readdir(indexDir)).filter((e) => e.startsWith('seg-'))).toHaveLength(2);
+    expect((await fs.readdir(indexDir)).filter((e) => e.startsWith('commit-'))).toHaveLength(1);
+    // Readers that loaded the segment keep reading it after its files are gone.
+    expect((await old.article('n1'))?.id).toBe('n1');
+    const denseOld = await old.denseSearch(Array.from(unit(3, 8)), 1);
+    expect(denseOld).toHaveLength(1);
+  });
+});

@@ -1,0 +1,398 @@
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { ArticleEntry, CommitSummary } from '../../ingest/types.js';
+import type { CompactionReport, StoreSettings, StoreWriter } from '../types.js';
+import {
+  ARCHIVE_FORMAT_VERSION,
+  checkSettings,
+  commitInfo,
+  corrupt,
+  listCommits,
+  publishCommit,
+  readCommit,
+  readDeletes,
+  readPointer,
+  writeDeletes,
+  type CommitManifest,
+  type SegmentRef,
+} from './commitLog.js';
+import { acquireLock } from './files.js';
+import { migrateLegacyIndex } from './migrate.js';
+import type { ArticleMeta, GraphParams, SegmentInput } from './segment.js';
+import { readSegmentArticles, readSegmentColumns, segmentArticles, writeSegment } from './segmentFiles.js';
+
+export interface WriterOptions {
+  indexDir: string;
+  settings: StoreSettings;
+  graph: GraphParams;
+  /** Start an empty archive, ignoring what the folder holds (its files go once superseded). */
+  rebuild: boolean;
+  /** Past this many segments, the smallest are merged into one. */
+  maxSegments: number;
+  /** A segment with this share of its articles deleted is rewritten by the next merge. */
+  maxDeletedShare: number;
+  /** Files of a superseded commit are deleted no sooner than this after it was superseded. */
+  graceMs: number;
+  /** Test hook: called before each durable step of a commit (throw to simulate a crash there). */
+  beforeStep?: (step: CommitStep) => void;
+}
+
+export type CommitStep = 'segment' | 'tombstones' | 'commit-file' | 'pointer';
+
+const LOCK_FILE = '.writer.lock';
+
+/** A committed segment as the writer tracks it: which articles it holds, which of them are deleted. */
+interface WriterSegment {
+  ref: SegmentRef;
+  articles: ArticleMeta[];
+  deleted: Uint8Array | null;
+}
+
+/**
+ * The one writer of an embedded archive folder (a lock file keeps others out). Upserts and
+ * removals are staged in memory; `commit` writes the upserts as a new segment, the removals and
+ * replacements as tombstones of older segments, and publishes a commit naming them. Merges
+ * rebuild segments from their stored vectors (never re-embedding), by themselves past
+ * `maxSegments` or a deleted share, and all at once with `compact()`.
+ *
+ * Files no longer named by the current commit are deleted only once the commit that dropped
+ * them is `graceMs` old: readers load segment binaries into memory and keep article files open,
+ * and a reader switches to a new commit within its poll interval, so a grace period well above
+ * the poll interval plus the longest request keeps every reader's files in place.
+ */
+export class EmbeddedWriter implements StoreWriter {
+  private segments: WriterSegment[] = [];
+  private manifest: CommitManifest;
+  /** Live articles: where each is. */
+  private readonly location = new Map<string, { segment: string; article: number }>();
+  private readonly staged = new Map<string, ArticleEntry>();
+  private readonly removals = new Set<string>();
+  private closed = false;
+  /** With `rebuild`, the first commit is published even when empty: it replaces the old archive. */
+  private mustPublish: boolean;
+
+  private constructor(
+    private readonly opts: WriterOptions,
+    private readonly release: () => Promise<void>,
+  ) {
+    this.manifest = emptyManifest(opts.settings);
+    this.mustPublish = opts.rebuild;
+  }
+
+  get settings(): StoreSettings {
+    return this.opts.settings;
+  }
+
+  /** @throws IndexBusyError, IndexMismatchError, IndexCorruptError */
+  static async open(opts: WriterOptions): Promise<EmbeddedWriter> {
+    await fs.mkdir(opts.indexDir, { recursive: true });
+    const release = await acquireLock(path.join(opts.indexDir, LOCK_FILE), opts.indexDir);
+    const writer = new EmbeddedWriter(opts, release);
+    try {
+      await writer.load();
+    } catch (err) {
+      await release();
+      throw err;
+    }
+    return writer;
+  }
+
+  private async load(): Promise<void> {
+    const { indexDir, settings } = this.opts;
+    if (this.opts.rebuild) {
+      const pointer = await readPointer(indexDir).catch(() => ({ kind: 'none' as const }));
+      if (pointer.kind === 'commit') {
+        // Keep counting commits, so readers see the rebuild as newer.
+        const last = await readCommit(indexDir, pointer.file).catch(() => null);
+        if (last) this.manifest = { ...this.manifest, sequence: last.sequence };
+      }
+      return;
+    }
+    let pointer = await readPointer(indexDir);
+    if (pointer.kind === 'legacy') {
+      await migrateLegacyIndex(indexDir, pointer.generation, this.opts);
+      pointer = await readPointer(indexDir);
+    }
+    if (pointer.kind !== 'commit') return;
+    const manifest = await readCommit(indexDir, pointer.file);
+    checkSettings(indexDir, manifest.settings, settings);
+    for (const ref of manifest.segments) {
+      const articles = await readSegmentArticles(path.join(indexDir, ref.name)).catch((err: Error) => {
+        throw corrupt(indexDir, err.message);
+      });
+      const deleted = ref.deletes ? await readDeletes(indexDir, ref.deletes, ref.articles) : null;
+      this.segments.push({ ref, articles, deleted });
+    }
+    this.manifest = manifest;
+    this.indexLocations();
+  }
+
+  private indexLocations(): void {
+    this.location.clear();
+    for (const s of this.segments) {
+      s.articles.forEach((a, n) => {
+        if (s.deleted === null || s.deleted[n] === 0) this.location.set(a.id, { segment: s.ref.name, article: n });
+      });
+    }
+  }
+
+  async articleHashes(): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const s of this.segments) {
+      s.articles.forEach((a, n) => {
+        if ((s.deleted === null || s.deleted[n] === 0) && !this.removals.has(a.id)) out.set(a.id, a.contentHash);
+      });
+    }
+    for (const [id, entry] of this.staged) out.set(id, entry.contentHash);
+    return out;
+  }
+
+  async upsert(entry: ArticleEntry): Promise<void> {
+    this.assertOpen();
+    const { article, passages, vectors } = entry;
+    if (passages.length !== vectors.length) throw new Error(`Article ${article.id}: ${passages.length} passages, ${vectors.length} vectors.`);
+    for (const p of passages) {
+      if (p.documentId !== article.id || article.text.slice(p.start, p.end) !== p.text) {
+        throw new Error(`Article ${article.id}: passage ${p.chunkId} is not a slice of its text.`);
+      }
+    }
+    this.removals.delete(article.id);
+    this.staged.delete(article.id); // re-inserted last: staging order is commit order
+    this.staged.set(article.id, entry);
+  }
+
+  async remove(documentId: string): Promise<void> {
+    this.assertOpen();
+    this.staged.delete(documentId);
+    if (this.location.has(documentId)) this.removals.add(documentId);
+  }
+
+  /** Articles staged and not yet committed. */
+  get pending(): number {
+    return this.staged.size + this.removals.size;
+  }
+
+  async commit(): Promise<CommitSummary> {
+    this.assertOpen();
+    if (this.staged.size === 0 && this.removals.size === 0 && !this.mustPublish) return summary(this.manifest);
+    const step = (s: CommitStep) => this.opts.beforeStep?.(s);
+    const sequence = this.manifest.sequence + 1;
+    const entries = [...this.staged.values()];
+    let added: WriterSegment | null = null;
+    if (entries.length > 0) {
+      step('segment');
+      const name = segmentName(sequence);
+      const capacity = entries.reduce((n, e) => n + e.passages.length, 0);
+      const segment = await writeSegment(path.join(this.opts.indexDir, name), this.opts.settings.dimensions, this.opts.graph, capacity, entries.map(toInput));
+      await segment.close();
+      added = {
+        ref: { name, articles: segment.articles.length, passages: segment.passageCount, deletes: null },
+        articles: [...segment.articles],
+        deleted: null,
+      };
+    }
+    // Replaced and removed articles become tombstones in the segments that hold them.
+    const gone = [...this.removals, ...this.staged.keys()].filter((id) => this.location.has(id));
+    const next = await this.withTombstones(this.segments, gone, sequence, step);
+    if (added) next.push(added);
+    await this.publish(next, sequence, step);
+    this.mustPublish = false;
+    this.staged.clear();
+    this.removals.clear();
+    await this.mergeIfNeeded();
+    await this.cleanup();
+    return summary(this.manifest);
+  }
+
+
+  /** The segments with `ids` marked deleted (new tombstone files for the segments touched); fully deleted segments drop out. */
+  private async withTombstones(
+    segments: WriterSegment[],
+    ids: string[],
+    sequence: number,
+    step: (s: CommitStep) => void,
+  ): Promise<WriterSegment[]> {
+    const byName = new Map<string, number[]>();
+    for (const id of ids) {
+      const at = this.location.get(id)!;
+      byName.set(at.segment, [...(byName.get(at.segment) ?? []), at.article]);
+    }
+    if (byName.size > 0) step('tombstones');
+    const out: WriterSegment[] = [];
+    for (const s of segments) {
+      const numbers = byName.get(s.ref.name);
+      if (!numbers) {
+        out.push(s);
+        continue;
+      }
+      const deleted = s.deleted ? s.deleted.slice() : new Uint8Array(s.articles.length);
+      for (const n of numbers) deleted[n] = 1;
+      if (deleted.every((d) => d === 1)) continue;
+      const deletes = await writeDeletes(this.opts.indexDir, s.ref.name, sequence, deleted);
+      out.push({ ref: { ...s.ref, deletes }, articles: s.articles, deleted });
+    }
+    return out;
+  }
+
+  private async publish(segments: WriterSegment[], sequence: number, step: (s: CommitStep) => void): Promise<void> {
+    let articles = 0;
+    let passages = 0;
+    for (const s of segments) {
+      s.articles.forEach((a, n) => {
+        if (s.deleted === null || s.deleted[n] === 0) {
+          articles++;
+          passages += a.passageCount;
+        }
+      });
+    }
+    const manifest: CommitManifest = {
+      formatVersion: ARCHIVE_FORMAT_VERSION,
+      settings: this.opts.settings,
+      sequence,
+      id: `${sequence}-${randomBytes(4).toString('hex')}`,
+      committedAt: new Date().toISOString(),
+      articles,
+      passages,
+      segments: segments.map((s) => s.ref),
+    };
+    step('commit-file');
+    await publishCommit(this.opts.indexDir, manifest, () => step('pointer'));
+    this.manifest = manifest;
+    this.segments = segments;
+    this.indexLocations();
+  }
+
+  async compact(): Promise<CompactionReport> {
+    const started = performance.now();
+    if (this.pending > 0) await this.commit();
+    const before = this.segments.length;
+    const dirty = this.segments.length > 1 || this.segments.some((s) => s.deleted !== null);
+    if (dirty) await this.merge(this.segments);
+    await this.cleanup();
+    return { segmentsBefore: before, segmentsAfter: this.segments.length, seconds: (performance.now() - started) / 1000 };
+  }
+
+  /**
+   * The merge policy: past `maxSegments`, the smallest segments are merged into one (so merged
+   * sizes grow geometrically and each passage is rewritten O(log n) times); a segment with a
+   * large deleted share is rewritten with them.
+   */
+  private async mergeIfNeeded(): Promise<void> {
+    const live = (s: WriterSegment) => s.articles.length - (s.deleted?.reduce((n, d) => n + d, 0) ?? 0);
+    const wasteful = this.segments.filter((s) => s.deleted !== null && 1 - live(s) / s.articles.length >= this.opts.maxDeletedShare);
+    let chosen = new Set(wasteful);
+    if (this.segments.length > this.opts.maxSegments) {
+      const smallest = [...this.segments].sort((a, b) => live(a) - live(b));
+      const count = this.segments.length - Math.floor(this.opts.maxSegments / 2) + 1;
+      chosen = new Set([...chosen, ...smallest.slice(0, count)]);
+    }
+    if (chosen.size > 0) await this.merge(this.segments.filter((s) => chosen.has(s)));
+  }
+
+  /** Rewrites `chosen` as one segment of their live articles (HNSW rebuilt from stored vectors) and commits it. */
+  private async merge(chosen: WriterSegment[]): Promise<void> {
+    const { indexDir, settings } = this.opts;
+    const sequence = this.manifest.sequence + 1;
+    const name = segmentName(sequence);
+    const capacity = chosen.reduce((n, s) => n + s.ref.passages, 0);
+    async function* inputs(): AsyncGenerator<SegmentInput> {
+      for (const s of chosen) {
+        const dir = path.join(indexDir, s.ref.name);
+        const columns = await readSegmentColumns(dir, settings.dimensions);
+        yield* segmentArticles(dir, columns, (n) => s.deleted === null || s.deleted[n] === 0);
+      }
+    }
+    const segment = await writeSegment(path.join(indexDir, name), settings.dimensions, this.opts.graph, capacity, inputs());
+    await segment.close();
+    const merged: WriterSegment = {
+      ref: { name, articles: segment.articles.length, passages: segment.passageCount, deletes: null },
+      articles: [...segment.articles],
+      deleted: null,
+    };
+    const kept = this.segments.filter((s) => !chosen.includes(s));
+    await this.publish(merged.articles.length > 0 ? [...kept, merged] : kept, sequence, () => undefined);
+  }
+
+  /**
+   * Deletes what no commit a reader may still use names: commit files superseded more than
+   * `graceMs` ago, segment folders and tombstone files only they named, leftovers of
+   * interrupted commits, and the previous format's generation folders once converted.
+   */
+  private async cleanup(): Promise<void> {
+    const { indexDir, graceMs } = this.opts;
+    const now = Date.now();
+    const commits = await listCommits(indexDir);
+    const current = commits.findIndex((c) => c.sequence === this.manifest.sequence);
+    const kept: string[] = [];
+    const referenced = new Set<string>();
+    for (let i = 0; i < commits.length; i++) {
+      const c = commits[i]!;
+      let keep = i >= current;
+      if (!keep) {
+        const successor = commits[i + 1]!;
+        const supersededAt = (await fs.stat(path.join(indexDir, successor.file)).catch(() => null))?.mtimeMs ?? now;
+        keep = now - supersededAt < graceMs;
+      }
+      if (!keep) continue;
+      kept.push(c.file);
+      const m = await readCommit(indexDir, c.file).catch(() => null);
+      for (const ref of m?.segments ?? []) {
+        referenced.add(ref.name);
+        if (ref.deletes) referenced.add(ref.deletes.file);
+      }
+    }
+    const oldestKept = kept.length > 0 ? (await fs.stat(path.join(indexDir, kept[0]!)).catch(() => null))?.mtimeMs ?? now : now;
+    for (const entry of await fs.readdir(indexDir)) {
+      const isCommit = /^commit-\d+\.json$/.test(entry);
+      const stray =
+        (isCommit && !kept.includes(entry)) ||
+        ((entry.startsWith('seg-') || entry.startsWith('del-')) && !referenced.has(entry)) ||
+        (entry.startsWith('gen-') && now - oldestKept >= graceMs) ||
+        (entry.includes('.tmp-') && now - ((await fs.stat(path.join(indexDir, entry)).catch(() => null))?.mtimeMs ?? now) >= graceMs);
+      // Best effort: a leftover only costs disk space.
+      if (stray) await fs.rm(path.join(indexDir, entry), { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await this.release();
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('The archive writer is closed.');
+  }
+}
+
+function emptyManifest(settings: StoreSettings): CommitManifest {
+  return {
+    formatVersion: ARCHIVE_FORMAT_VERSION,
+    settings,
+    sequence: 0,
+    id: 'empty',
+    committedAt: new Date(0).toISOString(),
+    articles: 0,
+    passages: 0,
+    segments: [],
+  };
+}
+
+function summary(m: CommitManifest): CommitSummary {
+  const { id, articles, passages } = commitInfo(m);
+  return { id, articles, passages };
+}
+
+function segmentName(sequence: number): string {
+  return `seg-${String(sequence).padStart(8, '0')}-${randomBytes(3).toString('hex')}`;
+}
+
+function toInput(entry: ArticleEntry): SegmentInput {
+  return {
+    article: { ...entry.article, section: entry.article.section ?? null, contentHash: entry.contentHash },
+    passages: entry.passages,
+    vectors: entry.vectors,
+  };
+}
