@@ -48,6 +48,34 @@ export interface ChatRecord extends Answer, AppliedScope {
   messageId: string;
   /** The dated events, oldest first, when the question asked how something unfolded ("diễn biến"). */
   timeline?: TimelineEvent[];
+  /** "Bài liên quan": other retrieved articles on the question, not cited, for a researcher to read next. */
+  related: RelatedArticle[];
+}
+
+export interface RelatedArticle {
+  documentId: string;
+  title: string;
+  outlet: string | null;
+  publishedAt: string | null;
+}
+
+/** At most this many related articles. */
+const RELATED_MAX = 3;
+
+/**
+ * Retrieved articles the answer does not cite, best first: only when the answer is grounded, and
+ * only articles whose best passage is relevant (the same threshold as answering at all).
+ */
+export function relatedArticles(results: readonly SearchResult[], cited: readonly Citation[], threshold: number): RelatedArticle[] {
+  const seen = new Set(cited.map((c) => c.documentId));
+  const out: RelatedArticle[] = [];
+  for (const r of results) {
+    if (out.length >= RELATED_MAX) break;
+    if (seen.has(r.documentId) || r.score < threshold) continue;
+    seen.add(r.documentId);
+    out.push({ documentId: r.documentId, title: r.title, outlet: r.outlet, publishedAt: r.publishedAt });
+  }
+  return out;
 }
 
 export interface ChatRunOptions {
@@ -256,6 +284,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         ...answer,
         ...applied,
         ...(timeline?.grounded ? { timeline: timeline.events } : {}),
+        related: answer.grounded ? relatedArticles(retrieval.results, answer.citations, config.retrieval.relevanceThreshold) : [],
       };
       await remember(conversation.id, {
         messageId,

@@ -35,6 +35,13 @@ export function formatAnswer(record: Omit<ChatRecord, 'conversationId' | 'messag
   lines.push(record.answer);
   if (record.notice) lines.push('', `(${record.notice})`);
   if (record.citations.length > 0) lines.push('', 'Nguồn:', ...record.citations.map(formatCitation));
+  if (record.related?.length) {
+    const related = record.related.map((a) => {
+      const source = [a.outlet, formatDateVi(a.publishedAt)].filter((x) => x).join(', ');
+      return `- ${a.title}${source ? ` — ${source}` : ''}`;
+    });
+    lines.push('', 'Bài liên quan:', ...related);
+  }
   return lines.join('\n');
 }
 

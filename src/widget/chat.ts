@@ -85,7 +85,8 @@ export function createChat(shadow: ShadowRoot, opts: WidgetOptions, store: Conve
   };
 
   const callbacks: AnswerCallbacks = {
-    articleHref: (c) => `${opts.apiBase}/articles/${encodeURIComponent(c.documentId)}?start=${c.start}&end=${c.end}`,
+    articleHref: (c) =>
+      `${opts.apiBase}/articles/${encodeURIComponent(c.documentId)}${c.start !== undefined && c.end !== undefined ? `?start=${c.start}&end=${c.end}` : ''}`,
     onFeedback: (messageId, rating) => sendFeedback(opts.apiBase, messageId, rating),
   };
 

@@ -5,7 +5,8 @@ import type { ChatRecord, Citation } from './types.js';
 /** Rendering of one conversation turn. Everything from the server goes in as text nodes. */
 
 export interface AnswerCallbacks {
-  articleHref(c: Citation): string;
+  /** The article view; with a citation's offsets, the passage is highlighted. */
+  articleHref(c: Pick<Citation, 'documentId'> & Partial<Pick<Citation, 'start' | 'end'>>): string;
   onFeedback(messageId: string, rating: 'up' | 'down'): Promise<boolean>;
 }
 
@@ -155,9 +156,28 @@ export function renderAnswer(
       ]),
     );
   }
+  // Records kept from before "Bài liên quan" existed have no list.
+  const related = record.related ?? [];
+  const relatedList = related.length
+    ? el('div', { class: 'sources related', 'data-role': 'related' }, [
+        el('p', { class: 'sources-title' }, ['Bài liên quan']),
+        el(
+          'ul',
+          {},
+          related.map((a) => {
+            const meta = [a.outlet, formatDateVi(a.publishedAt)].filter((x) => x).join(' · ');
+            return el('li', {}, [
+              el('a', { href: cb.articleHref({ documentId: a.documentId }), target: '_blank', rel: 'noopener noreferrer' }, [a.title]),
+              meta ? el('span', { class: 'source-meta' }, [` — ${meta}`]) : null,
+            ]);
+          }),
+        ),
+      ])
+    : null;
   append(wrapper, [
     record.notice ? el('p', { class: 'note' }, [record.notice]) : null,
     el('div', { class: 'sources' }, [el('p', { class: 'sources-title' }, ['Nguồn']), list]),
+    relatedList,
     cardSlot,
     renderFeedback(record, feedback, cb, onRated),
   ]);
