@@ -33,6 +33,14 @@ function conversationStoreContract(name: string, make: (o: { maxTurns: number; t
       expect(await store.findMessage('no-such-message')).toBeUndefined();
     });
 
+    it('keeps the filter and the period a turn used (a conversation\'s filter for its follow-ups)', async () => {
+      const store = await make({ maxTurns: 10, ttlMs: 60_000 });
+      const c = await store.create();
+      const t = { ...turn(1), filter: { outlets: ['VOV'], from: '2019-01-01' }, period: { from: '2019-01-01', to: '2019-12-31', text: 'năm 2019' } };
+      await store.append(c.id, t);
+      expect((await store.get(c.id))?.turns[0]).toEqual(t);
+    });
+
     it('refuses to append to an unknown conversation', async () => {
       const store = await make({ maxTurns: 10, ttlMs: 60_000 });
       await expect(store.append('does-not-exist', turn(1))).rejects.toBeInstanceOf(ConversationNotFoundError);

@@ -165,6 +165,7 @@ export async function makeProduct(config: Config, opts: ProductOptions = {}): Pr
       store: conversations,
       ...(llm ? { llm } : {}),
       ...(opts.logger ? { logger: opts.logger } : {}),
+      facets: () => archive.snapshot().facets(),
     });
     let closing: Promise<void> | undefined;
     return { config, archive, chat, conversations, close: () => (closing ??= closeOwned()) };

@@ -1,13 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { makeAnswerer, type AnswererDeps } from '../answer/answerer.js';
 import type { LlmAnswerer } from '../answer/llm.js';
+import { comparisonSides, joinSideAnswers } from '../answer/comparison.js';
+import { asksForTimeline, buildTimeline, timelineTopic, type TimelineEvent } from '../answer/timeline.js';
 import type { Answer, Citation } from '../answer/types.js';
 import type { Config } from '../config/config.js';
 import type { SearchResult, Searcher } from '../retrieval/types.js';
+import type { SearchFilter } from '../store/filter.js';
+import type { ArchiveFacets } from '../store/types.js';
 import { normalizeQuery } from '../text/normalize.js';
-import type { ConversationStore, Turn } from './conversations.js';
+import { conversationFilter, type ConversationStore, type Turn } from './conversations.js';
 import { ConversationNotFoundError } from './conversations.js';
 import { focusTerms, isFollowUp, mentionsAll, stripAnaphora } from './followUp.js';
+import { makeTurnScope, periodNotFoundNotice, periodPreamble, resolveReferenceDay, type PeriodReport, type TurnScope } from './timeScope.js';
 
 /**
  * One chat turn end to end: resolve the conversation, make the question standalone (a model's
@@ -17,18 +22,66 @@ import { focusTerms, isFollowUp, mentionsAll, stripAnaphora } from './followUp.j
 export interface ChatRequest {
   message: string;
   conversationId?: string;
+  /**
+   * Which articles to search. Absent: the conversation's filter (the one its last turn used);
+   * given: it replaces the conversation's filter for this turn and the next ones (`{}` clears it).
+   */
+  filter?: SearchFilter;
+}
+
+/** What narrowed the search, as the record and the stream's `sources` event report it. */
+export interface AppliedScope {
+  /** The filter the search applied (the request's or the conversation's), null for none. */
+  filter: SearchFilter | null;
+  /**
+   * The period read from the question ("năm 2019" → 2019-01-01…2019-12-31, with the words), or
+   * kept from the previous turn by a follow-up; `applied` is false when the filter's dates won.
+   */
+  period: PeriodReport | null;
+  /** The question asked for the newest ("mới nhất"): passages were re-ranked by recency. */
+  recency: boolean;
 }
 
 /** The JSON record of `POST /api/chat`, and the `done` event of the stream. */
-export interface ChatRecord extends Answer {
+export interface ChatRecord extends Answer, AppliedScope {
   conversationId: string;
   messageId: string;
+  /** The dated events, oldest first, when the question asked how something unfolded ("diễn biến"). */
+  timeline?: TimelineEvent[];
+  /** "Bài liên quan": other retrieved articles on the question, not cited, for a researcher to read next. */
+  related: RelatedArticle[];
+}
+
+export interface RelatedArticle {
+  documentId: string;
+  title: string;
+  outlet: string | null;
+  publishedAt: string | null;
+}
+
+/** At most this many related articles. */
+const RELATED_MAX = 3;
+
+/**
+ * Retrieved articles the answer does not cite, best first: only when the answer is grounded, and
+ * only articles whose best passage is relevant (the same threshold as answering at all).
+ */
+export function relatedArticles(results: readonly SearchResult[], cited: readonly Citation[], threshold: number): RelatedArticle[] {
+  const seen = new Set(cited.map((c) => c.documentId));
+  const out: RelatedArticle[] = [];
+  for (const r of results) {
+    if (out.length >= RELATED_MAX) break;
+    if (seen.has(r.documentId) || r.score < threshold) continue;
+    seen.add(r.documentId);
+    out.push({ documentId: r.documentId, title: r.title, outlet: r.outlet, publishedAt: r.publishedAt });
+  }
+  return out;
 }
 
 export interface ChatRunOptions {
   signal?: AbortSignal;
-  /** The retrieved passages the answer may cite, before any answer text. */
-  onSources?: (candidates: Citation[]) => void;
+  /** The retrieved passages the answer may cite, before any answer text, and what narrowed them. */
+  onSources?: (candidates: Citation[], scope: AppliedScope) => void;
   onDelta?: (text: string) => void;
 }
 
@@ -57,6 +110,8 @@ export interface ChatServiceDeps {
   logger?: ChatLogger;
   /** The not-found decision; default the committed learned model (see makeAnswerer). */
   answerability?: AnswererDeps['answerability'];
+  /** The archive's facets (its newest day is the reference of TIME_REFERENCE=archive). */
+  facets?: () => Promise<ArchiveFacets>;
 }
 
 interface Retrieval {
@@ -76,6 +131,8 @@ const PREVIOUS_DOCUMENT_BONUS = 0.1;
  * (it still prefers the higher-ranked ones). A model's prompt gets only k.
  */
 const EXTRACTIVE_POOL = 10;
+/** A timeline draws on every article that tells the story: more passages than one answer needs. */
+const TIMELINE_POOL = 20;
 
 /** Retrieved passages as candidate citations, numbered as the model sees them. */
 export function candidateCitations(results: readonly SearchResult[]): Citation[] {
@@ -108,7 +165,7 @@ function tail(text: string, max: number): string {
 }
 
 export function makeChatService(deps: ChatServiceDeps): ChatService {
-  const { config, searcher, store, llm, logger } = deps;
+  const { config, searcher, store, llm, logger, facets } = deps;
   const k = config.retrieval.k;
   const pool = llm ? k : Math.max(k, EXTRACTIVE_POOL);
   const answerer = makeAnswerer({
@@ -117,8 +174,11 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     onLlmError: (err) => logger?.warn({ err }, 'language model failed; answering extractively'),
   });
 
-  async function plain(question: string): Promise<Retrieval> {
-    const { results, relevant } = await searcher.search(question, { k: pool });
+  async function plain(question: string, scope: TurnScope): Promise<Retrieval> {
+    const timeline = asksForTimeline(question);
+    const { results, relevant } = await scope.search(searcher, timeline ? timelineTopic(question) : question, {
+      k: timeline ? Math.max(pool, TIMELINE_POOL) : pool,
+    });
     return { standalone: question, results, relevant };
   }
 
@@ -127,14 +187,14 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
    * topic ("Còn OSCE thì sao?") also searches on its own and puts passages naming that topic
    * first; one that names nothing ("Ai phát biểu khai mạc?") prefers the documents just cited.
    */
-  async function heuristicFollowUp(question: string, prev: Turn): Promise<Retrieval> {
+  async function heuristicFollowUp(question: string, prev: Turn, scope: TurnScope): Promise<Retrieval> {
     const own = stripAnaphora(question);
     const focus = focusTerms(own);
     const context = tail(prev.standaloneQuestion, MAX_CONTEXT_CHARS);
     const joined = `${context} ${own}`;
     const wide = { k: Math.max(k * 2, pool) };
-    const searches = [searcher.search(joined, wide)];
-    if (focus.length > 0) searches.push(searcher.search(own, wide));
+    const searches = [scope.search(searcher, joined, wide)];
+    if (focus.length > 0) searches.push(scope.search(searcher, own, wide));
     const responses = await Promise.all(searches);
     const merged = mergeByChunk(responses.map((r) => r.results));
     const prevDocs = new Set(prev.citations.map((c) => c.documentId));
@@ -151,20 +211,21 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     };
   }
 
-  async function retrieve(question: string, turns: readonly Turn[], signal?: AbortSignal): Promise<Retrieval> {
+  async function retrieve(asked: string, turns: readonly Turn[], scope: TurnScope, signal?: AbortSignal): Promise<Retrieval> {
+    const question = scope.query(asked);
     const prev = turns[turns.length - 1];
-    if (!prev) return plain(question);
+    if (!prev) return plain(question, scope);
     if (llm) {
       try {
         const history = turns.map((t) => ({ question: t.question, answer: t.answer }));
         const standalone = normalizeQuery(await llm.condense(question, history, signal ? { signal } : {}));
-        return await plain(standalone);
+        return await plain(scope.query(standalone), scope);
       } catch (err) {
         if (signal?.aborted) throw err;
         logger?.warn({ err }, 'could not rewrite the follow-up with the language model; using the heuristic');
       }
     }
-    return isFollowUp(question) ? heuristicFollowUp(question, prev) : plain(question);
+    return isFollowUp(asked) ? heuristicFollowUp(question, prev, scope) : plain(question, scope);
   }
 
   async function begin(req: ChatRequest): Promise<ChatExchange> {
@@ -174,11 +235,36 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     const messageId = randomUUID();
     const question = normalizeQuery(req.message);
 
+    const filter = req.filter ?? conversationFilter(conversation.turns);
+    const previous = conversation.turns[conversation.turns.length - 1];
+
     const run = async (opts: ChatRunOptions = {}): Promise<ChatRecord> => {
-      const retrieval = await retrieve(question, conversation.turns, opts.signal);
+      const scope = makeTurnScope({
+        question,
+        filter,
+        ...(previous?.period ? { previousPeriod: previous.period } : {}),
+        isFollowUp: previous !== undefined && isFollowUp(question),
+        reference: await resolveReferenceDay(config.time.reference, facets),
+        relevanceThreshold: config.retrieval.relevanceThreshold,
+      });
+      const retrieval = await retrieve(question, conversation.turns, scope, opts.signal);
       opts.signal?.throwIfAborted();
-      opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results.slice(0, k)) : []);
-      const answer = await answerer.answer(
+      const applied: AppliedScope = { filter: scope.filter ?? null, period: scope.period, recency: scope.recency };
+      opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results.slice(0, k)) : [], applied);
+      // The answer says which period narrowed it, found or not: a period is never dropped silently.
+      const narrowed = scope.period?.applied ? scope.period : null;
+      const preamble = narrowed ? periodPreamble(narrowed, retrieval.relevant) : '';
+      if (preamble) opts.onDelta?.(preamble);
+      const timeline = retrieval.relevant && asksForTimeline(question) ? buildTimeline(retrieval.standalone, retrieval.results) : undefined;
+      if (timeline?.grounded) {
+        for (const line of timeline.answer.split(/(?<=\n)/)) opts.onDelta?.(line);
+      }
+      const compared = timeline?.grounded ? undefined : await compareSides(question, scope, opts);
+      const answered: Answer = timeline?.grounded
+        ? { answer: timeline.answer, citations: timeline.citations, grounded: true, mode: 'extractive' }
+        : compared
+          ? compared
+          : await answerer.answer(
         {
           question: retrieval.standalone,
           results: retrieval.results,
@@ -188,7 +274,21 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onDelta ? { onDelta: opts.onDelta } : {}) },
       );
       opts.signal?.throwIfAborted();
-      const record: ChatRecord = { conversationId: conversation.id, messageId, ...answer };
+      const answer = narrowed
+        ? {
+            ...answered,
+            answer: preamble + answered.answer,
+            ...(answered.grounded || narrowed.found ? {} : { notice: periodNotFoundNotice(narrowed) }),
+          }
+        : answered;
+      const record: ChatRecord = {
+        conversationId: conversation.id,
+        messageId,
+        ...answer,
+        ...applied,
+        ...(timeline?.grounded ? { timeline: timeline.events } : {}),
+        related: answer.grounded ? relatedArticles(retrieval.results, answer.citations, config.retrieval.relevanceThreshold) : [],
+      };
       await remember(conversation.id, {
         messageId,
         question,
@@ -198,10 +298,35 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         grounded: answer.grounded,
         mode: answer.mode,
         createdAt: Date.now(),
+        ...(filter ? { filter } : {}),
+        ...(scope.period ? { period: { from: scope.period.from, to: scope.period.to, text: scope.period.text } } : {}),
       });
       return record;
     };
     return { conversationId: conversation.id, messageId, run };
+  }
+
+  /**
+   * A comparison ("A và B khác nhau thế nào?", "… lần thứ 4 …, còn lần thứ 3?") answered side by
+   * side, each from its own search and with its own citations; undefined when the question is
+   * not one, or no side finds an answer.
+   */
+  async function compareSides(question: string, scope: TurnScope, opts: ChatRunOptions): Promise<Answer | undefined> {
+    const sides = comparisonSides(question);
+    if (sides.length < 2) return undefined;
+    const answers = await Promise.all(
+      sides.map(async (side) => {
+        const { results, relevant } = await scope.search(searcher, side, { k: pool });
+        return answerer.answer({ question: side, results, relevant }, opts.signal ? { signal: opts.signal } : {});
+      }),
+    );
+    const joined = joinSideAnswers(answers);
+    if (!joined.grounded) return undefined;
+    for (const line of joined.answer.split(/(?<=\n)/)) opts.onDelta?.(line);
+    const modes = new Set(answers.filter((a) => a.grounded).map((a) => a.mode));
+    const mode = modes.size === 1 ? [...modes][0]! : modes.has('fallback') ? 'fallback' : 'llm';
+    const notice = answers.find((a) => a.notice)?.notice;
+    return { ...joined, mode, ...(notice ? { notice } : {}) };
   }
 
   async function remember(conversationId: string, turn: Turn): Promise<void> {

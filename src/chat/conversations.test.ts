@@ -78,3 +78,14 @@ describe('makeInMemoryConversationStore', () => {
     await expect(store.append('missing', turn('m1'))).rejects.toBeInstanceOf(ConversationNotFoundError);
   });
 });
+
+describe('stored turns', () => {
+  it('are parsed, never trusted: a value that is not a turn is skipped', async () => {
+    const { parseStoredTurn } = await import('./conversations.js');
+    const good = { ...turn('m1'), filter: { outlets: ['VOV'] } };
+    expect(parseStoredTurn(JSON.stringify(good))).toEqual(good);
+    expect(parseStoredTurn('{not json')).toBeUndefined();
+    expect(parseStoredTurn(JSON.stringify({ ...good, mode: 'magic' }))).toBeUndefined();
+    expect(parseStoredTurn(JSON.stringify({ ...good, filter: { outlet: 'VOV' } }))).toBeUndefined();
+  });
+});

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { AnswerMode, Citation } from '../answer/types.js';
+import { searchFilterSchema, type SearchFilter } from '../store/filter.js';
+import type { Period } from '../text/time.js';
 
 /** One question and its answer in a conversation. */
 export interface Turn {
@@ -13,6 +16,63 @@ export interface Turn {
   grounded: boolean;
   mode: AnswerMode;
   createdAt: number;
+  /**
+   * The filter the user gave for this turn, or kept from an earlier one: the conversation's
+   * filter, which its follow-ups keep until a request gives another (`{}` clears it).
+   */
+  filter?: SearchFilter;
+  /** The period read from the question's words ("năm 2019"), when there was one. */
+  period?: Period;
+}
+
+/** The filter a conversation keeps for its next turn: the latest turn's. */
+export function conversationFilter(turns: readonly Turn[]): SearchFilter | undefined {
+  return turns[turns.length - 1]?.filter;
+}
+
+const citationSchema = z.object({
+  n: z.number().int(),
+  documentId: z.string(),
+  title: z.string(),
+  outlet: z.string().nullable(),
+  publishedAt: z.string().nullable(),
+  snippet: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+  chunkId: z.string(),
+});
+
+const periodSchema = z.object({ from: z.string(), to: z.string(), text: z.string() });
+
+/** A turn as stored outside the process (Redis): parsed, never trusted. */
+export const turnSchema = z.object({
+  messageId: z.string(),
+  question: z.string(),
+  standaloneQuestion: z.string(),
+  answer: z.string(),
+  citations: z.array(citationSchema),
+  grounded: z.boolean(),
+  mode: z.enum(['extractive', 'llm', 'fallback']),
+  createdAt: z.number(),
+  filter: searchFilterSchema.optional(),
+  period: periodSchema.optional(),
+});
+
+/** A stored turn back into a Turn; undefined when it is not one (an older or corrupted value). */
+export function parseStoredTurn(json: string): Turn | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  const parsed = turnSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const { filter, period, ...rest } = parsed.data;
+  const turn: Turn = { ...rest, citations: rest.citations satisfies Citation[] };
+  if (filter) turn.filter = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)) as SearchFilter;
+  if (period) turn.period = period;
+  return turn;
 }
 
 export interface Conversation {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createClient } from 'redis';
-import { ConversationNotFoundError, type Conversation, type ConversationStore, type Turn } from './conversations.js';
+import { ConversationNotFoundError, parseStoredTurn, type Conversation, type ConversationStore, type Turn } from './conversations.js';
 
 export interface RedisStoreOptions {
   url: string;
@@ -85,7 +85,8 @@ export async function makeRedisConversationStore(opts: RedisStoreOptions): Promi
       id,
       createdAt: Number(fields.createdAt),
       updatedAt: Number(fields.updatedAt ?? fields.createdAt),
-      turns: (turns as unknown as string[]).map((t) => JSON.parse(t) as Turn),
+      // A value that is not a turn (written by another version, or damaged) is skipped, not trusted.
+      turns: (turns as unknown as string[]).map(parseStoredTurn).filter((t): t is Turn => t !== undefined),
     };
   };
 

@@ -18,6 +18,7 @@ import { evaluateSeedAnswers, evaluateXquadAnswers, type SeedAnswerCase, type Se
 import { loadCommittedAnswerabilityModel } from '../answer/answerability.js';
 import { answerabilityRows, modelSeparation, type Separation } from '../eval/answerability.js';
 import { evaluateQuestionSet, loadConversationSet, loadQuestionSet, openArchiveIndex, type ArchiveSetReport } from '../eval/archive.js';
+import { runDatedEvaluation } from '../eval/dated.js';
 import { checkFloors, renderEvaluationMarkdown, type EvalResults } from '../eval/report.js';
 import {
   buildMemoryIndex,
@@ -41,11 +42,12 @@ import { ingestCorpus } from '../ingest/ingest.js';
 import type { HybridSearcher } from '../retrieval/hybrid.js';
 import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers,viquad,archive] [--limit N] [--check] [--archive-index DIR]
+const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers,viquad,archive,dated] [--limit N] [--check] [--archive-index DIR]
   --only LIST   run some sections: xquad (XQuAD-vi retrieval), seed (seed questions, retrieval),
                 answers (answers on XQuAD-vi and on the seed corpus, through the chat service),
                 viquad (ViQuAD-test retrieval, answers and not-found), archive (seed and news
-                questions inside the archive index; runs only with an archive index)
+                questions inside the archive index; runs only with an archive index),
+                dated (dated questions over corpus/ and eval/dated-corpus: accuracy per kind)
   --limit N     evaluate only the first N questions of each set
   --check       fail (exit 1) when a figure is below its floor in eval/floors.json (ViQuAD answers
                 on its first 600 questions, to keep CI short)
@@ -76,6 +78,7 @@ interface SectionContext {
   archiveOf: (index: MemoryIndex) => Archive;
   /** The product's chat service over an archive, with the configured answerer. */
   chatOver: (archive: Archive) => Promise<ChatService>;
+  cleanup: Array<() => Promise<void>>;
 }
 
 function once<T>(make: () => Promise<T>): () => Promise<T> {
@@ -309,12 +312,20 @@ async function runArchive(ctx: SectionContext, out: EvalResults): Promise<void> 
   }
 }
 
+/** Dated questions (periods, relative periods, "mới nhất", timelines, comparisons): accuracy per kind. */
+async function runDated(ctx: SectionContext, out: EvalResults): Promise<void> {
+  out.dated = await runDatedEvaluation({ ...ctx, cleanup: ctx.cleanup });
+  const { accuracy: a, counts: n } = out.dated;
+  ctx.log(['\nDated questions (accuracy, cases):', ...Object.keys(a).map((k) => `  ${k.padEnd(11)} ${pct(a[k as keyof typeof a])} (${n[k as keyof typeof n]})`), ...out.dated.failures.map((f) => `  ✗ ${f.id} ${f.kind}: ${f.question} — ${f.why}`)].join('\n'));
+}
+
 const SECTIONS: Record<string, (ctx: SectionContext, out: EvalResults) => Promise<void>> = {
   xquad: runXquad,
   seed: runSeed,
   answers: runAnswers,
   viquad: runViquad,
   archive: runArchive,
+  dated: runDated,
 };
 
 function makeContext(
@@ -331,6 +342,7 @@ function makeContext(
     ...run,
     cwd,
     log,
+    cleanup,
     xquad: once(async () => {
       const dir = path.resolve(cwd, process.env.EVAL_XQUAD_DIR ?? '../shared/eval/xquad-vi');
       const { passages, questions } = await loadXquad(dir);

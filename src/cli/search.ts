@@ -7,12 +7,14 @@ import { loadConfigFromProcess } from '../config/config.js';
 import { openArchive } from '../app/product.js';
 import type { SearchResponse } from '../retrieval/types.js';
 import { formatDateVi } from '../text/dates.js';
+import { FILTER_OPTIONS, FILTER_USAGE, filterFromFlags } from './filterFlags.js';
 import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run search -- "câu hỏi" [--k N] [--json] [--index DIR]
+const USAGE = `Usage: npm run search -- "câu hỏi" [--k N] [--json] [--index DIR] [filter flags]
   --k N        number of passages (default RETRIEVAL_K)
   --json       print {"results":[…],"relevant":…} instead of text
-  --index DIR  index folder (overrides INDEX_DIR)`;
+  --index DIR  index folder (overrides INDEX_DIR)
+${FILTER_USAGE}`;
 
 
 const SNIPPET_CHARS = 240;
@@ -58,6 +60,7 @@ async function main(argv: string[]): Promise<number> {
       json: { type: 'boolean', default: false },
       index: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
+      ...FILTER_OPTIONS,
     },
     allowPositionals: true,
     strict: true,
@@ -73,12 +76,13 @@ async function main(argv: string[]): Promise<number> {
     k = Number(flags.k);
     if (!Number.isInteger(k) || k < 1 || k > 50) throw new UsageError(`--k must be a whole number from 1 to 50 (got "${flags.k}").`);
   }
+  const filter = filterFromFlags(flags);
   if (flags.index) process.env.INDEX_DIR = flags.index;
 
   const config = await loadConfigFromProcess();
   const archive = await openArchive(config, { follow: false });
   try {
-    const response = await archive.searcher.search(query, k === undefined ? {} : { k });
+    const response = await archive.searcher.search(query, { ...(k === undefined ? {} : { k }), ...(filter ? { filter } : {}) });
     process.stdout.write(`${flags.json ? formatJson(response) : formatHuman(query, response)}\n`);
   } finally {
     await archive.close();

@@ -103,6 +103,14 @@ export const envSchema = z.object({
   METRICS_ENABLED: bool.default(true),
   /** When set, /metrics answers any client sending `Authorization: Bearer <token>`; unset = loopback clients only. */
   METRICS_TOKEN: z.string().min(16).optional(),
+  /**
+   * What "hôm qua", "năm ngoái", "mới nhất" count from: `today` (in Vietnam), `archive` (the
+   * newest article's day: for a historical archive) or a fixed day `YYYY-MM-DD`.
+   */
+  TIME_REFERENCE: z
+    .string()
+    .regex(/^(?:today|archive|\d{4}-\d{2}-\d{2})$/, 'must be today, archive or a day YYYY-MM-DD')
+    .default('today'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -166,6 +174,8 @@ export interface Config {
   /** `GET /metrics`: who may read it (see METRICS_TOKEN). */
   metrics: { enabled: boolean; token: string | undefined };
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** The day relative time expressions are resolved against: `today`, `archive` or `YYYY-MM-DD`. */
+  time: { reference: string };
 }
 
 export class ConfigError extends Error {
@@ -276,6 +286,7 @@ export function loadConfig(
     },
     metrics: { enabled: e.METRICS_ENABLED, token: e.METRICS_TOKEN },
     logLevel: e.LOG_LEVEL,
+    time: { reference: e.TIME_REFERENCE },
   };
 }
 

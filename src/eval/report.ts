@@ -1,6 +1,7 @@
 import type { Separation } from './answerability.js';
 import type { SeedAnswerReport, XquadAnswerMetrics } from './answers.js';
 import type { ArchiveSetReport } from './archive.js';
+import type { DatedReport } from './dated.js';
 import type { MethodMetrics, SeedReport, XquadReport } from './retrieval.js';
 import { markdownTable } from './markdown.js';
 
@@ -35,6 +36,7 @@ export interface EvalResults {
     news?: ArchiveSetReport;
     newsRetrieval?: SeedReport;
   };
+  dated?: DatedReport;
 }
 
 export interface FloorVerdict {
@@ -207,6 +209,21 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
     );
     const failures = [...x.seed.failures, ...(x.news?.failures ?? [])];
     if (failures.length > 0) parts.push('Archive cases it gets wrong:', '', ...failures.map((f) => `- \`${f.id}\` ${f.question} (expected ${f.expected})`), '');
+  }
+  if (r.dated) {
+    const d = r.dated;
+    const kinds = Object.keys(d.accuracy) as Array<keyof DatedReport['accuracy']>;
+    parts.push(
+      '## Dated questions',
+      '',
+      '`eval/dated-questions.jsonl` over `corpus/` and `eval/dated-corpus/` (relative periods with a fixed reference day), through the chat',
+      'service. Right when: a period is read as expected and every citation is an article of it, holding the expected fact; "mới nhất"',
+      'cites the newest article first; a timeline holds every expected event, oldest first; a comparison states each side in a cited sentence.',
+      '',
+      markdownTable(['kind', 'cases', 'accuracy'], kinds.map((k) => [k, d.counts[k], f3(d.accuracy[k])])),
+      '',
+      ...(d.failures.length > 0 ? ['Dated cases it gets wrong:', '', ...d.failures.map((f) => `- \`${f.id}\` ${f.question} (${f.why})`), ''] : []),
+    );
   }
   return parts.join('\n');
 }

@@ -17,6 +17,7 @@ import { requestLog } from './middleware/requestLog.js';
 import { indexFactsOf, makeMetrics } from './metrics.js';
 import { chatRoutes } from './routes/chat.js';
 import { documentRoutes } from './routes/documents.js';
+import { facetsRoutes } from './routes/facets.js';
 import { feedbackRoutes } from './routes/feedback.js';
 import { healthRoutes } from './routes/health.js';
 import { searchRoutes } from './routes/search.js';
@@ -54,6 +55,7 @@ function servicesOf({ archive, chat }: Product): ReadyServices {
     getArticle: (id) => archive.article(id),
     status: () => archive.status(),
     readOneCommit: (work) => archive.readOneCommit(work),
+    facets: () => archive.snapshot().facets(),
   };
 }
 
@@ -145,7 +147,7 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   api.use(apiRateLimit(config));
   api.use(express.json({ limit: config.server.bodyLimit }));
   api.use(oneCommitPerRequest(state));
-  api.use(chatRoutes(ctx), searchRoutes(ctx), documentRoutes(ctx), feedbackRoutes(ctx));
+  api.use(chatRoutes(ctx), searchRoutes(ctx), documentRoutes(ctx), feedbackRoutes(ctx), facetsRoutes(ctx));
   api.use(methodNotAllowed(api));
   api.use(notFoundHandler());
   app.use('/api', api);

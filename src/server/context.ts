@@ -5,6 +5,7 @@ import type { ConversationStore } from '../chat/conversations.js';
 import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
 import type { Searcher } from '../retrieval/types.js';
+import type { ArchiveFacets } from '../store/types.js';
 import type { FeedbackStore } from './feedbackStore.js';
 
 /** What the loaded product gives the API. */
@@ -17,6 +18,8 @@ export interface ReadyServices {
   status(): ArchiveStatus;
   /** Runs a request's handlers with every read pinned to the commit that is newest now. */
   readOneCommit<T>(work: () => T): T;
+  /** What the archive holds (outlets, sections, first and last day), for `GET /api/facets`. */
+  facets(): Promise<ArchiveFacets>;
 }
 
 /** Everything the route handlers share; `services()` throws 503 `not_ready` until the product is loaded. */

@@ -1,5 +1,5 @@
 import { createSseParser } from './sse.js';
-import type { ApiErrorBody, ChatRecord, Citation } from './types.js';
+import type { ApiErrorBody, ArchiveFacets, ChatRecord, Citation, SearchFilter } from './types.js';
 
 /**
  * Why a request failed, in the terms the UI needs: each kind has its own message and recovery.
@@ -69,7 +69,7 @@ function parseJson(data: string): unknown {
 /** POSTs a message and follows the SSE stream until `done` or `error`. Never throws. */
 export async function streamChat(
   apiBase: string,
-  body: { message: string; conversationId?: string },
+  body: { message: string; conversationId?: string; filter?: SearchFilter },
   handlers: StreamHandlers,
   signal: AbortSignal,
 ): Promise<StreamOutcome> {
@@ -129,6 +129,24 @@ function citationsOf(json: unknown): Citation[] {
   if (Array.isArray(obj.citations)) return obj.citations as Citation[];
   if (Array.isArray(obj.sources)) return obj.sources as Citation[];
   return [];
+}
+
+/** What the archive holds (outlets, date span), for the chat page's filters; null when unavailable. */
+export async function fetchFacets(apiBase: string): Promise<ArchiveFacets | null> {
+  try {
+    const res = await fetch(`${apiBase}/api/facets`);
+    if (!res.ok) return null;
+    const json = (await res.json()) as Partial<ArchiveFacets>;
+    if (!Array.isArray(json.outlets)) return null;
+    return {
+      outlets: json.outlets.filter((o) => typeof o?.name === 'string'),
+      sections: Array.isArray(json.sections) ? json.sections : [],
+      firstPublished: typeof json.firstPublished === 'string' ? json.firstPublished : null,
+      lastPublished: typeof json.lastPublished === 'string' ? json.lastPublished : null,
+    };
+  } catch {
+    return null;
+  }
 }
 
 export async function sendFeedback(apiBase: string, messageId: string, rating: 'up' | 'down'): Promise<boolean> {

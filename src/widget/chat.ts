@@ -1,5 +1,6 @@
 import { sendFeedback, streamChat, type ChatFailure } from './api.js';
 import { el, append, clear, icon, ICONS } from './dom.js';
+import { createFilterBar } from './filters.js';
 import { messageLength } from './format.js';
 import { renderAnswer, renderStreamingAnswer, renderTyping, renderUserMessage, type AnswerCallbacks } from './messages.js';
 import type { WidgetOptions } from './options.js';
@@ -65,9 +66,12 @@ export function createChat(shadow: ShadowRoot, opts: WidgetOptions, store: Conve
     el('div', { class: 'field' }, [el('label', { class: 'sr-only', for: 'vnrag-input' }, ['Câu hỏi của bạn']), textarea, fieldMeta]),
     sendBtn,
   ]);
+  // The full-page chat can narrow its search; the embedded widget stays a single question box.
+  const filters = opts.pageMode ? createFilterBar(opts.apiBase) : null;
   const panel = el('section', { class: 'panel', id: 'vnrag-panel', role: 'dialog', 'aria-label': opts.title, hidden: true }, [
     el('div', { class: 'header-bar' }, [
       el('div', { class: 'header' }, [el('h2', { class: 'title' }, [opts.title]), newBtn, opts.pageMode ? null : closeBtn]),
+      filters?.element,
     ]),
     log,
     el('div', { class: 'composer-bar' }, [form]),
@@ -81,7 +85,8 @@ export function createChat(shadow: ShadowRoot, opts: WidgetOptions, store: Conve
   };
 
   const callbacks: AnswerCallbacks = {
-    articleHref: (c) => `${opts.apiBase}/articles/${encodeURIComponent(c.documentId)}?start=${c.start}&end=${c.end}`,
+    articleHref: (c) =>
+      `${opts.apiBase}/articles/${encodeURIComponent(c.documentId)}${c.start !== undefined && c.end !== undefined ? `?start=${c.start}&end=${c.end}` : ''}`,
     onFeedback: (messageId, rating) => sendFeedback(opts.apiBase, messageId, rating),
   };
 
@@ -156,7 +161,11 @@ export function createChat(shadow: ShadowRoot, opts: WidgetOptions, store: Conve
   /** One request/stream; on an expired conversation, starts a new one and resends once. */
   const runTurn = async (message: string, signal: AbortSignal, typing: HTMLElement, allowRestart: boolean): Promise<void> => {
     let streaming: ReturnType<typeof renderStreamingAnswer> | null = null;
-    const body = state.conversationId ? { message, conversationId: state.conversationId } : { message };
+    const body = {
+      message,
+      ...(state.conversationId ? { conversationId: state.conversationId } : {}),
+      ...(filters ? { filter: filters.current() } : {}),
+    };
     const outcome = await streamChat(opts.apiBase, body, {
       onMeta: (meta) => {
         if (typeof meta.conversationId === 'string') state.conversationId = meta.conversationId;

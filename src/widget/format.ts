@@ -1,6 +1,6 @@
 /** Pure text helpers for the widget and the article view (no DOM, unit-tested). */
 
-export { formatDateVi } from '../text/dates.js';
+export { describeDayRange, describeFilterVi, formatDateVi } from '../text/dates.js';
 
 export type AnswerSegment = { kind: 'text'; text: string } | { kind: 'cite'; n: number };
 

@@ -1,11 +1,12 @@
 import { el, append, clear, icon, ICONS } from './dom.js';
-import { formatDateVi, splitAnswer } from './format.js';
+import { describeDayRange, describeFilterVi, formatDateVi, splitAnswer } from './format.js';
 import type { ChatRecord, Citation } from './types.js';
 
 /** Rendering of one conversation turn. Everything from the server goes in as text nodes. */
 
 export interface AnswerCallbacks {
-  articleHref(c: Citation): string;
+  /** The article view; with a citation's offsets, the passage is highlighted. */
+  articleHref(c: Pick<Citation, 'documentId'> & Partial<Pick<Citation, 'start' | 'end'>>): string;
   onFeedback(messageId: string, rating: 'up' | 'down'): Promise<boolean>;
 }
 
@@ -69,6 +70,16 @@ function renderFeedback(record: ChatRecord, initial: 'up' | 'down' | undefined, 
  * and feedback. A not-grounded answer (the corpus holds nothing relevant) is a distinct notice
  * with no sources.
  */
+/** What narrowed the answer's search: the period it used and the filter, when there were any. */
+function renderScope(record: ChatRecord): HTMLElement | null {
+  const parts: string[] = [];
+  const period = record.period;
+  if (period?.applied) parts.push(`Khoảng thời gian: ${describeDayRange(period)} (theo “${period.text}”)`);
+  if (record.filter) parts.push(`Bộ lọc: ${describeFilterVi(record.filter)}`);
+  if (record.recency) parts.push('Ưu tiên bài mới nhất');
+  return parts.length > 0 ? el('p', { class: 'scope', 'data-role': 'scope' }, [parts.join(' · ')]) : null;
+}
+
 export function renderAnswer(
   record: ChatRecord,
   feedback: 'up' | 'down' | undefined,
@@ -82,6 +93,8 @@ export function renderAnswer(
     'data-state': 'done',
     'data-message-id': record.messageId,
   });
+  const scope = renderScope(record);
+  if (scope) wrapper.appendChild(scope);
   const bubble = el('div', { class: 'bubble' });
   wrapper.appendChild(bubble);
   if (!grounded) {
@@ -143,9 +156,28 @@ export function renderAnswer(
       ]),
     );
   }
+  // Records kept from before "Bài liên quan" existed have no list.
+  const related = record.related ?? [];
+  const relatedList = related.length
+    ? el('div', { class: 'sources related', 'data-role': 'related' }, [
+        el('p', { class: 'sources-title' }, ['Bài liên quan']),
+        el(
+          'ul',
+          {},
+          related.map((a) => {
+            const meta = [a.outlet, formatDateVi(a.publishedAt)].filter((x) => x).join(' · ');
+            return el('li', {}, [
+              el('a', { href: cb.articleHref({ documentId: a.documentId }), target: '_blank', rel: 'noopener noreferrer' }, [a.title]),
+              meta ? el('span', { class: 'source-meta' }, [` — ${meta}`]) : null,
+            ]);
+          }),
+        ),
+      ])
+    : null;
   append(wrapper, [
     record.notice ? el('p', { class: 'note' }, [record.notice]) : null,
     el('div', { class: 'sources' }, [el('p', { class: 'sources-title' }, ['Nguồn']), list]),
+    relatedList,
     cardSlot,
     renderFeedback(record, feedback, cb, onRated),
   ]);

@@ -47,6 +47,11 @@ svg{fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-lin
 .cite{display:inline;vertical-align:baseline;font-size:12px;font-weight:700;line-height:1;padding:2px 5px;margin:0 1px;border-radius:6px;background:var(--bg);color:var(--accent);border:1px solid var(--border)}
 .cite[aria-expanded="true"]{background:var(--accent);color:var(--accent-fg);border-color:var(--accent)}
 .note{font-size:13px;color:var(--muted);margin:0}
+.scope{font-size:12px;color:var(--muted);margin:0 0 4px}
+.filters{display:flex;flex-wrap:wrap;align-items:center;gap:6px 8px;padding:0 16px 10px;font-size:13px;color:var(--muted)}
+.page .filters{max-width:820px;margin:0 auto;width:100%}
+.filters select,.filters input{font:inherit;color:inherit;background:var(--surface);border:1px solid var(--border);border-radius:6px;padding:3px 6px}
+.filters-span{margin-left:auto}
 .sources{margin:0;font-size:13px}
 .sources-title{margin:0 0 4px;font-size:12px;font-weight:700;text-transform:uppercase;color:var(--muted)}
 .sources ol{margin:0;padding:0;list-style:none;display:flex;flex-direction:column;gap:4px}

@@ -4,8 +4,10 @@
  */
 import type { Citation } from '../answer/types.js';
 import type { ChatRecord } from '../chat/chatService.js';
+import type { SearchFilter } from '../store/filter.js';
+import type { ArchiveFacets } from '../store/types.js';
 
-export type { Citation, ChatRecord };
+export type { ArchiveFacets, Citation, ChatRecord, SearchFilter };
 
 export interface ApiErrorBody {
   code: string;

@@ -2,14 +2,15 @@ import { Router, type Request, type Response } from 'express';
 import type { ChatBody } from '../schemas.js';
 import type { ApiContext } from '../context.js';
 import { MESSAGES, requestIdOf } from '../errors.js';
-import { parseChatBody } from '../schemas.js';
+import { filterFromQuery, parseChatBody } from '../schemas.js';
 import { openEventStream } from '../sse.js';
 
 /**
  * `POST /api/chat` answers in one JSON record. `POST /api/chat/stream` and `GET
  * /api/chat/stream?message=…` (for EventSource) stream it: `sources` first
- * (with the conversation and message ids, as soon as retrieval is done), `delta`…, `done`
- * (the same record as /api/chat, authoritative over the deltas), or `error`.
+ * (with the conversation and message ids and the applied filter, as soon as retrieval is done),
+ * `delta`…, `done` (the same record as /api/chat, authoritative over the deltas), or `error`.
+ * The GET takes its filter as `filter=<JSON>` or as `outlet=`/`from=`/`to=`/`doc=`/`section=`.
  * Input errors and an unknown conversation are plain JSON errors, sent before the stream opens.
  */
 export function chatRoutes(ctx: ApiContext): Router {
@@ -33,8 +34,8 @@ export function chatRoutes(ctx: ApiContext): Router {
     try {
       const record = await exchange.run({
         signal: events.signal,
-        onSources: (sources) =>
-          events.send('sources', { conversationId: exchange.conversationId, messageId: exchange.messageId, sources }),
+        onSources: (sources, scope) =>
+          events.send('sources', { conversationId: exchange.conversationId, messageId: exchange.messageId, sources, ...scope }),
         onDelta: (text) => events.send('delta', { text }),
       });
       events.send('done', record);
@@ -54,10 +55,12 @@ export function chatRoutes(ctx: ApiContext): Router {
 
   router.get('/chat/stream', async (req, res) => {
     const { message, conversationId } = req.query;
+    const filter = filterFromQuery(req.query);
     const body = parseChatBody(
       {
         message,
         ...(conversationId !== undefined && conversationId !== '' ? { conversationId } : {}),
+        ...(filter ? { filter } : {}),
       },
       ctx.config,
     );
