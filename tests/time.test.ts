@@ -83,10 +83,13 @@ describe('a period in the question', () => {
     expect(r.answer.startsWith('Trong các bài')).toBe(false);
   });
 
-  it('that holds nothing is said, and the answer comes from the other articles', async () => {
+  it('that holds nothing is said: "not found" for that period, with how to search the whole archive', async () => {
     const r = await chat({ message: 'Năm 2012 cầu Phú Lâm được xây ở đâu?' });
     expect(r.period).toMatchObject({ from: '2012-01-01', applied: true, found: false });
-    expect(r.answer.startsWith('Không có bài nào từ 01/01/2012 đến 31/12/2012 trả lời câu hỏi này; trong các bài khác: ')).toBe(true);
+    expect(r.grounded).toBe(false);
+    expect(r.citations).toEqual([]);
+    expect(r.answer.startsWith('Trong các bài từ 01/01/2012 đến 31/12/2012: ')).toBe(true);
+    expect(r.notice).toMatch(/Bỏ mốc thời gian/);
   });
 
   it('comes back in the stream\'s sources event', async () => {

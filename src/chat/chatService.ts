@@ -246,6 +246,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         isFollowUp: previous !== undefined && isFollowUp(question),
         reference: await resolveReferenceDay(config.time.reference, facets),
         relevanceThreshold: config.retrieval.relevanceThreshold,
+        archiveHasDates: facets ? (await facets()).lastPublished !== null : true,
       });
       const retrieval = await retrieve(question, conversation.turns, scope, opts.signal);
       opts.signal?.throwIfAborted();
@@ -253,7 +254,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
       opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results.slice(0, k)) : [], applied);
       // The answer says which period narrowed it, found or not: a period is never dropped silently.
       const narrowed = scope.period?.applied ? scope.period : null;
-      const preamble = narrowed ? periodPreamble(narrowed, retrieval.relevant) : '';
+      const preamble = narrowed ? periodPreamble(narrowed) : '';
       if (preamble) opts.onDelta?.(preamble);
       const timeline = retrieval.relevant && asksForTimeline(question) ? buildTimeline(retrieval.standalone, retrieval.results) : undefined;
       if (timeline?.grounded) {

@@ -78,6 +78,11 @@ export interface ScopeInput {
   isFollowUp: boolean;
   reference: string;
   relevanceThreshold: number;
+  /**
+   * Whether any article of the archive has a date. In an undated archive (an encyclopaedia, a
+   * question set) "năm 1990" is what the question is about, not a period to narrow to.
+   */
+  archiveHasDates: boolean;
 }
 
 export function makeTurnScope(input: ScopeInput): TurnScope {
@@ -85,7 +90,8 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
   const reading = readTime(input.question, input.reference);
   const read = reading.period ?? (input.isFollowUp ? (input.previousPeriod ?? null) : null);
   const datedFilter = filter?.from !== undefined || filter?.to !== undefined;
-  const period: PeriodReport | null = read ? { ...read, applied: !datedFilter, found: !datedFilter } : null;
+  const applies = !datedFilter && input.archiveHasDates;
+  const period: PeriodReport | null = read ? { ...read, applied: applies, found: applies } : null;
   const narrowing = period?.applied ? period : null;
 
   const withFilter = (options: SearchOptions, extra?: SearchFilter): SearchOptions => {
@@ -120,11 +126,11 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
       const results = (reading.recency ? boostRecent(inPeriod, input.reference) : inPeriod).slice(0, k);
       return { results, relevant: true };
     }
-    // Nothing of the period answers: the whole archive does the answering, and the answer says
-    // the period held nothing (undated articles, or a period the archive does not cover).
+    // Nothing of the period answers. Answering from other years would present another period's
+    // fact as the asked one ("… năm 2022?" answered with a 2019 agreement): the turn says "not
+    // found" for the period, and its notice says how to search the whole archive.
     widenedOnce = true;
-    const results = reading.recency ? boostRecent(mentioned.results, input.reference).slice(0, k) : mentioned.results.slice(0, k);
-    return { results, relevant: mentioned.relevant };
+    return { results: [], relevant: false };
   }
 
   return {
@@ -145,13 +151,9 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
 
 const describePeriod = describeDayRange;
 
-/**
- * The words an answer opens with when the question named a period: the period it was answered
- * in, or, when nothing of the period answered, that the answer comes from other articles.
- */
-export function periodPreamble(period: PeriodReport, answeredElsewhere: boolean): string {
-  if (period.found || !answeredElsewhere) return `Trong các bài ${describePeriod(period)}: `;
-  return `Không có bài nào ${describePeriod(period)} trả lời câu hỏi này; trong các bài khác: `;
+/** The words an answer opens with when the question named a period: the period it searched. */
+export function periodPreamble(period: PeriodReport): string {
+  return `Trong các bài ${describePeriod(period)}: `;
 }
 
 /** The notice of a turn whose period found nothing: the period was kept, and how to widen. */
