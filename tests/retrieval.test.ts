@@ -72,7 +72,7 @@ describe('hybrid search over the seed corpus', () => {
     expect(results).toHaveLength(8);
     for (const r of results) {
       expect(Object.keys(r).sort()).toEqual(
-        ['chunkId', 'documentId', 'end', 'outlet', 'publishedAt', 'score', 'start', 'text', 'title'].sort(),
+        ['chunkId', 'documentId', 'end', 'evidence', 'outlet', 'publishedAt', 'score', 'start', 'text', 'title'].sort(),
       );
       expect(r.text).toBe((await archive.article(r.documentId))?.text.slice(r.start, r.end));
       expect(r.score).toBeGreaterThanOrEqual(0);

@@ -174,7 +174,6 @@ const PERIOD_RULES: Rule[] = [
       return { from: monthSpan(y, a).from, to: monthSpan(y, b).to };
     },
   },
-  { re: /\bhom nay\b/g, read: (_m, r) => ({ from: r, to: r }) },
   { re: /\bhom qua\b/g, read: (_m, r) => ({ from: addDays(r, -1), to: addDays(r, -1) }) },
   { re: /\btuan (?:nay|qua)\b/g, read: (_m, r) => ({ from: mondayOf(r), to: r }) },
   {
@@ -205,7 +204,9 @@ const PERIOD_RULES: Rule[] = [
 ];
 
 /** Words that ask for the newest news without naming a period. */
-const RECENCY = /\b(?:moi nhat|gan nhat|gan day(?: nhat)?|moi day|lan truoc|lan gan nhat|hien nay|hien tai)\b/;
+// "hôm nay" is read as "the latest", not as a one-day period: an archive seldom holds today's
+// articles, and a reader asking "giá vàng hôm nay" is better served by the newest figure with its date.
+const RECENCY = /\b(?:moi nhat|gan nhat|gan day(?: nhat)?|moi day|lan truoc|lan gan nhat|hien nay|hien tai|hom nay)\b/;
 /** The same, with the "tin (tức)" they qualify: words to leave out of a search, not to match. */
 const RECENCY_WORDS = /\b(?:(?:cac |nhung )?(?:tin tuc|thong tin|tin) )?(?:moi nhat|gan nhat|gan day(?: nhat)?|moi day|lan gan nhat)\b/g;
 
