@@ -76,6 +76,15 @@ describe('a period in the question', () => {
     expect(docs(lastYear.citations)).toEqual(['cau-phu-lam-thong-xe']);
   });
 
+  it('read from a day without its year is dropped when the archive holds nothing then: the words name the event', async () => {
+    // TIME_REFERENCE 2020-12-15 places "ngày 20/8" in 2020; the bridge was joined on 20/8/2018.
+    const r = await chat({ message: 'Ngày 20/8 cầu Phú Lâm có sự kiện gì?' });
+    expect(r.period).toMatchObject({ from: '2020-08-20', to: '2020-08-20', applied: false });
+    expect(r.answer.startsWith('Trong các bài')).toBe(false);
+    expect(r.grounded).toBe(true);
+    expect(docs(r.citations)).toContain('cau-phu-lam-hop-long');
+  });
+
   it('gives way to the dates of a filter in the request', async () => {
     const r = await chat({ message: 'Năm 2019 cầu Phú Lâm có sự kiện gì?', filter: { from: '2016-01-01', to: '2016-12-31' } });
     expect(r.period).toMatchObject({ text: 'Năm 2019', applied: false });

@@ -26,6 +26,8 @@ export interface AnswerInput {
 
 export interface AnswerRunOptions {
   signal?: AbortSignal;
+  /** Called once, before any text, when the answer is known to be grounded or "not found". */
+  onDecided?: (grounded: boolean) => void;
   onDelta?: (text: string) => void;
 }
 
@@ -82,6 +84,7 @@ export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
       // The same not-found decision with or without a language model: the extractive reading
       // of the passages says whether they hold an answer at all.
       const grounded = extractive(input, readPassage, answerability);
+      opts.onDecided?.(grounded.grounded);
       const canUseLlm = llm !== undefined && grounded.grounded;
       if (!canUseLlm) {
         // No model, or nothing that answers to give it: a model could only guess.

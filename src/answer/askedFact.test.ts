@@ -67,7 +67,33 @@ describe('factStrength', () => {
   it('"bao nhiêu X" is answered exactly by a count of X, weaker by any other number', () => {
     const asked = readAskedFact('Năm tới Việt Nam tổ chức bao nhiêu hội nghị?');
     expect(factStrength(conferences, asked)).toBe(FACT.exact);
-    expect(factStrength(fiveIssues, asked)).toBe(FACT.strong);
+    expect(factStrength(fiveIssues, asked)).toBe(FACT.weak);
+  });
+
+  it('a price is answered by a sum of money only, an age by years, a duration by a count of time', () => {
+    const price = readAskedFact('Một đôi giày ở phố giày chôm giá bao nhiêu tiền?');
+    expect(price.unit).toBe('money');
+    expect(factStrength(readSentence('Giá từ 650.000 đồng trở lên.'), price)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Phố có hơn 30 cửa hàng bán đủ 12 nhãn hiệu giày.'), price)).toBe(FACT.none);
+    // Untoned "gia" is also "quốc gia": no money is asked here.
+    expect(readAskedFact('co bao nhieu quoc gia tham gia hoi nghi').unit).toBeNull();
+    const age = readAskedFact('Những phụ nữ trong nghiên cứu trung bình bao nhiêu tuổi?');
+    expect(factStrength(readSentence('Các phụ nữ tham gia có độ tuổi trung bình là 52 tuổi.'), age)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Nghiên cứu theo dõi 300 phụ nữ trong nhiều năm.'), age)).toBe(FACT.none);
+    const duration = readAskedFact('Lễ duyệt binh kéo dài bao lâu?');
+    expect(duration.kind).toBe('duration');
+    expect(factStrength(readSentence('Lễ duyệt binh diễn ra trong 90 phút với hàng nghìn người.'), duration)).toBe(FACT.exact);
+  });
+
+  it('"vì sao" is answered by a sentence that gives a cause; "hãng nào" by a name', () => {
+    const why = readAskedFact('Vì sao điện thoại hay rơi xuống cống?');
+    expect(why.kind).toBe('reason');
+    expect(factStrength(readSentence('Hầu hết điện thoại bị rơi là do chủ máy nhét vào túi quần quá bó.'), why)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Thành phố có hơn 3.000 miệng cống trên các con phố.'), why)).toBe(FACT.none);
+    const firm = readAskedFact('Đội bóng được doanh nghiệp nào tài trợ?');
+    expect(firm.kind).toBe('organisation');
+    expect(factStrength(readSentence('Được sự tài trợ của Thép Pomina, đội bóng đã vượt qua khó khăn.'), firm)).toBe(FACT.strong);
+    expect(readAskedFact('Tổng thư ký ASEAN nào dự đối thoại?').kind).toBe('person');
   });
 
   it('"ai" is answered by a name the question does not give, best after the title it asks about', () => {

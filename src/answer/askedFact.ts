@@ -1,5 +1,5 @@
 import { isTonedQuery, splitPhrases } from '../text/tokenize.js';
-import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
+import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
 import { findDefinedAbbreviations, type DefinedAbbreviation } from './definedAbbreviations.js';
 import { asksForPeriod, detectQuestionKind, type QuestionKind } from './questionKind.js';
 
@@ -16,11 +16,15 @@ export interface AskedFact {
   period: boolean;
   /** Folded words right after "bao nhiêu"/"mấy": what is counted ("hoi", "nghi"). */
   counted: string[];
+  /** The unit the asked number must carry: money for "giá bao nhiêu", years for "bao nhiêu tuổi". */
+  unit: AskedUnit | null;
   /** Numbers the question names, with the folded word before each ("thu" in "lần thứ 3"). */
   numbers: NumberMention[];
   /** Folded syllables the question (and its context) already gives: a name among them is no answer. */
   given: Set<string>;
 }
+
+export type AskedUnit = 'money' | 'age' | 'percent';
 
 /** How strongly a sentence holds the fact asked for. */
 export const FACT = { none: 0, weak: 0.5, strong: 1, exact: 1.25 } as const;
@@ -58,6 +62,8 @@ export interface ReadSentence {
   /** A span of years ("2020-2021", "từ năm 2008 đến 2009"). */
   yearSpan: boolean;
   percent: boolean;
+  /** Folded acronyms ("WTO", "ĐH"), the question's excepted by the caller. */
+  acronyms: readonly string[];
   /** "Viện Hòa bình và Hòa giải ASEAN (AIPR)": abbreviations the sentence defines. */
   definitions: readonly DefinedAbbreviation[];
 }
@@ -119,6 +125,22 @@ function countedAfterCue(question: string): string[] {
   return [];
 }
 
+/** Words that make "bao nhiêu" a sum of money: "giá … bao nhiêu", "bị phạt bao nhiêu tiền", "kinh phí". */
+const MONEY_CUE_TONED = /(?<![\p{L}\p{M}])(?:giá|tiền|kinh phí|chi phí|học phí|viện phí|lệ phí|mức phí|trị giá|lương|vốn|doanh thu|lợi nhuận|thu nhập|tài trợ|bồi thường|hối lộ)(?![\p{L}\p{M}])/u;
+/** Without tones "gia" is also "quốc gia", "tham gia": only the unambiguous forms. */
+const MONEY_CUE_FOLDED = /\b(?:gia (?:ban|ve|xe|niem yet|thue|bao nhieu|la bao nhieu)|tien|kinh phi|chi phi|hoc phi|vien phi|le phi|muc phi|tri gia|luong|doanh thu|loi nhuan|thu nhap|boi thuong|hoi lo)\b/;
+
+function askedUnit(question: string, counted: readonly string[]): AskedUnit | null {
+  const first = counted[0];
+  if (first === 'tuoi') return 'age';
+  if (first === 'phan' && counted[1] === 'tram') return 'percent';
+  if (first === 'tien' || first === 'dong' || first === 'usd') return 'money';
+  // A counted thing that is not money ("bao nhiêu người") decides, whatever else the question says.
+  if (first !== undefined && /^\p{L}/u.test(first)) return null;
+  const text = normalizeQuery(question).toLowerCase();
+  return (hasDiacritics(text) ? MONEY_CUE_TONED.test(text) : MONEY_CUE_FOLDED.test(text)) ? 'money' : null;
+}
+
 export function readAskedFact(question: string, context?: string): AskedFact {
   let kind = detectQuestionKind(question);
   let period = asksForPeriod(question);
@@ -129,10 +151,12 @@ export function readAskedFact(question: string, context?: string): AskedFact {
   }
   const countedFrom = detectQuestionKind(question) === 'number' || context === undefined ? question : context;
   const given = new Set([...wordsOf(question), ...(context ? wordsOf(context) : [])]);
+  const counted = kind === 'number' ? countedAfterCue(countedFrom) : [];
   return {
     kind,
     period,
-    counted: kind === 'number' ? countedAfterCue(countedFrom) : [],
+    counted,
+    unit: kind === 'number' ? askedUnit(countedFrom, counted) : null,
     numbers: numbersOf(tokens(question)),
     given,
   };
@@ -171,7 +195,7 @@ const DATE =
 const YEAR_SPAN =
   /(?<![\p{N}])(?:1[5-9]|20)\d{2}\s*[-–—]\s*(?:(?:1[5-9]|20)\d{2}|\d{2})(?![\p{N}])|(?:từ|giai đoạn)\s+(?:năm\s+)?\d{4}\s+(?:đến|tới)\s+(?:năm\s+)?\d{4}/iu;
 const TITLES =
-  '(?:ông|bà|Ông|Bà|Thứ trưởng|Bộ trưởng|Thủ tướng|Chủ tịch|Tổng Thư ký|Tổng thư ký|Đại sứ|Trợ lý|Phó|Giám đốc|Tổng Giám đốc|Trưởng|Phát ngôn viên|Ngoại trưởng|Tổng thống|Thượng nghị sĩ|Giáo sư|Tiến sĩ|TS|GS|PGS|Thống đốc|Bí thư|Tướng|Đô đốc|Hoàng đế|Vua|Nữ hoàng|Giáo hoàng)';
+  '(?:ông|bà|Ông|Bà|Thứ trưởng|Bộ trưởng|Thủ tướng|Chủ tịch|Tổng Thư ký|Tổng thư ký|Đại sứ|Trợ lý|Phó|Giám đốc|Tổng Giám đốc|Trưởng|Phát ngôn viên|Ngoại trưởng|Tổng thống|Thượng nghị sĩ|Giáo sư|Tiến sĩ|TS|GS|PGS|Thống đốc|Bí thư|Tướng|Đô đốc|Hoàng đế|Vua|Nữ hoàng|Giáo hoàng|Luật sư|HLV|Huấn luyện viên|Bác sĩ|Đạo diễn|Nhà văn|Ca sĩ|Diễn viên|Nhạc sĩ|Họa sĩ|Tay vợt|Võ sĩ|Cầu thủ|Tiền đạo|Thủ môn|Chuyên gia|Bị cáo|Nghệ sĩ|Tác giả)';
 const SURNAMES =
   '(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trịnh|Mai|Đào|Lương|Tô|Hà|Trương|Lâm|Tạ)';
 const CAP = '\\p{Lu}[\\p{L}\\p{M}]*(?:-[\\p{L}\\p{M}]+)?';
@@ -183,6 +207,8 @@ const PERSON_BY_SURNAME = new RegExp(`(?<![\\p{L}])${NOT_PEOPLE}(${SURNAMES}(?:\
 const PLACE_AFTER_PREPOSITION = new RegExp(`(?<![\\p{L}])(?:tại|ở|đến|từ)\\s+(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
 /** A run of capitalised words that is not the sentence's first word: a name of something. */
 const CAPITALISED_RUN = new RegExp(`(?<=[^\\s"“'‘(]\\s+)(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
+
+const ACRONYM = /(?<![\p{L}\p{M}\p{N}])\p{Lu}{2,}[\p{Lu}\p{N}]*(?![\p{L}\p{M}\p{N}])/gu;
 
 export function readSentence(text: string): ReadSentence {
   const ts = tokens(text);
@@ -198,6 +224,7 @@ export function readSentence(text: string): ReadSentence {
     dates: [...text.matchAll(DATE)].map((m) => numbersOf(tokens(m[0])).map((n) => n.value)),
     yearSpan: YEAR_SPAN.test(text),
     percent: /\d\s*%/u.test(text),
+    acronyms: [...text.matchAll(ACRONYM)].map((m) => foldDiacritics(m[0].toLowerCase())),
     definitions: findDefinedAbbreviations(text),
   };
 }
@@ -248,13 +275,66 @@ function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolea
   return false;
 }
 
+/** A sum of money: "650.000 đồng", "50 triệu USD", "$40.000", "2 tỷ". */
+const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|\$)|\$\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
+
+function unitStrength(sentence: ReadSentence, unit: AskedUnit): number {
+  switch (unit) {
+    case 'money':
+      return MONEY.test(sentence.text) ? FACT.exact : FACT.none;
+    case 'percent':
+      return sentence.percent ? FACT.exact : FACT.none;
+    case 'age':
+      return sentence.tokens.some((t, i) => t.folded === 'tuoi' && i > 0 && (isDigits(sentence.tokens[i - 1]!.word) || COUNT_WORDS.has(sentence.tokens[i - 1]!.word)))
+        ? FACT.exact
+        : FACT.none;
+  }
+}
+
 function numberStrength(sentence: ReadSentence, asked: AskedFact): number {
+  // A price is answered by a sum of money, an age by years: another number is another fact.
+  if (asked.unit) return unitStrength(sentence, asked.unit);
   const ts = sentence.tokens;
   if (countsTheNoun(ts, asked.counted)) return FACT.exact;
-  if (asked.counted[0] === 'phan' && asked.counted[1] === 'tram' && sentence.percent) return FACT.exact;
   const given = new Set(asked.numbers.map((n) => n.value));
   const newNumber = ts.some((t) => (isDigits(t.word) && !given.has(t.word)) || COUNT_WORDS.has(t.word));
-  return newNumber ? FACT.strong : FACT.none;
+  if (!newNumber) return FACT.none;
+  // "bao nhiêu người" answered with a number of something else is weak evidence.
+  return asked.counted.length > 0 && /^\p{L}/u.test(asked.counted[0]!) ? FACT.weak : FACT.strong;
+}
+
+/** Units of time: a count right before one is a duration ("90 phút", "ba năm tù"). */
+const TIME_UNITS = new Set(['giay', 'phut', 'gio', 'tieng', 'ngay', 'dem', 'tuan', 'thang', 'nam', 'quy', 'thap', 'the']);
+
+function durationStrength(sentence: ReadSentence, asked: AskedFact): number {
+  const ts = sentence.tokens;
+  const given = new Set(asked.numbers.map((n) => n.value));
+  for (let i = 0; i + 1 < ts.length; i++) {
+    const t = ts[i]!;
+    const isCount = (isDigits(t.word) && !given.has(t.word)) || COUNT_WORDS.has(t.word) || t.word === 'một';
+    if (!isCount) continue;
+    let j = i + 1;
+    while (j < ts.length && j <= i + 2 && (isDigits(ts[j]!.word) || COUNT_WORDS.has(ts[j]!.word))) j++;
+    if (TIME_UNITS.has(ts[j]?.folded ?? '')) return FACT.exact;
+  }
+  return numberStrength(sentence, asked) > FACT.none ? FACT.weak : FACT.none;
+}
+
+/** Words that give a cause ("vì", "do", "nguyên nhân là"); a purpose ("để", "nên") is weaker evidence. */
+const CAUSAL = /(?<![\p{L}\p{M}])(?:vì|bởi|nhằm|khiến|nguyên nhân|lý do|lí do|do(?!\s+dự)|dẫn đến|dẫn tới|gây ra)(?![\p{L}\p{M}])/iu;
+const PURPOSE = /(?<![\p{L}\p{M}])(?:để|nên|vì vậy|vì thế)(?![\p{L}\p{M}])/iu;
+
+function reasonStrength(sentence: ReadSentence): number {
+  // "tự do" is freedom, not a cause.
+  const text = sentence.text.replace(/tự do/giu, '');
+  if (CAUSAL.test(text)) return FACT.strong;
+  return PURPOSE.test(text) ? FACT.weak : FACT.none;
+}
+
+/** An organisation: an acronym or a run of capitalised words the question does not give. */
+function organisationStrength(sentence: ReadSentence, asked: AskedFact): number {
+  if (sentence.acronyms.some((a) => !asked.given.has(a))) return FACT.strong;
+  return sentence.capitalisedRuns.some((name) => isNew(name, asked)) ? FACT.strong : FACT.none;
 }
 
 /** A definition of the very name the question gives ("Viện … ASEAN") is exact; any other, weak. */
@@ -286,6 +366,12 @@ export function factStrength(sentence: ReadSentence, asked: AskedFact): number {
       return timeStrength(sentence, asked);
     case 'number':
       return numberStrength(sentence, asked);
+    case 'duration':
+      return durationStrength(sentence, asked);
+    case 'reason':
+      return reasonStrength(sentence);
+    case 'organisation':
+      return organisationStrength(sentence, asked);
     case 'other':
       return FACT.none;
   }

@@ -5,7 +5,7 @@ import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize
  * prefers sentences that contain that kind of fact (a date for "khi nào", a number for "bao
  * nhiêu", a name for "ai").
  */
-export type QuestionKind = 'abbreviation' | 'time' | 'number' | 'person' | 'place' | 'other';
+export type QuestionKind = 'abbreviation' | 'time' | 'duration' | 'number' | 'reason' | 'person' | 'organisation' | 'place' | 'other';
 
 interface KindCue {
   kind: Exclude<QuestionKind, 'other'>;
@@ -13,7 +13,37 @@ interface KindCue {
   toned: string[];
   /** Folded cues for questions typed without accents; only the unambiguous ones. */
   folded: string[];
+  /** Nouns that ask for this kind when "nào" follows within a few words ("Tổng thư ký ASEAN nào"). */
+  heads?: readonly string[];
 }
+
+/** "<head> … nào" with at most this many words between: "Tổng thư ký ASEAN nào", "trường đại học nào". */
+const HEAD_GAP = 2;
+
+function asksWhichOf(text: string, toned: boolean, heads: readonly string[]): boolean {
+  const words = text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
+  const which = toned ? 'nào' : 'nao';
+  return heads.some((head) => {
+    const target = (toned ? head : foldDiacritics(head)).split(' ');
+    for (let i = 0; i + target.length <= words.length; i++) {
+      if (!target.every((t, j) => words[i + j] === t)) continue;
+      const after = i + target.length;
+      if (words.slice(after, after + HEAD_GAP + 1).includes(which)) return true;
+    }
+    return false;
+  });
+}
+
+/** Titles of people: "<title> nào" asks who holds it. */
+const PERSON_TITLES = ['tổng thư ký', 'thư ký', 'bộ trưởng', 'thứ trưởng', 'chủ tịch', 'tổng thống', 'thủ tướng',
+  'giám đốc', 'hlv', 'huấn luyện viên', 'cầu thủ', 'tiền đạo', 'thủ môn', 'ca sĩ', 'diễn viên', 'đạo diễn', 'nhà văn',
+  'tác giả', 'luật sư', 'bác sĩ', 'giáo sư', 'tiến sĩ', 'nhà khoa học', 'đại sứ', 'ngoại trưởng', 'vận động viên',
+  'tay vợt', 'võ sĩ', 'bị cáo', 'nghệ sĩ', 'nhạc sĩ', 'họa sĩ', 'phóng viên', 'chuyên gia', 'lãnh đạo'];
+
+/** Kinds of organisation: "<noun> nào" asks for one by name. */
+const ORGANISATION_NOUNS = ['hãng', 'công ty', 'doanh nghiệp', 'tập đoàn', 'ngân hàng', 'tổ chức', 'cơ quan', 'trường',
+  'đại học', 'viện', 'bệnh viện', 'đội', 'câu lạc bộ', 'clb', 'báo', 'đài', 'bộ', 'tòa án', 'nhà sản xuất', 'hãng phim',
+  'nhà mạng', 'đơn vị', 'nhà tài trợ', 'liên doanh', 'quỹ', 'hiệp hội', 'đảng'];
 
 /** Questions after a span of years ("nhiệm kỳ nào" → 2020-2021), a kind of time question. */
 const PERIOD_CUES = {
@@ -37,14 +67,34 @@ const CUES: KindCue[] = [
       'thoi diem nao', 'thoi gian nao', 'nam may', 'ngay may', 'thang may', ...PERIOD_CUES.folded],
   },
   {
-    kind: 'number',
-    toned: ['bao nhiêu', 'mấy', 'số lượng'],
-    folded: ['bao nhieu', 'so luong'],
+    // "kéo dài bao lâu", "mất mấy ngày": a number with its unit of time answers.
+    kind: 'duration',
+    toned: ['bao lâu', 'mấy ngày', 'mấy tháng', 'mấy năm', 'mấy tuần', 'bao nhiêu ngày',
+      'bao nhiêu tháng', 'bao nhiêu năm', 'bao nhiêu giờ', 'bao nhiêu phút', 'bao nhiêu tuần'],
+    folded: ['bao lau', 'bao nhieu ngay', 'bao nhieu thang', 'bao nhieu gio', 'bao nhieu phut', 'bao nhieu tuan'],
   },
   {
+    kind: 'number',
+    toned: ['bao nhiêu', 'mấy', 'số lượng', 'tỷ số', 'tỉ số', 'tỷ lệ', 'tỉ lệ'],
+    folded: ['bao nhieu', 'so luong', 'ty so', 'ti so'],
+  },
+  {
+    kind: 'reason',
+    toned: ['vì sao', 'tại sao', 'lý do', 'lí do', 'nguyên nhân', 'vì lý do gì', 'để làm gì', 'nhằm mục đích gì'],
+    folded: ['vi sao', 'tai sao', 'ly do', 'li do', 'nguyen nhan', 'de lam gi'],
+  },
+  {
+    // "Tổng thư ký ASEAN nào …", "HLV nào": a title asked with "nào" asks for the person holding it.
     kind: 'person',
     toned: ['ai', 'người nào', 'vị nào', 'những ai'],
     folded: ['ai', 'nguoi nao', 'vi nao'],
+    heads: PERSON_TITLES,
+  },
+  {
+    kind: 'organisation',
+    toned: [],
+    folded: [],
+    heads: ORGANISATION_NOUNS,
   },
   {
     kind: 'place',
@@ -76,6 +126,7 @@ export function detectQuestionKind(question: string): QuestionKind {
   for (const cue of CUES) {
     const phrases = toned ? cue.toned : cue.folded;
     if (phrases.some((p) => containsWords(text, p))) return cue.kind;
+    if (cue.heads && asksWhichOf(text, toned, cue.heads)) return cue.kind;
   }
   return 'other';
 }

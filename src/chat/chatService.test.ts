@@ -71,3 +71,30 @@ describe('chat service without a language model', () => {
     expect(second.answer).toContain('OSCE');
   });
 });
+
+describe('the stream of a turn', () => {
+  it('announces sources only once the answer is decided: none for "not found", before any text either way', async () => {
+    const searcher = fixedSearcher(() => [pressConference, peace]);
+    const events: string[] = [];
+    let announced: Citation[] | undefined;
+    const record = await service(searcher).chat(
+      { message: 'Giá bitcoin hôm nay là bao nhiêu?' },
+      { onSources: (c) => ((announced = c), events.push('sources')), onDelta: () => events.push('delta') },
+    );
+    // Retrieval called its passages relevant; the answerer found nothing in them that answers.
+    expect(record.grounded).toBe(false);
+    expect(announced).toEqual([]);
+    expect(events[0]).toBe('sources');
+
+    const answered: string[] = [];
+    let sources: Citation[] = [];
+    const grounded = await service(fixedSearcher(() => [pressConference, theme])).chat(
+      { message: 'Năm Chủ tịch ASEAN, Việt Nam dự kiến tổ chức bao nhiêu hội nghị?' },
+      { onSources: (c) => ((sources = c), answered.push('sources')), onDelta: () => answered.push('delta') },
+    );
+    expect(grounded.grounded).toBe(true);
+    expect(sources.length).toBeGreaterThan(0);
+    expect(answered[0]).toBe('sources');
+    expect(answered.filter((e) => e === 'sources')).toHaveLength(1);
+  });
+});

@@ -251,16 +251,29 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
       const retrieval = await retrieve(question, conversation.turns, scope, opts.signal);
       opts.signal?.throwIfAborted();
       const applied: AppliedScope = { filter: scope.filter ?? null, period: scope.period, recency: scope.recency };
-      opts.onSources?.(retrieval.relevant ? candidateCitations(retrieval.results.slice(0, k)) : [], applied);
       // The answer says which period narrowed it, found or not: a period is never dropped silently.
       const narrowed = scope.period?.applied ? scope.period : null;
       const preamble = narrowed ? periodPreamble(narrowed) : '';
-      if (preamble) opts.onDelta?.(preamble);
+      // The stream opens with the sources once the answer is decided: a "not found" lists none,
+      // whatever retrieval thought of its passages.
+      let decided: boolean | undefined;
+      let opened = false;
+      const open = (grounded: boolean) => {
+        if (opened) return;
+        opened = true;
+        opts.onSources?.(grounded ? candidateCitations(retrieval.results.slice(0, k)) : [], applied);
+        if (preamble) opts.onDelta?.(preamble);
+      };
+      const onDelta = (text: string) => {
+        open(decided ?? true);
+        opts.onDelta?.(text);
+      };
+      const streaming: ChatRunOptions = { ...opts, onDelta };
       const timeline = retrieval.relevant && asksForTimeline(question) ? buildTimeline(retrieval.standalone, retrieval.results) : undefined;
       if (timeline?.grounded) {
-        for (const line of timeline.answer.split(/(?<=\n)/)) opts.onDelta?.(line);
+        for (const line of timeline.answer.split(/(?<=\n)/)) onDelta(line);
       }
-      const compared = timeline?.grounded ? undefined : await compareSides(question, scope, opts);
+      const compared = timeline?.grounded ? undefined : await compareSides(question, scope, streaming);
       const answered: Answer = timeline?.grounded
         ? { answer: timeline.answer, citations: timeline.citations, grounded: true, mode: 'extractive' }
         : compared
@@ -272,9 +285,17 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
           relevant: retrieval.relevant,
           ...(retrieval.followUp ? { followUp: retrieval.followUp } : {}),
         },
-        { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onDelta ? { onDelta: opts.onDelta } : {}) },
+        {
+          ...(opts.signal ? { signal: opts.signal } : {}),
+          onDecided: (grounded) => {
+            decided = grounded;
+            open(grounded);
+          },
+          onDelta,
+        },
       );
       opts.signal?.throwIfAborted();
+      open(answered.grounded);
       const answer = narrowed
         ? {
             ...answered,
@@ -300,7 +321,8 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         mode: answer.mode,
         createdAt: Date.now(),
         ...(filter ? { filter } : {}),
-        ...(scope.period ? { period: { from: scope.period.from, to: scope.period.to, text: scope.period.text } } : {}),
+        // A follow-up keeps the period this turn searched, not one it read and dropped.
+        ...(scope.period?.applied ? { period: { from: scope.period.from, to: scope.period.to, text: scope.period.text } } : {}),
       });
       return record;
     };

@@ -101,6 +101,7 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
 
   let narrowedOnce = false;
   let widenedOnce = false;
+  let droppedOnce = false;
 
   async function search(searcher: Searcher, query: string, options: SearchOptions): Promise<SearchResponse> {
     const k = options.k ?? 5;
@@ -126,6 +127,13 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
       const results = (reading.recency ? boostRecent(inPeriod, input.reference) : inPeriod).slice(0, k);
       return { results, relevant: true };
     }
+    if (reading.anchor === 'inferred') {
+      // "ngày 10/7", "cuối tháng 10" without a year were placed in the latest such days, a guess
+      // an archive of other years proves wrong: the words describe the event, not when to look.
+      droppedOnce = true;
+      const response = await searcher.search(query, withFilter(options));
+      return reading.recency ? { ...response, results: boostRecent(response.results, input.reference) } : response;
+    }
     // Nothing of the period answers. Answering from other years would present another period's
     // fact as the asked one ("… năm 2022?" answered with a 2019 agreement): the turn says "not
     // found" for the period, and its notice says how to search the whole archive.
@@ -137,13 +145,16 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
     filter,
     get period() {
       // Found when any search of the turn was answered within the period.
-      return period && { ...period, found: period.applied && (narrowedOnce || !widenedOnce) };
+      if (!period) return null;
+      // A guessed period that found nothing was dropped: the turn searched the whole archive.
+      const applied = period.applied && !(droppedOnce && !narrowedOnce);
+      return { ...period, applied, found: applied && (narrowedOnce || !widenedOnce) };
     },
     recency: reading.recency,
     reference: input.reference,
     query: (question) =>
       narrowing || reading.recency
-        ? withoutTimeWords(question, { period: narrowing ? reading.period : null, recency: reading.recency })
+        ? withoutTimeWords(question, { period: narrowing ? reading.period : null, anchor: reading.anchor, recency: reading.recency })
         : question,
     search,
   };

@@ -56,7 +56,8 @@ const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers,viquad,archive,
 Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_VIQUAD_DIR (default
 ../shared/eval/viquad-test), EVAL_SEED_QUESTIONS (default eval/seed-questions.jsonl),
 EVAL_SEED_CONVERSATIONS (default eval/seed-conversations.jsonl), EVAL_NEWS_QUESTIONS (default
-eval/news-questions.jsonl), EVAL_NEWS_CONVERSATIONS (default eval/news-conversations.jsonl),
+eval/news-questions.jsonl), EVAL_NEWS_CONVERSATIONS (default eval/news-conversations.jsonl), EVAL_NEWS_HOLDOUT_QUESTIONS and
+EVAL_NEWS_HOLDOUT_CONVERSATIONS (default eval/news-holdout-*.jsonl),
 EVAL_ARCHIVE_INDEX, EVAL_RESULTS_FILE (default eval/results/latest.json), and the product's own configuration (EMBEDDING_MODEL, CORPUS_DIR, LLM_*, ...).`;
 
 /** Under --check, ViQuAD answers are measured on this many questions (all 2,210 in a full run). */
@@ -286,26 +287,34 @@ async function runArchive(ctx: SectionContext, out: EvalResults): Promise<void> 
     );
     out.archive = { index: dir, articles, chunks, seed };
     const lines = setLines('seed questions', seed);
-    const newsFile = file('EVAL_NEWS_QUESTIONS', 'eval/news-questions.jsonl');
-    if (await exists(newsFile)) {
-      const newsQuestions = cut(await loadQuestionSet(newsFile));
-      const convFile = file('EVAL_NEWS_CONVERSATIONS', 'eval/news-conversations.jsonl');
-      const conversations = (await exists(convFile)) ? cut(await loadConversationSet(convFile)) : [];
-      out.archive.news = await evaluateQuestionSet(chat, newsQuestions, conversations);
-      out.archive.newsRetrieval = await evaluateSeed({
+    const newsSet = async (label: string, questionsFile: string, conversationsFile: string) => {
+      if (!(await exists(questionsFile))) {
+        lines.push(`  ${label}: ${path.relative(ctx.cwd, questionsFile)} not found, skipped`);
+        return undefined;
+      }
+      const questions = cut(await loadQuestionSet(questionsFile));
+      const conversations = (await exists(conversationsFile)) ? cut(await loadConversationSet(conversationsFile)) : [];
+      const answers = await evaluateQuestionSet(chat, questions, conversations);
+      const retrieval = await evaluateSeed({
         searcher,
-        questions: newsQuestions.map((q) =>
+        questions: questions.map((q) =>
           q.documentId === undefined
             ? { id: q.id, question: q.question, answerable: false as const }
             : { id: q.id, question: q.question, documentId: q.documentId, ...(typeof q.mustContain === 'string' ? { mustContain: q.mustContain } : {}) },
         ),
         threshold: ctx.config.retrieval.relevanceThreshold,
       });
-      const r = out.archive.newsRetrieval;
-      lines.push(...setLines('news questions', out.archive.news), `  news retrieval: right article R@1 ${pct(r.recallAt1)}  R@5 ${pct(r.recallAt5)}  MRR ${pct(r.mrr)}`);
-    } else {
-      lines.push(`  news questions: ${path.relative(ctx.cwd, newsFile)} not found, skipped`);
-    }
+      lines.push(...setLines(label, answers), `  ${label} retrieval: right article R@1 ${pct(retrieval.recallAt1)}  R@5 ${pct(retrieval.recallAt5)}  MRR ${pct(retrieval.mrr)}`);
+      return { answers, retrieval };
+    };
+    const news = await newsSet('news questions', file('EVAL_NEWS_QUESTIONS', 'eval/news-questions.jsonl'), file('EVAL_NEWS_CONVERSATIONS', 'eval/news-conversations.jsonl'));
+    if (news) Object.assign(out.archive, { news: news.answers, newsRetrieval: news.retrieval });
+    const holdout = await newsSet(
+      'held-out news questions',
+      file('EVAL_NEWS_HOLDOUT_QUESTIONS', 'eval/news-holdout-questions.jsonl'),
+      file('EVAL_NEWS_HOLDOUT_CONVERSATIONS', 'eval/news-holdout-conversations.jsonl'),
+    );
+    if (holdout) Object.assign(out.archive, { holdout: holdout.answers, holdoutRetrieval: holdout.retrieval });
     ctx.log([...lines, `  ${((performance.now() - started) / 1000).toFixed(1)} s`].join('\n'));
   } finally {
     await archive.close();

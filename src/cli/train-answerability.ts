@@ -7,7 +7,9 @@
  * weights): every XQuAD-vi question, as written and typed without diacritics, asked over an
  * in-memory index of the XQuAD-vi passages twice: with its gold passage (answerable) and with the
  * gold passage left out of the search (unanswerable: the rest of the article stays, so the
- * retrieved text is about the topic but does not hold the fact). Plus the seed questions over a
+ * retrieved text is about the topic but does not hold the fact), and once more with the passages
+ * as found but every sentence stating the gold answer cut out (unanswerable: the right story
+ * without the asked detail). Plus the seed questions over a
  * fresh index of CORPUS_DIR (answerable and not). ViQuAD-test and the news set are never read:
  * they are where the model is checked.
  *
@@ -66,12 +68,12 @@ async function main(argv: string[]): Promise<number> {
     log(`XQuAD-vi: indexing ${passages.length} passages`);
     const index = await buildMemoryIndex(passages.map(passageAsArticle), (a) => chunkArticle(a, config.chunking), embeddings, config);
     const searcher = searcherOver(index, embeddings, hybridSettingsFromConfig(config));
-    const asWritten = questions.map((q) => ({ id: q.qid, question: q.question, documentId: q.gold_passage_id }));
+    const asWritten = questions.map((q) => ({ id: q.qid, question: q.question, documentId: q.gold_passage_id, answers: q.answers }));
     const untoned = asWritten.map((q) => ({ ...q, id: `${q.id}-untoned`, question: foldDiacritics(q.question) }));
     const progress = (label: string) => (n: number) => log(`  ${label}: ${n} questions`);
     const rows: AnswerabilityRow[] = [
-      ...(await answerabilityRows(searcher, embeddings, asWritten, { withGoldRemoved: true, onProgress: progress('as written') })),
-      ...(await answerabilityRows(searcher, embeddings, untoned, { withGoldRemoved: true, onProgress: progress('without diacritics') })),
+      ...(await answerabilityRows(searcher, embeddings, asWritten, { withGoldRemoved: true, withAnswerRemoved: true, onProgress: progress('as written') })),
+      ...(await answerabilityRows(searcher, embeddings, untoned, { withGoldRemoved: true, withAnswerRemoved: true, onProgress: progress('without diacritics') })),
     ];
 
     const seedConfig = loadConfig({ ...process.env, CORPUS_DIR: config.paths.corpusDir, INDEX_DIR: indexDir }, cwd);

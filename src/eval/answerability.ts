@@ -10,6 +10,8 @@ import { makeCachedPassageReader } from '../answer/passageSentences.js';
 import type { TransformersEmbeddings } from '../ingest/embeddings.js';
 import type { HybridSearcher } from '../retrieval/hybrid.js';
 import type { SearchResult } from '../retrieval/types.js';
+import { normalizeQuery } from '../text/normalize.js';
+import { splitSentences } from '../text/sentences.js';
 
 export interface AnswerabilityRow {
   id: string;
@@ -23,6 +25,22 @@ export interface LabelledQuery {
   question: string;
   /** The gold document; null for a question the corpus cannot answer. */
   documentId: string | null;
+  /** The gold answers' texts, when known: `withAnswerRemoved` cuts the sentences holding them. */
+  answers?: readonly string[];
+}
+
+/**
+ * The retrieved passages with every sentence that states one of `answers` cut out of the gold
+ * document's passages: the search found the right story, but it does not give the asked detail
+ * (a fine, an opening time, a price), which is how a news archive most often fails a reader.
+ */
+export function withoutAnswerSentences(results: readonly SearchResult[], documentId: string, answers: readonly string[]): SearchResult[] {
+  const wanted = answers.map((a) => normalizeQuery(a).toLowerCase()).filter((a) => a.length > 0);
+  return results.map((r) => {
+    if (r.documentId !== documentId) return r;
+    const kept = splitSentences(r.text).filter((s) => !wanted.some((a) => normalizeQuery(s.text).toLowerCase().includes(a)));
+    return { ...r, text: kept.map((s) => s.text).join(' ') };
+  });
 }
 
 /** The passages the extractive answerer reads (the chat service's pool without a language model). */
@@ -36,7 +54,7 @@ export async function answerabilityRows(
   searcher: HybridSearcher,
   embeddings: Pick<TransformersEmbeddings, 'embedQuery'>,
   queries: readonly LabelledQuery[],
-  opts: { withGoldRemoved: boolean; onProgress?: (done: number) => void },
+  opts: { withGoldRemoved: boolean; withAnswerRemoved?: boolean; onProgress?: (done: number) => void },
 ): Promise<AnswerabilityRow[]> {
   const readPassage = makeCachedPassageReader(4000);
   const features = (question: string, results: readonly SearchResult[]) =>
@@ -49,6 +67,14 @@ export async function answerabilityRows(
     if (opts.withGoldRemoved && q.documentId !== null) {
       const absent = await searcher.trace(q.question, { k: ANSWER_POOL, queryVector, excludeDocuments: new Set([q.documentId]) });
       rows.push({ id: `${q.id}-gold-removed`, question: q.question, label: 0, features: features(q.question, absent.response.results) });
+    }
+    if (opts.withAnswerRemoved && q.documentId !== null && q.answers && q.answers.length > 0) {
+      const cut = withoutAnswerSentences(asked.response.results, q.documentId, q.answers);
+      // Only when the answer was in the passages read, and nothing else of them states it.
+      const changed = cut.some((r, j) => r.text !== asked.response.results[j]!.text);
+      const wanted = q.answers.map((a) => normalizeQuery(a).toLowerCase()).filter((a) => a.length > 0);
+      const stillStated = cut.some((r) => wanted.some((a) => normalizeQuery(r.text).toLowerCase().includes(a)));
+      if (changed && !stillStated) rows.push({ id: `${q.id}-answer-removed`, question: q.question, label: 0, features: features(q.question, cut) });
     }
     if ((i + 1) % 200 === 0) opts.onProgress?.(i + 1);
   }

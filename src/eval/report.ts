@@ -35,6 +35,9 @@ export interface EvalResults {
     seed: ArchiveSetReport;
     news?: ArchiveSetReport;
     newsRetrieval?: SeedReport;
+    /** Questions written after the answerer's last change, by someone who never ran it. */
+    holdout?: ArchiveSetReport;
+    holdoutRetrieval?: SeedReport;
   };
   dated?: DatedReport;
 }
@@ -201,13 +204,23 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
       '`npm run ingest` and reused: `npm run eval -- --archive-index DIR` or `EVAL_ARCHIVE_INDEX`). The seed questions and',
       '`eval/news-questions.jsonl` (written by someone else over the seed corpus and VNTC articles; never tuned on) asked through the chat service.',
       '',
-      markdownTable(['set', 'cases', 'accuracy'], [...setRows('seed', x.seed), ...(x.news ? setRows('news', x.news) : [])]),
+      '`eval/news-holdout-questions.jsonl` was written later, over other VNTC articles, by someone who never ran the answerer; it was',
+      'first run after the changes it measures and nothing was tuned on it.',
+      '',
+      markdownTable(['set', 'cases', 'accuracy'], [
+        ...setRows('seed', x.seed),
+        ...(x.news ? setRows('news', x.news) : []),
+        ...(x.holdout ? setRows('held-out news', x.holdout) : []),
+      ]),
       '',
       ...(x.newsRetrieval
         ? [`News questions, retrieval: right article R@1 ${f3(x.newsRetrieval.recallAt1)}, R@5 ${f3(x.newsRetrieval.recallAt5)}, MRR ${f3(x.newsRetrieval.mrr)}.`, '']
         : []),
+      ...(x.holdoutRetrieval
+        ? [`Held-out news questions, retrieval: right article R@1 ${f3(x.holdoutRetrieval.recallAt1)}, R@5 ${f3(x.holdoutRetrieval.recallAt5)}, MRR ${f3(x.holdoutRetrieval.mrr)}.`, '']
+        : []),
     );
-    const failures = [...x.seed.failures, ...(x.news?.failures ?? [])];
+    const failures = [...x.seed.failures, ...(x.news?.failures ?? []), ...(x.holdout?.failures ?? [])];
     if (failures.length > 0) parts.push('Archive cases it gets wrong:', '', ...failures.map((f) => `- \`${f.id}\` ${f.question} (expected ${f.expected})`), '');
   }
   if (r.dated) {

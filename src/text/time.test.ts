@@ -39,13 +39,27 @@ describe('readTime: relative periods and recency', () => {
     expect(period('Tháng trước có gì?', '2021-01-10')).toEqual(['2020-12-01', '2020-12-31']);
     expect(period('Năm ngoái LHQ làm gì?')).toEqual(['2019-01-01', '2019-12-31']);
     expect(period('nam nay')).toEqual(['2020-01-01', '2020-11-24']);
+    expect(period('Hai năm trước LHQ làm gì?')).toEqual(['2018-01-01', '2018-12-31']);
+  });
+
+  it('says how each period was read: from a written year, a guessed year, or today', () => {
+    expect(readTime('Năm 2019 ASEAN làm gì?', REF).anchor).toBe('calendar');
+    expect(readTime('ngay 10/7 nga tieu huy bao nhieu gia cam', REF).anchor).toBe('inferred');
+    expect(readTime('Giá dầu cuối tháng 10 thế nào?', REF).anchor).toBe('inferred');
+    expect(readTime('Tuần trước ASEAN nói gì?', REF).anchor).toBe('relative');
+    expect(readTime('ASEAN làm gì?', REF).anchor).toBeNull();
+  });
+
+  it('does not count "trước đó" (before the event just named) back from today', () => {
+    expect(readTime('Tháng trước đó vì sao OPEC cắt giảm sản lượng?', REF).period).toBeNull();
+    expect(readTime('nam truoc do doi bong xep thu may', REF).period).toBeNull();
   });
 
   it('reads "mới nhất", "gần nhất", "lần trước" as a preference for recent news, without a period', () => {
-    expect(readTime('Tin mới nhất về ASEAN?', REF)).toEqual({ period: null, recency: true });
-    expect(readTime('Giá vàng hôm nay bao nhiêu?', REF)).toEqual({ period: null, recency: true });
-    expect(readTime('gia vang hom nay', REF)).toEqual({ period: null, recency: true });
-    expect(readTime('tin moi nhat ve asean', REF)).toEqual({ period: null, recency: true });
+    expect(readTime('Tin mới nhất về ASEAN?', REF)).toEqual({ period: null, anchor: null, recency: true });
+    expect(readTime('Giá vàng hôm nay bao nhiêu?', REF)).toEqual({ period: null, anchor: null, recency: true });
+    expect(readTime('gia vang hom nay', REF)).toEqual({ period: null, anchor: null, recency: true });
+    expect(readTime('tin moi nhat ve asean', REF)).toEqual({ period: null, anchor: null, recency: true });
     expect(readTime('Hội nghị gần nhất ở đâu?', REF).recency).toBe(true);
     expect(readTime('Lần trước họ gặp nhau khi nào?', REF).recency).toBe(true);
     expect(readTime('Gần đây ASEAN làm gì?', REF)).toMatchObject({ recency: true, period: { from: '2020-10-25', to: REF } });

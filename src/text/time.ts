@@ -18,9 +18,18 @@ export interface Period {
   text: string;
 }
 
+/**
+ * How a period was read: from a written year ("năm 2019", "tháng 11/2020"); from a day or month
+ * without its year, placed in the latest such one before the reference ("ngày 10/7", "cuối tháng
+ * 10", "từ đầu năm"), which is a guess; or relative to today ("tuần trước", "năm ngoái").
+ */
+export type PeriodAnchor = 'calendar' | 'inferred' | 'relative';
+
 export interface TimeReading {
   /** The period the question restricts itself to, when it names one. */
   period: Period | null;
+  /** How the period was read (null without one). */
+  anchor: PeriodAnchor | null;
   /** The question asks for the newest ("mới nhất", "gần đây", "lần trước"). */
   recency: boolean;
 }
@@ -74,6 +83,9 @@ function latestYearOf(m: number, d: number, reference: string): number {
   return m < ref.m || (m === ref.m && d <= ref.d) ? ref.y : ref.y - 1;
 }
 
+/** "hai năm trước": counts of years written as words (folded). */
+const YEARS_BACK: Record<string, number> = { mot: 1, hai: 2, ba: 3, bon: 4, nam: 5, muoi: 10 };
+
 /** Cue-led parts of a year: "đầu năm 2020" = January–March. */
 const PART_OF_YEAR: Record<string, [number, number]> = {
   dau: [1, 3],
@@ -82,6 +94,7 @@ const PART_OF_YEAR: Record<string, [number, number]> = {
 };
 
 interface Rule {
+  anchor: PeriodAnchor;
   re: RegExp;
   read(m: RegExpExecArray, reference: string): { from: string; to: string } | null;
 }
@@ -95,6 +108,7 @@ const TO_WORD = '(?:den|toi|-|–|—)';
 /** Period rules, most specific first; the first that matches decides. */
 const PERIOD_RULES: Rule[] = [
   {
+    anchor: 'calendar',
     // "từ năm 2018 đến năm 2020", "giai đoạn 2016-2020", "từ 2018 tới 2020"
     re: new RegExp(`\\b${RANGE_CUE}\\s+(?:${YEAR_WORD}\\s+)?${Y}\\s*${TO_WORD}\\s*(?:${YEAR_WORD}\\s+)?${Y}\\b`, 'g'),
     read: (m) => {
@@ -104,6 +118,7 @@ const PERIOD_RULES: Rule[] = [
     },
   },
   {
+    anchor: 'calendar',
     // "từ tháng 3/2019 đến tháng 5/2020"
     re: /\btu thang (\d{1,2})[/.-](\d{4})\s*(?:den|toi|-)\s*thang (\d{1,2})[/.-](\d{4})\b/g,
     read: (m) => {
@@ -116,6 +131,7 @@ const PERIOD_RULES: Rule[] = [
   },
   {
     // "ngày 23/11/2020", "ngày 4-12-2006"
+    anchor: 'calendar',
     re: /\bngay (\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\b/g,
     read: (m) => {
       const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
@@ -124,6 +140,7 @@ const PERIOD_RULES: Rule[] = [
   },
   {
     // "ngày 23/11": the latest such day on or before the reference date
+    anchor: 'inferred',
     re: /\bngay (\d{1,2})[/.-](\d{1,2})\b(?![/.-]\d)/g,
     read: (m, reference) => {
       const [d, mo] = [Number(m[1]), Number(m[2])];
@@ -133,6 +150,7 @@ const PERIOD_RULES: Rule[] = [
   },
   {
     // "đầu tháng 11/2020"? no: "tháng 11/2020", "tháng 11 năm 2020"
+    anchor: 'calendar',
     re: /\bthang (\d{1,2})(?:[/.-]|\s+nam\s+)(\d{4})\b/g,
     read: (m) => {
       const [mo, y] = [Number(m[1]), Number(m[2])];
@@ -141,6 +159,7 @@ const PERIOD_RULES: Rule[] = [
   },
   {
     // "đầu năm 2020", "cuối năm 2019", "giữa năm 2018"
+    anchor: 'calendar',
     re: /\b(dau|giua|cuoi) nam (\d{4})\b/g,
     read: (m) => {
       const y = Number(m[2]);
@@ -150,6 +169,7 @@ const PERIOD_RULES: Rule[] = [
   },
   {
     // "năm 2019", "trong năm 2019"
+    anchor: 'calendar',
     re: /\bnam (\d{4})\b(?![/.-]\d)/g,
     read: (m) => {
       const y = Number(m[1]);
@@ -158,6 +178,7 @@ const PERIOD_RULES: Rule[] = [
   },
   {
     // "tháng 11" (no year): the latest November on or before the reference date
+    anchor: 'inferred',
     re: /\bthang (\d{1,2})\b(?![/.-]\d)(?!\s+nam\s+\d)/g,
     read: (m, reference) => {
       const mo = Number(m[1]);
@@ -167,6 +188,7 @@ const PERIOD_RULES: Rule[] = [
   },
   {
     // "đầu năm", "cuối năm" (no year): of the reference year ("đầu năm nay" too)
+    anchor: 'inferred',
     re: /\b(dau|giua|cuoi) nam(?: nay)?\b(?!\s*\d)/g,
     read: (m, reference) => {
       const { y } = parseDay(reference);
@@ -174,16 +196,18 @@ const PERIOD_RULES: Rule[] = [
       return { from: monthSpan(y, a).from, to: monthSpan(y, b).to };
     },
   },
-  { re: /\bhom qua\b/g, read: (_m, r) => ({ from: addDays(r, -1), to: addDays(r, -1) }) },
-  { re: /\btuan (?:nay|qua)\b/g, read: (_m, r) => ({ from: mondayOf(r), to: r }) },
+  { anchor: 'relative', re: /\bhom qua\b/g, read: (_m, r) => ({ from: addDays(r, -1), to: addDays(r, -1) }) },
+  { anchor: 'relative', re: /\btuan (?:nay|qua)\b/g, read: (_m, r) => ({ from: mondayOf(r), to: r }) },
   {
-    re: /\btuan truoc\b/g,
+    anchor: 'relative',
+    re: /\btuan truoc\b(?!\s+(?:do|ay)\b)/g,
     read: (_m, r) => {
       const monday = mondayOf(r);
       return { from: addDays(monday, -7), to: addDays(monday, -1) };
     },
   },
   {
+    anchor: 'relative',
     re: /\bthang (?:nay|qua)\b/g,
     read: (_m, r) => {
       const { y, m } = parseDay(r);
@@ -191,16 +215,25 @@ const PERIOD_RULES: Rule[] = [
     },
   },
   {
-    re: /\bthang truoc\b/g,
+    anchor: 'relative',
+    re: /\bthang truoc\b(?!\s+(?:do|ay)\b)/g,
     read: (_m, r) => {
       const { y, m } = parseDay(r);
       return m === 1 ? monthSpan(y - 1, 12) : monthSpan(y, m - 1);
     },
   },
-  { re: /\bnam (?:nay)\b/g, read: (_m, r) => ({ from: iso(parseDay(r).y, 1, 1), to: r }) },
-  { re: /\bnam (?:ngoai|truoc|roi)\b/g, read: (_m, r) => yearSpan(parseDay(r).y - 1) },
+  { anchor: 'relative', re: /\bnam (?:nay)\b/g, read: (_m, r) => ({ from: iso(parseDay(r).y, 1, 1), to: r }) },
+  // "năm trước đó" leans on the event just named, not on today; "hai năm trước" is two years back.
+  {
+    anchor: 'relative',
+    re: /\b(?:(\d{1,2}|mot|hai|ba|bon|nam|muoi) )?nam (?:ngoai|truoc|roi)\b(?!\s+(?:do|ay|nua)\b)/g,
+    read: (m, r) => {
+      const back = m[1] === undefined ? 1 : Number(m[1]) || (YEARS_BACK[m[1]] ?? 0);
+      return back > 0 ? yearSpan(parseDay(r).y - back) : null;
+    },
+  },
   // "gần đây", "thời gian qua": the last 30 days (and a preference for the newest, below)
-  { re: /\b(?:gan day|moi day|thoi gian (?:qua|gan day))\b/g, read: (_m, r) => ({ from: addDays(r, -30), to: r }) },
+  { anchor: 'relative', re: /\b(?:gan day|moi day|thoi gian (?:qua|gan day))\b/g, read: (_m, r) => ({ from: addDays(r, -30), to: r }) },
 ];
 
 /** Words that ask for the newest news without naming a period. */
@@ -260,10 +293,10 @@ export function readTime(question: string, reference: string): TimeReading {
       const span = rule.read(m, reference);
       if (!span) continue;
       const text = aligned ? original.slice(m.index, m.index + m[0].length) : m[0];
-      return { period: { ...span, text }, recency };
+      return { period: { ...span, text }, anchor: rule.anchor, recency };
     }
   }
-  return { period: null, recency };
+  return { period: null, anchor: null, recency };
 }
 
 /**
