@@ -185,9 +185,12 @@ function scoreCandidates(
   const coverageOf = makeCoverage(terms, idf);
   const focusWords = foldedFocusWords(focus);
   const preferred = new Set(opts.preferDocuments ?? []);
-  const candidates = raw.map((c) => {
-    const cov = coverageOf(c.terms);
-    const strength = factStrength(c.read, fact);
+  const ownCoverage = raw.map((c) => coverageOf(c.terms));
+  const strengths = raw.map((c) => factStrength(c.read, fact));
+  const coverageAt = new Map(raw.map((c, i) => [`${c.result.chunkId}#${c.ordinal}`, ownCoverage[i]!]));
+  const candidates = raw.map((c, i) => {
+    const strength = strengths[i]!;
+    const cov = fact.kind === 'other' || strength < FACT.strong ? ownCoverage[i]! : inContext(c, ownCoverage[i]!, coverageAt);
     const byKind = fact.kind === 'other' ? 1 : kindFactor(strength);
     const kindBonus = KIND_BONUS * cov * Math.min(strength, FACT.strong);
     const agreement = numberAgreement(c.read, fact);
@@ -200,6 +203,23 @@ function scoreCandidates(
     return { ...c, coverage: cov, fact: strength, hasKind: strength > FACT.none, onTopic, score };
   });
   return { candidates, asked: fact, questionTermCount: terms.own.length };
+}
+
+/**
+ * News states an event in one sentence and its details in the next ones ("Sáng nay, TAND … xét
+ * xử vụ … . Tòa tuyên phạt bị cáo 6 năm tù."): a sentence holding the asked fact counts the
+ * question words of the sentences just before it in its passage, a little less than its own.
+ */
+const CONTEXT_SHARE = 0.8;
+const CONTEXT_SENTENCES = 2;
+
+function inContext(c: RawCandidate, own: number, coverageAt: ReadonlyMap<string, number>): number {
+  let best = own;
+  for (let back = 1; back <= CONTEXT_SENTENCES; back++) {
+    const before = coverageAt.get(`${c.result.chunkId}#${c.ordinal - back}`);
+    if (before !== undefined) best = Math.max(best, CONTEXT_SHARE * before);
+  }
+  return best;
 }
 
 const byScore = (a: Candidate, b: Candidate) => b.score - a.score;
