@@ -83,6 +83,8 @@ describe('factStrength', () => {
     const duration = readAskedFact('Lễ duyệt binh kéo dài bao lâu?');
     expect(duration.kind).toBe('duration');
     expect(factStrength(readSentence('Lễ duyệt binh diễn ra trong 90 phút với hàng nghìn người.'), duration)).toBe(FACT.exact);
+    const sentence = readAskedFact('Người mang lậu 610 viên kim cương bị phạt bao nhiêu năm tù?');
+    expect(factStrength(readSentence('Tòa đã tuyên phạt Loh Kai Yeen 6 năm tù giam về tội vận chuyển trái phép.'), sentence)).toBe(FACT.exact);
   });
 
   it('"vì sao" is answered by a sentence that gives a cause; "hãng nào" by a name', () => {

@@ -313,8 +313,9 @@ function durationStrength(sentence: ReadSentence, asked: AskedFact): number {
     const t = ts[i]!;
     const isCount = (isDigits(t.word) && !given.has(t.word)) || COUNT_WORDS.has(t.word) || t.word === 'một';
     if (!isCount) continue;
+    // "6 năm tù": "năm" is the unit here, not the number five.
     let j = i + 1;
-    while (j < ts.length && j <= i + 2 && (isDigits(ts[j]!.word) || COUNT_WORDS.has(ts[j]!.word))) j++;
+    while (j < ts.length && j <= i + 2 && !TIME_UNITS.has(ts[j]!.folded) && (isDigits(ts[j]!.word) || COUNT_WORDS.has(ts[j]!.word))) j++;
     if (TIME_UNITS.has(ts[j]?.folded ?? '')) return FACT.exact;
   }
   return numberStrength(sentence, asked) > FACT.none ? FACT.weak : FACT.none;
