@@ -126,9 +126,9 @@ function countedAfterCue(question: string): string[] {
 }
 
 /** Words that make "bao nhiêu" a sum of money: "giá … bao nhiêu", "bị phạt bao nhiêu tiền", "kinh phí". */
-const MONEY_CUE_TONED = /(?<![\p{L}\p{M}])(?:giá|tiền|kinh phí|chi phí|học phí|viện phí|lệ phí|mức phí|trị giá|lương|vốn|doanh thu|lợi nhuận|thu nhập|tài trợ|bồi thường|hối lộ)(?![\p{L}\p{M}])/u;
+const MONEY_CUE_TONED = /(?<![\p{L}\p{M}])(?:giá|tiền|kinh phí|chi phí|học phí|viện phí|lệ phí|mức phí|trị giá|lương|vốn|đầu tư|doanh thu|lợi nhuận|thu nhập|tài trợ|bồi thường|hối lộ)(?![\p{L}\p{M}])/u;
 /** Without tones "gia" is also "quốc gia", "tham gia": only the unambiguous forms. */
-const MONEY_CUE_FOLDED = /\b(?:gia (?:ban|ve|xe|niem yet|thue|bao nhieu|la bao nhieu)|tien|kinh phi|chi phi|hoc phi|vien phi|le phi|muc phi|tri gia|luong|doanh thu|loi nhuan|thu nhap|boi thuong|hoi lo)\b/;
+const MONEY_CUE_FOLDED = /\b(?:gia (?:ban|ve|xe|niem yet|thue|bao nhieu|la bao nhieu)|tien|kinh phi|chi phi|hoc phi|vien phi|le phi|muc phi|tri gia|luong|dau tu|doanh thu|loi nhuan|thu nhap|boi thuong|hoi lo)\b/;
 
 function askedUnit(question: string, counted: readonly string[]): AskedUnit | null {
   const first = counted[0];

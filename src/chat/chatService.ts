@@ -193,11 +193,14 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     const context = tail(prev.standaloneQuestion, MAX_CONTEXT_CHARS);
     const joined = `${context} ${own}`;
     const wide = { k: Math.max(k * 2, pool) };
+    const prevDocs = new Set(prev.citations.map((c) => c.documentId));
     const searches = [scope.search(searcher, joined, wide)];
     if (focus.length > 0) searches.push(scope.search(searcher, own, wide));
+    // "Ông ấy …", "vụ này": without a new name the follow-up is about the articles just cited,
+    // whose other passages the joined question may not rank among the archive's best.
+    else if (prevDocs.size > 0) searches.push(scope.search(searcher, joined, wide, { documentIds: [...prevDocs] }));
     const responses = await Promise.all(searches);
     const merged = mergeByChunk(responses.map((r) => r.results));
-    const prevDocs = new Set(prev.citations.map((c) => c.documentId));
     const rank = (r: SearchResult) =>
       focus.length > 0
         ? (mentionsAll(r.text, focus) ? 1 : 0) + r.score

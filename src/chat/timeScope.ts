@@ -34,8 +34,8 @@ export interface TurnScope {
   reference: string;
   /** The question as searched and answered: without the time words the scope already applies. */
   query(question: string): string;
-  /** Searches within the scope. */
-  search(searcher: Searcher, query: string, options: SearchOptions): Promise<SearchResponse>;
+  /** Searches within the scope, narrowed further by `within` (a follow-up's previous documents). */
+  search(searcher: Searcher, query: string, options: SearchOptions, within?: SearchFilter): Promise<SearchResponse>;
 }
 
 /** Where the reference day comes from (TIME_REFERENCE); `archive` reads the store's facets. */
@@ -103,17 +103,17 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
   let widenedOnce = false;
   let droppedOnce = false;
 
-  async function search(searcher: Searcher, query: string, options: SearchOptions): Promise<SearchResponse> {
+  async function search(searcher: Searcher, query: string, options: SearchOptions, within?: SearchFilter): Promise<SearchResponse> {
     const k = options.k ?? 5;
     if (!narrowing) {
-      const response = await searcher.search(query, withFilter(options));
+      const response = await searcher.search(query, withFilter(options, within));
       return reading.recency ? { ...response, results: boostRecent(response.results, input.reference) } : response;
     }
     // Articles published in the period (the store narrows), and articles of any date whose
     // passages tell of the period ("Năm 2010, …" in an undated article).
     const [published, mentioned] = await Promise.all([
-      searcher.search(query, withFilter(options, { from: narrowing.from, to: narrowing.to })),
-      searcher.search(query, withFilter({ ...options, k: k * PERIOD_WIDENING })),
+      searcher.search(query, withFilter(options, { ...within, from: narrowing.from, to: narrowing.to })),
+      searcher.search(query, withFilter({ ...options, k: k * PERIOD_WIDENING }, within)),
     ]);
     const best = new Map<string, SearchResult>();
     for (const r of [...published.results, ...mentioned.results]) {
@@ -131,7 +131,7 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
       // "ngày 10/7", "cuối tháng 10" without a year were placed in the latest such days, a guess
       // an archive of other years proves wrong: the words describe the event, not when to look.
       droppedOnce = true;
-      const response = await searcher.search(query, withFilter(options));
+      const response = await searcher.search(query, withFilter(options, within));
       return reading.recency ? { ...response, results: boostRecent(response.results, input.reference) } : response;
     }
     // Nothing of the period answers. Answering from other years would present another period's
