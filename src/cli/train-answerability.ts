@@ -33,9 +33,10 @@ import { openArchive } from '../app/product.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.975]
+const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.975] [--answer-removed yes|no]
   --out FILE        where to write the model (default src/answer/answerability.model.json)
   --min-kept X      share of answerable training questions the threshold must still answer
+  --answer-removed  also train on the passages found with the answer's sentences cut (default yes)
 Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_SEED_QUESTIONS (default
 eval/seed-questions.jsonl), EMBEDDING_MODEL, CORPUS_DIR.`;
 
@@ -47,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       out: { type: 'string', default: 'src/answer/answerability.model.json' },
       'min-kept': { type: 'string', default: '0.975' },
+      'answer-removed': { type: 'string', default: 'yes' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -56,6 +58,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const minKept = Number(flags['min-kept']);
+  const answerRemoved = flags['answer-removed'] !== 'no';
   if (!(minKept > 0 && minKept < 1)) throw new UsageError(`--min-kept must be between 0 and 1 (got "${flags['min-kept']}").`);
   const cwd = process.cwd();
   const log = (l: string) => process.stdout.write(`${l}\n`);
@@ -72,8 +75,8 @@ async function main(argv: string[]): Promise<number> {
     const untoned = asWritten.map((q) => ({ ...q, id: `${q.id}-untoned`, question: foldDiacritics(q.question) }));
     const progress = (label: string) => (n: number) => log(`  ${label}: ${n} questions`);
     const rows: AnswerabilityRow[] = [
-      ...(await answerabilityRows(searcher, embeddings, asWritten, { withGoldRemoved: true, withAnswerRemoved: true, onProgress: progress('as written') })),
-      ...(await answerabilityRows(searcher, embeddings, untoned, { withGoldRemoved: true, withAnswerRemoved: true, onProgress: progress('without diacritics') })),
+      ...(await answerabilityRows(searcher, embeddings, asWritten, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('as written') })),
+      ...(await answerabilityRows(searcher, embeddings, untoned, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('without diacritics') })),
     ];
 
     const seedConfig = loadConfig({ ...process.env, CORPUS_DIR: config.paths.corpusDir, INDEX_DIR: indexDir }, cwd);
@@ -95,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
       threshold,
       trainedOn:
         `npm run train:answerability (min kept ${minKept}, L2 ${L2}): ${questions.length} XQuAD-vi questions as written and without ` +
-        `diacritics, each with its gold passage indexed and left out, plus ${seed.length} seed questions; ` +
+        `diacritics, each with its gold passage indexed and left out${answerRemoved ? ' and with the answer sentences cut from the passages found' : ''}, plus ${seed.length} seed questions; ` +
         `${positives} answerable and ${rows.length - positives} unanswerable rows`,
     };
     const sep = separationAt(probabilities, labels, threshold);
