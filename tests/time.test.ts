@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Citation } from '../src/answer/types.js';
 import type { ChatRecord } from '../src/chat/chatService.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
-import { createSseParser, type SseEvent } from '../src/widget/sse.js';
+import { readEvents } from './helpers/sse.js';
 import { makeTempDir, REPO_ROOT, testConfig } from './helpers/config.js';
 import { buildTestIndex, type TestIndex } from './helpers/testIndex.js';
 
@@ -95,15 +95,7 @@ describe('a period in the question', () => {
   it('comes back in the stream\'s sources event', async () => {
     const q = new URLSearchParams({ message: 'Tháng 6/2020 cầu Phú Lâm có tin gì?' });
     const res = await fetch(`${server.url}/api/chat/stream?${q}`);
-    const events: SseEvent[] = [];
-    const parser = createSseParser((e) => events.push(e));
-    const reader = res.body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parser.push(value);
-    }
-    parser.end();
+    const events = await readEvents(res);
     const sources = JSON.parse(events[0]!.data) as { period: { from: string; to: string }; sources: Citation[] };
     expect(sources.period).toMatchObject({ from: '2020-06-01', to: '2020-06-30' });
     expect(sources.sources.every((s) => s.documentId === 'cau-phu-lam-mo-rong')).toBe(true);
