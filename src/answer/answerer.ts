@@ -23,6 +23,8 @@ export interface AnswerInput {
    * follow-up's own words, with the previous question's words weighing less.
    */
   followUp?: { question: string; context: string; focus?: readonly string[]; previousDocuments?: readonly string[] };
+  /** The question asks for the newest ("mới nhất"): an extractive answer quotes the newest passage first. */
+  newestFirst?: boolean;
 }
 
 export interface AnswerRunOptions {
@@ -53,7 +55,12 @@ const READ_PASSAGES_KEPT = 2000;
 
 function extractive(input: AnswerInput, readPassage: PassageReader, answerability: AnswerabilityModel | undefined): ExtractiveAnswer {
   const { followUp } = input;
-  const common = { relevant: input.relevant, readPassage, ...(answerability ? { answerability } : {}) };
+  const common = {
+    relevant: input.relevant,
+    readPassage,
+    ...(answerability ? { answerability } : {}),
+    ...(input.newestFirst ? { newestFirst: true } : {}),
+  };
   return followUp
     ? answerExtractively(followUp.question, input.results, {
         ...common,

@@ -280,6 +280,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
                 results: retrieval.results,
                 relevant: retrieval.relevant,
                 ...(retrieval.followUp ? { followUp: retrieval.followUp } : {}),
+                ...(scope.recency ? { newestFirst: true } : {}),
               },
               { ...(opts.signal ? { signal: opts.signal } : {}), ...(opts.onDelta ? { onDelta: opts.onDelta } : {}) },
             );
