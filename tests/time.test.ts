@@ -12,7 +12,7 @@ import { buildTestIndex, type TestIndex } from './helpers/testIndex.js';
 
 /**
  * Research over time through /api/chat (issue #11), with the real model over the seed corpus and
- * the dated articles of eval/dated-corpus (one invented story, 2016–2020), relative expressions
+ * the dated articles of eval/dated-corpus (invented stories, 2015–2020), relative expressions
  * counted from a fixed TIME_REFERENCE.
  */
 
