@@ -1,10 +1,9 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Citation } from '../src/answer/types.js';
 import type { ChatRecord } from '../src/chat/chatService.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
-import { TIMELINE_FALLBACK_NOTICE } from '../src/answer/types.js';
+import { LLM_FALLBACK_NOTICE, TIMELINE_FALLBACK_NOTICE, type Citation } from '../src/answer/types.js';
 import { makeTempDir, REPO_ROOT, testConfig } from './helpers/config.js';
 import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from './helpers/fakeOpenAI.js';
 import { dataOf, readEvents } from './helpers/sse.js';
@@ -193,6 +192,16 @@ describe('timelines with a language model', () => {
     expect(done.answer).toBe(extractive.answer);
     const deltas = events.filter((e) => e.event === 'delta').map((e) => dataOf<{ text: string }>(e).text);
     expect(deltas.join('')).toBe(done.answer);
+  });
+
+  it('fall back when the model cannot be reached', async () => {
+    fake.setHandler(() => ({ status: 500, message: 'overloaded' }));
+    const extractive = await chat({ message: question });
+    const r = await chat({ message: question }, llmServer);
+    expect(r.mode).toBe('fallback');
+    expect(r.notice).toBe(LLM_FALLBACK_NOTICE);
+    expect(r.answer).toBe(extractive.answer);
+    expect(r.timeline).toEqual(extractive.timeline);
   });
 
   it('fall back when the model cites a source it was not given', async () => {
