@@ -6,7 +6,8 @@ import type { ChatRecord } from '../src/chat/chatService.js';
 import type { Archive } from '../src/app/product.js';
 import { makeApp } from '../src/server/app.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
-import { createSseParser, type SseEvent } from '../src/widget/sse.js';
+import type { SseEvent } from '../src/widget/sse.js';
+import { readEvents } from './helpers/sse.js';
 import { testConfig } from './helpers/config.js';
 import { startFakeOpenAI, type FakeOpenAI } from './helpers/fakeOpenAI.js';
 import { buildTestIndex, type TestIndex } from './helpers/testIndex.js';
@@ -53,23 +54,6 @@ async function expectError(res: Response, status: number, code: string): Promise
   expect(body.error.code).toBe(code);
   expect(body.error.message.length).toBeGreaterThan(0);
   expect(body.requestId).toBe(res.headers.get('x-request-id'));
-}
-
-/** Reads a whole SSE response into its events, telling `onEvent` of each as it arrives. */
-async function readEvents(res: Response, onEvent?: (e: SseEvent) => void): Promise<SseEvent[]> {
-  const events: SseEvent[] = [];
-  const parser = createSseParser((e) => {
-    events.push(e);
-    onEvent?.(e);
-  });
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parser.push(value);
-  }
-  parser.end();
-  return events;
 }
 
 /** The article text at a citation's offsets, as the article view would show it. */

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Citation } from '../src/answer/types.js';
 import type { ChatRecord } from '../src/chat/chatService.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
-import { createSseParser, type SseEvent } from '../src/widget/sse.js';
+import { readEvents } from './helpers/sse.js';
 import { testConfig } from './helpers/config.js';
 import { buildTestIndex, type TestIndex } from './helpers/testIndex.js';
 
@@ -44,19 +44,6 @@ async function expectInvalid(res: Response, field: RegExp): Promise<string> {
   expect(body.error.code).toBe('invalid_request');
   expect(body.error.message).toMatch(field);
   return body.error.message;
-}
-
-async function readEvents(res: Response): Promise<SseEvent[]> {
-  const events: SseEvent[] = [];
-  const parser = createSseParser((e) => events.push(e));
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    parser.push(value);
-  }
-  parser.end();
-  return events;
 }
 
 describe('a bad filter', () => {

@@ -1,16 +1,17 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Citation } from '../src/answer/types.js';
 import type { ChatRecord } from '../src/chat/chatService.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
-import { createSseParser, type SseEvent } from '../src/widget/sse.js';
+import { LLM_FALLBACK_NOTICE, TIMELINE_FALLBACK_NOTICE, type Citation } from '../src/answer/types.js';
 import { makeTempDir, REPO_ROOT, testConfig } from './helpers/config.js';
+import { startFakeOpenAI, type FakeOpenAI, type FakeRequest } from './helpers/fakeOpenAI.js';
+import { dataOf, readEvents } from './helpers/sse.js';
 import { buildTestIndex, type TestIndex } from './helpers/testIndex.js';
 
 /**
  * Research over time through /api/chat (issue #11), with the real model over the seed corpus and
- * the dated articles of eval/dated-corpus (one invented story, 2016–2020), relative expressions
+ * the dated articles of eval/dated-corpus (invented stories, 2015–2020), relative expressions
  * counted from a fixed TIME_REFERENCE.
  */
 
@@ -18,6 +19,8 @@ const REFERENCE = '2020-12-15';
 let corpusDir: string;
 let index: TestIndex;
 let server: RunningServer;
+let fake: FakeOpenAI;
+let llmServer: RunningServer;
 
 beforeAll(async () => {
   corpusDir = await makeTempDir('vnrag-dated-corpus-');
@@ -27,24 +30,32 @@ beforeAll(async () => {
     }
   }
   index = await buildTestIndex({ CORPUS_DIR: corpusDir });
-  const config = testConfig({
+  const env = {
     CORPUS_DIR: corpusDir,
     INDEX_DIR: index.config.paths.indexDir,
     DATA_DIR: index.config.paths.dataDir,
     PORT: '0',
     TIME_REFERENCE: REFERENCE,
-  });
+  };
+  const config = testConfig(env);
   server = await startServer(config, { archive: index.archive, widget: false });
+  fake = await startFakeOpenAI();
+  llmServer = await startServer(
+    testConfig({ ...env, LLM_PROVIDER: 'openai', LLM_BASE_URL: fake.baseUrl, LLM_MODEL: 'fake-model' }),
+    { archive: index.archive, widget: false },
+  );
 });
 
 afterAll(async () => {
+  await llmServer?.close();
+  await fake?.close();
   await server?.close();
   await index?.dispose();
   if (corpusDir) await fs.rm(corpusDir, { recursive: true, force: true });
 });
 
-async function chat(body: Record<string, unknown>): Promise<ChatRecord> {
-  const res = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+async function chat(body: Record<string, unknown>, on: RunningServer = server): Promise<ChatRecord> {
+  const res = await fetch(`${on.url}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
   expect(res.status).toBe(200);
   return (await res.json()) as ChatRecord;
 }
@@ -104,20 +115,12 @@ describe('a period in the question', () => {
   it('comes back in the stream\'s sources event', async () => {
     const q = new URLSearchParams({ message: 'Tháng 6/2020 cầu Phú Lâm có tin gì?' });
     const res = await fetch(`${server.url}/api/chat/stream?${q}`);
-    const events: SseEvent[] = [];
-    const parser = createSseParser((e) => events.push(e));
-    const reader = res.body!.getReader();
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parser.push(value);
-    }
-    parser.end();
-    const sources = JSON.parse(events[0]!.data) as { period: { from: string; to: string }; sources: Citation[] };
+    const events = await readEvents(res);
+    const sources = dataOf<{ period: { from: string; to: string }; sources: Citation[] }>(events[0]!);
     expect(sources.period).toMatchObject({ from: '2020-06-01', to: '2020-06-30' });
     expect(sources.sources.every((s) => s.documentId === 'cau-phu-lam-mo-rong')).toBe(true);
-    const done = JSON.parse(events[events.length - 1]!.data) as ChatRecord;
-    const deltas = events.filter((e) => e.event === 'delta').map((e) => (JSON.parse(e.data) as { text: string }).text);
+    const done = dataOf<ChatRecord>(events[events.length - 1]!);
+    const deltas = events.filter((e) => e.event === 'delta').map((e) => dataOf<{ text: string }>(e).text);
     expect(deltas.join('')).toBe(done.answer);
   });
 });
@@ -146,6 +149,82 @@ describe('timelines', () => {
     const days = r.timeline!.map((e) => e.from);
     expect(days).toEqual([...days].sort());
     for (const day of ['1977-01-01', '2006-12-04', '2007-09-27', '2020-11-23']) expect(days).toContain(day);
+  });
+});
+
+/** The events a timeline prompt gives: `label [n]: <su_kien>text</su_kien>`, one per line. */
+function promptEvents(req: FakeRequest): Array<{ label: string; n: number; text: string }> {
+  return [...req.prompt.matchAll(/^(\S+) \[(\d+)\]: <su_kien>(.*)<\/su_kien>$/gmu)].map((m) => ({ label: m[1]!, n: Number(m[2]), text: m[3]! }));
+}
+
+const isTimelineRequest = (req: FakeRequest) => req.prompt.includes('Các sự kiện (từ cũ đến mới)');
+
+/** A model that follows the prompt: each event shortened to its first words, date and citation kept. */
+function faithfulTimeline(req: FakeRequest): string {
+  return promptEvents(req)
+    .map((e) => `- ${e.label}: ${e.text.split(' ').slice(0, 12).join(' ').replace(/[.,;:]$/u, '')} [${e.n}].`)
+    .join('\n');
+}
+
+describe('timelines with a language model', () => {
+  const question = 'Diễn biến dự án cầu Phú Lâm qua các năm?';
+
+  it('give the model the extractive timeline\'s dated sentences and use a reply that keeps every date and citation', async () => {
+    fake.requests.length = 0;
+    fake.setHandler((req) => ({ reply: isTimelineRequest(req) ? faithfulTimeline(req) : 'không dùng' }));
+    const extractive = await chat({ message: question });
+    const r = await chat({ message: question }, llmServer);
+    const [req] = fake.requests;
+    expect(req && isTimelineRequest(req)).toBe(true);
+    // The same events as without a model, oldest first, each with its date and number.
+    expect(promptEvents(req!).map((e) => e.label)).toEqual(extractive.timeline!.map((e) => e.label));
+    expect(promptEvents(req!).map((e) => e.text)).toEqual(extractive.timeline!.map((e) => e.text.replace(/\s+/g, ' ')));
+    expect(r.mode).toBe('llm');
+    expect(r.notice).toBeUndefined();
+    expect(r.answer).toBe(faithfulTimeline(req!).replaceAll('- ', ''));
+    expect(r.timeline!.map((e) => e.from)).toEqual(extractive.timeline!.map((e) => e.from));
+    expect(docs(r.citations).sort()).toEqual(docs(extractive.citations).sort());
+  });
+
+  it('fall back to the extractive timeline when the model drops a date (stream and record agree)', async () => {
+    fake.setHandler((req) => {
+      const lines = faithfulTimeline(req).split('\n');
+      // The second event, still cited, told without any date.
+      lines[1] = `- Dự án tiếp tục được triển khai ${/\[\d+\]\.$/u.exec(lines[1]!)![0]}`;
+      return { reply: lines.join('\n') };
+    });
+    const extractive = await chat({ message: question });
+    const events = await readEvents(await fetch(`${llmServer.url}/api/chat/stream?${new URLSearchParams({ message: question })}`));
+    const done = dataOf<ChatRecord>(events[events.length - 1]!);
+    expect(done.mode).toBe('fallback');
+    expect(done.notice).toBe(TIMELINE_FALLBACK_NOTICE);
+    expect(done.answer).toBe(extractive.answer);
+    const deltas = events.filter((e) => e.event === 'delta').map((e) => dataOf<{ text: string }>(e).text);
+    expect(deltas.join('')).toBe(done.answer);
+  });
+
+  it('fall back when the model cannot be reached', async () => {
+    fake.setHandler(() => ({ status: 500, message: 'overloaded' }));
+    const extractive = await chat({ message: question });
+    const r = await chat({ message: question }, llmServer);
+    expect(r.mode).toBe('fallback');
+    expect(r.notice).toBe(LLM_FALLBACK_NOTICE);
+    expect(r.answer).toBe(extractive.answer);
+    expect(r.timeline).toEqual(extractive.timeline);
+  });
+
+  it('fall back when the model cites a source it was not given', async () => {
+    let given = 0;
+    fake.setHandler((req) => {
+      given = new Set(promptEvents(req).map((e) => e.n)).size;
+      return { reply: faithfulTimeline(req).replace(/\[\d+\]\.$/u, '[9].') };
+    });
+    const r = await chat({ message: question }, llmServer);
+    expect(given).toBeLessThan(9);
+    expect(r.mode).toBe('fallback');
+    expect(r.notice).toBe(TIMELINE_FALLBACK_NOTICE);
+    expect(r.answer).not.toContain('[9]');
+    expect(r.answer.split('\n').every((line) => /^[\d/]+: .*\[\d+\]\.?$/u.test(line))).toBe(true);
   });
 });
 

@@ -3,7 +3,8 @@ import { loadCommittedAnswerabilityModel, type AnswerabilityModel } from './answ
 import { answerExtractively, streamingPieces, type ExtractiveAnswer } from './extractive.js';
 import type { LlmAnswerer } from './llm.js';
 import { makeCachedPassageReader, type PassageReader } from './passageSentences.js';
-import { LLM_FALLBACK_NOTICE, type Answer } from './types.js';
+import { buildTimeline, checkTimelineReply, type TimelineEvent } from './timeline.js';
+import { LLM_FALLBACK_NOTICE, TIMELINE_FALLBACK_NOTICE, type Answer } from './types.js';
 
 /**
  * Chooses how to answer: with the language model when one is configured, falling back to the
@@ -22,6 +23,8 @@ export interface AnswerInput {
    * follow-up's own words, with the previous question's words weighing less.
    */
   followUp?: { question: string; context: string; focus?: readonly string[]; previousDocuments?: readonly string[] };
+  /** The question asks for the newest ("mới nhất"): an extractive answer quotes the newest passage first. */
+  newestFirst?: boolean;
 }
 
 export interface AnswerRunOptions {
@@ -31,8 +34,19 @@ export interface AnswerRunOptions {
   onDelta?: (text: string) => void;
 }
 
+/** A timeline answer: the text (one line per event) and the dated events it was drawn from. */
+export interface TimelineAnswer extends Answer {
+  events: TimelineEvent[];
+}
+
 export interface Answerer {
   answer(input: AnswerInput, opts?: AnswerRunOptions): Promise<Answer>;
+  /**
+   * "Diễn biến …": the dated events of the passages, oldest first, each cited; written by the
+   * language model when one is configured and its lines keep every date and citation, extractive
+   * otherwise. Undefined when no passage tells a dated event of the question.
+   */
+  timeline(question: string, results: readonly SearchResult[], opts?: AnswerRunOptions): Promise<TimelineAnswer | undefined>;
 }
 
 /**
@@ -43,7 +57,12 @@ const READ_PASSAGES_KEPT = 2000;
 
 function extractive(input: AnswerInput, readPassage: PassageReader, answerability: AnswerabilityModel | undefined): ExtractiveAnswer {
   const { followUp } = input;
-  const common = { relevant: input.relevant, readPassage, ...(answerability ? { answerability } : {}) };
+  const common = {
+    relevant: input.relevant,
+    readPassage,
+    ...(answerability ? { answerability } : {}),
+    ...(input.newestFirst ? { newestFirst: true } : {}),
+  };
   return followUp
     ? answerExtractively(followUp.question, input.results, {
         ...common,
@@ -68,6 +87,8 @@ function emitPieces(answer: string, onDelta?: (text: string) => void): void {
 export interface AnswererDeps {
   llm?: LlmAnswerer;
   onLlmError?: (err: unknown) => void;
+  /** The model's timeline lost a date or a citation (the reason says which); the extractive one was used. */
+  onTimelineRejected?: (reason: string) => void;
   /**
    * The not-found decision: the committed learned model by default; `null` falls back to
    * retrieval's relevance threshold (what the answerability model is compared with).
@@ -76,7 +97,7 @@ export interface AnswererDeps {
 }
 
 export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
-  const { llm, onLlmError } = deps;
+  const { llm, onLlmError, onTimelineRejected } = deps;
   const answerability = deps.answerability === null ? undefined : (deps.answerability ?? loadCommittedAnswerabilityModel());
   const readPassage = makeCachedPassageReader(READ_PASSAGES_KEPT);
   return {
@@ -100,6 +121,32 @@ export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
         emitPieces(grounded.answer, opts.onDelta);
         return { ...withoutScore(grounded), mode: 'fallback', notice: LLM_FALLBACK_NOTICE };
       }
+    },
+
+    async timeline(question, results, opts = {}) {
+      const built = buildTimeline(question, results, { readPassage });
+      if (!built.grounded) return undefined;
+      const extractiveTimeline = (mode: Answer['mode'], notice?: string): TimelineAnswer => {
+        for (const line of built.answer.split(/(?<=\n)/)) opts.onDelta?.(line);
+        const { answer, citations, events } = built;
+        return { answer, citations, grounded: true, events, mode, ...(notice ? { notice } : {}) };
+      };
+      if (!llm) return extractiveTimeline('extractive');
+      let reply: string;
+      try {
+        reply = await llm.timeline(question, built.events, built.citations, opts.signal ? { signal: opts.signal } : {});
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        onLlmError?.(err);
+        return extractiveTimeline('fallback', LLM_FALLBACK_NOTICE);
+      }
+      const checked = checkTimelineReply(reply, built);
+      if (!checked.ok) {
+        onTimelineRejected?.(checked.reason);
+        return extractiveTimeline('fallback', TIMELINE_FALLBACK_NOTICE);
+      }
+      for (const line of checked.answer.split(/(?<=\n)/)) opts.onDelta?.(line);
+      return { answer: checked.answer, citations: checked.citations, grounded: true, events: built.events, mode: 'llm' };
     },
   };
 }

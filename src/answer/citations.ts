@@ -33,6 +33,11 @@ function markerNumbers(body: string): number[] {
   return body.split(/[,;]/).map((x) => Number.parseInt(x.trim(), 10));
 }
 
+/** The source numbers a text cites, in order (`[1, 2]` gives 1 and 2). */
+export function citedNumbers(text: string): number[] {
+  return [...text.matchAll(MARKER)].flatMap((m) => markerNumbers(m[1]!));
+}
+
 export function stripMarkers(text: string): string {
   return text.replace(MARKER, '').trim();
 }

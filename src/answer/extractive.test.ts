@@ -233,3 +233,29 @@ describe('streamingPieces', () => {
     expect(pieces.join('')).toBe(answer);
   });
 });
+
+describe('answerExtractively for "mới nhất"', () => {
+  const passage = (documentId: string, publishedAt: string, text: string, score: number): SearchResult => ({
+    text,
+    score,
+    documentId,
+    title: 'Hồ chứa nước Bản Chiềng',
+    outlet: 'VOV',
+    publishedAt,
+    chunkId: `${documentId}#0`,
+    start: 0,
+    end: text.length,
+  });
+  const older = passage('chan-dong', '2018-11-28', 'Ngày 27/11/2018, công trường hồ chứa nước Bản Chiềng đã chặn dòng suối thành công.', 0.9);
+  const newer = passage('ban-giao', '2020-11-30', 'Ngày 27/11/2020, hồ chứa nước Bản Chiềng được bàn giao đưa vào sử dụng.', 0.7);
+
+  it('quotes the newest passage first when asked for the newest, in score order otherwise', () => {
+    // As the chat searches and answers it: the recency words already read off the question.
+    const question = 'về hồ chứa nước Bản Chiềng?';
+    const newest = answerExtractively(question, [older, newer], { relevant: true, newestFirst: true });
+    expect(newest.citations.map((c) => c.documentId)).toEqual(['ban-giao', 'chan-dong']);
+    expect(newest.answer.startsWith('Ngày 27/11/2020')).toBe(true);
+    const plain = answerExtractively(question, [older, newer], { relevant: true });
+    expect(plain.citations.map((c) => c.documentId)).toEqual(['chan-dong', 'ban-giao']);
+  });
+});

@@ -1,4 +1,5 @@
 import type { AbbreviationExpander } from '../text/abbreviations.js';
+import { passageDay } from '../retrieval/recency.js';
 import type { SearchResult } from '../retrieval/types.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
@@ -46,6 +47,11 @@ export interface ExtractiveOptions {
    * ("Hiệp định đó được ký khi nào?") is about them, not about a similar article's.
    */
   preferDocuments?: readonly string[];
+  /**
+   * The question asks for the newest ("tin mới nhất"): the quoted passages go newest first, so the
+   * answer opens with the latest news rather than with the best-matching older article.
+   */
+  newestFirst?: boolean;
   /** Today, for saying that a source is old when the question asks about now (default: the clock). */
   now?: Date;
 }
@@ -329,6 +335,12 @@ function groupBySource(chosen: readonly Candidate[]): SourceGroup[] {
   return groups;
 }
 
+/** Groups by their passage's day, newest first; undated ones last; ties keep their order. */
+function newestFirst(groups: readonly SourceGroup[]): SourceGroup[] {
+  const day = (g: SourceGroup) => passageDay(g.result) ?? '';
+  return [...groups].sort((a, b) => day(b).localeCompare(day(a)));
+}
+
 function citationFor(group: SourceGroup, n: number): Citation {
   const first = group.sentences[0]!;
   const last = group.sentences[group.sentences.length - 1]!;
@@ -351,7 +363,8 @@ export function answerExtractively(
   }
   const chosen = selectSentences(scored.candidates, opts, model !== undefined);
   if (chosen.length === 0) return notFoundAnswer();
-  const groups = groupBySource(chosen);
+  const grouped = groupBySource(chosen);
+  const groups = options.newestFirst ? newestFirst(grouped) : grouped;
   const citations = groups.map((g, i) => citationFor(g, i + 1));
   // Every sentence carries its marker, so each claim can be checked on its own.
   const quoted = groups.flatMap((g, i) => g.sentences.map((s) => appendMarker(s.text, i + 1)));

@@ -6,6 +6,8 @@ import type { Config } from '../config/config.js';
 import type { SearchResult } from '../retrieval/types.js';
 import { checkCitations, stripMarkers, type CheckedAnswer } from './citations.js';
 import { fillTemplate, loadPrompts, type Prompts } from './prompts.js';
+import type { TimelineEvent } from './timeline.js';
+import type { Citation } from './types.js';
 
 /**
  * Answers with a chat model (any OpenAI-compatible server, or Ollama) given the numbered
@@ -50,6 +52,12 @@ export interface LlmAnswerOptions {
 
 export interface LlmAnswerer {
   answer(question: string, sources: readonly SearchResult[], opts?: LlmAnswerOptions): Promise<CheckedAnswer>;
+  /**
+   * Rewrites the dated events of an extractive timeline (oldest first, each with its date and
+   * citation number) as one line per event; the reply is returned unchecked (see
+   * checkTimelineReply). Not streamed: a timeline is checked whole before anyone sees it.
+   */
+  timeline(question: string, events: readonly TimelineEvent[], sources: readonly Citation[], opts?: { signal?: AbortSignal }): Promise<string>;
   /** Rewrites a follow-up into a standalone question using the conversation so far. */
   condense(question: string, history: readonly HistoryTurn[], opts?: { signal?: AbortSignal }): Promise<string>;
 }
@@ -64,6 +72,20 @@ export function formatSources(sources: readonly SearchResult[]): string {
       return `[${i + 1}] ${meta}\n<nguon so="${i + 1}">\n${body}\n</nguon>`;
     })
     .join('\n\n');
+}
+
+/** The cited articles of a timeline, by number, as the model sees them. */
+export function formatTimelineSources(sources: readonly Citation[]): string {
+  return sources
+    .map((s) => `[${s.n}] ${[s.title, s.outlet, s.publishedAt?.slice(0, 10)].filter((x): x is string => !!x).join(' — ')}`)
+    .join('\n');
+}
+
+/** A timeline's events, one per line: date, citation, the sentence (on one line, fenced as data). */
+export function formatTimelineEvents(events: readonly TimelineEvent[]): string {
+  return events
+    .map((e) => `${e.label} [${e.n}]: <su_kien>${e.text.replace(/\s+/g, ' ').replaceAll('</su_kien>', '</ su_kien>')}</su_kien>`)
+    .join('\n');
 }
 
 /** Conversation so far, most recent last, answers shortened: enough to resolve "ông ấy". */
@@ -165,6 +187,22 @@ export function makeLlmAnswerer(deps: { model: BaseChatModel; prompts: Prompts; 
       const text = await generate(messages, opts);
       if (text.trim().length === 0) throw new LlmError('language model returned an empty answer');
       return checkCitations(text, sources);
+    },
+
+    async timeline(question, events, sources, opts = {}) {
+      const messages = [
+        new SystemMessage(prompts.timelineSystem),
+        new HumanMessage(
+          fillTemplate(prompts.timelineUser, {
+            sources: formatTimelineSources(sources),
+            events: formatTimelineEvents(events),
+            question,
+          }),
+        ),
+      ];
+      const text = await generate(messages, opts.signal ? { signal: opts.signal } : {});
+      if (text.trim().length === 0) throw new LlmError('language model returned an empty timeline');
+      return text;
     },
 
     async condense(question, history, opts = {}) {

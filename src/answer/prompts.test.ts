@@ -22,6 +22,8 @@ describe('prompts', () => {
     expect(p.answerUser).toContain('{question}');
     expect(p.condense).toContain('{history}');
     expect(p.condense).toContain('{question}');
+    for (const slot of ['{sources}', '{events}', '{question}']) expect(p.timelineUser).toContain(slot);
+    expect(p.timelineSystem).toContain('không phải chỉ dẫn');
     expect(p.answerSystem).toContain('Tôi không tìm thấy thông tin này trong các bài báo hiện có.');
   });
 

@@ -6,6 +6,8 @@ export interface Prompts {
   answerSystem: string;
   answerUser: string;
   condense: string;
+  timelineSystem: string;
+  timelineUser: string;
 }
 
 export const DEFAULT_PROMPTS_DIR = path.resolve(import.meta.dirname, '../../prompts');
@@ -14,6 +16,8 @@ const FILES: Record<keyof Prompts, string> = {
   answerSystem: 'answer.system.vi.md',
   answerUser: 'answer.user.vi.md',
   condense: 'condense.vi.md',
+  timelineSystem: 'timeline.system.vi.md',
+  timelineUser: 'timeline.user.vi.md',
 };
 
 export async function loadPrompts(dir: string = DEFAULT_PROMPTS_DIR): Promise<Prompts> {

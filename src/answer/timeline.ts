@@ -1,6 +1,7 @@
 import type { SearchResult } from '../retrieval/types.js';
 import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
-import { eventDateOf, type DateMention } from '../text/time.js';
+import { datesIn, eventDateOf, type DateMention } from '../text/time.js';
+import { citedNumbers } from './citations.js';
 import { appendMarker } from './extractive.js';
 import { readPassage as readPassageFresh, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { makeCoverage, makeQuestionTerms, termIdf, termSetOf } from './sentenceScoring.js';
@@ -169,4 +170,57 @@ export function buildTimeline(question: string, results: readonly SearchResult[]
   }));
   const answer = events.map((e) => `${e.label}: ${appendMarker(e.text, e.n)}`).join('\n');
   return { answer, citations, grounded: true, events };
+}
+
+/** A model's timeline that keeps every event's date and citation, or why it does not. */
+export type TimelineCheck = { ok: true; answer: string; citations: Citation[] } | { ok: false; reason: string };
+
+/** A list bullet or number a model may put before a line ("- ", "1. "). */
+const LINE_DECORATION = /^\s*(?:[-*•–]|\d{1,2}[.)])\s+/u;
+/** A date opening a line as the timeline labels it: `12/05/2016`, `6/2020`, `2019`. */
+const LEADING_DATE = /^(?:(\d{1,2})\/(\d{1,2})\/(\d{4})|(\d{1,2})\/(\d{4})|(\d{4}))(?!\d)/u;
+
+/** The labels of the dates a line gives: the one it opens with, and any it writes out ("ngày 2/9/2019"). */
+function lineDateLabels(line: string): Set<string> {
+  const labels = new Set(datesIn(line).map(label));
+  const m = LEADING_DATE.exec(line);
+  const pad = (x: string) => x.padStart(2, '0');
+  if (m?.[3]) labels.add(`${pad(m[1]!)}/${pad(m[2]!)}/${m[3]}`);
+  else if (m?.[5]) labels.add(`${pad(m[4]!)}/${m[5]}`);
+  else if (m?.[6]) labels.add(m[6]);
+  return labels;
+}
+
+/**
+ * Checks a model's rewrite of a timeline against the events it was given: every line keeps the
+ * date of an event it cites and cites only the given sources, lines stay oldest first, and no
+ * event's date is dropped. A model that fails any of these has lost what makes a timeline worth
+ * trusting; the caller shows the extractive one instead.
+ */
+export function checkTimelineReply(reply: string, timeline: Pick<Timeline, 'events' | 'citations'>): TimelineCheck {
+  const given = new Set(timeline.events.map((e) => e.n));
+  const lines = reply
+    .split('\n')
+    .map((l) => l.replace(/\*\*|<\/?su_kien>/gu, '').replace(LINE_DECORATION, '').trim())
+    .filter((l) => l.length > 0);
+  if (lines.length === 0) return { ok: false, reason: 'the reply is empty' };
+  const kept = new Set<string>();
+  let previous = '';
+  for (const [i, line] of lines.entries()) {
+    const cited = citedNumbers(line);
+    if (cited.length === 0) return { ok: false, reason: `line ${i + 1} cites no source` };
+    const invented = cited.find((n) => !given.has(n));
+    if (invented !== undefined) return { ok: false, reason: `line ${i + 1} cites [${invented}], which is no given source` };
+    const dates = lineDateLabels(line);
+    const matched = timeline.events.filter((e) => cited.includes(e.n) && dates.has(e.label));
+    if (matched.length === 0) return { ok: false, reason: `line ${i + 1} keeps no date of the events it cites` };
+    const from = matched.map((e) => e.from).sort()[0]!;
+    if (from < previous) return { ok: false, reason: `line ${i + 1} is out of date order` };
+    previous = from;
+    for (const e of matched) kept.add(`${e.label}|${e.n}`);
+  }
+  const dropped = timeline.events.find((e) => !kept.has(`${e.label}|${e.n}`));
+  if (dropped) return { ok: false, reason: `the event of ${dropped.label} [${dropped.n}] was dropped` };
+  const cited = new Set(citedNumbers(lines.join('\n')));
+  return { ok: true, answer: lines.join('\n'), citations: timeline.citations.filter((c) => cited.has(c.n)) };
 }

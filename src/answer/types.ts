@@ -33,6 +33,10 @@ export const NOT_FOUND_ANSWER = 'Tôi không tìm thấy thông tin này trong c
 export const LLM_FALLBACK_NOTICE =
   'Không kết nối được mô hình ngôn ngữ; câu trả lời được trích trực tiếp từ nguồn.';
 
+/** A model's timeline that dropped a date or a citation, or cited a source it was not given. */
+export const TIMELINE_FALLBACK_NOTICE =
+  'Mô hình ngôn ngữ không giữ đủ ngày và nguồn của các mốc; dòng thời gian được trích trực tiếp từ nguồn.';
+
 /** The citation numbered `n` for the span [start, end) of a retrieved passage (offsets within it). */
 export function citationOf(result: SearchResult, n: number, span: { start: number; end: number }): Citation {
   return {

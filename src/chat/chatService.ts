@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { makeAnswerer, type AnswererDeps } from '../answer/answerer.js';
+import { makeAnswerer, type AnswererDeps, type TimelineAnswer } from '../answer/answerer.js';
 import type { LlmAnswerer } from '../answer/llm.js';
 import { comparisonSides, joinSideAnswers } from '../answer/comparison.js';
-import { asksForTimeline, buildTimeline, timelineTopic, type TimelineEvent } from '../answer/timeline.js';
+import { asksForTimeline, timelineTopic, type TimelineEvent } from '../answer/timeline.js';
 import type { Answer, Citation } from '../answer/types.js';
 import type { Config } from '../config/config.js';
 import type { SearchResult, Searcher } from '../retrieval/types.js';
@@ -149,6 +149,11 @@ export function candidateCitations(results: readonly SearchResult[]): Citation[]
   }));
 }
 
+function withoutEvents(t: TimelineAnswer): Answer {
+  const { events: _events, ...answer } = t;
+  return answer;
+}
+
 function mergeByChunk(lists: ReadonlyArray<readonly SearchResult[]>): SearchResult[] {
   const best = new Map<string, SearchResult>();
   for (const list of lists) {
@@ -172,6 +177,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     ...(llm ? { llm } : {}),
     ...(deps.answerability !== undefined ? { answerability: deps.answerability } : {}),
     onLlmError: (err) => logger?.warn({ err }, 'language model failed; answering extractively'),
+    onTimelineRejected: (reason) => logger?.warn({ reason }, 'the language model\'s timeline lost a date or a citation; using the extractive timeline'),
   });
 
   async function plain(question: string, scope: TurnScope): Promise<Retrieval> {
@@ -272,31 +278,35 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         opts.onDelta?.(text);
       };
       const streaming: ChatRunOptions = { ...opts, onDelta };
-      const timeline = retrieval.relevant && asksForTimeline(question) ? buildTimeline(retrieval.standalone, retrieval.results) : undefined;
-      if (timeline?.grounded) {
-        for (const line of timeline.answer.split(/(?<=\n)/)) onDelta(line);
-      }
-      const compared = timeline?.grounded ? undefined : await compareSides(question, scope, streaming);
-      const answered: Answer = timeline?.grounded
-        ? { answer: timeline.answer, citations: timeline.citations, grounded: true, mode: 'extractive' }
+      const timeline =
+        retrieval.relevant && asksForTimeline(question)
+          ? await answerer.timeline(retrieval.standalone, retrieval.results, {
+              ...(opts.signal ? { signal: opts.signal } : {}),
+              onDelta,
+            })
+          : undefined;
+      const compared = timeline ? undefined : await compareSides(question, scope, streaming);
+      const answered: Answer = timeline
+        ? withoutEvents(timeline)
         : compared
           ? compared
           : await answerer.answer(
-        {
-          question: retrieval.standalone,
-          results: retrieval.results,
-          relevant: retrieval.relevant,
-          ...(retrieval.followUp ? { followUp: retrieval.followUp } : {}),
-        },
-        {
-          ...(opts.signal ? { signal: opts.signal } : {}),
-          onDecided: (grounded) => {
-            decided = grounded;
-            open(grounded);
-          },
-          onDelta,
-        },
-      );
+              {
+                question: retrieval.standalone,
+                results: retrieval.results,
+                relevant: retrieval.relevant,
+                ...(retrieval.followUp ? { followUp: retrieval.followUp } : {}),
+                ...(scope.recency ? { newestFirst: true } : {}),
+              },
+              {
+                ...(opts.signal ? { signal: opts.signal } : {}),
+                onDecided: (grounded) => {
+                  decided = grounded;
+                  open(grounded);
+                },
+                onDelta,
+              },
+            );
       opts.signal?.throwIfAborted();
       open(answered.grounded);
       const answer = narrowed
@@ -311,7 +321,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         messageId,
         ...answer,
         ...applied,
-        ...(timeline?.grounded ? { timeline: timeline.events } : {}),
+        ...(timeline ? { timeline: timeline.events } : {}),
         related: answer.grounded ? relatedArticles(retrieval.results, answer.citations, config.retrieval.relevanceThreshold) : [],
       };
       await remember(conversation.id, {

@@ -18,7 +18,7 @@ import { evaluateSeedAnswers, evaluateXquadAnswers, type SeedAnswerCase, type Se
 import { loadCommittedAnswerabilityModel } from '../answer/answerability.js';
 import { answerabilityRows, modelSeparation, type Separation } from '../eval/answerability.js';
 import { evaluateQuestionSet, loadConversationSet, loadQuestionSet, openArchiveIndex, type ArchiveSetReport } from '../eval/archive.js';
-import { runDatedEvaluation } from '../eval/dated.js';
+import { runDatedEvaluation, type DatedReport } from '../eval/dated.js';
 import { checkFloors, renderEvaluationMarkdown, type EvalResults } from '../eval/report.js';
 import {
   buildMemoryIndex,
@@ -324,8 +324,11 @@ async function runArchive(ctx: SectionContext, out: EvalResults): Promise<void> 
 /** Dated questions (periods, relative periods, "mới nhất", timelines, comparisons): accuracy per kind. */
 async function runDated(ctx: SectionContext, out: EvalResults): Promise<void> {
   out.dated = await runDatedEvaluation({ ...ctx, cleanup: ctx.cleanup });
-  const { accuracy: a, counts: n } = out.dated;
-  ctx.log(['\nDated questions (accuracy, cases):', ...Object.keys(a).map((k) => `  ${k.padEnd(11)} ${pct(a[k as keyof typeof a])} (${n[k as keyof typeof n]})`), ...out.dated.failures.map((f) => `  ✗ ${f.id} ${f.kind}: ${f.question} — ${f.why}`)].join('\n'));
+  const lines = (title: string, d: DatedReport) => {
+    const { accuracy: a, counts: n } = d;
+    return [`\n${title} (accuracy, cases):`, ...Object.keys(a).map((k) => `  ${k.padEnd(11)} ${pct(a[k as keyof typeof a])} (${n[k as keyof typeof n]})`), ...d.failures.map((f) => `  ✗ ${f.id} ${f.kind}: ${f.question} — ${f.why}`)];
+  };
+  ctx.log([...lines('Dated questions, tuned set', out.dated), ...lines('Dated questions, held-out set', out.dated.heldout)].join('\n'));
 }
 
 const SECTIONS: Record<string, (ctx: SectionContext, out: EvalResults) => Promise<void>> = {

@@ -108,11 +108,18 @@ export interface DatedRunDeps {
   log: (line: string) => void;
 }
 
+/** The set written alongside the code (tuned on), with the held-out set written after it. */
+export interface DatedResults extends DatedReport {
+  /** eval/dated-heldout-questions.jsonl: written before it was ever run, not tuned on. */
+  heldout: DatedReport;
+}
+
 /**
  * The whole dated evaluation: a fresh archive of the corpus and eval/dated-corpus, then every
- * case of eval/dated-questions.jsonl (EVAL_DATED_QUESTIONS) through the product's chat service.
+ * case of eval/dated-questions.jsonl (EVAL_DATED_QUESTIONS) and of the held-out
+ * eval/dated-heldout-questions.jsonl (EVAL_DATED_HELDOUT) through the product's chat service.
  */
-export async function runDatedEvaluation(deps: DatedRunDeps): Promise<DatedReport> {
+export async function runDatedEvaluation(deps: DatedRunDeps): Promise<DatedResults> {
   const { config, embeddings, cwd } = deps;
   const corpusDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vnrag-eval-dated-corpus-'));
   const indexDir = await fs.mkdtemp(path.join(os.tmpdir(), 'vnrag-eval-dated-index-'));
@@ -139,6 +146,8 @@ export async function runDatedEvaluation(deps: DatedRunDeps): Promise<DatedRepor
     }
     return chat;
   };
-  const file = path.resolve(cwd, process.env.EVAL_DATED_QUESTIONS ?? 'eval/dated-questions.jsonl');
-  return evaluateDated(await loadDatedCases(file), chatFor);
+  const tuned = path.resolve(cwd, process.env.EVAL_DATED_QUESTIONS ?? 'eval/dated-questions.jsonl');
+  const heldout = path.resolve(cwd, process.env.EVAL_DATED_HELDOUT ?? 'eval/dated-heldout-questions.jsonl');
+  const report = await evaluateDated(await loadDatedCases(tuned), chatFor);
+  return { ...report, heldout: await evaluateDated(await loadDatedCases(heldout), chatFor) };
 }

@@ -1,7 +1,7 @@
 import type { Separation } from './answerability.js';
 import type { SeedAnswerReport, XquadAnswerMetrics } from './answers.js';
 import type { ArchiveSetReport } from './archive.js';
-import type { DatedReport } from './dated.js';
+import type { DatedReport, DatedResults } from './dated.js';
 import type { MethodMetrics, SeedReport, XquadReport } from './retrieval.js';
 import { markdownTable } from './markdown.js';
 
@@ -39,7 +39,7 @@ export interface EvalResults {
     holdout?: ArchiveSetReport;
     holdoutRetrieval?: SeedReport;
   };
-  dated?: DatedReport;
+  dated?: DatedResults;
 }
 
 export interface FloorVerdict {
@@ -226,16 +226,21 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
   if (r.dated) {
     const d = r.dated;
     const kinds = Object.keys(d.accuracy) as Array<keyof DatedReport['accuracy']>;
+    const cell = (x: DatedReport, k: keyof DatedReport['accuracy']) => (x.counts[k] === 0 ? '—' : `${f3(x.accuracy[k])} (${x.counts[k]})`);
+    const failures = (x: DatedReport) => x.failures.map((f) => `- \`${f.id}\` ${f.question} (${f.why})`);
     parts.push(
       '## Dated questions',
       '',
-      '`eval/dated-questions.jsonl` over `corpus/` and `eval/dated-corpus/` (relative periods with a fixed reference day), through the chat',
-      'service. Right when: a period is read as expected and every citation is an article of it, holding the expected fact; "mới nhất"',
-      'cites the newest article first; a timeline holds every expected event, oldest first; a comparison states each side in a cited sentence.',
+      'Over `corpus/` and `eval/dated-corpus/` (relative periods with a fixed reference day), through the chat service. Two sets:',
+      '`eval/dated-questions.jsonl`, written alongside the code and tuned on, and `eval/dated-heldout-questions.jsonl`, written',
+      'together with eight new dated articles of two new stories, before it was first run, and not tuned on. Right when: a period is read as expected and',
+      'every citation is an article of it, holding the expected fact; "mới nhất" cites the newest article first; a timeline holds every',
+      'expected event, oldest first; a comparison states each side in a cited sentence.',
       '',
-      markdownTable(['kind', 'cases', 'accuracy'], kinds.map((k) => [k, d.counts[k], f3(d.accuracy[k])])),
+      markdownTable(['kind', 'tuned set: accuracy (cases)', 'held-out set: accuracy (cases)'], kinds.map((k) => [k, cell(d, k), cell(d.heldout, k)])),
       '',
-      ...(d.failures.length > 0 ? ['Dated cases it gets wrong:', '', ...d.failures.map((f) => `- \`${f.id}\` ${f.question} (${f.why})`), ''] : []),
+      ...(d.failures.length > 0 ? ['Tuned-set cases it gets wrong:', '', ...failures(d), ''] : []),
+      ...(d.heldout.failures.length > 0 ? ['Held-out cases it gets wrong:', '', ...failures(d.heldout), ''] : []),
     );
   }
   return parts.join('\n');

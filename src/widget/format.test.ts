@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDateVi, parseHighlightRange, splitAnswer } from './format.js';
+import { excerpt, formatDateVi, groupByArticle, parseHighlightRange, splitAnswer } from './format.js';
 import { resolveApiBase, readOptions } from './options.js';
 
 describe('formatDateVi', () => {
@@ -47,5 +47,27 @@ describe('widget options', () => {
     const o = readOptions({ theme: 'purple', open: 'true', mode: 'page', maxChars: 'x' }, '/widget.js', 'http://localhost:3000/', 2000);
     expect(o).toMatchObject({ apiBase: 'http://localhost:3000', title: 'Trợ lý tin tức', theme: 'light', startOpen: true, pageMode: true, maxChars: 2000, position: 'bottom-right' });
     expect(readOptions({ theme: 'auto', maxChars: '500', position: 'bottom-left' }, null, 'http://h/', 2000)).toMatchObject({ theme: 'auto', maxChars: 500, position: 'bottom-left' });
+  });
+});
+
+describe('groupByArticle', () => {
+  it('puts the passages of one article together, articles in order of first citation', () => {
+    const c = (n: number, documentId: string) => ({ n, documentId });
+    const groups = groupByArticle([c(3, 'b'), c(1, 'a'), c(2, 'b'), c(4, 'a')]);
+    expect(groups.map((g) => [g.documentId, g.passages.map((p) => p.n)])).toEqual([
+      ['a', [1, 4]],
+      ['b', [2, 3]],
+    ]);
+  });
+});
+
+describe('excerpt', () => {
+  it('keeps short text and cuts long text at a word', () => {
+    expect(excerpt('  Cầu Phú Lâm\nthông xe.  ')).toBe('Cầu Phú Lâm thông xe.');
+    const long = 'Ngày 2/9/2019, cầu Phú Lâm bắc qua sông Lam chính thức thông xe sau hơn ba năm thi công, rút ngắn quãng đường đi lại.';
+    const cut = excerpt(long, 60);
+    expect(cut.endsWith('…')).toBe(true);
+    expect(cut.length).toBeLessThanOrEqual(61);
+    expect(long.startsWith(cut.slice(0, -1))).toBe(true);
   });
 });

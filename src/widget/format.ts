@@ -2,6 +2,28 @@
 
 export { describeDayRange, describeFilterVi, formatDateVi } from '../text/dates.js';
 
+/** The passages an answer cites from one article, shown together under its title. */
+export interface ArticleGroup<C> {
+  documentId: string;
+  passages: C[];
+}
+
+/** Citations grouped by article: articles in order of their first citation, passages by number. */
+export function groupByArticle<C extends { documentId: string; n: number }>(citations: readonly C[]): ArticleGroup<C>[] {
+  const groups = new Map<string, C[]>();
+  for (const c of [...citations].sort((a, b) => a.n - b.n)) groups.set(c.documentId, [...(groups.get(c.documentId) ?? []), c]);
+  return [...groups.entries()].map(([documentId, passages]) => ({ documentId, passages }));
+}
+
+/** The opening of a cited passage, cut at a word, for a list of passages. */
+export function excerpt(text: string, max = 90): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  if (flat.length <= max) return flat;
+  const cut = flat.slice(0, max);
+  const space = cut.lastIndexOf(' ');
+  return `${(space > max / 2 ? cut.slice(0, space) : cut).replace(/[\s,.;:]+$/u, '')}…`;
+}
+
 export type AnswerSegment = { kind: 'text'; text: string } | { kind: 'cite'; n: number };
 
 /**

@@ -1,5 +1,5 @@
 import { el, append, clear, icon, ICONS } from './dom.js';
-import { describeDayRange, describeFilterVi, formatDateVi, splitAnswer } from './format.js';
+import { describeDayRange, describeFilterVi, excerpt, formatDateVi, groupByArticle, splitAnswer } from './format.js';
 import type { ChatRecord, Citation } from './types.js';
 
 /** Rendering of one conversation turn. Everything from the server goes in as text nodes. */
@@ -144,15 +144,29 @@ export function renderAnswer(
     else bubble.appendChild(trigger(seg.n, 'cite', [`[${seg.n}]`], `Nguồn ${seg.n}: ${byN.get(seg.n)?.title ?? ''}`));
   }
 
-  const list = el('ol');
-  for (const c of record.citations) {
-    const meta = sourceLabel(c);
+  // One entry per article (title, outlet, date), its cited passages under it.
+  const list = el('ol', { class: 'source-articles' });
+  for (const group of groupByArticle(record.citations)) {
+    const first = group.passages[0]!;
+    const meta = sourceLabel(first);
     list.appendChild(
-      el('li', {}, [
-        trigger(c.n, 'source-item', [
-          el('span', { class: 'source-n' }, [`[${c.n}]`]),
-          el('span', { class: 'source-text' }, [c.title, meta ? el('span', { class: 'source-meta' }, [` — ${meta}`]) : null]),
-        ], `Xem nguồn ${c.n}: ${c.title}`),
+      el('li', { class: 'source-article', 'data-document-id': group.documentId }, [
+        el('p', { class: 'source-article-head' }, [
+          el('span', { class: 'source-title' }, [first.title]),
+          meta ? el('span', { class: 'source-meta' }, [` — ${meta}`]) : null,
+        ]),
+        el(
+          'ul',
+          { class: 'source-passages' },
+          group.passages.map((c) =>
+            el('li', {}, [
+              trigger(c.n, 'source-item', [
+                el('span', { class: 'source-n' }, [`[${c.n}]`]),
+                el('span', { class: 'source-text' }, [excerpt(c.snippet)]),
+              ], `Xem nguồn ${c.n}: ${c.title}`),
+            ]),
+          ),
+        ),
       ]),
     );
   }

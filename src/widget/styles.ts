@@ -60,6 +60,10 @@ svg{fill:none;stroke:currentColor;stroke-width:2;stroke-linecap:round;stroke-lin
 .source-n{font-weight:700;color:var(--accent);flex:none}
 .source-text{min-width:0;overflow-wrap:anywhere}
 .source-meta{color:var(--muted)}
+.source-article-head{margin:0 0 2px;overflow-wrap:anywhere}
+.source-title{font-weight:600}
+.related ul{margin:0;padding-left:18px;display:flex;flex-direction:column;gap:2px}
+.sources ul.source-passages{margin:0;padding:0;list-style:none;display:flex;flex-direction:column;gap:4px}
 .card{border:1px solid var(--accent);border-radius:12px;padding:12px;background:var(--bg);display:flex;flex-direction:column;gap:6px}
 .card-head{display:flex;align-items:center;gap:8px}
 .card-title{margin:0;flex:1;font-weight:650;overflow-wrap:anywhere}

@@ -2,6 +2,8 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatRecord } from '../../src/chat/chatService.js';
+import { formatDateVi } from '../../src/text/dates.js';
 import { ingestCorpus } from '../../src/ingest/ingest.js';
 import { startServer, type RunningServer } from '../../src/server/start.js';
 import { launchChromium, screenshot } from '../helpers/browser.js';
@@ -88,6 +90,57 @@ describe('chat page filters', () => {
       const firstSources = (await answer.locator('.sources li').allTextContents()).join('\n');
       expect(firstSources).toContain('Chính thức thông xe cầu Phú Lâm');
       expect(firstSources).not.toContain('TPO');
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe('sources grouped by article', () => {
+  it('shows the passages of one article together under its title, outlet and date, then "Bài liên quan"', async () => {
+    const question = 'Các mốc quan hệ ASEAN - Liên Hợp Quốc?';
+    // The same question through the API: the record the page must show.
+    const res = await fetch(`${server.url}/api/chat`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ message: question }) });
+    const record = (await res.json()) as ChatRecord;
+    const expected = new Map<string, number[]>();
+    for (const c of [...record.citations].sort((a, b) => a.n - b.n)) expected.set(c.documentId, [...(expected.get(c.documentId) ?? []), c.n]);
+    // The question is one whose answer cites several passages of one article.
+    expect([...expected.values()].some((ns) => ns.length > 1)).toBe(true);
+
+    const page = await browser.newPage();
+    try {
+      await page.goto(server.url);
+      await page.locator('textarea').fill(question);
+      await page.locator('textarea').press('Enter');
+      const answer = page.locator('[data-role=assistant][data-state=done]').first();
+      await answer.waitFor();
+      const articles = answer.locator('.source-article');
+      const shown = await articles.evaluateAll((lis) =>
+        lis.map((li) => ({
+          documentId: li.getAttribute('data-document-id'),
+          head: li.querySelector('.source-article-head')?.textContent ?? '',
+          passages: [...li.querySelectorAll('.source-item')].map((b) => Number(b.getAttribute('data-n'))),
+        })),
+      );
+      expect(shown.map((a) => [a.documentId, a.passages])).toEqual([...expected.entries()]);
+      for (const a of shown) {
+        const c = record.citations.find((x) => x.documentId === a.documentId)!;
+        expect(a.head).toBe(`${c.title} — ${[c.outlet, formatDateVi(c.publishedAt)].filter((x) => x).join(' · ')}`);
+      }
+      // A passage under its article opens its card.
+      const grouped = [...expected.entries()].find(([, ns]) => ns.length > 1)!;
+      await answer.locator(`.source-article[data-document-id="${grouped[0]}"] .source-item`).nth(1).click();
+      expect(await answer.locator('.card').getAttribute('data-n')).toBe(String(grouped[1][1]));
+
+      // Related articles: the API's list, shown by title, none of them cited.
+      expect(record.related.length).toBeGreaterThan(0);
+      const related = answer.locator('[data-role=related] li');
+      expect(await related.count()).toBe(record.related.length);
+      for (const [i, a] of record.related.entries()) {
+        expect(expected.has(a.documentId)).toBe(false);
+        expect(await related.nth(i).locator('a').textContent()).toBe(a.title);
+      }
+      await screenshot(page, 'chat-page-grouped-sources');
     } finally {
       await page.close();
     }
