@@ -223,7 +223,7 @@ export function readSentence(text: string): ReadSentence {
     capitalisedRuns: names(CAPITALISED_RUN, 1),
     dates: [...text.matchAll(DATE)].map((m) => numbersOf(tokens(m[0])).map((n) => n.value)),
     yearSpan: YEAR_SPAN.test(text),
-    percent: /\d\s*%/u.test(text),
+    percent: /\d\s*%|phần trăm/iu.test(text),
     acronyms: [...text.matchAll(ACRONYM)].map((m) => foldDiacritics(m[0].toLowerCase())),
     definitions: findDefinedAbbreviations(text),
   };
@@ -276,7 +276,7 @@ function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolea
 }
 
 /** A sum of money: "650.000 đồng", "50 triệu USD", "$40.000", "2 tỷ". */
-const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|\$)|\$\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
+const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|đô la|đô|đôla|franc|yuan|rupee|rúp|peso|ringgit|rupiah|\$)|\$\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
 
 function unitStrength(sentence: ReadSentence, unit: AskedUnit): number {
   switch (unit) {
@@ -348,6 +348,16 @@ function abbreviationStrength(sentence: ReadSentence, asked: AskedFact): number 
     best = Math.max(best, named ? FACT.exact : FACT.weak);
   }
   return best;
+}
+
+/**
+ * Whether the question asks for a fact precise enough that a sentence either states it or does
+ * not: a sum of money, an age, a percentage, a duration, a count of a named thing ("bao nhiêu
+ * người"). Asked such a fact, an answer without it is no answer, however on topic.
+ */
+export function asksPreciseFact(asked: AskedFact): boolean {
+  if (asked.unit !== null || asked.kind === 'duration') return true;
+  return asked.kind === 'number' && asked.counted.length > 0 && /^\p{L}/u.test(asked.counted[0]!);
 }
 
 /**

@@ -210,9 +210,20 @@ describe('answerExtractively: mechanisms of issue 9', () => {
     const held = answerExtractively('OSCE có bao nhiêu quốc gia thành viên?', [osceSummit, osceCall], { answerability });
     expect(held.grounded).toBe(true);
     expect(held.answerability).toBeGreaterThanOrEqual(answerability.threshold);
-    const absent = answerExtractively('Giá vàng SJC hôm nay bán ra bao nhiêu đồng một lượng?', [osceSummit, osceCall], { answerability });
+    const absent = answerExtractively('Thủ tướng Nhật Bản phát biểu gì tại Tokyo?', [osceSummit, osceCall], { answerability });
     expect(absent.answer).toBe(NOT_FOUND_ANSWER);
     expect(absent.answerability).toBeLessThan(answerability.threshold);
+  });
+
+  it('asked a precise fact (a price, a duration, a count of people), declines passages that never state one', () => {
+    const answerability = loadCommittedAnswerabilityModel();
+    // On topic (the OSCE summit), but no sum of money anywhere: the model is not even asked.
+    const price = answerExtractively('Hội nghị cấp cao OSCE ở Astana tốn bao nhiêu tiền?', [osceSummit, osceCall], { answerability });
+    expect(price.answer).toBe(NOT_FOUND_ANSWER);
+    expect(price.answerability).toBeUndefined();
+    // The member count is stated: the same kind of question is answered.
+    const count = answerExtractively('OSCE có bao nhiêu quốc gia thành viên?', [osceSummit, osceCall], { answerability });
+    expect(count.grounded).toBe(true);
   });
 });
 

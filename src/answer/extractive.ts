@@ -7,7 +7,7 @@ import { answerabilityFeatures, answerabilityProbability, type AnswerabilityMode
 import { formatDateVi } from '../text/dates.js';
 import { expanderWith } from './definedAbbreviations.js';
 import { asksAboutNow } from './questionKind.js';
-import { FACT, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
+import { FACT, asksPreciseFact, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
 import { readPassage, wordsOf, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { density, makeCoverage, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
 import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
@@ -230,6 +230,19 @@ function inContext(c: RawCandidate, own: number, coverageAt: ReadonlyMap<string,
 
 const byScore = (a: Candidate, b: Candidate) => b.score - a.score;
 
+/** A sentence this close to the best coverage is "next to the question's key terms". */
+const KEY_TERMS_SHARE = 0.6;
+
+/**
+ * Whether a sentence that holds the question's key terms (or follows the one that does) also
+ * holds the fact asked for, even weakly: without one, the passages tell the event but not the
+ * asked detail (a fine, a price, an age the article never gives).
+ */
+function holdsFactNearKeyTerms(candidates: readonly Candidate[]): boolean {
+  const best = Math.max(0, ...candidates.map((c) => c.coverage));
+  return candidates.some((c) => c.coverage >= KEY_TERMS_SHARE * best && c.fact >= FACT.weak);
+}
+
 function featuresOf(question: string, results: readonly SearchResult[], scored: Scored): number[] {
   return answerabilityFeatures({
     question,
@@ -356,6 +369,7 @@ export function answerExtractively(
   if (results.length === 0 || (!model && options.relevant === false)) return notFoundAnswer();
   const opts = { ...DEFAULTS, ...definedOnly(options) };
   const scored = scoreCandidates(question, results, options);
+  if (asksPreciseFact(scored.asked) && !holdsFactNearKeyTerms(scored.candidates)) return notFoundAnswer();
   let answerability: number | undefined;
   if (model) {
     answerability = answerabilityProbability(model, featuresOf(question, results, scored));
