@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { SearchFilter } from '../store/filter.js';
 import type { ScaleBuildResult, ScaleUpdateResult } from './scaleWorker.js';
 import { startServerProcess, type ServerProcess } from './serverProcess.js';
-import { readRssMiB, round, summarize } from './stats.js';
+import { folderBytes, readRssMiB, round, summarize } from './stats.js';
 import { DEFAULT_SYNTHETIC_OPTIONS, syntheticArticleId, type SampleArticle } from './syntheticArchive.js';
 
 /**
@@ -55,15 +54,6 @@ export interface ScaleBenchOptions {
   /** Environment of the server and worker processes (model, dtype, …). */
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
-}
-
-async function folderBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    total += entry.isDirectory() ? await folderBytes(full) : (await fsp.stat(full)).size;
-  }
-  return total;
 }
 
 function runScaleWorker<T>(opts: ScaleBenchOptions, args: string[]): Promise<T> {
