@@ -20,7 +20,7 @@ const EMBED_ARTICLES = 64;
 
 export interface IngestProgress {
   phase: 'embedding' | 'writing' | 'done';
-  /** Articles to (re-)embed in this run, and how many are finished. */
+  /** Articles to write in this run (to embed, or to file again under new metadata), and how many are finished. */
   articlesDone: number;
   articlesTotal: number;
   chunksDone: number;
@@ -191,20 +191,6 @@ async function ingestInto(
   let embedSeconds = 0;
   let lastCommit = performance.now();
   let commit: CommitSummary | null = null;
-  const report = (phase: IngestProgress['phase']) => {
-    const rate = embedSeconds > 0 ? counts.chunksDone / embedSeconds : 0;
-    opts.onProgress?.({
-      phase,
-      articlesDone: counts.articlesDone,
-      articlesTotal: work.length,
-      chunksDone: counts.chunksDone,
-      chunksTotal,
-      chunksPerSecond: rate,
-      etaSeconds: rate > 0 ? (chunksTotal - counts.chunksDone) / rate : null,
-      articlesCommitted: counts.committed,
-      articlesPending: counts.pending,
-    });
-  };
   // Removals and a rebuild's replacement of the archive go out with the first commit.
   let removalsStaged = plan.removed.length > 0 || opts.rebuild === true;
   const commitNow = async () => {
@@ -227,12 +213,27 @@ async function ingestInto(
     }
     await writer.upsert(entry);
     metadataOnly.push(article.id);
+    counts.articlesDone++;
     counts.pending++;
     if (counts.pending >= config.ingest.commitArticles) await commitNow();
   }
   const work = plan.toEmbed.map((article) => ({ article, chunks: chunkArticle(article, config.chunking) }));
   const chunksTotal = work.reduce((n, w) => n + w.chunks.length, 0);
 
+  const report = (phase: IngestProgress['phase']) => {
+    const rate = embedSeconds > 0 ? counts.chunksDone / embedSeconds : 0;
+    opts.onProgress?.({
+      phase,
+      articlesDone: counts.articlesDone,
+      articlesTotal: metadataOnly.length + work.length,
+      chunksDone: counts.chunksDone,
+      chunksTotal,
+      chunksPerSecond: rate,
+      etaSeconds: rate > 0 ? (chunksTotal - counts.chunksDone) / rate : null,
+      articlesCommitted: counts.committed,
+      articlesPending: counts.pending,
+    });
+  };
   report('embedding');
   const batchSize = Math.min(EMBED_ARTICLES, config.ingest.commitArticles);
   for (let from = 0; from < work.length; from += batchSize) {
