@@ -7,9 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../src/config/config.js';
 import { loadCorpus } from '../src/corpus/load.js';
 import { chunkArticle } from '../src/ingest/chunk.js';
-import { articleContentHash } from '../src/ingest/contentHash.js';
 import { TransformersEmbeddings } from '../src/ingest/embeddings.js';
-import { expectedSettings, writeIndexGeneration } from '../src/ingest/indexStore.js';
 import { embeddingText, ingestCorpus, type IngestReport } from '../src/ingest/ingest.js';
 import { IndexMismatchError, IndexMissingError } from '../src/store/errors.js';
 import { makeArchiveStore } from '../src/store/index.js';
@@ -18,6 +16,7 @@ import type { ArchiveStore, StoreReader } from '../src/store/types.js';
 import { HnswVectorStore } from '../src/store/embedded/hnswStore.js';
 import { LexicalIndex } from '../src/store/embedded/lexical.js';
 import { REPO_ROOT, SHARED_DIR, TEST_MODEL, makeTempDir, testConfig } from './helpers/config.js';
+import { writeLegacyIndex } from './helpers/legacyIndex.js';
 
 const EDITED = 'vn-tq-kiem-soat-bat-dong-bien-dong';
 const DELETED = 'un-osce-astana-2010';
@@ -129,6 +128,45 @@ describe('ingestCorpus into the archive (real model, real files)', () => {
     await reader.close();
   });
 
+  it('a metadata-only change (outlet, date, section) embeds nothing, keeps the vectors, and filters see the new metadata', async () => {
+    const file = path.join(corpusDir, `${EDITED}.md`);
+    const original = await fs.readFile(file, 'utf8');
+    await fs.writeFile(
+      file,
+      original.replace('outlet: null', 'outlet: Báo Thử Nghiệm').replace('publishedAt: null', 'publishedAt: 2021-03-04').replace('url: null', 'url: null\nsection: Thế giới'),
+    );
+    const reader = await store.openReader();
+    const before = reader.snapshot();
+    const report = await ingestCorpus(config, { embeddings, store });
+    expect(report.changed).toEqual([EDITED]);
+    expect(report.metadataOnly).toEqual([EDITED]);
+    expect(report.chunksEmbedded).toBe(0);
+
+    expect(await reader.refresh()).toBe(true);
+    const after = reader.snapshot();
+    expect(await after.article(EDITED)).toMatchObject({ outlet: 'Báo Thử Nghiệm', publishedAt: '2021-03-04', section: 'Thế giới' });
+    const edited = (await loadCorpus(corpusDir)).articles.find((a) => a.id === EDITED)!;
+    const ids = chunkArticle(edited, config.chunking).map((c) => c.chunkId);
+    // Same passages and the very vectors embedded before, now under the new metadata.
+    const [oldVectors, newVectors] = [await before.vectors(ids), await after.vectors(ids)];
+    for (const id of ids) expect(Array.from(newVectors.get(id)!)).toEqual(Array.from(oldVectors.get(id)!));
+    expect([...(await after.passages(ids)).values()].map((p) => [p.outlet, p.publishedAt, p.section])).toEqual(
+      ids.map(() => ['Báo Thử Nghiệm', '2021-03-04', 'Thế giới']),
+    );
+    // Outlet matched without case or diacritics, the date inclusive: only this article's passages.
+    const filter = { outlets: ['bao thu nghiem'], sections: ['THE GIOI'], from: '2021-03-04', to: '2021-03-04' };
+    const query = await embeddings.embedQuery('kiểm soát bất đồng trên Biển Đông');
+    const dense = await after.denseSearch(query, 50, { filter });
+    expect(dense.map((h) => h.chunkId).sort()).toEqual([...ids].sort());
+    expect((await after.lexicalSearch('Biển Đông', 50, { filter })).top.every((h) => h.chunkId.startsWith(`${EDITED}#`))).toBe(true);
+    expect(await before.denseSearch(query, 5, { filter })).toEqual([]);
+    await reader.close();
+
+    const again = await ingestCorpus(config, { embeddings, store });
+    expect(again.unchanged).toContain(EDITED);
+    expect(again.commits).toBe(0);
+  });
+
   it('compacts with --compact into one segment, nothing re-embedded, same search results', async () => {
     const report = await ingestCorpus(config, { embeddings, store, compact: true });
     expect(report.chunksEmbedded).toBe(0);
@@ -148,6 +186,16 @@ describe('ingestCorpus into the archive (real model, real files)', () => {
   });
 });
 
+/** The vectors and lexical index the previous format kept of `chunks` (embedded for real). */
+async function legacyParts(cfg: Config, chunks: ReturnType<typeof chunkArticle>) {
+  const vectors = HnswVectorStore.create(embeddings, { dimensions: 384, ...cfg.hnsw }, chunks.length);
+  const embedded = await embeddings.embedPassagesRaw(chunks.map(embeddingText));
+  await vectors.addVectors(embedded, chunks.map((c) => new Document({ pageContent: c.text, metadata: { chunkId: c.chunkId } })));
+  const lexical = LexicalIndex.create();
+  lexical.add(chunks);
+  return { vectors, embedded, lexical };
+}
+
 describe('an index of the previous format', () => {
   it('is converted by the next ingest from its stored chunks and vectors, nothing re-embedded', async () => {
     const dir = await makeTempDir('vnrag-legacy-');
@@ -155,30 +203,8 @@ describe('an index of the previous format', () => {
     // What the previous version wrote: one generation folder, chunks and vectors as whole files.
     const { articles } = await loadCorpus(cfg.paths.corpusDir);
     const chunks = articles.flatMap((a) => chunkArticle(a, cfg.chunking));
-    const vectors = HnswVectorStore.create(embeddings, { dimensions: 384, ...cfg.hnsw }, chunks.length);
-    const embedded = await embeddings.embedPassagesRaw(chunks.map(embeddingText));
-    await vectors.addVectors(embedded, chunks.map((c) => new Document({ pageContent: c.text, metadata: { chunkId: c.chunkId } })));
-    const lexical = LexicalIndex.create();
-    lexical.add(chunks);
-    const now = new Date().toISOString();
-    await writeIndexGeneration(cfg.paths.indexDir, {
-      manifest: {
-        ...expectedSettings(cfg, 384),
-        articles: Object.fromEntries(
-          articles.map((a) => [
-            a.id,
-            { contentHash: articleContentHash(a, cfg), chunkIds: chunks.filter((c) => c.documentId === a.id).map((c) => c.chunkId), sourceFile: a.sourceFile },
-          ]),
-        ),
-        chunkCount: chunks.length,
-        createdAt: now,
-        updatedAt: now,
-      },
-      articles,
-      chunks,
-      vectors,
-      lexical,
-    });
+    const { vectors, embedded, lexical } = await legacyParts(cfg, chunks);
+    await writeLegacyIndex(cfg, 384, { articles, chunks, vectors, lexical });
     const legacyStore = makeArchiveStore(cfg, storeSettings(cfg, 384));
     await expect(legacyStore.openReader()).rejects.toThrow(/older version.*npm run ingest/);
 
@@ -200,6 +226,41 @@ describe('an index of the previous format', () => {
       const now = (await snap.lexicalSearch(q, 10)).top;
       expect(now).toEqual(old);
     });
+    await fs.rm(dir, { recursive: true, force: true });
+  }, 300_000);
+
+  it('built from VNTC before sections were read, takes their sections on the next ingest without re-embedding', async () => {
+    const dir = await makeTempDir('vnrag-legacy-vntc-');
+    const corpus = path.join(dir, 'corpus');
+    await fs.mkdir(corpus);
+    const lines = execSync(`xz -dc ${path.join(SHARED_DIR, 'corpora/vntc-sample-10k.jsonl.xz')} | head -12`, { maxBuffer: 64 << 20 });
+    await fs.writeFile(path.join(corpus, 'vntc.jsonl'), lines);
+    const cfg = testConfig({ CORPUS_DIR: corpus, INDEX_DIR: path.join(dir, 'index'), STORE_FILE_GRACE_SECONDS: '0' });
+    const { articles } = await loadCorpus(corpus);
+    expect(articles.every((a) => a.section)).toBe(true);
+    // The articles as the loader read them before it knew sections, stored under the single hash of that time.
+    const before = articles.map(({ section: _section, ...a }) => a);
+    const chunks = before.flatMap((a) => chunkArticle(a, cfg.chunking));
+    await writeLegacyIndex(cfg, 384, { articles: before, chunks, ...(await legacyParts(cfg, chunks)) });
+    const s = makeArchiveStore(cfg, storeSettings(cfg, 384));
+
+    const report = await ingestCorpus(cfg, { embeddings, store: s });
+    expect(report.chunksEmbedded).toBe(0);
+    expect(report.metadataOnly.sort()).toEqual(articles.map((a) => a.id).sort());
+    const section = articles[0]!.section!;
+    const inSection = articles.filter((a) => a.section === section).map((a) => a.id);
+    await withReader(s, async (r) => {
+      const snap = r.snapshot();
+      expect((await snap.article(articles[0]!.id))?.section).toBe(section);
+      const query = await embeddings.embedQuery(articles[0]!.title);
+      const hits = await snap.denseSearch(query, 500, { filter: { sections: [section] } });
+      expect(hits.length).toBe(chunks.filter((c) => inSection.includes(c.documentId)).length);
+      expect(hits.every((h) => inSection.includes(h.chunkId.slice(0, h.chunkId.lastIndexOf('#'))))).toBe(true);
+    });
+    // Filed under the new hash: the run after is a no-op.
+    const again = await ingestCorpus(cfg, { embeddings, store: s });
+    expect(again.unchanged).toHaveLength(articles.length);
+    expect(again.commits).toBe(0);
     await fs.rm(dir, { recursive: true, force: true });
   }, 300_000);
 });

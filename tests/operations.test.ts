@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningServer } from '../src/server/start.js';
 import { testConfig } from './helpers/config.js';
@@ -209,4 +210,42 @@ describe('GET /metrics', () => {
       await Promise.all([proxied.close(), guarded.close(), off.close()]);
     }
   });
+});
+
+describe('keep-alive connections', () => {
+  /** GET through `agent`; whether the request went out on a connection kept from an earlier one. */
+  function getReady(agent: http.Agent, base: string): Promise<{ status: number; reused: boolean }> {
+    return new Promise((resolve, reject) => {
+      const req = http.get(`${base}/ready`, { agent }, (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+      });
+      req.on('error', reject);
+    });
+  }
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+  it('stay open past Node\'s 5 s default, so a client reusing one after a pause is answered on it', async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await getReady(agent, server.url)).toEqual({ status: 200, reused: false });
+      await pause(5500);
+      expect(await getReady(agent, server.url)).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
+  }, 20_000);
+
+  it('are closed by the server after KEEP_ALIVE_TIMEOUT_MS idle', async () => {
+    const short = await serve({ KEEP_ALIVE_TIMEOUT_MS: '1000' });
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    try {
+      expect(await getReady(agent, short.url)).toEqual({ status: 200, reused: false });
+      await pause(1500);
+      expect(await getReady(agent, short.url)).toEqual({ status: 200, reused: false });
+    } finally {
+      agent.destroy();
+      await short.close();
+    }
+  }, 20_000);
 });

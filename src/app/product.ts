@@ -1,8 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { makeLlmAnswererFromConfig, type LlmAnswerer } from '../answer/llm.js';
+import type { LlmAnswerer } from '../answer/llm.js';
 import { makeChatService, type ChatLogger, type ChatService } from '../chat/chatService.js';
 import { makeInMemoryConversationStore, type ConversationStore } from '../chat/conversations.js';
-import { makeRedisConversationStore } from '../chat/redisConversationStore.js';
 import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
@@ -109,10 +108,20 @@ export async function openArchive(config: Config, opts: ArchiveOptions = {}): Pr
   });
 }
 
-/** The configured conversation store, and how to release it. */
+/**
+ * The answerer LLM_PROVIDER asks for; undefined for "none". The LLM client libraries are loaded
+ * only when one is configured: importing them costs about a second of every server's start.
+ */
+export async function openLlmAnswerer(config: Config): Promise<LlmAnswerer | undefined> {
+  if (config.llm.provider === 'none') return undefined;
+  return (await import('../answer/llm.js')).makeLlmAnswererFromConfig(config);
+}
+
+/** The configured conversation store, and how to release it (the Redis client is loaded only for Redis). */
 export async function openConversationStore(config: Config): Promise<{ store: ConversationStore; close(): Promise<void> }> {
   const c = config.conversations;
   if (c.store === 'redis' && c.redisUrl) {
+    const { makeRedisConversationStore } = await import('../chat/redisConversationStore.js');
     const store = await makeRedisConversationStore({ url: c.redisUrl, prefix: c.redisPrefix, maxTurns: c.maxTurns, ttlMs: c.ttlMs });
     return { store, close: () => store.close() };
   }
@@ -146,7 +155,7 @@ export async function makeProduct(config: Config, opts: ProductOptions = {}): Pr
     for (const close of owned.splice(0).reverse()) await close();
   };
   try {
-    const llm = opts.llm === undefined ? await makeLlmAnswererFromConfig(config) : (opts.llm ?? undefined);
+    const llm = opts.llm === undefined ? await openLlmAnswerer(config) : (opts.llm ?? undefined);
     let conversations = opts.conversations;
     if (!conversations) {
       const opened = await openConversationStore(config);

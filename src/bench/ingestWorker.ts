@@ -3,14 +3,12 @@
  * own. Measures the embedding model alone on a sample of the chunks, then a full ingestion of
  * the same corpus, and prints one JSON line.
  */
-import fsp from 'node:fs/promises';
-import path from 'node:path';
 import { loadConfig } from '../config/config.js';
 import { loadCorpus } from '../corpus/load.js';
 import { chunkArticle } from '../ingest/chunk.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { embeddingText, ingestCorpus } from '../ingest/ingest.js';
-import { readRssMiB, round } from './stats.js';
+import { folderBytes, readRssMiB, round } from './stats.js';
 
 export interface IngestBenchResult {
   articles: number;
@@ -22,15 +20,6 @@ export interface IngestBenchResult {
   ratioToRaw: number;
   indexBytes: number;
   peakRssMiB: number | null;
-}
-
-async function folderBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    total += entry.isDirectory() ? await folderBytes(full) : (await fsp.stat(full)).size;
-  }
-  return total;
 }
 
 /** Every n-th chunk, so the sample has the corpus' length distribution. */

@@ -173,5 +173,14 @@ function renderScale(rows: ScaleResult[], origin: string[]): string[] {
     ),
     '',
     ...rows.filter((s) => s.servingError).map((s) => `No server figures for ${s.articles} articles: ${s.servingError}`),
+    ...rows.flatMap((s) =>
+      s.sourceArchive
+        ? [
+            `The real archive the sample's vectors were read from (${s.sourceArchive.articles.toLocaleString('en')} articles, ${s.sourceArchive.passages.toLocaleString('en')} passages),`,
+            `served the same way: cold start ${s.sourceArchive.coldStartMs} ms, server RSS ${na(s.sourceArchive.rssMiB)} MiB.`,
+            '',
+          ]
+        : [],
+    ),
   ];
 }

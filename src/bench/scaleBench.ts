@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
-import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { z } from 'zod';
 import type { SearchFilter } from '../store/filter.js';
 import type { ScaleBuildResult, ScaleUpdateResult } from './scaleWorker.js';
 import { startServerProcess, type ServerProcess } from './serverProcess.js';
-import { readRssMiB, round, summarize } from './stats.js';
+import { folderBytes, readRssMiB, round, summarize } from './stats.js';
 import { DEFAULT_SYNTHETIC_OPTIONS, syntheticArticleId, type SampleArticle } from './syntheticArchive.js';
 
 /**
@@ -32,6 +32,16 @@ export interface ScaleResult {
   /** Seconds from the writer's exit until the running server answers from the change (null without a server). */
   add: ScaleUpdateResult & { visibleSeconds: number | null };
   remove: ScaleUpdateResult & { goneSeconds: number | null };
+  /** The real archive the sample's vectors were read from (`--scale-vectors-from`), served as it is. */
+  sourceArchive?: ArchiveColdStart;
+}
+
+/** A server started on an existing archive: time to the first 200 from `/ready`, and what it reports. */
+export interface ArchiveColdStart {
+  articles: number;
+  passages: number;
+  coldStartMs: number;
+  rssMiB: number | null;
 }
 
 export interface SearchLatency {
@@ -55,15 +65,6 @@ export interface ScaleBenchOptions {
   /** Environment of the server and worker processes (model, dtype, …). */
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
-}
-
-async function folderBytes(dir: string): Promise<number> {
-  let total = 0;
-  for (const entry of await fsp.readdir(dir, { withFileTypes: true })) {
-    const full = path.join(dir, entry.name);
-    total += entry.isDirectory() ? await folderBytes(full) : (await fsp.stat(full)).size;
-  }
-  return total;
 }
 
 function runScaleWorker<T>(opts: ScaleBenchOptions, args: string[]): Promise<T> {
@@ -146,6 +147,18 @@ async function startServing(opts: ScaleBenchOptions, indexDir: string): Promise<
     const error = err instanceof Error ? err.message.split('\n')[0]! : String(err);
     opts.log(`scale: no server (${error}); build and update figures only`);
     return { server: null, error };
+  }
+}
+
+/** Cold start of `src/cli/serve.ts --no-ingest` on the archive in `indexDir`, and its RSS once ready. */
+export async function measureArchiveColdStart(repoRoot: string, env: NodeJS.ProcessEnv, indexDir: string): Promise<ArchiveColdStart> {
+  const server = await startServerProcess(repoRoot, { ...env, INDEX_DIR: indexDir } as Record<string, string>, 600_000, ['--no-ingest']);
+  try {
+    const ready = z.object({ articles: z.number(), chunks: z.number() }).parse(await (await fetch(`${server.url}/ready`)).json());
+    const rss = await readRssMiB(server.pid);
+    return { articles: ready.articles, passages: ready.chunks, coldStartMs: round(server.coldStartMs, 0), rssMiB: rss === null ? null : round(rss, 0) };
+  } finally {
+    await server.stop();
   }
 }
 

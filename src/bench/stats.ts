@@ -1,3 +1,6 @@
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+
 /** Latency summary of a list of samples, in the samples' unit. */
 export interface LatencySummary {
   count: number;
@@ -30,7 +33,6 @@ export function summarize(samples: readonly number[]): LatencySummary {
 
 /** Resident set size of a process in MiB, from /proc (Linux); `null` where unavailable. */
 export async function readRssMiB(pid: number | 'self' = 'self', field: 'VmRSS' | 'VmHWM' = 'VmRSS'): Promise<number | null> {
-  const { readFile } = await import('node:fs/promises');
   try {
     const status = await readFile(`/proc/${pid}/status`, 'utf8');
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
@@ -38,6 +40,16 @@ export async function readRssMiB(pid: number | 'self' = 'self', field: 'VmRSS' |
   } catch {
     return null;
   }
+}
+
+/** Bytes of every file under `dir` (an index's size on disk). */
+export async function folderBytes(dir: string): Promise<number> {
+  let total = 0;
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = join(dir, entry.name);
+    total += entry.isDirectory() ? await folderBytes(full) : (await stat(full)).size;
+  }
+  return total;
 }
 
 export const round = (x: number, digits = 1): number => {

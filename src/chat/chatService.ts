@@ -248,14 +248,16 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     const previous = conversation.turns[conversation.turns.length - 1];
 
     const run = async (opts: ChatRunOptions = {}): Promise<ChatRecord> => {
+      // Read once per turn: both uses see the same commit, and a remote store is asked once.
+      const archiveFacets = facets ? await facets() : null;
       const scope = makeTurnScope({
         question,
         filter,
         ...(previous?.period ? { previousPeriod: previous.period } : {}),
         isFollowUp: previous !== undefined && isFollowUp(question),
-        reference: await resolveReferenceDay(config.time.reference, facets),
+        reference: resolveReferenceDay(config.time.reference, archiveFacets),
         relevanceThreshold: config.retrieval.relevanceThreshold,
-        archiveHasDates: facets ? (await facets()).lastPublished !== null : true,
+        archiveHasDates: archiveFacets ? archiveFacets.lastPublished !== null : true,
       });
       const retrieval = await retrieve(question, conversation.turns, scope, opts.signal);
       opts.signal?.throwIfAborted();

@@ -38,14 +38,17 @@ export interface TurnScope {
   search(searcher: Searcher, query: string, options: SearchOptions, within?: SearchFilter): Promise<SearchResponse>;
 }
 
-/** Where the reference day comes from (TIME_REFERENCE); `archive` reads the store's facets. */
-export async function resolveReferenceDay(
+/**
+ * Where the reference day comes from (TIME_REFERENCE); `archive` takes the newest day of the
+ * archive's facets (read once per turn by the caller).
+ */
+export function resolveReferenceDay(
   setting: string,
-  facets: (() => Promise<ArchiveFacets>) | undefined,
+  facets: Pick<ArchiveFacets, 'lastPublished'> | null,
   now: () => Date = () => new Date(),
-): Promise<string> {
+): string {
   if (setting === 'today') return todayInVietnam(now());
-  if (setting === 'archive') return (facets ? (await facets()).lastPublished : null) ?? todayInVietnam(now());
+  if (setting === 'archive') return facets?.lastPublished ?? todayInVietnam(now());
   return setting;
 }
 

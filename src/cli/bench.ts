@@ -29,7 +29,7 @@ import { startServerProcess } from '../bench/serverProcess.js';
 import { round, summarize } from '../bench/stats.js';
 import { writeVntcSlice } from '../bench/vntc.js';
 import { loadSample } from '../bench/sampleVectors.js';
-import { measureScale } from '../bench/scaleBench.js';
+import { measureArchiveColdStart, measureScale } from '../bench/scaleBench.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { makeArchiveStore, storeSettings } from '../store/index.js';
 
@@ -230,7 +230,7 @@ async function runScale(repoRoot: string, work: string, benchCorpus: string, env
         log,
       });
       const sampleFile = path.join(work, `sample-${sampleSize}`, `vntc-${sampleSize}.jsonl`);
-      return await measureScale({
+      const result = await measureScale({
         repoRoot,
         workDir: work,
         benchCorpusXz: benchCorpus,
@@ -242,6 +242,12 @@ async function runScale(repoRoot: string, work: string, benchCorpus: string, env
         env,
         log,
       });
+      if (!from) return result;
+      // The real archive too (the cold-start target at 10k is for it), once its reader is closed.
+      await reader?.close();
+      const sourceArchive = await measureArchiveColdStart(repoRoot, env, path.join(work, 'vectors-source'));
+      log(`scale: the archive the vectors came from: ${JSON.stringify(sourceArchive)}`);
+      return { ...result, sourceArchive };
     } finally {
       await reader?.close();
     }

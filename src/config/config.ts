@@ -99,6 +99,12 @@ export const envSchema = z.object({
   CONVERSATION_MAX_TURNS: int(1, 1000).default(20),
   CONVERSATION_TTL_MINUTES: int(1, 525_600).default(24 * 60),
   SHUTDOWN_GRACE_MS: int(0, 600_000).default(10_000),
+  /**
+   * How long an idle keep-alive connection stays open. Node's 5 s default races with clients and
+   * proxies that reuse a connection just as the server closes it (ECONNRESET); a reverse proxy's
+   * own idle timeout (nginx, load balancers: 60 s) must be the shorter one.
+   */
+  KEEP_ALIVE_TIMEOUT_MS: int(1000, 3_600_000).default(65_000),
   /** `GET /metrics` (Prometheus text format); off = 404. */
   METRICS_ENABLED: bool.default(true),
   /** When set, /metrics answers any client sending `Authorization: Bearer <token>`; unset = loopback clients only. */
@@ -162,6 +168,7 @@ export interface Config {
     bodyLimit: string;
     trustProxy: boolean;
     shutdownGraceMs: number;
+    keepAliveTimeoutMs: number;
   };
   conversations: {
     store: 'memory' | 'redis';
@@ -275,6 +282,7 @@ export function loadConfig(
       bodyLimit: e.BODY_LIMIT,
       trustProxy: e.TRUST_PROXY,
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      keepAliveTimeoutMs: e.KEEP_ALIVE_TIMEOUT_MS,
     },
     conversations: {
       store: e.CONVERSATION_STORE,

@@ -41,7 +41,7 @@ function expectExactOffsets(a: Article, chunks: Chunk[]): void {
 
 describe('chunkArticle', () => {
   it('returns one chunk for a short article, with ids and metadata', () => {
-    const a = article('Câu một. Câu hai.');
+    const a = { ...article('Câu một. Câu hai.'), section: 'Thế giới' };
     const chunks = chunkArticle(a, { maxChars: 900, overlapSentences: 1 });
     expect(chunks).toEqual([
       {
@@ -54,6 +54,7 @@ describe('chunkArticle', () => {
         title: 'Tiêu đề',
         outlet: 'VOV',
         publishedAt: '2020-11-24',
+        section: 'Thế giới',
       },
     ]);
   });

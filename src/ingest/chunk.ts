@@ -3,6 +3,7 @@
  */
 import type { Article } from '../corpus/types.js';
 import { splitSentences } from '../text/sentences.js';
+import { makePassage } from './passage.js';
 import type { Chunk } from './types.js';
 
 export interface ChunkOptions {
@@ -44,18 +45,7 @@ export function chunkArticle(article: Article, options: ChunkOptions): Chunk[] {
 
 function makeChunk(article: Article, ordinal: number, units: Unit[], first: number, last: number): Chunk {
   const start = units[first]?.start ?? 0;
-  const end = units[last]?.end ?? start;
-  return {
-    chunkId: `${article.id}#${ordinal}`,
-    documentId: article.id,
-    ordinal,
-    text: article.text.slice(start, end),
-    start,
-    end,
-    title: article.title,
-    outlet: article.outlet,
-    publishedAt: article.publishedAt,
-  };
+  return makePassage(article, ordinal, start, units[last]?.end ?? start);
 }
 
 const span = (units: Unit[], first: number, last: number): number =>

@@ -7,9 +7,9 @@ import { makeArchiveStore } from '../store/index.js';
 import { storeSettings } from '../store/settings.js';
 import type { ArchiveStore, CompactionReport, StoreWriter } from '../store/types.js';
 import { chunkArticle } from './chunk.js';
-import { articleContentHash } from './contentHash.js';
+import { articleContentHash, articleTextHash, compareStoredHash } from './contentHash.js';
 import { TransformersEmbeddings } from './embeddings.js';
-import type { ArticleEntry, Chunk, CommitSummary } from './types.js';
+import type { ArticleEntry, Chunk, CommitSummary, IngestSink } from './types.js';
 
 /**
  * Articles embedded together: their chunks go through the model in length order (a batch is
@@ -20,7 +20,7 @@ const EMBED_ARTICLES = 64;
 
 export interface IngestProgress {
   phase: 'embedding' | 'writing' | 'done';
-  /** Articles to (re-)embed in this run, and how many are finished. */
+  /** Articles to write in this run (to embed, or to file again under new metadata), and how many are finished. */
   articlesDone: number;
   articlesTotal: number;
   chunksDone: number;
@@ -45,6 +45,8 @@ export interface IngestReport {
   notes: string[];
   added: string[];
   changed: string[];
+  /** Changed articles whose text was unchanged: filed again under their new metadata, nothing embedded. */
+  metadataOnly: string[];
   removed: string[];
   unchanged: string[];
   articlesTotal: number;
@@ -131,24 +133,44 @@ interface ChangePlan {
   changed: string[];
   removed: string[];
   unchanged: string[];
+  /** Changed articles whose text may be what the archive holds: filed again without embedding if so. */
+  maybeMetadataOnly: Article[];
   toEmbed: Article[];
 }
 
 function planChanges(config: Config, articles: Article[], stored: Map<string, string>): ChangePlan {
-  const plan: ChangePlan = { hashes: new Map(), added: [], changed: [], removed: [], unchanged: [], toEmbed: [] };
+  const plan: ChangePlan = { hashes: new Map(), added: [], changed: [], removed: [], unchanged: [], maybeMetadataOnly: [], toEmbed: [] };
   for (const article of articles) {
-    const hash = articleContentHash(article, config);
-    plan.hashes.set(article.id, hash);
+    plan.hashes.set(article.id, articleContentHash(article, config));
     const known = stored.get(article.id);
-    if (known === hash) {
+    if (known === undefined) {
+      plan.added.push(article.id);
+      plan.toEmbed.push(article);
+      continue;
+    }
+    const change = compareStoredHash(known, article, config);
+    if (change === 'unchanged') {
       plan.unchanged.push(article.id);
       continue;
     }
-    plan.toEmbed.push(article);
-    (known === undefined ? plan.added : plan.changed).push(article.id);
+    plan.changed.push(article.id);
+    (change === 'text' ? plan.toEmbed : plan.maybeMetadataOnly).push(article);
   }
   for (const id of stored.keys()) if (!plan.hashes.has(id)) plan.removed.push(id);
   return plan;
+}
+
+/**
+ * The article filed again under its new metadata with the vectors the archive holds for it,
+ * when its text is the stored one (same passages, same embedded texts); undefined when it must
+ * be embedded.
+ */
+async function refiledEntry(config: Config, sink: IngestSink, article: Article, contentHash: string): Promise<ArticleEntry | undefined> {
+  const stored = await sink.storedArticle(article.id);
+  if (!stored || articleTextHash(stored.article, config) !== articleTextHash(article, config)) return undefined;
+  const passages = chunkArticle(article, config.chunking);
+  if (passages.length !== stored.vectors.length) return undefined;
+  return { article, passages, vectors: stored.vectors, contentHash };
 }
 
 async function ingestInto(
@@ -161,8 +183,6 @@ async function ingestInto(
 ): Promise<Omit<IngestReport, 'problems' | 'seconds'>> {
   const stored = await writer.articleHashes();
   const plan = planChanges(config, articles, stored);
-  const work = plan.toEmbed.map((article) => ({ article, chunks: chunkArticle(article, config.chunking) }));
-  const chunksTotal = work.reduce((n, w) => n + w.chunks.length, 0);
 
   // Removals are staged first: they go out with the first commit.
   for (const id of plan.removed) await writer.remove(id);
@@ -171,20 +191,6 @@ async function ingestInto(
   let embedSeconds = 0;
   let lastCommit = performance.now();
   let commit: CommitSummary | null = null;
-  const report = (phase: IngestProgress['phase']) => {
-    const rate = embedSeconds > 0 ? counts.chunksDone / embedSeconds : 0;
-    opts.onProgress?.({
-      phase,
-      articlesDone: counts.articlesDone,
-      articlesTotal: work.length,
-      chunksDone: counts.chunksDone,
-      chunksTotal,
-      chunksPerSecond: rate,
-      etaSeconds: rate > 0 ? (chunksTotal - counts.chunksDone) / rate : null,
-      articlesCommitted: counts.committed,
-      articlesPending: counts.pending,
-    });
-  };
   // Removals and a rebuild's replacement of the archive go out with the first commit.
   let removalsStaged = plan.removed.length > 0 || opts.rebuild === true;
   const commitNow = async () => {
@@ -197,6 +203,37 @@ async function ingestInto(
     lastCommit = performance.now();
   };
 
+  // Metadata-only changes first: no model, just the article's record and filter fields rewritten.
+  const metadataOnly: string[] = [];
+  for (const article of plan.maybeMetadataOnly) {
+    const entry = await refiledEntry(config, writer, article, plan.hashes.get(article.id)!);
+    if (!entry) {
+      plan.toEmbed.push(article);
+      continue;
+    }
+    await writer.upsert(entry);
+    metadataOnly.push(article.id);
+    counts.articlesDone++;
+    counts.pending++;
+    if (counts.pending >= config.ingest.commitArticles) await commitNow();
+  }
+  const work = plan.toEmbed.map((article) => ({ article, chunks: chunkArticle(article, config.chunking) }));
+  const chunksTotal = work.reduce((n, w) => n + w.chunks.length, 0);
+
+  const report = (phase: IngestProgress['phase']) => {
+    const rate = embedSeconds > 0 ? counts.chunksDone / embedSeconds : 0;
+    opts.onProgress?.({
+      phase,
+      articlesDone: counts.articlesDone,
+      articlesTotal: metadataOnly.length + work.length,
+      chunksDone: counts.chunksDone,
+      chunksTotal,
+      chunksPerSecond: rate,
+      etaSeconds: rate > 0 ? (chunksTotal - counts.chunksDone) / rate : null,
+      articlesCommitted: counts.committed,
+      articlesPending: counts.pending,
+    });
+  };
   report('embedding');
   const batchSize = Math.min(EMBED_ARTICLES, config.ingest.commitArticles);
   for (let from = 0; from < work.length; from += batchSize) {
@@ -237,6 +274,7 @@ async function ingestInto(
     notes,
     added: plan.added,
     changed: plan.changed,
+    metadataOnly,
     removed: plan.removed,
     unchanged: plan.unchanged,
     articlesTotal: articles.length,

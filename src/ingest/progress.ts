@@ -91,7 +91,9 @@ export function formatProgressLine(p: IngestProgress): string {
 /** The ingest summary as printed by the CLI, problems listed by file. */
 export function formatIngestReport(report: IngestReport): string {
   const lines = [
-    `Indexed ${report.articlesTotal} articles (${report.added.length} added, ${report.changed.length} changed, ` +
+    `Indexed ${report.articlesTotal} articles (${report.added.length} added, ${report.changed.length} changed` +
+      (report.metadataOnly.length > 0 ? ` (${report.metadataOnly.length} in metadata only, not re-embedded)` : '') +
+      `, ` +
       `${report.removed.length} removed, ${report.unchanged.length} unchanged): ${report.chunksTotal} chunks.`,
     `Embedded ${report.chunksEmbedded} chunks in ${report.embedSeconds.toFixed(1)} s` +
       (report.chunksEmbedded > 0 ? ` (${report.chunksPerSecond.toFixed(1)} chunks/s)` : '') +

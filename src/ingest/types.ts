@@ -44,6 +44,11 @@ export interface CommitSummary {
 export interface IngestSink {
   /** Content hash of every article the archive holds, committed or staged, by article id. */
   articleHashes(): Promise<Map<string, string>>;
+  /**
+   * An article as the archive holds it (committed or staged), with its passages' vectors in
+   * passage order: an article whose text is unchanged is filed again under new metadata from it.
+   */
+  storedArticle(documentId: string): Promise<{ article: Article; vectors: Float32Array[] } | undefined>;
   upsert(entry: ArticleEntry): Promise<void>;
   remove(documentId: string): Promise<void>;
   commit(): Promise<CommitSummary>;

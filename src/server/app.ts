@@ -1,8 +1,8 @@
 import path from 'node:path';
 import express from 'express';
 import { pino, type Logger } from 'pino';
-import { makeLlmAnswererFromConfig, type LlmAnswerer } from '../answer/llm.js';
-import { makeProduct, openConversationStore, type Archive, type Product } from '../app/product.js';
+import type { LlmAnswerer } from '../answer/llm.js';
+import { makeProduct, openConversationStore, openLlmAnswerer, type Archive, type Product } from '../app/product.js';
 import type { ConversationStore } from '../chat/conversations.js';
 import type { Config } from '../config/config.js';
 import type { ApiContext, ReadyServices } from './context.js';
@@ -107,7 +107,7 @@ export async function makeApp(config: Config, deps: AppDeps = {}): Promise<AppHa
   const feedback = deps.feedback ?? makeJsonlFeedbackStore(path.join(config.paths.dataDir, 'feedback.jsonl'));
   // Loaded before the app answers, as the conversation store is: with an archive already open,
   // the product is then ready as soon as the app is (no request sees 503).
-  const llm = deps.llm !== undefined ? deps.llm : ((await makeLlmAnswererFromConfig(config)) ?? null);
+  const llm = deps.llm !== undefined ? deps.llm : ((await openLlmAnswerer(config)) ?? null);
   const productPromise = Promise.resolve(deps.archive).then((archive) =>
     makeProduct(config, { archive, llm, conversations, logger }),
   );

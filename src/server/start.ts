@@ -68,6 +68,11 @@ export async function startServer(config: Config, deps: AppDeps = {}): Promise<R
   const server = http.createServer(handle.app);
   // Streams can take as long as a slow model; the heartbeat keeps proxies from timing them out.
   server.requestTimeout = 0;
+  // Idle keep-alive connections outlive the clients' and proxies' own idle timeouts, so the client
+  // side closes first and never sends a request on a socket the server is closing. The headers of
+  // a request on a kept connection must be allowed at least as long.
+  server.keepAliveTimeout = config.server.keepAliveTimeoutMs;
+  server.headersTimeout = config.server.keepAliveTimeoutMs + 1000;
   const inFlight = trackInFlight(server);
   const address = await listen(server, config.server.port, config.server.host);
   const url = urlFor(config.server.host, address.port);

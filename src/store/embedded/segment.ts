@@ -1,6 +1,7 @@
 import hnswlib from 'hnswlib-node';
 import { z } from 'zod';
 import type { Article } from '../../corpus/types.js';
+import { makePassage, passageId } from '../../ingest/passage.js';
 import type { Chunk } from '../../ingest/types.js';
 import type { InvertedIndex } from './invertedIndex.js';
 import { newLexicalTable, passageFields } from './lexical.js';
@@ -91,10 +92,6 @@ export interface SegmentHit {
   score: number;
 }
 
-export function chunkIdOf(documentId: string, ordinal: number): string {
-  return `${documentId}#${ordinal}`;
-}
-
 export class Segment {
   private readonly numberById = new Map<string, number>();
   /** First passage of each article (passages are stored article by article). */
@@ -143,7 +140,7 @@ export class Segment {
   }
 
   chunkId(passage: number): string {
-    return chunkIdOf(this.articles[this.passages.article[passage]!]!.id, this.passages.ordinal[passage]!);
+    return passageId(this.articles[this.passages.article[passage]!]!.id, this.passages.ordinal[passage]!);
   }
 
   vector(passage: number): Float32Array {
@@ -155,21 +152,8 @@ export class Segment {
   }
 
   async passage(passage: number): Promise<Chunk> {
-    const a = this.passages.article[passage]!;
-    const article = await this.texts.read(a);
-    const [start, end] = [this.passages.start[passage]!, this.passages.end[passage]!];
-    return {
-      chunkId: this.chunkId(passage),
-      documentId: article.id,
-      ordinal: this.passages.ordinal[passage]!,
-      text: article.text.slice(start, end),
-      start,
-      end,
-      title: article.title,
-      outlet: article.outlet,
-      publishedAt: article.publishedAt,
-      section: article.section ?? null,
-    };
+    const article = await this.texts.read(this.passages.article[passage]!);
+    return makePassage(article, this.passages.ordinal[passage]!, this.passages.start[passage]!, this.passages.end[passage]!);
   }
 
   /**
@@ -311,7 +295,7 @@ export class SegmentBuilder {
       this.passageStart.push(start);
       this.passageEnd.push(end);
       this.addVector(p, vector);
-      this.table.add(chunkIdOf(article.id, ordinal), passageFields(article.title, article.text.slice(start, end)));
+      this.table.add(passageId(article.id, ordinal), passageFields(article.title, article.text.slice(start, end)));
     }
     this.articles.push({
       id: article.id,

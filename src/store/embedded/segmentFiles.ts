@@ -234,6 +234,35 @@ export async function* segmentArticles(
   }
 }
 
+/**
+ * One article of a segment with its passages' vectors, read by offset without loading the
+ * segment: what the writer needs to file an article again under new metadata.
+ * @throws SegmentCorruptError
+ */
+export async function readSegmentArticle(
+  dir: string,
+  dimensions: number,
+  at: { articleNumber: number; firstPassage: number; passageCount: number },
+): Promise<{ article: StoredArticle; vectors: Float32Array[] }> {
+  const readAt = async (name: string, position: number, length: number): Promise<Buffer> => {
+    const handle = await fs.open(path.join(dir, name), 'r');
+    try {
+      const buffer = Buffer.alloc(length);
+      const { bytesRead } = await handle.read(buffer, 0, length, position);
+      if (bytesRead !== length) throw new SegmentCorruptError(`${path.join(dir, name)} is shorter than its segment says`);
+      return buffer;
+    } finally {
+      await handle.close();
+    }
+  };
+  const [from, to] = toF64(await readAt(FILES.offsets, at.articleNumber * 8, 16));
+  const parsed = storedArticleSchema.safeParse(JSON.parse((await readAt(FILES.articles, from!, to! - from!)).toString('utf8')));
+  if (!parsed.success) throw new SegmentCorruptError(`${dir}: article number ${at.articleNumber} is invalid`);
+  const flat = toF32(await readAt(FILES.vectors, at.firstPassage * dimensions * 4, at.passageCount * dimensions * 4));
+  const vectors = Array.from({ length: at.passageCount }, (_, i) => flat.subarray(i * dimensions, (i + 1) * dimensions));
+  return { article: parsed.data, vectors };
+}
+
 /** Article texts read from the segment's articles file by offset, through an open handle and a small cache. */
 async function fileTexts(file: string, offsets: Float64Array): Promise<ArticleTexts> {
   const handle: FileHandle = await fs.open(file, 'r');

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import type { Article } from '../../corpus/types.js';
 import type { ArticleEntry, CommitSummary } from '../../ingest/types.js';
 import type { CompactionReport, StoreSettings, StoreWriter } from '../types.js';
 import {
@@ -21,7 +22,7 @@ import {
 import { acquireLock } from './files.js';
 import { migrateLegacyIndex } from './migrate.js';
 import type { ArticleMeta, GraphParams, SegmentInput } from './segment.js';
-import { readSegmentArticles, readSegmentColumns, segmentArticles, writeSegment } from './segmentFiles.js';
+import { readSegmentArticle, readSegmentArticles, readSegmentColumns, segmentArticles, writeSegment } from './segmentFiles.js';
 
 export interface WriterOptions {
   indexDir: string;
@@ -70,6 +71,8 @@ export class EmbeddedWriter implements StoreWriter {
   private readonly staged = new Map<string, ArticleEntry>();
   private readonly removals = new Set<string>();
   private closed = false;
+  /** First passage of each article, per segment (computed when an article is first read back). */
+  private readonly passageStarts = new WeakMap<WriterSegment, Float64Array>();
   /** With `rebuild`, the first commit is published even when empty: it replaces the old archive. */
   private mustPublish: boolean;
 
@@ -148,6 +151,33 @@ export class EmbeddedWriter implements StoreWriter {
     }
     for (const [id, entry] of this.staged) out.set(id, entry.contentHash);
     return out;
+  }
+
+  async storedArticle(documentId: string): Promise<{ article: Article; vectors: Float32Array[] } | undefined> {
+    this.assertOpen();
+    const staged = this.staged.get(documentId);
+    if (staged) return { article: staged.article, vectors: staged.vectors };
+    const at = this.removals.has(documentId) ? undefined : this.location.get(documentId);
+    const segment = at && this.segments.find((s) => s.ref.name === at.segment);
+    if (!at || !segment) return undefined;
+    const stored = await readSegmentArticle(path.join(this.opts.indexDir, segment.ref.name), this.opts.settings.dimensions, {
+      articleNumber: at.article,
+      firstPassage: this.firstPassage(segment, at.article),
+      passageCount: segment.articles[at.article]!.passageCount,
+    });
+    if (stored.article.id !== documentId) throw corrupt(this.opts.indexDir, `${segment.ref.name}: article number ${at.article} is not ${documentId}`);
+    const { contentHash: _hash, ...article } = stored.article;
+    return { article, vectors: stored.vectors };
+  }
+
+  private firstPassage(segment: WriterSegment, articleNumber: number): number {
+    let starts = this.passageStarts.get(segment);
+    if (!starts) {
+      starts = new Float64Array(segment.articles.length + 1);
+      segment.articles.forEach((a, n) => (starts![n + 1] = starts![n]! + a.passageCount));
+      this.passageStarts.set(segment, starts);
+    }
+    return starts[articleNumber]!;
   }
 
   async upsert(entry: ArticleEntry): Promise<void> {
