@@ -130,13 +130,16 @@ const MONEY_CUE_TONED = /(?<![\p{L}\p{M}])(?:giá|tiền|kinh phí|chi phí|họ
 /** Without tones "gia" is also "quốc gia", "tham gia": only the unambiguous forms. */
 const MONEY_CUE_FOLDED = /\b(?:gia (?:ban|ve|xe|niem yet|thue|bao nhieu|la bao nhieu)|tien|kinh phi|chi phi|hoc phi|vien phi|le phi|muc phi|tri gia|luong|dau tu|doanh thu|loi nhuan|thu nhap|boi thuong|hoi lo)\b/;
 
+/** "bao nhiêu người": the question counts a named thing (not a bare "bao nhiêu?"). */
+const countsNamedThing = (counted: readonly string[]) => counted[0] !== undefined && /^\p{L}/u.test(counted[0]);
+
 function askedUnit(question: string, counted: readonly string[]): AskedUnit | null {
   const first = counted[0];
   if (first === 'tuoi') return 'age';
   if (first === 'phan' && counted[1] === 'tram') return 'percent';
   if (first === 'tien' || first === 'dong' || first === 'usd') return 'money';
   // A counted thing that is not money ("bao nhiêu người") decides, whatever else the question says.
-  if (first !== undefined && /^\p{L}/u.test(first)) return null;
+  if (countsNamedThing(counted)) return null;
   const text = normalizeQuery(question).toLowerCase();
   return (hasDiacritics(text) ? MONEY_CUE_TONED.test(text) : MONEY_CUE_FOLDED.test(text)) ? 'money' : null;
 }
@@ -260,20 +263,29 @@ function timeStrength(sentence: ReadSentence, asked: AskedFact): number {
   return newDate ? FACT.strong : FACT.none;
 }
 
+/** A word that counts: digits, a number word, "một". */
+const isCountWord = (t: Token) => isDigits(t.word) || COUNT_WORDS.has(t.word) || t.word === 'một';
+
+/**
+ * The index of the word a count at `i` counts: "2 triệu người", "1.500 quân" — a scale word or a
+ * digit group may come between, unless `isUnit` says the word is already what is counted.
+ */
+function countedWordAt(ts: readonly Token[], i: number, isUnit: (t: Token) => boolean = () => false): number {
+  let j = i + 1;
+  while (j < ts.length && j <= i + 2 && !isUnit(ts[j]!) && (isDigits(ts[j]!.word) || COUNT_WORDS.has(ts[j]!.word))) j++;
+  return j;
+}
+
 /** "300 hội nghị" for "bao nhiêu hội nghị": a count right before the counted word. */
 function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolean {
   const noun = counted[0];
   if (noun === undefined) return false;
   for (let i = 0; i + 1 < ts.length; i++) {
-    const isCount = isDigits(ts[i]!.word) || COUNT_WORDS.has(ts[i]!.word) || ts[i]!.word === 'một';
-    if (!isCount) continue;
-    // "2 triệu người", "1.500 quân": a scale word or a digit group may come between.
-    let j = i + 1;
-    while (j < ts.length && j <= i + 2 && (isDigits(ts[j]!.word) || COUNT_WORDS.has(ts[j]!.word))) j++;
-    if (ts[j]?.folded === noun) return true;
+    if (isCountWord(ts[i]!) && ts[countedWordAt(ts, i)]?.folded === noun) return true;
   }
   return false;
 }
+
 
 /** A sum of money: "650.000 đồng", "50 triệu USD", "$40.000", "2 tỷ". */
 const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|đô la|đô|đôla|franc|yuan|rupee|rúp|peso|ringgit|rupiah|\$)|\$\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
@@ -300,7 +312,7 @@ function numberStrength(sentence: ReadSentence, asked: AskedFact): number {
   const newNumber = ts.some((t) => (isDigits(t.word) && !given.has(t.word)) || COUNT_WORDS.has(t.word));
   if (!newNumber) return FACT.none;
   // "bao nhiêu người" answered with a number of something else is weak evidence.
-  return asked.counted.length > 0 && /^\p{L}/u.test(asked.counted[0]!) ? FACT.weak : FACT.strong;
+  return countsNamedThing(asked.counted) ? FACT.weak : FACT.strong;
 }
 
 /** Units of time: a count right before one is a duration ("90 phút", "ba năm tù"). */
@@ -309,14 +321,13 @@ const TIME_UNITS = new Set(['giay', 'phut', 'gio', 'tieng', 'ngay', 'dem', 'tuan
 function durationStrength(sentence: ReadSentence, asked: AskedFact): number {
   const ts = sentence.tokens;
   const given = new Set(asked.numbers.map((n) => n.value));
+  const isTimeUnit = (t: Token) => TIME_UNITS.has(t.folded);
   for (let i = 0; i + 1 < ts.length; i++) {
     const t = ts[i]!;
-    const isCount = (isDigits(t.word) && !given.has(t.word)) || COUNT_WORDS.has(t.word) || t.word === 'một';
-    if (!isCount) continue;
+    if (!isCountWord(t) || given.has(t.word)) continue;
     // "6 năm tù": "năm" is the unit here, not the number five.
-    let j = i + 1;
-    while (j < ts.length && j <= i + 2 && !TIME_UNITS.has(ts[j]!.folded) && (isDigits(ts[j]!.word) || COUNT_WORDS.has(ts[j]!.word))) j++;
-    if (TIME_UNITS.has(ts[j]?.folded ?? '')) return FACT.exact;
+    const unit = ts[countedWordAt(ts, i, isTimeUnit)];
+    if (unit && isTimeUnit(unit)) return FACT.exact;
   }
   return numberStrength(sentence, asked) > FACT.none ? FACT.weak : FACT.none;
 }
@@ -357,7 +368,7 @@ function abbreviationStrength(sentence: ReadSentence, asked: AskedFact): number 
  */
 export function asksPreciseFact(asked: AskedFact): boolean {
   if (asked.unit !== null || asked.kind === 'duration') return true;
-  return asked.kind === 'number' && asked.counted.length > 0 && /^\p{L}/u.test(asked.counted[0]!);
+  return asked.kind === 'number' && countsNamedThing(asked.counted);
 }
 
 /**

@@ -21,16 +21,12 @@ interface KindCue {
 const HEAD_GAP = 2;
 
 function asksWhichOf(text: string, toned: boolean, heads: readonly string[]): boolean {
-  const words = text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
+  const words = wordsOf(text);
   const which = toned ? 'nào' : 'nao';
   return heads.some((head) => {
-    const target = (toned ? head : foldDiacritics(head)).split(' ');
-    for (let i = 0; i + target.length <= words.length; i++) {
-      if (!target.every((t, j) => words[i + j] === t)) continue;
-      const after = i + target.length;
-      if (words.slice(after, after + HEAD_GAP + 1).includes(which)) return true;
-    }
-    return false;
+    const target = toned ? head : foldDiacritics(head);
+    const length = target.split(' ').length;
+    return phraseStarts(words, target).some((i) => words.slice(i + length, i + length + HEAD_GAP + 1).includes(which));
   });
 }
 
@@ -105,13 +101,20 @@ const CUES: KindCue[] = [
   },
 ];
 
-function containsWords(haystack: string, phrase: string): boolean {
-  const words = haystack.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
+const wordsOf = (text: string) => text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
+
+/** Where `phrase` (words joined by single spaces) starts among `words`. */
+function phraseStarts(words: readonly string[], phrase: string): number[] {
   const target = phrase.split(' ');
+  const starts: number[] = [];
   for (let i = 0; i + target.length <= words.length; i++) {
-    if (target.every((t, j) => words[i + j] === t)) return true;
+    if (target.every((t, j) => words[i + j] === t)) starts.push(i);
   }
-  return false;
+  return starts;
+}
+
+function containsWords(haystack: string, phrase: string): boolean {
+  return phraseStarts(wordsOf(haystack), phrase).length > 0;
 }
 
 function questionText(question: string): { text: string; toned: boolean } {
