@@ -267,7 +267,6 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
       const preamble = narrowed ? periodPreamble(narrowed) : '';
       // The stream opens with the sources once the answer is decided: a "not found" lists none,
       // whatever retrieval thought of its passages.
-      let decided: boolean | undefined;
       let opened = false;
       const open = (grounded: boolean) => {
         if (opened) return;
@@ -275,8 +274,9 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         opts.onSources?.(grounded ? candidateCitations(retrieval.results.slice(0, k)) : [], applied);
         if (preamble) opts.onDelta?.(preamble);
       };
+      // Text comes only from a grounded timeline or comparison, or after the answerer decided.
       const onDelta = (text: string) => {
-        open(decided ?? true);
+        open(true);
         opts.onDelta?.(text);
       };
       const streaming: ChatRunOptions = { ...opts, onDelta };
@@ -302,10 +302,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
               },
               {
                 ...(opts.signal ? { signal: opts.signal } : {}),
-                onDecided: (grounded) => {
-                  decided = grounded;
-                  open(grounded);
-                },
+                onDecided: open,
                 onDelta,
               },
             );

@@ -108,10 +108,11 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
 
   async function search(searcher: Searcher, query: string, options: SearchOptions, within?: SearchFilter): Promise<SearchResponse> {
     const k = options.k ?? 5;
-    if (!narrowing) {
+    const searchWithoutPeriod = async () => {
       const response = await searcher.search(query, withFilter(options, within));
       return reading.recency ? { ...response, results: boostRecent(response.results, input.reference) } : response;
-    }
+    };
+    if (!narrowing) return searchWithoutPeriod();
     // Articles published in the period (the store narrows), and articles of any date whose
     // passages tell of the period ("Năm 2010, …" in an undated article).
     const [published, mentioned] = await Promise.all([
@@ -134,8 +135,7 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
       // "ngày 10/7", "cuối tháng 10" without a year were placed in the latest such days, a guess
       // an archive of other years proves wrong: the words describe the event, not when to look.
       droppedOnce = true;
-      const response = await searcher.search(query, withFilter(options, within));
-      return reading.recency ? { ...response, results: boostRecent(response.results, input.reference) } : response;
+      return searchWithoutPeriod();
     }
     // Nothing of the period answers. Answering from other years would present another period's
     // fact as the asked one ("… năm 2022?" answered with a 2019 agreement): the turn says "not
