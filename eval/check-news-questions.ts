@@ -28,6 +28,9 @@ const MIN = {
   conversations: 12,
 } as const;
 
+/** A schema's complaints about one line, each naming its field. */
+const describeIssues = (error: z.ZodError) => error.issues.map((i) => `${i.path.join('.') || 'line'} ${i.message}`).join('; ');
+
 const mustContain = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 
 const answerableSchema = z.strictObject({
@@ -121,7 +124,7 @@ async function main(): Promise<void> {
     const isUnanswerable = typeof value === 'object' && value !== null && 'answerable' in value;
     const parsed = (isUnanswerable ? unanswerableSchema : answerableSchema).safeParse(value);
     if (!parsed.success) {
-      problem(where, parsed.error.issues.map((i) => `${i.path.join('.') || 'line'} ${i.message}`).join('; '));
+      problem(where, describeIssues(parsed.error));
       continue;
     }
     const q = parsed.data;
@@ -149,7 +152,7 @@ async function main(): Promise<void> {
     if (raw !== raw.normalize('NFC')) problem(where, 'not NFC');
     const parsed = conversationSchema.safeParse(value);
     if (!parsed.success) {
-      problem(where, parsed.error.issues.map((i) => `${i.path.join('.') || 'line'} ${i.message}`).join('; '));
+      problem(where, describeIssues(parsed.error));
       continue;
     }
     const c = parsed.data;

@@ -60,7 +60,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const minKept = Number(flags['min-kept']);
-  const answerRemoved = flags['answer-removed'] === 'yes';
+  const answerRemovedFlag = flags['answer-removed'];
+  if (answerRemovedFlag !== 'yes' && answerRemovedFlag !== 'no') throw new UsageError(`--answer-removed must be yes or no (got "${answerRemovedFlag}").`);
+  const answerRemoved = answerRemovedFlag === 'yes';
   if (!(minKept > 0 && minKept < 1)) throw new UsageError(`--min-kept must be between 0 and 1 (got "${flags['min-kept']}").`);
   const cwd = process.cwd();
   const log = (l: string) => process.stdout.write(`${l}\n`);

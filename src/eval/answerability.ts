@@ -35,12 +35,21 @@ export interface LabelledQuery {
  * (a fine, an opening time, a price), which is how a news archive most often fails a reader.
  */
 export function withoutAnswerSentences(results: readonly SearchResult[], documentId: string, answers: readonly string[]): SearchResult[] {
-  const wanted = answers.map((a) => normalizeQuery(a).toLowerCase()).filter((a) => a.length > 0);
+  const states = statesAnAnswer(answers);
   return results.map((r) => {
     if (r.documentId !== documentId) return r;
-    const kept = splitSentences(r.text).filter((s) => !wanted.some((a) => normalizeQuery(s.text).toLowerCase().includes(a)));
+    const kept = splitSentences(r.text).filter((s) => !states(s.text));
     return { ...r, text: kept.map((s) => s.text).join(' ') };
   });
+}
+
+/** Whether a text states one of `answers` (case and Unicode form aside). */
+function statesAnAnswer(answers: readonly string[]): (text: string) => boolean {
+  const wanted = answers.map((a) => normalizeQuery(a).toLowerCase()).filter((a) => a.length > 0);
+  return (text) => {
+    const lower = normalizeQuery(text).toLowerCase();
+    return wanted.some((a) => lower.includes(a));
+  };
 }
 
 /** The passages the extractive answerer reads (the chat service's pool without a language model). */
@@ -72,8 +81,8 @@ export async function answerabilityRows(
       const cut = withoutAnswerSentences(asked.response.results, q.documentId, q.answers);
       // Only when the answer was in the passages read, and nothing else of them states it.
       const changed = cut.some((r, j) => r.text !== asked.response.results[j]!.text);
-      const wanted = q.answers.map((a) => normalizeQuery(a).toLowerCase()).filter((a) => a.length > 0);
-      const stillStated = cut.some((r) => wanted.some((a) => normalizeQuery(r.text).toLowerCase().includes(a)));
+      const states = statesAnAnswer(q.answers);
+      const stillStated = cut.some((r) => states(r.text));
       if (changed && !stillStated) rows.push({ id: `${q.id}-answer-removed`, question: q.question, label: 0, features: features(q.question, cut) });
     }
     if ((i + 1) % 200 === 0) opts.onProgress?.(i + 1);
