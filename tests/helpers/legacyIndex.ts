@@ -8,8 +8,7 @@ import { legacyContentHash } from '../../src/ingest/contentHash.js';
 import type { Chunk } from '../../src/ingest/types.js';
 import type { HnswVectorStore } from '../../src/store/embedded/hnswStore.js';
 import { LEXICAL_FORMAT_VERSION, type LexicalIndex } from '../../src/store/embedded/lexical.js';
-import { modelIdentity } from '../../src/store/settings.js';
-import { NORMALIZATION_VERSION } from '../../src/text/clean.js';
+import { storeSettings } from '../../src/store/settings.js';
 
 /**
  * An index of the format before the store (one `gen-…` folder named by `CURRENT`, holding
@@ -41,13 +40,8 @@ export async function writeLegacyIndex(config: Config, dimensions: number, conte
   const now = new Date().toISOString();
   const manifest = {
     formatVersion: 1,
-    model: modelIdentity(config),
-    dimensions,
-    dtype: config.embedding.dtype,
-    queryPrefix: config.embedding.queryPrefix,
-    passagePrefix: config.embedding.passagePrefix,
-    normalizationVersion: NORMALIZATION_VERSION,
-    chunking: { ...config.chunking },
+    // The old format's manifest held the same settings the store checks today.
+    ...storeSettings(config, dimensions),
     articles: Object.fromEntries(
       content.articles.map((a) => [
         a.id,

@@ -491,17 +491,7 @@ export class InvertedIndex {
    * segments add these up, so that BM25 weighs a term the same in every segment.
    */
   frequencies(termId: number): { union: number; fields: number[] } {
-    let pos = this.postingOffsets[termId]!;
-    const p = this.postings;
-    const next = () => {
-      let b = p[pos++]!;
-      let v = b & 0x7f;
-      for (let shift = 7; b & 0x80; shift += 7) {
-        b = p[pos++]!;
-        v |= (b & 0x7f) << shift;
-      }
-      return v;
-    };
+    const next = varintReader(this.postings, this.postingOffsets[termId]!);
     const union = next();
     const fields: number[] = [];
     for (let f = 0; f < this.fieldCount; f++) {
@@ -544,6 +534,7 @@ export class InvertedIndex {
       let pos = this.postingOffsets[termId]!;
       let touchedCount = 0;
       // Each varint: 7 bits per byte, low first; a set high bit means another byte follows.
+      // Decoded inline rather than with varintReader: this loop is every lexical search's cost.
       let byte = p[pos++]!;
       while (byte & 0x80) byte = p[pos++]!; // the union df, not needed here
       for (let f = 0; f < F; f++) {
@@ -605,19 +596,8 @@ export class InvertedIndex {
 
   /** Calls `fn` with every posting: term id, field, document number, term frequency. */
   forEachPosting(fn: (termId: number, field: number, doc: number, tf: number) => void): void {
-    const p = this.postings;
-    let pos = 0;
-    const next = () => {
-      let byte = p[pos++]!;
-      let v = byte & 0x7f;
-      for (let shift = 7; byte & 0x80; shift += 7) {
-        byte = p[pos++]!;
-        v |= (byte & 0x7f) << shift;
-      }
-      return v;
-    };
     for (let t = 0; t < this.termCount; t++) {
-      pos = this.postingOffsets[t]!;
+      const next = varintReader(this.postings, this.postingOffsets[t]!);
       next();
       for (let f = 0; f < this.fieldCount; f++) {
         const df = next();
@@ -630,4 +610,18 @@ export class InvertedIndex {
       }
     }
   }
+}
+
+/** Reads unsigned varints (7 bits per byte, low first; a set high bit means another byte follows) from `at` on. */
+function varintReader(bytes: Uint8Array, at: number): () => number {
+  let pos = at;
+  return () => {
+    let byte = bytes[pos++]!;
+    let v = byte & 0x7f;
+    for (let shift = 7; byte & 0x80; shift += 7) {
+      byte = bytes[pos++]!;
+      v |= (byte & 0x7f) << shift;
+    }
+    return v;
+  };
 }
