@@ -8,7 +8,8 @@ import { formatDateVi } from '../text/dates.js';
 import { expanderWith } from './definedAbbreviations.js';
 import { asksAboutNow } from './questionKind.js';
 import { FACT, asksPreciseFact, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
-import { readPassage, wordsOf, type PassageReader, type PassageSentence } from './passageSentences.js';
+import { readPassage, type PassageReader, type PassageSentence } from './passageSentences.js';
+import { wordsOf } from '../text/words.js';
 import { density, makeCoverage, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
 import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
 

@@ -2,6 +2,7 @@ import { LRUCache } from 'lru-cache';
 import { contentSyllables } from '../text/tokenize.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
+import { wordsOf } from '../text/words.js';
 import { readSentence, type ReadSentence } from './askedFact.js';
 import { termSetOf } from './sentenceScoring.js';
 
@@ -32,10 +33,6 @@ export type PassageReader = (passage: string) => readonly PassageSentence[];
 
 /** Sentences shorter than this many words are captions, bylines or debris, not answers. */
 const MIN_WORDS = 5;
-
-export function wordsOf(text: string): string[] {
-  return text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
-}
 
 export const readPassage: PassageReader = (passage) => {
   const out: PassageSentence[] = [];

@@ -1,4 +1,5 @@
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
+import { containsPhrase, phraseStarts, wordsOf } from '../text/words.js';
 
 /**
  * What kind of fact a question asks for, read from its question words. The extractive answerer
@@ -101,20 +102,8 @@ const CUES: KindCue[] = [
   },
 ];
 
-const wordsOf = (text: string) => text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
-
-/** Where `phrase` (words joined by single spaces) starts among `words`. */
-function phraseStarts(words: readonly string[], phrase: string): number[] {
-  const target = phrase.split(' ');
-  const starts: number[] = [];
-  for (let i = 0; i + target.length <= words.length; i++) {
-    if (target.every((t, j) => words[i + j] === t)) starts.push(i);
-  }
-  return starts;
-}
-
 function containsWords(haystack: string, phrase: string): boolean {
-  return phraseStarts(wordsOf(haystack), phrase).length > 0;
+  return containsPhrase(wordsOf(haystack), phrase);
 }
 
 function questionText(question: string): { text: string; toned: boolean } {

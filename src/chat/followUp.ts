@@ -1,4 +1,5 @@
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
+import { containsPhrase, wordsOf } from '../text/words.js';
 
 /**
  * Follow-up questions without a language model: "Còn OSCE thì sao?", "Ông ấy nói gì?", "Ai phát
@@ -22,22 +23,10 @@ const QUESTION_OPENERS = new Set(['ai', 'còn', 'vậy', 'thế', 'khi', 'tại'
 /** Questions at most this many words long, with no name of their own, lean on the conversation. */
 const SHORT_QUESTION_WORDS = 6;
 
-function words(text: string): string[] {
-  return text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
-}
-
-function containsPhrase(haystack: readonly string[], phrase: string): boolean {
-  const target = phrase.split(' ');
-  for (let i = 0; i + target.length <= haystack.length; i++) {
-    if (target.every((t, j) => haystack[i + j] === t)) return true;
-  }
-  return false;
-}
-
 function anaphoraStrength(question: string): 'strong' | 'weak' | 'none' {
   const q = normalizeQuery(question).toLowerCase();
   const toned = hasDiacritics(q);
-  const ws = toned ? words(q) : words(foldDiacritics(q));
+  const ws = toned ? wordsOf(q) : wordsOf(foldDiacritics(q));
   const has = (list: readonly string[]) => list.some((p) => containsPhrase(ws, p));
   // "Còn …?" opening a question always continues the conversation.
   if ((toned && ws[0] === 'còn') || has(toned ? STRONG_ANAPHORA : FOLDED_STRONG)) return 'strong';
@@ -55,7 +44,7 @@ export function hasAnaphora(question: string): boolean {
  * (a capital that only opens the question does not count).
  */
 export function focusTerms(question: string): string[] {
-  const ws = words(normalizeQuery(question));
+  const ws = wordsOf(normalizeQuery(question));
   const out: string[] = [];
   ws.forEach((w, i) => {
     const acronym = /^\p{Lu}{2,}[\p{Lu}\p{N}]*$/u.test(w);
@@ -75,7 +64,7 @@ export function isFollowUp(question: string): boolean {
   if (strength === 'strong') return true;
   const ownTopic = focusTerms(question).length > 0;
   if (strength === 'weak') return !ownTopic;
-  return words(question).length <= SHORT_QUESTION_WORDS && !ownTopic;
+  return wordsOf(question).length <= SHORT_QUESTION_WORDS && !ownTopic;
 }
 
 /** The question without its pointing-back phrases: "Còn OSCE thì sao?" → "OSCE". */
@@ -90,6 +79,6 @@ export function stripAnaphora(question: string): string {
 
 /** Whether a passage names every focus term (whole words, accents ignored). */
 export function mentionsAll(text: string, terms: readonly string[]): boolean {
-  const have = new Set(words(foldDiacritics(text)));
-  return terms.every((t) => words(foldDiacritics(t)).every((w) => have.has(w)));
+  const have = new Set(wordsOf(foldDiacritics(text)));
+  return terms.every((t) => wordsOf(foldDiacritics(t)).every((w) => have.has(w)));
 }
