@@ -172,12 +172,25 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
     const v = r.viquad;
     const row = (label: string, m: XquadAnswerMetrics) => [label, f3(m.containsGold), f3(1 - m.grounded), f3(m.firstCitationGold), f3(m.anyCitationGold), f3(m.citationSupport), m.meanAnswerChars.toFixed(0)];
     parts.push(
-      '## ViQuAD-test (held out: nothing was tuned on it)',
+      '## ViQuAD-test',
       '',
       `UIT-ViQuAD 1.0 test split: ${v.retrieval.passages} Wikipedia passages (${v.retrieval.chunks} chunks), ${v.retrieval.questions} questions written by native`,
       'speakers from the passage, every one answerable from its passage.',
       '',
-      markdownTable(['questions', 'method', 'R@1', 'R@5', 'R@10', 'MRR'], [...methodRows('as written', v.retrieval.toned), ...methodRows('accents stripped', v.retrieval.accentsStripped)]),
+      markdownTable(['questions', 'method', 'R@1', 'R@5', 'R@10', 'MRR'], [
+        ...methodRows('as written', v.retrieval.toned),
+        ...methodRows('accents stripped', v.retrieval.accentsStripped),
+        ...(v.retrieval.heldOut
+          ? [
+              ...methodRows(`1–${v.retrieval.heldOut.questions}, as written`, v.retrieval.heldOut.toned),
+              ...methodRows(`1–${v.retrieval.heldOut.questions}, accents stripped`, v.retrieval.heldOut.accentsStripped),
+            ]
+          : []),
+      ]),
+      '',
+      v.retrieval.heldOut
+        ? `The retrieval's sentence weight (RETRIEVAL_SENTENCE_WEIGHT) was fitted on questions ${v.retrieval.heldOut.questions + 1}–${v.retrieval.questions}; questions 1–${v.retrieval.heldOut.questions} (the answers' questions too) were never used to fit anything.`
+        : '',
       '',
       `Answers on ${v.answerQuestions} questions ("not found": answerable questions wrongly declined):`,
       '',

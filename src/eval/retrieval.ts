@@ -247,6 +247,8 @@ export interface XquadReport {
   questions: number;
   toned: MethodMetrics;
   accentsStripped: MethodMetrics;
+  /** The same metrics on the first questions only, when the rest were used to fit a setting. */
+  heldOut?: { questions: number; toned: MethodMetrics; accentsStripped: MethodMetrics };
   /** Top relevance with the gold passage indexed vs left out. */
   relevance: { threshold: ThresholdPoint | undefined; atConfigured: ThresholdPoint | undefined };
   settings: HybridSettings;
@@ -263,6 +265,8 @@ export async function evaluateXquad(opts: {
   set?: { passages: XquadPassage[]; questions: XquadQuestion[] };
   /** An index of the XQuAD passages already built (shared with the answer evaluation). */
   index?: MemoryIndex;
+  /** Also report the first this many questions on their own (the held-out part of a split set). */
+  heldOutQuestions?: number;
   onProgress?: (message: string) => void;
 }): Promise<XquadReport> {
   const { passages, questions } = opts.set ?? (await loadXquad(opts.dir));
@@ -281,12 +285,22 @@ export async function evaluateXquad(opts: {
   opts.onProgress?.('XQuAD: the same questions with the gold passage left out');
   const absentTraces = await traceQueries(searcher, opts.embeddings, gold, { k, excludeGold: true });
   const sweep = thresholdSweep(tonedTraces.map(topScore), absentTraces.map(topScore));
+  const held = Math.min(opts.heldOutQuestions ?? 0, gold.length);
   return {
     passages: passages.length,
     chunks: index.chunks.size,
     questions: gold.length,
     toned: methodMetrics(gold, tonedTraces, getChunk),
     accentsStripped: methodMetrics(stripped, strippedTraces, getChunk),
+    ...(held > 0
+      ? {
+          heldOut: {
+            questions: held,
+            toned: methodMetrics(gold.slice(0, held), tonedTraces.slice(0, held), getChunk),
+            accentsStripped: methodMetrics(stripped.slice(0, held), strippedTraces.slice(0, held), getChunk),
+          },
+        }
+      : {}),
     relevance: {
       threshold: bestThreshold(sweep),
       atConfigured: sweep.find((p) => Math.abs(p.threshold - settings.relevanceThreshold) < 0.005),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeOverlapping, fuseCandidates, mergeOverlapping, monotoneScores, relevanceOf, termCoverage, type Candidate } from './fusion.js';
+import { dedupeOverlapping, fuseCandidates, liftBySentence, mergeOverlapping, monotoneScores, relevanceOf, termCoverage, type Candidate } from './fusion.js';
 
 const cands: Candidate[] = [
   { chunkId: 'dense-best', cosine: 0.8, bm25: 1 },
@@ -19,6 +19,34 @@ describe('fuseCandidates', () => {
     const ranked = fuseCandidates(both, { method: 'weighted', denseWeight: 1, lexicalWeight: 1 });
     expect(ranked[0]?.chunkId).toBe('both');
     expect(ranked.at(-1)?.chunkId).toBe('neither');
+  });
+});
+
+describe('liftBySentence', () => {
+  const weighted = { method: 'weighted', denseWeight: 1, lexicalWeight: 1 } as const;
+  const fused = fuseCandidates(
+    [
+      { chunkId: 'scattered', cosine: 0.8, bm25: 10 },
+      { chunkId: 'one-sentence', cosine: 0.75, bm25: 9 },
+      { chunkId: 'off-topic', cosine: 0.3, bm25: 1 },
+    ],
+    weighted,
+  );
+  const sentences: Record<string, number> = { scattered: 0.3, 'one-sentence': 0.9, 'off-topic': 1 };
+
+  it('puts a close runner-up whose single sentence holds the question above a passage that scatters its words', () => {
+    expect(fused[0]?.chunkId).toBe('scattered');
+    const lifted = liftBySentence(fused, (id) => sentences[id] ?? 0, 0.3, weighted);
+    expect(lifted.map((c) => c.chunkId)).toEqual(['one-sentence', 'scattered', 'off-topic']);
+  });
+
+  it('cannot lift a candidate that both signals rank far below: the lift is a share of the fused range', () => {
+    const lifted = liftBySentence(fused, (id) => sentences[id] ?? 0, 0.3, weighted);
+    expect(lifted.at(-1)?.chunkId).toBe('off-topic');
+  });
+
+  it('keeps the fused order at weight 0', () => {
+    expect(liftBySentence(fused, () => 1, 0, weighted).map((c) => c.chunkId)).toEqual(fused.map((c) => c.chunkId));
   });
 });
 

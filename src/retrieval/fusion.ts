@@ -70,6 +70,31 @@ export function fuseCandidates(cands: readonly Candidate[], opts: FusionOptions)
     .sort((a, b) => b.fused - a.fused || a.chunkId.localeCompare(b.chunkId));
 }
 
+/** The most a fused score can differ between two candidates of one query. */
+function fusedRange(opts: FusionOptions): number {
+  const weights = opts.denseWeight + opts.lexicalWeight;
+  return opts.method === 'rrf' ? weights / (RRF_K + 1) : weights;
+}
+
+/**
+ * Re-ranks fused candidates with the coverage of the question by each one's best single sentence
+ * (in [0, 1]), worth `weight` of the fused score's range. A question is usually answered by one
+ * sentence: a passage that holds the question's words in one sentence beats one that scatters them
+ * over a long text, which BM25 and a passage embedding both reward alike.
+ */
+export function liftBySentence(
+  ranked: readonly FusedCandidate[],
+  sentenceCoverage: (chunkId: string) => number,
+  weight: number,
+  fusion: FusionOptions,
+): FusedCandidate[] {
+  if (weight <= 0) return [...ranked];
+  const lift = weight * fusedRange(fusion);
+  return ranked
+    .map((c) => ({ ...c, fused: c.fused + lift * sentenceCoverage(c.chunkId) }))
+    .sort((a, b) => b.fused - a.fused || a.chunkId.localeCompare(b.chunkId));
+}
+
 export interface Span {
   documentId: string;
   start: number;

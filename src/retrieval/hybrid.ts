@@ -6,6 +6,7 @@ import { findAbbreviations } from '../text/abbreviations.js';
 import {
   DEFAULT_RELEVANCE,
   fuseCandidates,
+  liftBySentence,
   mergeOverlapping,
   monotoneScores,
   relevanceOf,
@@ -15,7 +16,9 @@ import {
   type FusionOptions,
   type RelevanceParams,
   type WeightedSyllable,
+  type Coverage,
 } from './fusion.js';
+import { splitSentences } from '../text/sentences.js';
 import { FOLDED_PREFIX, contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import type { SearchOptions, SearchResponse, SearchResult, Searcher } from './types.js';
 
@@ -34,6 +37,8 @@ export interface HybridSettings {
   /** How many chunks each of the dense and lexical lists contributes before fusion. */
   candidates: number;
   fusion: FusionOptions;
+  /** Weight of the best sentence's coverage of the question in the ranking (see `liftBySentence`). */
+  sentenceWeight: number;
   /**
    * Multiplies the dense weight for queries typed without accents: the embedding model reads
    * "lap quan he" as different words from "lập quan hệ" (on XQuAD-vi, dense recall@5 falls from
@@ -55,6 +60,7 @@ export function hybridSettingsFromConfig(config: Config): HybridSettings {
       denseWeight: config.retrieval.denseWeight,
       lexicalWeight: config.retrieval.lexicalWeight,
     },
+    sentenceWeight: config.retrieval.sentenceWeight,
     untonedDenseFactor: DEFAULT_UNTONED_DENSE_FACTOR,
     relevanceThreshold: config.retrieval.relevanceThreshold,
     relevance: DEFAULT_RELEVANCE,
@@ -92,8 +98,12 @@ function dot(a: readonly number[], b: ArrayLike<number>): number {
   return s;
 }
 
-/** A passage's folded terms, title included (maybe shared from a cache: never mutate them). */
-type PassageTerms = (passage: Chunk) => ReadonlySet<string>;
+/** A passage's folded terms (title included) and each of its sentences' (maybe shared from a cache: never mutate them). */
+interface FoldedPassage {
+  terms: ReadonlySet<string>;
+  sentences: ReadonlyArray<ReadonlySet<string>>;
+}
+type PassageTerms = (passage: Chunk) => FoldedPassage;
 
 /**
  * Passages whose folded terms are kept between queries: the top passages of one question are
@@ -106,26 +116,26 @@ const PASSAGE_TERMS_KEPT = 4000;
  * (a corrected article keeps its id and maybe its offsets), and the text is what is folded.
  */
 function makePassageTerms(): PassageTerms {
-  const cache = new LRUCache<string, ReadonlySet<string>>({ max: PASSAGE_TERMS_KEPT });
+  const cache = new LRUCache<string, FoldedPassage>({ max: PASSAGE_TERMS_KEPT });
   return (passage) => {
-    const text = `${passage.title}\n${passage.text}`;
-    const known = cache.get(text);
+    const key = `${passage.title}\n${passage.text}`;
+    const known = cache.get(key);
     if (known) return known;
-    const terms = foldedTermSet(text);
-    cache.set(text, terms);
-    return terms;
+    const folded = {
+      terms: foldedTermSet(key),
+      sentences: splitSentences(passage.text).map((s) => foldedTermSet(s.text)),
+    };
+    cache.set(key, folded);
+    return folded;
   };
 }
 
 /**
- * IDF-weighted coverage of the query's content syllables and of its content bigrams by a
- * passage (title included); an abbreviation counts as present when a passage has its full form.
+ * IDF-weighted coverage of the query's content syllables and of its content bigrams by a set of
+ * folded terms (a passage with its title, or one sentence); an abbreviation counts as present
+ * when the terms hold its full form.
  */
-async function coverageOf(
-  query: string,
-  snapshot: StoreSnapshot,
-  termsOf: PassageTerms,
-): Promise<(chunk: Chunk) => { words: number; phrases: number }> {
+async function coverageOf(query: string, snapshot: StoreSnapshot): Promise<(terms: ReadonlySet<string>) => Coverage> {
   const syllables = contentSyllables(query);
   const bigrams = contentBigrams(query);
   // Folded syllables and bigrams are indexed under the folded prefix; passages are compared folded.
@@ -135,8 +145,7 @@ async function coverageOf(
   const words = weigh(syllables);
   const phrases = weigh(bigrams);
   const abbreviations = findAbbreviations(query);
-  return (chunk) => {
-    const terms = termsOf(chunk);
+  return (terms) => {
     const implied = abbreviations
       .filter((a) => a.alternatives.some((alt) => alt.every((s) => terms.has(s))))
       .flatMap((a) => a.matched);
@@ -191,7 +200,7 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
     const [dense, { scores: bm25, top: lexical }, coverage] = await Promise.all([
       snapshot.denseSearch(vector, n, scope),
       snapshot.lexicalSearch(q, n, scope),
-      coverageOf(q, snapshot, passageTerms),
+      coverageOf(q, snapshot),
     ]);
     const cosine = new Map(dense.map((h) => [h.chunkId, h.score]));
     const ids = [...new Set([...dense.map((h) => h.chunkId), ...lexical.map((h) => h.chunkId)])];
@@ -212,11 +221,17 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
     const fusion = toned
       ? settings.fusion
       : { ...settings.fusion, denseWeight: settings.fusion.denseWeight * settings.untonedDenseFactor };
-    const merged = mergeOverlapping(fuseCandidates(cands, fusion), (c) => passages.get(c.chunkId), MERGED_PASSAGE_MAX_CHARS);
+    const bestSentence = (id: string): number => {
+      const passage = passages.get(id);
+      if (!passage) return 0;
+      return Math.max(0, ...passageTerms(passage).sentences.map((s) => coverage(s).words));
+    };
+    const ranked = liftBySentence(fuseCandidates(cands, fusion), bestSentence, settings.sentenceWeight, fusion);
+    const merged = mergeOverlapping(ranked, (c) => passages.get(c.chunkId), MERGED_PASSAGE_MAX_CHARS);
     const fused = merged.map((m) => m.item);
     const top = fused.slice(0, k);
     const chunks = merged.slice(0, k).map((m) => m.passage);
-    const coverages = chunks.map((c) => coverage(c));
+    const coverages = chunks.map((c) => coverage(passageTerms(c).terms));
     const relevances = top.map((c, i) =>
       relevanceOf(toned ? c.cosine : null, coverages[i] ?? NO_COVERAGE, settings.relevance),
     );
