@@ -3,7 +3,7 @@ import type { ArchiveStore, StoreSettings } from '../types.js';
 import { EmbeddedReader } from './reader.js';
 import { EmbeddedWriter } from './writer.js';
 
-/** A share of deleted articles past which a segment is rewritten by the next merge. */
+/** A share of deleted passages past which a segment is rewritten (alone) when no tier needs a merge. */
 const MAX_DELETED_SHARE = 0.3;
 
 /**
@@ -29,8 +29,7 @@ export function makeEmbeddedStore(config: Config, settings: StoreSettings): Arch
         settings,
         graph: config.hnsw,
         rebuild: opts.rebuild ?? false,
-        maxSegments: config.store.maxSegments,
-        maxDeletedShare: MAX_DELETED_SHARE,
+        mergePolicy: { ...config.store.merge, maxDeletedShare: MAX_DELETED_SHARE },
         graceMs: config.store.graceMs,
       }),
   };
