@@ -13,7 +13,7 @@
 export interface MergePolicy {
   /** A tier holding this many segments is merged; a merge takes at most this many. */
   mergeFactor: number;
-  /** Segments with fewer live passages count as this size: the bottom tier spans [0, floor × factor). */
+  /** Segments with fewer live passages form the bottom tier (tiny commits merge there cheaply). */
   floorPassages: number;
   /**
    * No automatic merge produces a segment with more live passages than this. A segment above half
@@ -34,10 +34,14 @@ export interface SegmentSize {
   livePassages: number;
 }
 
-/** The tier of a segment of `live` passages: 0 below floor × factor, then one per factor. */
+/**
+ * The tier of a segment of `live` passages: 0 below the floor, then tier t spans
+ * [floor × factor^(t-1), floor × factor^t). So `mergeFactor` segments of one tier above the
+ * bottom always merge into a higher tier: a passage is rewritten about once per tier.
+ */
 export function tierOf(live: number, policy: Pick<MergePolicy, 'mergeFactor' | 'floorPassages'>): number {
   let tier = 0;
-  for (let bound = policy.floorPassages * policy.mergeFactor; live >= bound; bound *= policy.mergeFactor) tier++;
+  for (let bound = policy.floorPassages; live >= bound; bound *= policy.mergeFactor) tier++;
   return tier;
 }
 
