@@ -1,5 +1,6 @@
 import type { Config } from '../../config/config.js';
 import type { ArchiveStore, StoreSettings } from '../types.js';
+import { readCommit, readPointer } from './commitLog.js';
 import { EmbeddedReader } from './reader.js';
 import { EmbeddedWriter } from './writer.js';
 
@@ -33,6 +34,15 @@ export function makeEmbeddedStore(config: Config, settings: StoreSettings): Arch
         graceMs: config.store.graceMs,
       }),
   };
+}
+
+/**
+ * The settings the archive's current commit was built with, read from its commit file alone (no
+ * segment is read); undefined when the folder holds no commit (none yet, or the previous format).
+ */
+export async function recordedEmbeddedSettings(indexDir: string): Promise<StoreSettings | undefined> {
+  const pointer = await readPointer(indexDir);
+  return pointer.kind === 'commit' ? (await readCommit(indexDir, pointer.file)).settings : undefined;
 }
 
 export { EmbeddedReader } from './reader.js';
