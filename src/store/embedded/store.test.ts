@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, testConfig } from '../../../tests/helpers/config.js';
 import { TEST_SETTINGS, articleEntry, unit } from '../../../tests/helpers/storeEntries.js';
-import { IndexBusyError, IndexMismatchError } from '../errors.js';
+import { IndexBusyError, IndexCorruptError, IndexMismatchError } from '../errors.js';
 import { makeMemorySnapshot } from '../memory.js';
 import type { ArchiveStore, StoreReader, StoreWriter } from '../types.js';
 import { makeEmbeddedStore } from './index.js';
@@ -240,6 +240,29 @@ describe('embedded store: safety', () => {
       expect(next.articles).toBe(4);
       expect(await r.refresh()).toBe(true);
       expect((await r.snapshot().article('n7'))?.id).toBe('n7');
+    }
+  });
+
+  it('refuses a segment whose files were damaged, changed in place, cut short or removed, naming the file', async () => {
+    const damages: Array<[string, (file: string) => Promise<void>, RegExp]> = [
+      ['graph.hnsw', async (f) => {
+        const bytes = await fs.readFile(f);
+        bytes[bytes.length >> 1] ^= 0xff;
+        await fs.writeFile(f, bytes);
+      }, /graph\.hnsw does not match its checksum/],
+      ['vectors.f32', (f) => fs.truncate(f, 16), /vectors\.f32 does not match its checksum/],
+      ['lexical.bin', (f) => fs.rm(f), /lexical\.bin is unreadable/],
+    ];
+    for (const [name, damage, message] of damages) {
+      const { store, indexDir } = await newStore();
+      const w = await writer(store);
+      for (let i = 0; i < 3; i++) await w.upsert(news(i));
+      await w.commit();
+      const segment = (await fs.readdir(indexDir)).find((e) => e.startsWith('seg-'))!;
+      await damage(path.join(indexDir, segment, name));
+      const err = await store.openReader().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IndexCorruptError);
+      expect((err as Error).message).toMatch(message);
     }
   });
 
