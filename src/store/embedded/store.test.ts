@@ -247,7 +247,8 @@ describe('embedded store: safety', () => {
     const damages: Array<[string, (file: string) => Promise<void>, RegExp]> = [
       ['graph.hnsw', async (f) => {
         const bytes = await fs.readFile(f);
-        bytes[bytes.length >> 1] ^= 0xff;
+        const at = bytes.length >> 1;
+        bytes[at] = bytes[at]! ^ 0xff;
         await fs.writeFile(f, bytes);
       }, /graph\.hnsw does not match its checksum/],
       ['vectors.f32', (f) => fs.truncate(f, 16), /vectors\.f32 does not match its checksum/],
