@@ -55,6 +55,7 @@ const USAGE =
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'no-ingest': { type: 'boolean', default: false } }, strict: true });
   let embeddings: TransformersEmbeddings | undefined;
+  let archive: Archive | undefined;
   try {
     const config = await loadConfigFromProcess();
     say(`Loading the embedding model ${config.embedding.model} …`);
@@ -62,7 +63,6 @@ async function main(argv: string[]): Promise<number> {
     // files off this thread), and the server's modules load meanwhile.
     const archiveOpened = values['no-ingest'] ? openArchive(config) : undefined;
     const serverModules = Promise.all([import('../server/app.js'), import('../server/start.js')]);
-    let archive: Archive;
     if (archiveOpened) {
       [archive] = await Promise.all([archiveOpened, serverModules]);
     } else {
@@ -75,9 +75,10 @@ async function main(argv: string[]): Promise<number> {
     }
     const [{ makeLogger }, { startServer }] = await serverModules;
     const model = embeddings;
-    say(describeArchive(config, archive.status()));
+    const served = archive;
+    say(describeArchive(config, served.status()));
     const logger = makeLogger(config);
-    const server = await startServer(config, { archive, logger });
+    const server = await startServer(config, { archive: served, logger });
     say(`Serving on ${server.url} (chat page ${server.url}/, API ${server.url}/api, widget ${server.url}/widget.js)`);
 
     await new Promise<void>((resolve) => {
@@ -91,7 +92,7 @@ async function main(argv: string[]): Promise<number> {
         say(`${signal}: finishing requests in flight (up to ${config.server.shutdownGraceMs} ms) …`);
         void server
           .close()
-          .then(() => archive.close())
+          .then(() => served.close())
           .then(() => model?.dispose())
           .finally(resolve);
       };
@@ -100,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
     });
     return 0;
   } catch (err) {
+    await archive?.close().catch(() => undefined);
     await embeddings?.dispose().catch(() => undefined);
     throw err;
   }
