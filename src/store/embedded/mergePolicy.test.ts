@@ -75,8 +75,11 @@ describe('chooseMerge (size tiers)', () => {
 
   it('a huge segment with 60% deleted is rewritten alone; with 20% deleted it is left as it is', () => {
     const smalls = [seg('s0', 500), seg('s1', 800)];
-    expect(chooseMerge([seg('huge', 2_000_000, 1_200_000), ...smalls], POLICY)).toEqual(['huge']);
-    expect(chooseMerge([seg('huge', 2_000_000, 400_000), ...smalls], POLICY)).toEqual([]);
+    expect(chooseMerge([seg('huge', 500_000, 300_000), ...smalls], POLICY)).toEqual(['huge']);
+    expect(chooseMerge([seg('huge', 500_000, 100_000), ...smalls], POLICY)).toEqual([]);
+    // One made by compact(), still above the maximum after its deletions: left to the next compact().
+    expect(chooseMerge([seg('compacted', 2_000_000, 1_200_000), ...smalls], POLICY)).toEqual([]);
+    expect(chooseMerge([seg('compacted', 2_000_000, 1_600_000), ...smalls], POLICY)).toEqual(['compacted']);
     // Full segments are never merged with others, even in a full tier of them.
     const fulls = Array.from({ length: 12 }, (_, i) => seg(`f${i}`, 300_000));
     expect(chooseMerge(fulls, POLICY)).toEqual([]);

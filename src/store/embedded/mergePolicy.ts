@@ -18,7 +18,8 @@ export interface MergePolicy {
   /**
    * No automatic merge produces a segment with more live passages than this. A segment above half
    * of it is "full": merged with nothing (any merge partner could take it past the maximum), only
-   * rewritten alone once `maxDeletedShare` of it is deleted.
+   * rewritten alone once `maxDeletedShare` of it is deleted. A segment still above the maximum
+   * after its deletions (only `compact()` makes one) is left to the next `compact()`.
    */
   maxPassages: number;
   /** A segment with this share of its passages deleted is rewritten alone when no tier needs a merge. */
@@ -55,7 +56,7 @@ export function isFull(segment: SegmentSize, policy: Pick<MergePolicy, 'maxPassa
  * One merge at a time, the cheapest first: the lowest tier holding `mergeFactor` segments, its
  * smallest segments up to `mergeFactor` of them and `maxPassages` in all (two always fit, since
  * neither is full); otherwise the segment with the most deleted passages among those past
- * `maxDeletedShare`, alone.
+ * `maxDeletedShare` whose live passages fit in `maxPassages`, alone.
  */
 export function chooseMerge(segments: readonly SegmentSize[], policy: MergePolicy): string[] {
   const tiers = new Map<number, SegmentSize[]>();
@@ -71,7 +72,7 @@ export function chooseMerge(segments: readonly SegmentSize[], policy: MergePolic
     if (chosen.length >= 2) return chosen.map((s) => s.name);
   }
   const wasteful = segments
-    .filter((s) => s.passages > 0 && deletedShare(s) >= policy.maxDeletedShare)
+    .filter((s) => s.passages > 0 && s.livePassages <= policy.maxPassages && deletedShare(s) >= policy.maxDeletedShare)
     .sort((a, b) => b.passages - b.livePassages - (a.passages - a.livePassages));
   return wasteful.length > 0 ? [wasteful[0]!.name] : [];
 }
