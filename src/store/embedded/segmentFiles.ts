@@ -162,18 +162,20 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
   };
   let loaded;
   try {
+    // The worker serves requests in this order: first what this thread then parses (metadata) or
+    // hnswlib parses on its own thread (the graph), so both overlap with the hashing that follows.
     loaded = await Promise.all([
+      readMeta(files, dir, manifest),
       read(FILES.offsets).then(toF64),
       read(FILES.passages).then(passageTable),
-      read(FILES.vectors).then(toF32),
-      loadLexical(),
       loadGraph(),
-      readMeta(files, dir, manifest),
+      loadLexical(),
+      read(FILES.vectors).then(toF32),
     ]);
   } finally {
     await files.close();
   }
-  const [offsets, passages, vectors, lexical, graph, articles] = loaded;
+  const [articles, offsets, passages, graph, lexical, vectors] = loaded;
   const n = passages.article.length;
   if (
     articles.length !== manifest.articles ||
