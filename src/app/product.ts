@@ -4,9 +4,9 @@ import { makeChatService, type ChatLogger, type ChatService } from '../chat/chat
 import { makeInMemoryConversationStore, type ConversationStore } from '../chat/conversations.js';
 import type { Config } from '../config/config.js';
 import type { Article } from '../corpus/types.js';
-import { TransformersEmbeddings } from '../ingest/embeddings.js';
+import type { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { hybridSettingsFromConfig, makeHybridSearch, type HybridSearcher } from '../retrieval/hybrid.js';
-import { makeArchiveStore, storeSettings } from '../store/index.js';
+import { makeArchiveStore, recordedStoreSettings, storeSettings } from '../store/index.js';
 import type { CommitInfo, StoreReader, StoreSnapshot } from '../store/types.js';
 
 /**
@@ -89,23 +89,62 @@ export function fixedReader(snapshot: StoreSnapshot): StoreReader {
 }
 
 /**
- * Loads the model (unless given) and opens the configured archive for reading.
+ * Loads the model (unless given) and opens the configured archive for reading. Both take about
+ * as long (the model's session and tokenizer; the archive's files, checksums, graph and postings),
+ * so they are started together: the reader opens with the dimensions the archive records, and the
+ * model's own are checked against them once it is loaded. Whatever goes wrong is reported as when
+ * the model is loaded first and the reader opened with its dimensions (the same errors, the same
+ * messages): a model that does not load, then whatever the store finds wrong with the archive.
  * @throws ModelLoadError, and the store's errors for a missing, damaged or mismatched archive
  */
 export async function openArchive(config: Config, opts: ArchiveOptions = {}): Promise<Archive> {
-  const ownsEmbeddings = opts.embeddings === undefined;
-  const embeddings = opts.embeddings ?? (await TransformersEmbeddings.create(config.embedding));
+  const follow = opts.follow ?? true;
+  if (opts.embeddings) return archiveWithModel(config, opts.embeddings, { owned: false, follow });
+  // Unknown (no commit yet, or a commit file the reader will complain about): no early reader.
+  const recorded = await recordedStoreSettings(config).catch(() => undefined);
+  // The reader first: its files are read and checked off this thread while transformers.js loads.
+  const reader = recorded ? openReader(config, recorded.dimensions, follow) : Promise.resolve(undefined);
+  const [early, model] = await Promise.allSettled([reader, loadModel(config)]);
+  const earlyReader = early.status === 'fulfilled' ? early.value : undefined;
+  if (model.status === 'rejected') {
+    await earlyReader?.close();
+    throw model.reason;
+  }
+  const embeddings = model.value;
+  if (earlyReader && embeddings.dimensions === recorded?.dimensions) return archiveOver(config, earlyReader, embeddings, closer(earlyReader, embeddings, true));
+  // The early reader failed, or read an archive of other dimensions than the model's: opened
+  // again with the model's, the store reports every setting that differs.
+  await earlyReader?.close();
+  return archiveWithModel(config, embeddings, { owned: true, follow });
+}
+
+/** The configured model; transformers.js (a third of a second to import) is loaded here, when first needed. */
+async function loadModel(config: Config): Promise<TransformersEmbeddings> {
+  const { TransformersEmbeddings } = await import('../ingest/embeddings.js');
+  return TransformersEmbeddings.create(config.embedding);
+}
+
+function openReader(config: Config, dimensions: number, follow: boolean): Promise<StoreReader> {
+  return makeArchiveStore(config, storeSettings(config, dimensions)).openReader({ follow });
+}
+
+/** The archive read with a loaded model (`owned`: disposed with the archive, or when it fails to open). */
+async function archiveWithModel(config: Config, embeddings: TransformersEmbeddings, opts: { owned: boolean; follow: boolean }): Promise<Archive> {
   let reader: StoreReader;
   try {
-    reader = await makeArchiveStore(config, storeSettings(config, embeddings.dimensions)).openReader({ follow: opts.follow ?? true });
+    reader = await openReader(config, embeddings.dimensions, opts.follow);
   } catch (err) {
-    if (ownsEmbeddings) await embeddings.dispose();
+    if (opts.owned) await embeddings.dispose();
     throw err;
   }
-  return archiveOver(config, reader, embeddings, async () => {
+  return archiveOver(config, reader, embeddings, closer(reader, embeddings, opts.owned));
+}
+
+function closer(reader: StoreReader, embeddings: TransformersEmbeddings, ownsEmbeddings: boolean): () => Promise<void> {
+  return async () => {
     await reader.close();
     if (ownsEmbeddings) await embeddings.dispose();
-  });
+  };
 }
 
 /**

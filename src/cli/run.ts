@@ -1,8 +1,7 @@
 import { ConfigError } from '../config/config.js';
-import { CorpusFolderError } from '../corpus/load.js';
-import { ModelLoadError } from '../ingest/embeddings.js';
+import { CorpusFolderError } from '../corpus/errors.js';
 import { IndexBusyError, IndexCorruptError, IndexMismatchError, IndexMissingError } from '../store/index.js';
-import { EmptyCorpusError } from '../ingest/ingest.js';
+import { EmptyCorpusError, ModelLoadError } from '../ingest/errors.js';
 
 /** Errors the operator can fix from the message alone: one line, no stack trace. */
 const OPERATOR_ERRORS = [

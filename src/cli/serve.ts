@@ -5,15 +5,10 @@
  * within seconds, without a restart.
  * SIGINT/SIGTERM shut down gracefully; a second signal exits at once.
  */
-import { openArchive, type ArchiveStatus } from '../app/product.js';
-import { loadConfigFromProcess, type Config } from '../config/config.js';
-import { loadCorpus } from '../corpus/load.js';
-import { TransformersEmbeddings } from '../ingest/embeddings.js';
-import { ingestCorpus } from '../ingest/ingest.js';
-import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
 import { parseArgs } from 'node:util';
-import { makeLogger } from '../server/app.js';
-import { startServer } from '../server/start.js';
+import { openArchive, type Archive, type ArchiveStatus } from '../app/product.js';
+import { loadConfigFromProcess, type Config } from '../config/config.js';
+import type { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { IndexBusyError } from '../store/index.js';
 import { runCli } from './run.js';
 
@@ -25,6 +20,12 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  * Another ingest already writing the archive is left to finish: the server follows its commits.
  */
 async function updateArchive(config: Config, embeddings: TransformersEmbeddings): Promise<void> {
+  // Loaded here: `--no-ingest` never needs the corpus readers or the ingest.
+  const [{ loadCorpus }, { ingestCorpus }, { formatIngestReport, makeProgressReporter }] = await Promise.all([
+    import('../corpus/load.js'),
+    import('../ingest/ingest.js'),
+    import('../ingest/progress.js'),
+  ]);
   const corpus = await loadCorpus(config.paths.corpusDir);
   const progress = makeProgressReporter({ stream: process.stderr });
   try {
@@ -54,16 +55,30 @@ const USAGE =
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { 'no-ingest': { type: 'boolean', default: false } }, strict: true });
   let embeddings: TransformersEmbeddings | undefined;
+  let archive: Archive | undefined;
   try {
     const config = await loadConfigFromProcess();
     say(`Loading the embedding model ${config.embedding.model} …`);
-    embeddings = await TransformersEmbeddings.create(config.embedding);
-    if (!values['no-ingest']) await updateArchive(config, embeddings);
-    const archive = await openArchive(config, { embeddings });
+    // With --no-ingest the archive opens first (it loads the model itself, alongside reading its
+    // files off this thread), and the server's modules load meanwhile.
+    const archiveOpened = values['no-ingest'] ? openArchive(config) : undefined;
+    const serverModules = Promise.all([import('../server/app.js'), import('../server/start.js')]);
+    if (archiveOpened) {
+      [archive] = await Promise.all([archiveOpened, serverModules]);
+    } else {
+      serverModules.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+      // The ingest needs the model first, and the archive is read once it is up to date.
+      const { TransformersEmbeddings } = await import('../ingest/embeddings.js');
+      embeddings = await TransformersEmbeddings.create(config.embedding);
+      await updateArchive(config, embeddings);
+      archive = await openArchive(config, { embeddings });
+    }
+    const [{ makeLogger }, { startServer }] = await serverModules;
     const model = embeddings;
-    say(describeArchive(config, archive.status()));
+    const served = archive;
+    say(describeArchive(config, served.status()));
     const logger = makeLogger(config);
-    const server = await startServer(config, { archive, logger });
+    const server = await startServer(config, { archive: served, logger });
     say(`Serving on ${server.url} (chat page ${server.url}/, API ${server.url}/api, widget ${server.url}/widget.js)`);
 
     await new Promise<void>((resolve) => {
@@ -77,8 +92,8 @@ async function main(argv: string[]): Promise<number> {
         say(`${signal}: finishing requests in flight (up to ${config.server.shutdownGraceMs} ms) …`);
         void server
           .close()
-          .then(() => archive.close())
-          .then(() => model.dispose())
+          .then(() => served.close())
+          .then(() => model?.dispose())
           .finally(resolve);
       };
       process.on('SIGINT', () => stop('SIGINT'));
@@ -86,6 +101,7 @@ async function main(argv: string[]): Promise<number> {
     });
     return 0;
   } catch (err) {
+    await archive?.close().catch(() => undefined);
     await embeddings?.dispose().catch(() => undefined);
     throw err;
   }

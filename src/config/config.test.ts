@@ -33,4 +33,14 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({ METRICS_TOKEN: 'a-long-enough-token' }).metrics.token).toBe('a-long-enough-token');
     expect(() => loadConfig({ METRICS_TOKEN: 'short' })).toThrow(ConfigError);
   });
+
+  it('reads the merge settings, and names the replacements when the removed STORE_MAX_SEGMENTS is set', () => {
+    expect(loadConfig({ STORE_MERGE_FACTOR: '4', STORE_MAX_SEGMENT_PASSAGES: '1000' }).store.merge).toEqual({
+      mergeFactor: 4,
+      floorPassages: 2000,
+      maxPassages: 1000,
+    });
+    expect(() => loadConfig({ STORE_MERGE_FACTOR: '1' })).toThrow(ConfigError);
+    expect(() => loadConfig({ STORE_MAX_SEGMENTS: '8' })).toThrow(/STORE_MERGE_FACTOR/);
+  });
 });

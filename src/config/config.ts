@@ -59,8 +59,18 @@ export const envSchema = z.object({
   STORE: z.enum(['embedded']).default('embedded'),
   /** How often a running server looks for a new commit of the archive. */
   STORE_POLL_MS: int(100, 60_000).default(1000),
-  /** Past this many segments, the smallest are merged. */
-  STORE_MAX_SEGMENTS: int(2, 1000).default(8),
+  /**
+   * Merges by size tier (src/store/embedded/mergePolicy.ts): a tier holding this many segments
+   * (of similar live size) is merged into one; a merge takes at most this many.
+   */
+  STORE_MERGE_FACTOR: int(2, 100).default(10),
+  /** Segments below this many live passages count as this size (the bottom tier). */
+  STORE_MERGE_FLOOR_PASSAGES: int(1, 10_000_000).default(2_000),
+  /**
+   * No automatic merge writes a segment above this many live passages: it bounds what a commit
+   * can wait for. Segments above half of it are only rewritten alone, to drop deleted articles.
+   */
+  STORE_MAX_SEGMENT_PASSAGES: int(2, 1_000_000_000).default(500_000),
   /** Files of a superseded commit are kept this long for readers still using it. */
   STORE_FILE_GRACE_SECONDS: int(0, 86_400).default(60),
   /** An ingest commits every this many articles, or every INGEST_COMMIT_SECONDS, whichever comes first. */
@@ -147,7 +157,12 @@ export interface Config {
   paths: { corpusDir: string; indexDir: string; dataDir: string };
   chunking: { maxChars: number; overlapSentences: number };
   hnsw: { m: number; efConstruction: number; efSearch: number };
-  store: { kind: 'embedded'; pollMs: number; maxSegments: number; graceMs: number };
+  store: {
+    kind: 'embedded';
+    pollMs: number;
+    merge: { mergeFactor: number; floorPassages: number; maxPassages: number };
+    graceMs: number;
+  };
   ingest: { commitArticles: number; commitSeconds: number };
   retrieval: {
     k: number;
@@ -228,6 +243,11 @@ export function loadConfig(
     throw new ConfigError(`Invalid configuration (see .env.example):\n${problems}`);
   }
   const e = parsed.data;
+  if (cleaned.STORE_MAX_SEGMENTS !== undefined) {
+    throw new ConfigError(
+      'STORE_MAX_SEGMENTS is gone: merges now go by size tier. Remove it and, if needed, set STORE_MERGE_FACTOR, STORE_MERGE_FLOOR_PASSAGES or STORE_MAX_SEGMENT_PASSAGES (see .env.example).',
+    );
+  }
   if (e.CONVERSATION_STORE === 'redis' && !e.REDIS_URL) {
     throw new ConfigError('CONVERSATION_STORE=redis needs REDIS_URL (e.g. redis://127.0.0.1:6379).');
   }
@@ -260,7 +280,11 @@ export function loadConfig(
     store: {
       kind: e.STORE,
       pollMs: e.STORE_POLL_MS,
-      maxSegments: e.STORE_MAX_SEGMENTS,
+      merge: {
+        mergeFactor: e.STORE_MERGE_FACTOR,
+        floorPassages: e.STORE_MERGE_FLOOR_PASSAGES,
+        maxPassages: e.STORE_MAX_SEGMENT_PASSAGES,
+      },
       graceMs: e.STORE_FILE_GRACE_SECONDS * 1000,
     },
     ingest: { commitArticles: e.INGEST_COMMIT_ARTICLES, commitSeconds: e.INGEST_COMMIT_SECONDS },

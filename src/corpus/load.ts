@@ -8,6 +8,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { cleanArticle } from '../text/clean.js';
 import { normalizeDocumentText } from '../text/normalize.js';
+import { CorpusFolderError } from './errors.js';
 import { hasFrontMatter, ISO_DATE_HINT, isIsoDate, parseFrontMatter } from './frontMatter.js';
 import { parseScrape } from './scrape.js';
 import { slugify } from './slug.js';
@@ -33,9 +34,7 @@ interface Candidate {
 
 type FileResult = { articles: Candidate[]; problems: CorpusProblem[] };
 
-export class CorpusFolderError extends Error {
-  override readonly name = 'CorpusFolderError';
-}
+export { CorpusFolderError };
 
 /**
  * Reads every `*.md`, `*.txt` and `*.jsonl` under `dir` (recursively, in sorted order; hidden

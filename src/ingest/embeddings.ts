@@ -2,11 +2,9 @@ import path from 'node:path';
 import { Embeddings } from '@langchain/core/embeddings';
 import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import type { EmbeddingConfig } from '../config/config.js';
+import { ModelLoadError } from './errors.js';
 
-/** The embedding model could not be found or loaded; the message says what to set. */
-export class ModelLoadError extends Error {
-  override readonly name = 'ModelLoadError';
-}
+export { ModelLoadError };
 
 /** Which ONNX file transformers.js looks for with each dtype (for the error message). */
 const ONNX_FILE_FOR_DTYPE: Record<string, string> = {

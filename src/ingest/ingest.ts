@@ -7,6 +7,7 @@ import { makeArchiveStore } from '../store/index.js';
 import { storeSettings } from '../store/settings.js';
 import type { ArchiveStore, CompactionReport, StoreWriter } from '../store/types.js';
 import { chunkArticle } from './chunk.js';
+import { EmptyCorpusError } from './errors.js';
 import { articleContentHash, articleTextHash, compareStoredHash } from './contentHash.js';
 import { TransformersEmbeddings } from './embeddings.js';
 import type { ArticleEntry, Chunk, CommitSummary, IngestSink } from './types.js';
@@ -73,10 +74,7 @@ export interface IngestOptions {
   store?: ArchiveStore;
 }
 
-/** The corpus folder yielded no article at all: nothing is written, the old archive stays. */
-export class EmptyCorpusError extends Error {
-  override readonly name = 'EmptyCorpusError';
-}
+export { EmptyCorpusError };
 
 /** The text embedded for a chunk: the title gives short passages the context they lack. */
 export function embeddingText(chunk: Chunk): string {

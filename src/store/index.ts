@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import { makeEmbeddedStore } from './embedded/index.js';
+import { makeEmbeddedStore, recordedEmbeddedSettings } from './embedded/index.js';
 import type { ArchiveStore, StoreSettings } from './types.js';
 
 /** The archive store the configuration names (`STORE`), for archives built with `settings`. */
@@ -7,6 +7,17 @@ export function makeArchiveStore(config: Config, settings: StoreSettings): Archi
   switch (config.store.kind) {
     case 'embedded':
       return makeEmbeddedStore(config, settings);
+  }
+}
+
+/**
+ * The settings the configured archive was built with, as its newest commit records them, without
+ * loading it; undefined when it has no commit yet. Lets a reader open before the model is loaded.
+ */
+export function recordedStoreSettings(config: Config): Promise<StoreSettings | undefined> {
+  switch (config.store.kind) {
+    case 'embedded':
+      return recordedEmbeddedSettings(config.paths.indexDir);
   }
 }
 

@@ -1,9 +1,10 @@
 import type { Config } from '../../config/config.js';
 import type { ArchiveStore, StoreSettings } from '../types.js';
+import { readCommit, readPointer } from './commitLog.js';
 import { EmbeddedReader } from './reader.js';
 import { EmbeddedWriter } from './writer.js';
 
-/** A share of deleted articles past which a segment is rewritten by the next merge. */
+/** A share of deleted passages past which a segment is rewritten (alone) when no tier needs a merge. */
 const MAX_DELETED_SHARE = 0.3;
 
 /**
@@ -29,11 +30,19 @@ export function makeEmbeddedStore(config: Config, settings: StoreSettings): Arch
         settings,
         graph: config.hnsw,
         rebuild: opts.rebuild ?? false,
-        maxSegments: config.store.maxSegments,
-        maxDeletedShare: MAX_DELETED_SHARE,
+        mergePolicy: { ...config.store.merge, maxDeletedShare: MAX_DELETED_SHARE },
         graceMs: config.store.graceMs,
       }),
   };
+}
+
+/**
+ * The settings the archive's current commit was built with, read from its commit file alone (no
+ * segment is read); undefined when the folder holds no commit (none yet, or the previous format).
+ */
+export async function recordedEmbeddedSettings(indexDir: string): Promise<StoreSettings | undefined> {
+  const pointer = await readPointer(indexDir);
+  return pointer.kind === 'commit' ? (await readCommit(indexDir, pointer.file)).settings : undefined;
 }
 
 export { EmbeddedReader } from './reader.js';

@@ -108,6 +108,33 @@ export class EmbeddedReader implements StoreReader {
     return true;
   }
 
+  /**
+   * Reads the segments of `manifest` not loaded yet, two at a time: one segment's files are read
+   * and checked off the main thread while the other's are parsed on it. Each is added to `loaded`
+   * as soon as it is read (closed by the caller if the commit fails to load).
+   */
+  private async readNewSegments(manifest: CommitManifest, loaded: Segment[]): Promise<Map<string, Segment>> {
+    const { indexDir, settings, efSearch } = this.opts;
+    const queue = manifest.segments.filter((ref) => !this.segments.has(ref.name));
+    const out = new Map<string, Segment>();
+    const worker = async () => {
+      for (let ref = queue.shift(); ref; ref = queue.shift()) {
+        try {
+          const segment = await readSegment(path.join(indexDir, ref.name), settings.dimensions, efSearch);
+          loaded.push(segment);
+          out.set(ref.name, segment);
+        } catch (err) {
+          queue.length = 0; // the other stops after the segment it is reading
+          throw err;
+        }
+      }
+    };
+    // Both settle before the caller sees a failure, so every segment read is in `loaded` to close.
+    const [first, second] = await Promise.allSettled([worker(), worker()]);
+    for (const r of [first, second]) if (r?.status === 'rejected') throw r.reason;
+    return out;
+  }
+
   private async load(file: string): Promise<void> {
     const { indexDir, settings } = this.opts;
     let manifest: CommitManifest;
@@ -123,12 +150,9 @@ export class EmbeddedReader implements StoreReader {
     const views: SegmentView[] = [];
     const loaded: Segment[] = [];
     try {
+      const fresh = await this.readNewSegments(manifest, loaded);
       for (const ref of manifest.segments) {
-        let segment = this.segments.get(ref.name);
-        if (!segment) {
-          segment = await readSegment(path.join(indexDir, ref.name), settings.dimensions, this.opts.efSearch);
-          loaded.push(segment);
-        }
+        const segment = this.segments.get(ref.name) ?? fresh.get(ref.name)!;
         if (segment.articles.length !== ref.articles || segment.passageCount !== ref.passages) {
           throw corrupt(indexDir, `segment ${ref.name} does not hold what ${file} says`);
         }

@@ -4,6 +4,7 @@ import hnswlib from 'hnswlib-node';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { sha256Hex } from '../../ingest/checksum.js';
+import { CheckedFileReader } from './checkedFiles.js';
 import { readInvertedIndex } from './lexical.js';
 import { fsyncDir, fsyncFile, LineWriter, readLines, writeFileDurably } from './files.js';
 import {
@@ -140,32 +141,41 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
   if (manifest.dimensions !== dimensions) {
     throw new SegmentCorruptError(`${dir} holds vectors of ${manifest.dimensions} dimensions, the archive ${dimensions}`);
   }
-  const read = async (name: string): Promise<Buffer> => {
-    const file = path.join(dir, name);
-    const bytes = await fs.readFile(file).catch((err: Error) => {
-      throw new SegmentCorruptError(`${file} is unreadable (${err.message})`);
-    });
-    const expected = manifest.files[name];
-    if (!expected || bytes.length !== expected.bytes || sha256Hex(bytes) !== expected.sha256) {
-      throw new SegmentCorruptError(`${file} does not match its checksum (the file is damaged)`);
-    }
-    return bytes;
+  // The files are independent: asked for at once, so the reading and hashing (a worker thread)
+  // and hnswlib's parse (its own thread) overlap with the parses on this thread.
+  const files = CheckedFileReader.start();
+  const read = (name: string) => readChecked(files, dir, manifest, name);
+  const loadGraph = async () => {
+    await checkFile(files, dir, manifest, FILES.graph); // before hnswlib parses it (it reads the file itself)
+    const graph = new HierarchicalNSW('cosine', dimensions);
+    await graph.readIndex(path.join(dir, FILES.graph));
+    graph.setEf(efSearch);
+    return graph;
   };
-  const offsets = toF64(await read(FILES.offsets));
-  const passages = passageTable(await read(FILES.passages));
-  const vectors = toF32(await read(FILES.vectors));
-  const lexicalBytes = await read(FILES.lexical);
-  await read(FILES.graph); // checked before hnswlib parses it
-  const graph = new HierarchicalNSW('cosine', dimensions);
-  await graph.readIndex(path.join(dir, FILES.graph));
-  graph.setEf(efSearch);
-  let lexical;
+  const loadLexical = async () => {
+    const bytes = await read(FILES.lexical);
+    try {
+      return readInvertedIndex(bytes);
+    } catch (err) {
+      throw new SegmentCorruptError(`${dir}: ${(err as Error).message}`);
+    }
+  };
+  let loaded;
   try {
-    lexical = readInvertedIndex(lexicalBytes);
-  } catch (err) {
-    throw new SegmentCorruptError(`${dir}: ${(err as Error).message}`);
+    // The worker serves requests in this order: first what this thread then parses (metadata) or
+    // hnswlib parses on its own thread (the graph), so both overlap with the hashing that follows.
+    loaded = await Promise.all([
+      readMeta(files, dir, manifest),
+      read(FILES.offsets).then(toF64),
+      read(FILES.passages).then(passageTable),
+      loadGraph(),
+      loadLexical(),
+      read(FILES.vectors).then(toF32),
+    ]);
+  } finally {
+    await files.close();
   }
-  const articles = await readMeta(dir, manifest.files[FILES.meta]?.sha256);
+  const [articles, offsets, passages, graph, lexical, vectors] = loaded;
   const n = passages.article.length;
   if (
     articles.length !== manifest.articles ||
@@ -182,7 +192,32 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
   return new Segment(path.basename(dir), articles, passages, vectors, dimensions, graph, lexical, texts);
 }
 
-export async function readSegmentManifest(dir: string): Promise<z.infer<typeof segmentManifestSchema>> {
+type SegmentManifest = z.infer<typeof segmentManifestSchema>;
+
+/** A segment file, read whole, when it has the size and checksum its manifest gives. */
+async function readChecked(files: CheckedFileReader, dir: string, manifest: SegmentManifest, name: string): Promise<Buffer> {
+  const read = await checkedRead(files, dir, manifest, name, true);
+  return read.bytes!;
+}
+
+/** Checks a segment file against its manifest without keeping its bytes. */
+async function checkFile(files: CheckedFileReader, dir: string, manifest: SegmentManifest, name: string): Promise<void> {
+  await checkedRead(files, dir, manifest, name, false);
+}
+
+async function checkedRead(files: CheckedFileReader, dir: string, manifest: SegmentManifest, name: string, keep: boolean) {
+  const file = path.join(dir, name);
+  const expected = manifest.files[name];
+  if (!expected) throw new SegmentCorruptError(`${file} has no checksum in its segment.json`);
+  const read = await files.read(file, expected.bytes, keep);
+  if (read.kind === 'error') throw new SegmentCorruptError(`${file} is unreadable (${read.message})`);
+  if (read.kind === 'size' || read.sha256 !== expected.sha256) {
+    throw new SegmentCorruptError(`${file} does not match its checksum (the file is damaged)`);
+  }
+  return read;
+}
+
+export async function readSegmentManifest(dir: string): Promise<SegmentManifest> {
   const file = path.join(dir, FILES.manifest);
   try {
     return segmentManifestSchema.parse(JSON.parse(await fs.readFile(file, 'utf8')));
@@ -191,21 +226,25 @@ export async function readSegmentManifest(dir: string): Promise<z.infer<typeof s
   }
 }
 
-/** The metadata lines of a segment, streamed and checked line by line (and as a whole against its checksum). */
-async function readMeta(dir: string, sha256: string | undefined): Promise<ArticleMeta[]> {
+/**
+ * The metadata lines of a segment (one per article, no text: about 330 bytes each), read whole and
+ * checked against the checksum off the main thread, then parsed line by line. Streaming them
+ * through readline cost the server's start twice the parse, on the main thread.
+ */
+async function readMeta(files: CheckedFileReader, dir: string, manifest: SegmentManifest): Promise<ArticleMeta[]> {
   const file = path.join(dir, FILES.meta);
+  const lines = (await readChecked(files, dir, manifest, FILES.meta)).toString('utf8').split(/\r?\n/);
   const out: ArticleMeta[] = [];
   let line = 0;
   try {
-    for await (const text of readLines(file)) {
+    for (const text of lines) {
+      if (text.length === 0) continue;
       line++;
       out.push(articleMetaSchema.parse(JSON.parse(text)));
     }
   } catch (err) {
     throw new SegmentCorruptError(`${file} line ${line} is invalid (${(err as Error).message})`);
   }
-  // The hash is over the bytes; checking it costs a second read of a small file.
-  if (sha256 !== (await sha256File(file))) throw new SegmentCorruptError(`${file} does not match its checksum`);
   return out;
 }
 
@@ -330,14 +369,19 @@ export interface SegmentColumns {
 
 export async function readSegmentColumns(dir: string, dimensions: number): Promise<SegmentColumns> {
   const manifest = await readSegmentManifest(dir);
-  const read = async (name: string) => {
-    const bytes = await fs.readFile(path.join(dir, name));
-    if (sha256Hex(bytes) !== manifest.files[name]?.sha256) throw new SegmentCorruptError(`${path.join(dir, name)} does not match its checksum`);
-    return bytes;
-  };
-  const passages = passageTable(await read(FILES.passages));
-  const vectors = toF32(await read(FILES.vectors));
-  const articles = await readMeta(dir, manifest.files[FILES.meta]?.sha256);
+  const files = CheckedFileReader.start();
+  let passages: PassageTable;
+  let vectors: Float32Array;
+  let articles: ArticleMeta[];
+  try {
+    [passages, vectors, articles] = await Promise.all([
+      readChecked(files, dir, manifest, FILES.passages).then(passageTable),
+      readChecked(files, dir, manifest, FILES.vectors).then(toF32),
+      readMeta(files, dir, manifest),
+    ]);
+  } finally {
+    await files.close();
+  }
   const first = new Uint32Array(articles.length + 1);
   articles.forEach((a, i) => (first[i + 1] = first[i]! + a.passageCount));
   return {
@@ -351,5 +395,10 @@ export async function readSegmentColumns(dir: string, dimensions: number): Promi
 /** Only the metadata of a segment (what the writer needs to know which articles it holds). */
 export async function readSegmentArticles(dir: string): Promise<ArticleMeta[]> {
   const manifest = await readSegmentManifest(dir);
-  return readMeta(dir, manifest.files[FILES.meta]?.sha256);
+  const files = CheckedFileReader.start();
+  try {
+    return await readMeta(files, dir, manifest);
+  } finally {
+    await files.close();
+  }
 }

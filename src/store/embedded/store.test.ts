@@ -3,10 +3,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, testConfig } from '../../../tests/helpers/config.js';
 import { TEST_SETTINGS, articleEntry, unit } from '../../../tests/helpers/storeEntries.js';
-import { IndexBusyError, IndexMismatchError } from '../errors.js';
+import { IndexBusyError, IndexCorruptError, IndexMismatchError } from '../errors.js';
 import { makeMemorySnapshot } from '../memory.js';
 import type { ArchiveStore, StoreReader, StoreWriter } from '../types.js';
 import { makeEmbeddedStore } from './index.js';
+import { readCommit, readPointer } from './commitLog.js';
 import { EmbeddedWriter, type CommitStep } from './writer.js';
 
 const dirs: string[] = [];
@@ -114,32 +115,80 @@ describe('embedded store: commits, tombstones, refresh', () => {
     expect([...(await r.snapshot().termIdf(['~ha']))]).toEqual([...(await single.termIdf(['~ha']))]);
   });
 
-  it('compacts segments into one without re-embedding, dropping deleted articles, and merges by itself past the limit', async () => {
-    const { store, indexDir } = await newStore({ STORE_MAX_SEGMENTS: '4' });
+  it('compacts segments into one without re-embedding, dropping deleted articles, and merges a full tier by itself', async () => {
+    const { store, indexDir } = await newStore({ STORE_MERGE_FACTOR: '4' });
     const w = await writer(store);
-    for (let c = 0; c < 4; c++) {
+    for (let c = 0; c < 3; c++) {
       for (let i = 0; i < 3; i++) await w.upsert(news(c * 3 + i));
       await w.commit();
     }
     await w.remove('n0');
     await w.commit();
     const segs = async () => (await fs.readdir(indexDir)).filter((e) => e.startsWith('seg-')).length;
-    expect(await segs()).toBe(4);
+    expect(await segs()).toBe(3);
     await w.upsert(news(100));
-    await w.commit(); // five segments: past the limit of four, the smallest are merged
-    expect(await segs()).toBeLessThanOrEqual(3);
+    await w.commit(); // a fourth small segment fills the bottom tier: the four are merged into one
+    expect(await segs()).toBe(1);
+    expect((await fs.readdir(indexDir)).filter((e) => e.startsWith('del-'))).toEqual([]);
+    for (let i = 9; i < 12; i++) await w.upsert(news(i));
+    await w.remove('n100');
+    await w.commit();
+    expect(await segs()).toBe(2);
     const report = await w.compact();
-    expect(report.segmentsAfter).toBe(1);
+    expect(report).toMatchObject({ segmentsBefore: 2, segmentsAfter: 1 });
     expect(await segs()).toBe(1);
     expect((await fs.readdir(indexDir)).filter((e) => e.startsWith('del-'))).toEqual([]);
     const r = await reader(store);
     const snap = r.snapshot();
-    expect(snap.commit).toMatchObject({ articles: 12, passages: 24 });
+    expect(snap.commit).toMatchObject({ articles: 11, passages: 22 });
     expect(await snap.article('n0')).toBeUndefined();
+    expect(await snap.article('n100')).toBeUndefined();
     const v = await snap.vectors(['n7#1']);
     expect(Array.from(v.get('n7#1')!)).toEqual(Array.from(news(7).vectors[1]!));
     const hit = await snap.denseSearch(Array.from(news(7).vectors[1]!), 1);
     expect(hit[0]?.chunkId).toBe('n7#1');
+  });
+
+  it('many small commits into a large archive keep the segment count bounded and never rewrite the large segment', async () => {
+    // Tiers of live passages: [0, 4), [4, 12), [12, 36); above 30 a segment is full (merged with nothing).
+    const { store, indexDir } = await newStore({ STORE_MERGE_FACTOR: '3', STORE_MERGE_FLOOR_PASSAGES: '4', STORE_MAX_SEGMENT_PASSAGES: '60' });
+    const w = await writer(store);
+    for (let i = 0; i < 40; i++) await w.upsert(news(i)); // 80 passages
+    await w.commit();
+    const current = async () => {
+      const pointer = await readPointer(indexDir);
+      if (pointer.kind !== 'commit') throw new Error('no commit');
+      return (await readCommit(indexDir, pointer.file)).segments;
+    };
+    const [big] = await current();
+    let largest = 0;
+    for (let c = 0; c < 30; c++) {
+      await w.upsert(news(1000 + c)); // one article, two passages, per commit
+      await w.commit();
+      const segments = await current();
+      expect(segments.filter((s) => s.name === big!.name)).toEqual([big]);
+      for (const s of segments.filter((x) => x.name !== big!.name)) {
+        expect(s.passages).toBeLessThanOrEqual(60);
+        largest = Math.max(largest, s.passages);
+      }
+      // The big segment, at most three segments in each of the three tiers below the full size, at
+      // most one full segment made of the 60 small passages: 11, where 30 commits alone make 31.
+      expect(segments.length).toBeLessThanOrEqual(1 + 3 * 3 + 1);
+    }
+    expect(largest).toBeGreaterThan(2); // small segments were merged, into something other than the big one
+    const r = await reader(store);
+    expect(r.snapshot().commit).toMatchObject({ articles: 70, passages: 140 });
+    expect((await r.snapshot().article('n1029'))?.id).toBe('n1029');
+    // Deleting 60% of the big segment gets it rewritten alone, with its live articles only.
+    for (let i = 0; i < 24; i++) await w.remove(`n${i}`);
+    const before = await current();
+    await w.commit();
+    const after = await current();
+    expect(after.some((s) => s.name === big!.name)).toBe(false);
+    const rewritten = after.filter((s) => !before.some((b) => b.name === s.name));
+    expect(rewritten).toHaveLength(1);
+    expect(rewritten[0]).toMatchObject({ articles: 16, passages: 32, deletes: null });
+    expect(after).toHaveLength(before.length);
   });
 
   it('reports hashes of committed and staged articles for planning', async () => {
@@ -169,8 +218,7 @@ describe('embedded store: safety', () => {
         settings: TEST_SETTINGS,
         graph: { m: 16, efConstruction: 100, efSearch: 64 },
         rebuild: false,
-        maxSegments: 8,
-        maxDeletedShare: 0.3,
+        mergePolicy: { mergeFactor: 10, floorPassages: 2000, maxPassages: 500_000, maxDeletedShare: 0.3 },
         graceMs: 0,
         beforeStep: (s) => {
           if (s === failing) throw new Error(`crash before ${s}`);
@@ -192,6 +240,30 @@ describe('embedded store: safety', () => {
       expect(next.articles).toBe(4);
       expect(await r.refresh()).toBe(true);
       expect((await r.snapshot().article('n7'))?.id).toBe('n7');
+    }
+  });
+
+  it('refuses a segment whose files were damaged, changed in place, cut short or removed, naming the file', async () => {
+    const damages: Array<[string, (file: string) => Promise<void>, RegExp]> = [
+      ['graph.hnsw', async (f) => {
+        const bytes = await fs.readFile(f);
+        const at = bytes.length >> 1;
+        bytes[at] = bytes[at]! ^ 0xff;
+        await fs.writeFile(f, bytes);
+      }, /graph\.hnsw does not match its checksum/],
+      ['vectors.f32', (f) => fs.truncate(f, 16), /vectors\.f32 does not match its checksum/],
+      ['lexical.bin', (f) => fs.rm(f), /lexical\.bin is unreadable/],
+    ];
+    for (const [name, damage, message] of damages) {
+      const { store, indexDir } = await newStore();
+      const w = await writer(store);
+      for (let i = 0; i < 3; i++) await w.upsert(news(i));
+      await w.commit();
+      const segment = (await fs.readdir(indexDir)).find((e) => e.startsWith('seg-'))!;
+      await damage(path.join(indexDir, segment, name));
+      const err = await store.openReader().catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(IndexCorruptError);
+      expect((err as Error).message).toMatch(message);
     }
   });
 

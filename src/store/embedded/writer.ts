@@ -20,6 +20,7 @@ import {
   type SegmentRef,
 } from './commitLog.js';
 import { acquireLock } from './files.js';
+import { chooseMerge, type MergePolicy, type SegmentSize } from './mergePolicy.js';
 import { migrateLegacyIndex } from './migrate.js';
 import type { ArticleMeta, GraphParams, SegmentInput } from './segment.js';
 import { readSegmentArticle, readSegmentArticles, readSegmentColumns, segmentArticles, writeSegment } from './segmentFiles.js';
@@ -30,10 +31,8 @@ export interface WriterOptions {
   graph: GraphParams;
   /** Start an empty archive, ignoring what the folder holds (its files go once superseded). */
   rebuild: boolean;
-  /** Past this many segments, the smallest are merged into one. */
-  maxSegments: number;
-  /** A segment with this share of its articles deleted is rewritten by the next merge. */
-  maxDeletedShare: number;
+  /** Which segments a commit merges by itself (size tiers; see mergePolicy.ts). */
+  mergePolicy: MergePolicy;
   /** Files of a superseded commit are deleted no sooner than this after it was superseded. */
   graceMs: number;
   /** Test hook: called before each durable step of a commit (throw to simulate a crash there). */
@@ -55,8 +54,9 @@ interface WriterSegment {
  * The one writer of an embedded archive folder (a lock file keeps others out). Upserts and
  * removals are staged in memory; `commit` writes the upserts as a new segment, the removals and
  * replacements as tombstones of older segments, and publishes a commit naming them. Merges
- * rebuild segments from their stored vectors (never re-embedding), by themselves past
- * `maxSegments` or a deleted share, and all at once with `compact()`.
+ * rebuild segments from their stored vectors (never re-embedding): after a commit, at most one
+ * merge the size-tiered `mergePolicy` asks for (bounded by a tier's size, not the archive's), and
+ * all at once with `compact()`.
  *
  * Files no longer named by the current commit are deleted only once the commit that dropped
  * them is `graceMs` old: readers load segment binaries into memory and keep article files open,
@@ -306,20 +306,13 @@ export class EmbeddedWriter implements StoreWriter {
   }
 
   /**
-   * The merge policy: past `maxSegments`, the smallest segments are merged into one (so merged
-   * sizes grow geometrically and each passage is rewritten O(log n) times); a segment with a
-   * large deleted share is rewritten with them.
+   * After a commit, the one merge the policy asks for, if any (published as a commit of its own,
+   * so readers keep the last commit until it is done). One per commit keeps what a commit can
+   * wait for to a single tier's merge; a tier left full by it is merged by the next commit.
    */
   private async mergeIfNeeded(): Promise<void> {
-    const live = (s: WriterSegment) => s.articles.length - (s.deleted?.reduce((n, d) => n + d, 0) ?? 0);
-    const wasteful = this.segments.filter((s) => s.deleted !== null && 1 - live(s) / s.articles.length >= this.opts.maxDeletedShare);
-    let chosen = new Set(wasteful);
-    if (this.segments.length > this.opts.maxSegments) {
-      const smallest = [...this.segments].sort((a, b) => live(a) - live(b));
-      const count = this.segments.length - Math.floor(this.opts.maxSegments / 2) + 1;
-      chosen = new Set([...chosen, ...smallest.slice(0, count)]);
-    }
-    if (chosen.size > 0) await this.merge(this.segments.filter((s) => chosen.has(s)));
+    const names = new Set(chooseMerge(this.segments.map(segmentSize), this.opts.mergePolicy));
+    if (names.size > 0) await this.merge(this.segments.filter((s) => names.has(s.ref.name)));
   }
 
   /** Rewrites `chosen` as one segment of their live articles (HNSW rebuilt from stored vectors) and commits it. */
@@ -414,6 +407,14 @@ function emptyManifest(settings: StoreSettings): CommitManifest {
 function summary(m: CommitManifest): CommitSummary {
   const { id, articles, passages } = commitInfo(m);
   return { id, articles, passages };
+}
+
+function segmentSize(s: WriterSegment): SegmentSize {
+  let livePassages = 0;
+  s.articles.forEach((a, n) => {
+    if (s.deleted === null || s.deleted[n] === 0) livePassages += a.passageCount;
+  });
+  return { name: s.ref.name, passages: s.ref.passages, livePassages };
 }
 
 function segmentName(sequence: number): string {
