@@ -90,6 +90,8 @@ export const envSchema = z.object({
    * range, when the candidates are ranked. Fitted on ViQuAD-test questions 601–2210.
    */
   RETRIEVAL_SENTENCE_WEIGHT: num(0, 5).default(0.3),
+  /** Put the diacritics back into a question typed without them before embedding it (see src/retrieval/toneRestoration.ts). */
+  RETRIEVAL_RESTORE_TONES: bool.default(true),
   /** Below this relevance (0..1) the corpus is taken to hold no answer. Calibrated by `npm run eval`. */
   RELEVANCE_THRESHOLD: num(0, 1).default(0.5),
 
@@ -170,6 +172,7 @@ export interface Config {
     denseWeight: number;
     lexicalWeight: number;
     sentenceWeight: number;
+    restoreTones: boolean;
     relevanceThreshold: number;
   };
   llm: {
@@ -294,6 +297,7 @@ export function loadConfig(
       denseWeight: e.RETRIEVAL_DENSE_WEIGHT,
       lexicalWeight: e.RETRIEVAL_LEXICAL_WEIGHT,
       sentenceWeight: e.RETRIEVAL_SENTENCE_WEIGHT,
+      restoreTones: e.RETRIEVAL_RESTORE_TONES,
       relevanceThreshold: e.RELEVANCE_THRESHOLD,
     },
     llm: {

@@ -95,8 +95,11 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
     '',
     'What was tuned on what: the not-found decision (a logistic regression over answerability features, see',
     '`src/answer/answerability.ts`; `npm run train:answerability` refits it) and the sentence scoring were fitted on XQuAD-vi',
-    'and the seed questions. ViQuAD-test and the news question set (`eval/news-questions.jsonl`, written by someone else) were',
-    'never used to tune anything: their figures are what a stranger\'s questions get.',
+    'and the seed questions; two weights (the retrieval\'s sentence lift, `RETRIEVAL_SENTENCE_WEIGHT`, and the share of the',
+    'passage\'s retrieval score in a sentence\'s score) on ViQuAD-test questions 601–2210. ViQuAD-test questions 1–600 (the',
+    'answers\' questions) were never used to fit anything. The news question set (`eval/news-questions.jsonl`) is the',
+    'development set of the archive answers (its misses were read); `eval/news-holdout-questions.jsonl`, written by someone',
+    'who never ran the answerer and whose misses were never read, is what a stranger\'s questions get.',
     '',
   ];
   if (r.xquad) {

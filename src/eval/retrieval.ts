@@ -168,30 +168,15 @@ export interface GoldQuery {
   documentId: string;
 }
 
-/** Runs every query once (embedding them in one batch) and keeps the traces. */
-export async function traceQueries(
-  searcher: HybridSearcher,
-  embeddings: TransformersEmbeddings,
-  queries: readonly GoldQuery[],
-  opts: { k: number; excludeGold?: boolean },
-): Promise<HybridTrace[]> {
-  const vectors = await embedQueries(embeddings, queries.map((q) => q.question));
+/**
+ * Runs every query once, as the product does (the searcher embeds it, after restoring the
+ * diacritics of a question typed without them), and keeps the traces.
+ */
+export async function traceQueries(searcher: HybridSearcher, queries: readonly GoldQuery[], opts: { k: number; excludeGold?: boolean }): Promise<HybridTrace[]> {
   const out: HybridTrace[] = [];
-  for (const [i, q] of queries.entries()) {
-    out.push(
-      await searcher.trace(q.question, {
-        k: opts.k,
-        queryVector: vectors[i],
-        excludeDocuments: opts.excludeGold ? new Set([q.documentId]) : undefined,
-      }),
-    );
+  for (const q of queries) {
+    out.push(await searcher.trace(q.question, { k: opts.k, excludeDocuments: opts.excludeGold ? new Set([q.documentId]) : undefined }));
   }
-  return out;
-}
-
-async function embedQueries(embeddings: TransformersEmbeddings, questions: readonly string[]): Promise<number[][]> {
-  const out: number[][] = [];
-  for (const q of questions) out.push(await embeddings.embedQuery(q));
   return out;
 }
 
@@ -280,10 +265,10 @@ export async function evaluateXquad(opts: {
   const stripped = gold.map((q) => ({ ...q, question: foldDiacritics(q.question) }));
   opts.onProgress?.(`XQuAD: ${gold.length} questions, with and without accents`);
   const k = 10;
-  const tonedTraces = await traceQueries(searcher, opts.embeddings, gold, { k });
-  const strippedTraces = await traceQueries(searcher, opts.embeddings, stripped, { k });
+  const tonedTraces = await traceQueries(searcher, gold, { k });
+  const strippedTraces = await traceQueries(searcher, stripped, { k });
   opts.onProgress?.('XQuAD: the same questions with the gold passage left out');
-  const absentTraces = await traceQueries(searcher, opts.embeddings, gold, { k, excludeGold: true });
+  const absentTraces = await traceQueries(searcher, gold, { k, excludeGold: true });
   const sweep = thresholdSweep(tonedTraces.map(topScore), absentTraces.map(topScore));
   const held = Math.min(opts.heldOutQuestions ?? 0, gold.length);
   return {

@@ -19,6 +19,7 @@ import {
   type Coverage,
 } from './fusion.js';
 import { splitSentences } from '../text/sentences.js';
+import { restoreTones } from './toneRestoration.js';
 import { FOLDED_PREFIX, contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import type { SearchOptions, SearchResponse, SearchResult, Searcher } from './types.js';
 
@@ -39,6 +40,8 @@ export interface HybridSettings {
   fusion: FusionOptions;
   /** Weight of the best sentence's coverage of the question in the ranking (see `liftBySentence`). */
   sentenceWeight: number;
+  /** Embed a question typed without diacritics with them put back from the archive's words. */
+  restoreTones: boolean;
   /**
    * Multiplies the dense weight for queries typed without accents: the embedding model reads
    * "lap quan he" as different words from "lập quan hệ" (on XQuAD-vi, dense recall@5 falls from
@@ -61,6 +64,7 @@ export function hybridSettingsFromConfig(config: Config): HybridSettings {
       lexicalWeight: config.retrieval.lexicalWeight,
     },
     sentenceWeight: config.retrieval.sentenceWeight,
+    restoreTones: config.retrieval.restoreTones,
     untonedDenseFactor: DEFAULT_UNTONED_DENSE_FACTOR,
     relevanceThreshold: config.retrieval.relevanceThreshold,
     relevance: DEFAULT_RELEVANCE,
@@ -192,7 +196,9 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
     const k = options.k ?? settings.k;
     const q = normalizeQuery(query);
     if (q.length === 0) return { dense: [], lexical: [], fused: [], evidence: [], response: { results: [], relevant: false } };
-    const vector = options.queryVector ?? (await deps.embedQuery(q));
+    const toned = isTonedQuery(splitPhrases(q));
+    const denseQuery = toned || !settings.restoreTones ? q : await restoreTones(q, (terms) => snapshot.termIdf(terms));
+    const vector = options.queryVector ?? (await deps.embedQuery(denseQuery));
     // Enough candidates that de-duplication and k > candidates never leave the list short.
     const n = Math.max(settings.candidates, k * 3);
     const scope = scopeOf(options);
@@ -217,7 +223,6 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
       }
       return { chunkId: id, cosine: cos, bm25: bm25.get(id) ?? 0 };
     });
-    const toned = isTonedQuery(splitPhrases(q));
     const fusion = toned
       ? settings.fusion
       : { ...settings.fusion, denseWeight: settings.fusion.denseWeight * settings.untonedDenseFactor };

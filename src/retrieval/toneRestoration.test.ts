@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { TEST_SETTINGS, articleEntry, unit } from '../../tests/helpers/storeEntries.js';
+import { loadConfig } from '../config/config.js';
+import { makeMemorySnapshot } from '../store/memory.js';
+import { hybridSettingsFromConfig, makeHybridSearch } from './hybrid.js';
+import { restoreTones } from './toneRestoration.js';
+
+const ARTICLES = () => [
+    articleEntry('a', ['Hiệp hội các quốc gia Đông Nam Á lập quan hệ đối tác với Liên Hợp Quốc năm 2007.', 'Cơ chế hợp tác có ba cấp.']),
+    articleEntry('b', ['Việt Nam có nhiều sáng kiến.', 'Hội nghị có sự tham gia của các nước.', 'Có thể có thêm cơ hội.']),
+    articleEntry('c', ['Cơ chế mới được thông qua tại Hà Nội.', 'Ông có mặt tại hội nghị.']),
+];
+
+async function archiveIdf() {
+  const snapshot = await makeMemorySnapshot(TEST_SETTINGS, ARTICLES());
+  return (terms: readonly string[]) => snapshot.termIdf(terms);
+}
+
+describe('restoreTones', () => {
+  it('puts back the diacritics of a question typed without them, from the words of the archive', async () => {
+    const termIdf = await archiveIdf();
+    expect(await restoreTones('Hiep hoi cac quoc gia Dong Nam A lap quan he voi Lien Hop Quoc nam 2007?', termIdf)).toBe(
+      'Hiệp hội các quốc gia Đông Nam Á lập quan hệ với Liên Hợp Quốc năm 2007?',
+    );
+  });
+
+  it('chooses the two-syllable word the archive uses over a commoner syllable ("cơ chế", not "có chế")', async () => {
+    const termIdf = await archiveIdf();
+    expect(await restoreTones('co che hop tac', termIdf)).toBe('cơ chế hợp tác');
+    expect(await restoreTones('ong co mat', termIdf)).toBe('ông có mặt');
+  });
+
+  it('keeps words typed with diacritics, and words the archive never spells, as typed', async () => {
+    const termIdf = await archiveIdf();
+    // "ở" and "Zanzibar" are in none of its articles.
+    expect(await restoreTones('Cơ che moi o Zanzibar', termIdf)).toBe('Cơ chế mới o Zanzibar');
+  });
+});
+
+describe('the hybrid search with tone restoration', () => {
+  async function embeddedTexts(restore: boolean, query: string): Promise<string[]> {
+    const snapshot = await makeMemorySnapshot(TEST_SETTINGS, ARTICLES());
+    const embedded: string[] = [];
+    const settings = { ...hybridSettingsFromConfig(loadConfig({ RETRIEVAL_RESTORE_TONES: String(restore) })), k: 2 };
+    const search = makeHybridSearch(
+      {
+        snapshot: () => snapshot,
+        embedQuery: async (text) => {
+          embedded.push(text);
+          return Array.from(unit(1, TEST_SETTINGS.dimensions));
+        },
+      },
+      settings,
+    );
+    const { results } = await search.search(query);
+    expect(results.length).toBeGreaterThan(0);
+    return embedded;
+  }
+
+  it('embeds a toneless question with its diacritics put back, and a toned one as typed', async () => {
+    expect(await embeddedTexts(true, 'co che hop tac co may cap')).toEqual(['cơ chế hợp tác có may cấp']); // "mấy" is in none of its articles
+    expect(await embeddedTexts(true, 'Cơ chế hợp tác có mấy cấp')).toEqual(['Cơ chế hợp tác có mấy cấp']);
+    expect(await embeddedTexts(false, 'co che hop tac co may cap')).toEqual(['co che hop tac co may cap']);
+  });
+});

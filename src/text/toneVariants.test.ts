@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { foldDiacritics } from './normalize.js';
+import { tonedVariants } from './toneVariants.js';
+
+const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
+
+describe('tonedVariants', () => {
+  it('holds the spellings a toneless syllable stands for, letters and tones', () => {
+    expect(tonedVariants('quoc')).toEqual(expect.arrayContaining(['quoc', 'quốc', 'quộc']));
+    expect(tonedVariants('duong')).toEqual(expect.arrayContaining(['dương', 'đường', 'đương']));
+    expect(tonedVariants('nghieng')).toContain('nghiêng');
+  });
+
+  it('only spellings that fold back to the syllable, each with at most one tone mark, written as the index writes them', () => {
+    const variants = tonedVariants('nguyen');
+    expect(variants).toContain('nguyễn');
+    for (const v of variants) {
+      expect(foldDiacritics(v)).toBe('nguyen');
+      expect(v.normalize('NFD').match(TONE_MARKS)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(v).toBe(v.normalize('NFC'));
+    }
+    expect(new Set(variants).size).toBe(variants.length);
+  });
+
+  it('leaves alone what is not a plain syllable: digits, overlong words', () => {
+    expect(tonedVariants('covid19')).toEqual(['covid19']);
+    expect(tonedVariants('internationalisation')).toEqual(['internationalisation']);
+  });
+});
