@@ -101,6 +101,8 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
     'development set of the archive answers (its misses were read); `eval/news-holdout-questions.jsonl`, written by someone',
     'who never ran the answerer and whose misses were never read, is what a stranger\'s questions get.',
     '',
+    'How the figures moved from change to change, and which set saw what: [EVALUATION-HISTORY.md](EVALUATION-HISTORY.md).',
+    '',
   ];
   if (r.xquad) {
     const x = r.xquad;
@@ -192,7 +194,7 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
       ]),
       '',
       v.retrieval.heldOut
-        ? `The retrieval's sentence weight (RETRIEVAL_SENTENCE_WEIGHT) was fitted on questions ${v.retrieval.heldOut.questions + 1}–${v.retrieval.questions}; questions 1–${v.retrieval.heldOut.questions} (the answers' questions too) were never used to fit anything.`
+        ? `Questions ${v.retrieval.heldOut.questions + 1}–${v.retrieval.questions} fitted the retrieval's sentence weight (RETRIEVAL_SENTENCE_WEIGHT), the share of the retrieval score in the extractive answer and the tone restorer's bigram weight; questions 1–${v.retrieval.heldOut.questions} (the answers' questions too) were never used to fit anything.`
         : '',
       '',
       `Answers on ${v.answerQuestions} questions ("not found": answerable questions wrongly declined):`,
