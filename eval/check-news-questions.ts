@@ -56,6 +56,17 @@ const describeIssues = (error: z.ZodError) => error.issues.map((i) => `${i.path.
 const mustContain = z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]);
 const typed = z.enum(['toned', 'untoned']);
 
+/** An answerable line: the sets differ only in their id pattern and their list of kinds. */
+const answerableSchema = (id: RegExp, kinds: readonly [string, ...string[]]): z.ZodType<Answerable> =>
+  z.strictObject({
+    id: z.string().regex(id),
+    question: z.string().min(5),
+    documentId: z.string().min(1),
+    mustContain,
+    kind: z.enum(kinds),
+    typed,
+  });
+
 interface SetSpec {
   /** File names under eval/. */
   questions: string;
@@ -69,14 +80,7 @@ interface SetSpec {
 const DEVELOPMENT: SetSpec = {
   questions: 'news-questions.jsonl',
   conversations: 'news-conversations.jsonl',
-  answerable: z.strictObject({
-    id: z.string().regex(/^q\d{3}$/),
-    question: z.string().min(5),
-    documentId: z.string().min(1),
-    mustContain,
-    kind: z.enum(['number', 'amount', 'date', 'place', 'person', 'organisation', 'reason', 'fact']),
-    typed,
-  }),
+  answerable: answerableSchema(/^q\d{3}$/, ['number', 'amount', 'date', 'place', 'person', 'organisation', 'reason', 'fact']),
   unanswerable: z
     .strictObject({
       id: z.string().regex(/^u\d{3}$/),
@@ -93,14 +97,7 @@ const DEVELOPMENT: SetSpec = {
 const HOLDOUT: SetSpec = {
   questions: 'news-holdout-questions.jsonl',
   conversations: 'news-holdout-conversations.jsonl',
-  answerable: z.strictObject({
-    id: z.string().regex(/^h\d{3}$/),
-    question: z.string().min(5),
-    documentId: z.string().min(1),
-    mustContain,
-    kind: z.enum(['number', 'date', 'place', 'person', 'organization', 'reason', 'other']),
-    typed,
-  }),
+  answerable: answerableSchema(/^h\d{3}$/, ['number', 'date', 'place', 'person', 'organization', 'reason', 'other']),
   unanswerable: z
     .strictObject({
       id: z.string().regex(/^hu\d{2}$/),

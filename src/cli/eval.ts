@@ -50,9 +50,9 @@ const USAGE = `Usage: npm run eval -- [--only xquad,seed,answers,viquad,archive,
                 dated (dated questions over corpus/ and eval/dated-corpus: accuracy per kind)
   --limit N     evaluate only the first N questions of each set
   --check       fail (exit 1) when a figure is below its floor in eval/floors.json
-ViQuAD answers are measured on its first 600 questions (never used to fit anything).
   --archive-index DIR  the archive's index (default: EVAL_ARCHIVE_INDEX); without one the archive
                 section is skipped
+ViQuAD answers are measured on its first 600 questions (never used to fit anything).
 Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_VIQUAD_DIR (default
 ../shared/eval/viquad-test), EVAL_SEED_QUESTIONS (default eval/seed-questions.jsonl),
 EVAL_SEED_CONVERSATIONS (default eval/seed-conversations.jsonl), EVAL_NEWS_QUESTIONS (default

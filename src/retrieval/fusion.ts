@@ -47,6 +47,9 @@ function rankMap(cands: readonly Candidate[], key: (c: Candidate) => number | nu
   return new Map(ranked.map((c, i) => [c.chunkId, i + 1]));
 }
 
+/** Best fused score first; ties by chunk id, so a ranking never depends on the input's order. */
+const byFused = (a: FusedCandidate, b: FusedCandidate) => b.fused - a.fused || a.chunkId.localeCompare(b.chunkId);
+
 /** Ranks the union of candidates by a weighted combination of the two signals, best first. */
 export function fuseCandidates(cands: readonly Candidate[], opts: FusionOptions): FusedCandidate[] {
   let fusedOf: (c: Candidate) => number;
@@ -67,7 +70,7 @@ export function fuseCandidates(cands: readonly Candidate[], opts: FusionOptions)
   }
   return cands
     .map((c) => ({ ...c, fused: fusedOf(c) }))
-    .sort((a, b) => b.fused - a.fused || a.chunkId.localeCompare(b.chunkId));
+    .sort(byFused);
 }
 
 /** The most a fused score can differ between two candidates of one query. */
@@ -92,7 +95,7 @@ export function liftBySentence(
   const lift = weight * fusedRange(fusion);
   return ranked
     .map((c) => ({ ...c, fused: c.fused + lift * sentenceCoverage(c.chunkId) }))
-    .sort((a, b) => b.fused - a.fused || a.chunkId.localeCompare(b.chunkId));
+    .sort(byFused);
 }
 
 export interface Span {

@@ -3,7 +3,8 @@
  * same word always has the same code points on both sides of every index.
  */
 
-const TONE_MARKS = '\u0300\u0301\u0303\u0309\u0323';
+/** The five Vietnamese tone marks as combining characters: grave, acute, tilde, hook above, dot below. */
+export const TONE_MARKS = '\u0300\u0301\u0303\u0309\u0323';
 
 /**
  * Old and new tone placement differ only in open syllables ending in oa, oe, uy: `hoà`/`hòa`,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { foldDiacritics } from './normalize.js';
+import { TONE_MARKS, foldDiacritics } from './normalize.js';
 import { tonedVariants } from './toneVariants.js';
 
-const TONE_MARKS = /[\u0300\u0301\u0303\u0309\u0323]/gu;
+const TONE_MARK = new RegExp(`[${TONE_MARKS}]`, 'gu');
 
 describe('tonedVariants', () => {
   it('holds the spellings a toneless syllable stands for, letters and tones', () => {
@@ -16,7 +16,7 @@ describe('tonedVariants', () => {
     expect(variants).toContain('nguyễn');
     for (const v of variants) {
       expect(foldDiacritics(v)).toBe('nguyen');
-      expect(v.normalize('NFD').match(TONE_MARKS)?.length ?? 0).toBeLessThanOrEqual(1);
+      expect(v.normalize('NFD').match(TONE_MARK)?.length ?? 0).toBeLessThanOrEqual(1);
       expect(v).toBe(v.normalize('NFC'));
     }
     expect(new Set(variants).size).toBe(variants.length);

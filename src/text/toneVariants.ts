@@ -1,4 +1,4 @@
-import { normalizeVietnamese } from './normalize.js';
+import { TONE_MARKS, normalizeVietnamese } from './normalize.js';
 
 /**
  * The Vietnamese spellings a syllable typed without diacritics may stand for: "quoc" → "quốc",
@@ -15,8 +15,6 @@ const LETTER_FORMS: Readonly<Record<string, readonly string[]>> = {
   d: ['d', 'đ'],
 };
 const VOWELS = new Set(['a', 'ă', 'â', 'e', 'ê', 'i', 'o', 'ô', 'ơ', 'u', 'ư', 'y']);
-/** Acute, grave, hook above, tilde, dot below (combining marks). */
-const TONE_MARKS = ['\u0301', '\u0300', '\u0309', '\u0303', '\u0323'];
 /** Longer runs are not one Vietnamese syllable (the longest, "nghiêng", has seven letters). */
 const MAX_SYLLABLE_LETTERS = 7;
 const SYLLABLE = /^[a-z]+$/;
