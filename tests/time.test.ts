@@ -125,6 +125,22 @@ describe('a period in the question', () => {
   });
 });
 
+describe('a question about the present ("hôm nay", "hiện nay"), counted from TIME_REFERENCE', () => {
+  it('is answered from a source of the reference week', async () => {
+    const r = await chat({ message: 'Hôm nay phí qua cầu Phú Lâm cho ô tô dưới 12 chỗ là bao nhiêu?' });
+    expect(r.grounded).toBe(true);
+    expect(r.answer).toContain('25.000');
+    expect(docs(r.citations)).toContain('cau-phu-lam-thu-phi');
+  });
+
+  it('is "not found" when the newest source is weeks older than the reference day, and the notice says its date', async () => {
+    const r = await chat({ message: 'Hôm nay hồ Bản Chiềng cấp nước tưới cho bao nhiêu ha lúa?' });
+    expect(r.grounded).toBe(false);
+    expect(r.citations).toEqual([]);
+    expect(r.notice).toContain('30/11/2020');
+  });
+});
+
 describe('"mới nhất"', () => {
   it('prefers the newest article', async () => {
     const r = await chat({ message: 'Tin mới nhất về cầu Phú Lâm?' });

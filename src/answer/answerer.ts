@@ -25,6 +25,11 @@ export interface AnswerInput {
   followUp?: { question: string; context: string; focus?: readonly string[]; previousDocuments?: readonly string[] };
   /** The question asks for the newest ("mới nhất"): an extractive answer quotes the newest passage first. */
   newestFirst?: boolean;
+  /**
+   * The day "hôm nay" means (YYYY-MM-DD, the chat's reference day): a question about the present
+   * is answered only from sources recent on that day. Default: the clock's day.
+   */
+  today?: string;
 }
 
 export interface AnswerRunOptions {
@@ -62,6 +67,7 @@ function extractive(input: AnswerInput, readPassage: PassageReader, answerabilit
     readPassage,
     ...(answerability ? { answerability } : {}),
     ...(input.newestFirst ? { newestFirst: true } : {}),
+    ...(input.today ? { now: new Date(`${input.today}T12:00:00Z`) } : {}),
   };
   return followUp
     ? answerExtractively(followUp.question, input.results, {

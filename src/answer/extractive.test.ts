@@ -270,3 +270,44 @@ describe('answerExtractively for "mới nhất"', () => {
     expect(plain.citations.map((c) => c.documentId)).toEqual(['chan-dong', 'ban-giao']);
   });
 });
+
+describe('answerExtractively for a question about the present', () => {
+  const report = (publishedAt: string | null): SearchResult => {
+    const text = 'Hôm nay, giá vàng SJC tại Hà Nội là 83,5 triệu đồng/lượng, giảm 200.000 đồng so với hôm qua.';
+    return { text, score: 0.9, documentId: `gia-vang-${publishedAt ?? 'undated'}`, title: 'Giá vàng', outlet: 'VOV', publishedAt, chunkId: 'gia-vang#0', start: 0, end: text.length };
+  };
+  const today = new Date('2026-11-30T12:00:00Z');
+  const model = loadCommittedAnswerabilityModel();
+
+  it('answers "hôm nay" from a source of this week', () => {
+    const a = answerExtractively('Giá vàng SJC hôm nay là bao nhiêu?', [report('2026-11-29')], { relevant: true, now: today, answerability: model });
+    expect(a.grounded).toBe(true);
+    expect(a.answer).toContain('83,5 triệu');
+  });
+
+  it('says "not found" for "hôm nay" when the only source is old, and says how old', () => {
+    const a = answerExtractively('Giá vàng SJC hôm nay là bao nhiêu?', [report('2024-03-12')], { relevant: true, now: today, answerability: model });
+    expect(a.grounded).toBe(false);
+    expect(a.answer).toBe(NOT_FOUND_ANSWER);
+    expect(a.citations).toEqual([]);
+    expect(a.notice).toContain('12/03/2024');
+  });
+
+  it('says "not found" for "hiện nay" when the sources are undated, typed without diacritics too', () => {
+    const a = answerExtractively('gia vang sjc hien nay la bao nhieu', [report(null)], { relevant: true, now: today, answerability: model });
+    expect(a.grounded).toBe(false);
+    expect(a.notice).toContain('không ghi ngày đăng');
+  });
+
+  it('answers "hiện nay" from an old dated source, its date said first', () => {
+    const a = answerExtractively('Giá vàng SJC hiện nay là bao nhiêu?', [report('2024-03-12')], { relevant: true, now: today, answerability: model });
+    expect(a.grounded).toBe(true);
+    expect(a.answer).toMatch(/^Nguồn mới nhất tìm được đăng ngày 12\/03\/2024/u);
+  });
+
+  it('does not apply to "mới nhất", which asks for the newest report whatever its age', () => {
+    const a = answerExtractively('Giá vàng SJC mới nhất là bao nhiêu?', [report('2024-03-12')], { relevant: true, now: today, answerability: model });
+    expect(a.grounded).toBe(true);
+    expect(a.answer).toContain('12/03/2024');
+  });
+});

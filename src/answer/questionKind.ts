@@ -140,3 +140,25 @@ export function asksAboutNow(question: string): boolean {
   const { text, toned } = questionText(question);
   return (toned ? CURRENT_CUES.toned : CURRENT_CUES.folded).some((p) => containsWords(text, p));
 }
+
+/**
+ * Words that ask for the present state itself, not for the newest report ("mới nhất") or a
+ * period ("năm nay"): "today" ones for what changes by the day (a price, the weather), "present"
+ * ones for what holds for a while (who holds an office, how many members).
+ */
+const PRESENT_CUES = {
+  today: { toned: ['hôm nay', 'bây giờ', 'lúc này', 'hiện giờ'], folded: ['hom nay', 'bay gio', 'luc nay', 'hien gio'] },
+  present: { toned: ['hiện nay', 'hiện tại'], folded: ['hien nay', 'hien tai'] },
+};
+
+export type PresentAsked = 'today' | 'present';
+
+/** Which present the question asks about, if any ("hôm nay" → today, "hiện nay" → present). */
+export function asksAboutPresent(question: string): PresentAsked | null {
+  const { text, toned } = questionText(question);
+  for (const kind of ['today', 'present'] as const) {
+    const cues = toned ? PRESENT_CUES[kind].toned : PRESENT_CUES[kind].folded;
+    if (cues.some((p) => containsWords(text, p))) return kind;
+  }
+  return null;
+}

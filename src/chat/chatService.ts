@@ -299,6 +299,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
                 relevant: retrieval.relevant,
                 ...(retrieval.followUp ? { followUp: retrieval.followUp } : {}),
                 ...(scope.recency ? { newestFirst: true } : {}),
+                today: scope.reference,
               },
               {
                 ...(opts.signal ? { signal: opts.signal } : {}),
