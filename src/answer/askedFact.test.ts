@@ -64,6 +64,12 @@ describe('numberAgreement', () => {
 });
 
 describe('factStrength', () => {
+  it('a place is named after its kind too: "tại thành phố Quảng Châu", "ở tỉnh Quảng Đông"', () => {
+    const asked = readAskedFact('Cơ sở sản xuất trứng gà giả ở đâu?');
+    expect(factStrength(readSentence('Cơ sở này đặt tại thành phố Quảng Châu, tỉnh Quảng Đông.'), asked)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Cơ sở này mỗi ngày làm ra hàng nghìn quả trứng gà giả.'), asked)).toBe(FACT.none);
+  });
+
   it('"bao nhiêu X" is answered exactly by a count of X, weaker by any other number', () => {
     const asked = readAskedFact('Năm tới Việt Nam tổ chức bao nhiêu hội nghị?');
     expect(factStrength(conferences, asked)).toBe(FACT.exact);

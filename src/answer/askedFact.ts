@@ -207,7 +207,9 @@ const PERSON_AFTER_TITLE = new RegExp(`(?<![\\p{L}])(${TITLES}(?:\\s+[\\p{L}\\p{
 /** Places that begin with a surname. */
 const NOT_PEOPLE = '(?!Hà Nội|Hà Tĩnh|Hà Giang|Hà Nam|Lâm Đồng|Lý Sơn|Hồ Gươm|Hồ Tây|Hồ Chí Minh)';
 const PERSON_BY_SURNAME = new RegExp(`(?<![\\p{L}])${NOT_PEOPLE}(${SURNAMES}(?:\\s+${CAP}){1,3})`, 'gu');
-const PLACE_AFTER_PREPOSITION = new RegExp(`(?<![\\p{L}])(?:tại|ở|đến|từ)\\s+(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
+/** "tại thành phố Quảng Châu", "ở tỉnh Quảng Đông": the kind of place may come between. */
+const PLACE_NOUN = '(?:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường|thủ đô|bang|vùng|khu vực|nước|đảo|làng)';
+const PLACE_AFTER_PREPOSITION = new RegExp(`(?<![\\p{L}])(?:tại|ở|đến|từ)\\s+(?:${PLACE_NOUN}\\s+)?(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
 /** A run of capitalised words that is not the sentence's first word: a name of something. */
 const CAPITALISED_RUN = new RegExp(`(?<=[^\\s"“'‘(]\\s+)(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
 

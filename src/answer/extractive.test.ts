@@ -181,6 +181,23 @@ describe('answerExtractively: the fact asked for', () => {
 describe('answerExtractively: mechanisms of issue 9', () => {
   const participants = seedPassage(SEED.dialogue, 'Đối thoại lần này có sự tham dự', 'từ các nước ASEAN và trong khu vực.', { score: 0.8 });
 
+  it('adds the sentence of the same article that holds the asked fact when the best one does not', () => {
+    const passage = (ordinal: number, text: string, score: number): SearchResult => ({
+      text, score, documentId: 'sot-xuat-huyet', title: 'Sốt xuất huyết có thể bùng phát', outlet: null, publishedAt: null,
+      chunkId: `sot-xuat-huyet#${ordinal}`, start: ordinal * 1000, end: ordinal * 1000 + text.length,
+    });
+    const report = passage(0, 'Viện Pasteur TP HCM đã báo cáo với Bộ Y tế về dịch sốt xuất huyết trong cuộc họp chiều nay. Năm sau các tỉnh sẽ tăng cường phun thuốc.', 0.95);
+    const attendees = passage(1, 'Dự cuộc họp về dịch sốt xuất huyết có Thứ trưởng Trần Chí Liêm. Các tỉnh phía Nam được yêu cầu báo cáo hằng tuần.', 0.4);
+    const a = answerExtractively('Ai dự cuộc họp Viện Pasteur TP HCM báo cáo với Bộ Y tế về dịch sốt xuất huyết?', [report, attendees], {
+      relevant: true,
+      answerability: loadCommittedAnswerabilityModel(),
+    });
+    expect(a.grounded).toBe(true);
+    expect(a.answer).toContain('Trần Chí Liêm');
+    expect(a.answer).not.toContain('phun thuốc');
+    expect(a.answer).not.toContain('hằng tuần');
+  });
+
   it('answers "viết tắt là gì" with the sentence that defines the abbreviation', () => {
     const a = answerExtractively('Tên viết tắt của Viện Hòa bình và Hòa giải ASEAN là gì?', [dialogueOpening, participants, resolution]);
     expect(a.answer).toContain('(AIPR)');
