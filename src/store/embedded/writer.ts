@@ -356,7 +356,8 @@ export class EmbeddedWriter implements StoreWriter {
     this.assertOpen();
     const started = performance.now();
     if (this.pending > 0) await this.inTurn(() => this.commitStaged());
-    await this.merging?.done;
+    // Checked again right before starting: a merge that publishes may start the next one.
+    while (this.merging) await this.merging.done;
     this.reportMergeFailure();
     const before = this.segments.length;
     const dirty = this.segments.length > 1 || this.segments.some((s) => s.deleted !== null);
