@@ -364,6 +364,8 @@ export class EmbeddedWriter implements StoreWriter {
     if (dirty) {
       await this.startMerge(this.segments).done;
       this.reportMergeFailure();
+    } else {
+      await this.inTurn(() => this.cleanup());
     }
     return { segmentsBefore: before, segmentsAfter: this.segments.length, seconds: (performance.now() - started) / 1000 };
   }
