@@ -74,24 +74,63 @@ function workerEntry(): { entry: string; tsxApi: string | null } {
   return { entry, tsxApi: import.meta.resolve('tsx/esm/api') };
 }
 
-const replySchema = z.object({ kind: z.literal('done') });
+const replySchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('done') }),
+  z.object({ kind: z.literal('failed'), message: z.string() }),
+]);
+export type MergeReply = z.infer<typeof replySchema>;
 
 /**
- * Runs the job on a worker thread; resolves once the new segment folder is complete (fsynced, its
- * segment.json written last). Rejects with the worker's error when the job throws or the thread
- * dies; the folder may then be partly written (the caller removes it).
+ * A worker thread that runs merge jobs one at a time, started on the first job and kept for the
+ * next (starting one costs about 0.2–0.6 s compiled, 1.6 s under tsx on this machine). An idle
+ * thread does not keep the process alive; a thread that dies is replaced by the next job.
  */
-export function runMergeWorker(job: MergeJob): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...workerEntry(), job } });
-    let done = false;
+export class MergeThread {
+  private worker: Worker | null = null;
+  private job: { resolve: () => void; reject: (err: Error) => void } | null = null;
+
+  /**
+   * Writes the job's segment folder; resolves once it is complete (fsynced, its segment.json
+   * written last). Rejects with the job's error, or when the thread dies; the folder may then be
+   * partly written (the caller removes it).
+   */
+  run(job: MergeJob): Promise<void> {
+    if (this.job) return Promise.reject(new Error('a merge is already running on this thread'));
+    const worker = (this.worker ??= this.start());
+    return new Promise((resolve, reject) => {
+      this.job = { resolve, reject };
+      worker.ref();
+      worker.postMessage(job);
+    });
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = null;
+    await worker?.terminate();
+  }
+
+  private start(): Worker {
+    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: workerEntry() });
+    worker.unref();
+    const settle = (outcome: Error | null) => {
+      const job = this.job;
+      this.job = null;
+      worker.unref();
+      if (outcome) job?.reject(outcome);
+      else job?.resolve();
+    };
     worker.on('message', (message: unknown) => {
-      done = replySchema.safeParse(message).success;
+      const reply = replySchema.safeParse(message);
+      if (!reply.success) settle(new Error('the merge thread sent an unknown reply'));
+      else settle(reply.data.kind === 'done' ? null : new Error(reply.data.message));
     });
-    worker.on('error', (err) => reject(err));
-    worker.on('exit', (code) => {
-      if (done && code === 0) resolve();
-      else reject(new Error(`the merge thread stopped (exit code ${code}) before writing the merged segment`));
-    });
-  });
+    const lost = (err: Error) => {
+      if (this.worker === worker) this.worker = null;
+      settle(err);
+    };
+    worker.on('error', lost);
+    worker.on('exit', (code) => lost(new Error(`the merge thread stopped (exit code ${code})`)));
+    return worker;
+  }
 }

@@ -20,7 +20,7 @@ import {
   type SegmentRef,
 } from './commitLog.js';
 import { acquireLock } from './files.js';
-import { runMergeWorker } from './mergeJob.js';
+import { MergeThread } from './mergeJob.js';
 import { chooseMerge, type MergePolicy, type SegmentSize } from './mergePolicy.js';
 import { migrateLegacyIndex } from './migrate.js';
 import type { ArticleMeta, GraphParams, SegmentInput } from './segment.js';
@@ -105,6 +105,7 @@ export class EmbeddedWriter implements StoreWriter {
   /** With `rebuild`, the first commit is published even when empty: it replaces the old archive. */
   private mustPublish: boolean;
   private merging: RunningMerge | null = null;
+  private readonly mergeThread = new MergeThread();
   private mergeFailure: MergeFailedError | null = null;
   /**
    * Commits, merge publications and cleanups run one after another (each waits for the one
@@ -403,7 +404,7 @@ export class EmbeddedWriter implements StoreWriter {
     const removeOutput = () => fs.rm(path.join(indexDir, output), { recursive: true, force: true }).catch(() => undefined);
     const run = async () => {
       try {
-        await runMergeWorker(job);
+        await this.mergeThread.run(job);
         await this.opts.beforeMergePublish?.();
         await this.inTurn(async () => {
           merge.published = await this.publishMerge(names, output);
@@ -520,6 +521,7 @@ export class EmbeddedWriter implements StoreWriter {
     try {
       await this.mergesSettled();
       await this.turn;
+      await this.mergeThread.close();
     } finally {
       await this.release();
     }
