@@ -76,17 +76,21 @@ describe('embedded writer: background merges', () => {
     const release = gate();
     const written = gate();
     let waits = 0;
+    const events: string[] = [];
     const w = await openWriter(indexDir, {
       // No rewrite of a segment for its deletions alone: the merged segment stays as published, to be looked at.
       mergePolicy: { mergeFactor: 3, floorPassages: 2000, maxPassages: 500_000, maxDeletedShare: 1 },
       beforeMergePublish: async () => {
         waits++;
+        events.push('merged segment written');
         written.open();
         await release.promise;
       },
     });
     await fillBottomTier(w); // returned: the merge it started cannot publish before `release`
+    events.push('commit returned');
     await written.promise; // the merged segment is written, not published
+    expect(events).toEqual(['commit returned', 'merged segment written']);
     const chosen = await currentSegments(indexDir);
     expect(chosen).toHaveLength(3);
 
