@@ -54,8 +54,9 @@ export async function writeMergedSegment(job: MergeJob): Promise<void> {
 /**
  * The worker's bootstrap, plain CommonJS given inline: it imports the entry module, registering
  * tsx first when the entry is TypeScript (under `tsx` and vitest the sources run as .ts; a worker
- * does not inherit the loader of the thread that starts it). From the compiled dist/ the entry is
- * .js and needs nothing.
+ * started from vitest has no loader for them, and `execArgv: ['--import', 'tsx']` is not honoured
+ * for workers here; registering again under the tsx CLI was tried and works). From the compiled
+ * dist/ the entry is .js and needs nothing.
  */
 const BOOTSTRAP = `
 const { workerData } = require('node:worker_threads');
