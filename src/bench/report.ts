@@ -142,7 +142,7 @@ function renderScale(rows: ScaleResult[], origin: string[]): string[] {
     `The first ${rows[0]!.sampleArticles.toLocaleString('en')} VNTC sample articles cycled with new ids and dates (outlets kept), cut by the`,
     "real chunker; each passage's vector is the real embedding of its sample passage plus Gaussian noise",
     `(σ = ${rows[0]!.noise} per component), renormalised, so the model is not in the loop.`,
-    "Written through the store's writer in a child process (peak RSS is the writer's); served by",
+    "Written through the store's writer in a child process (peak RSS is the writer's; merges run in the background, the writer's close waits for one); served by",
     '`src/cli/serve.ts --no-ingest` in its own process. Search: `POST /api/search` (query embedding, dense,',
     `lexical, fusion; k = 5) with article headlines, without and with a filter (${filterText}).`,
     'Add / delete: 100 articles (vectors given, no embedding) in one commit by a new writer process',
@@ -151,8 +151,8 @@ function renderScale(rows: ScaleResult[], origin: string[]): string[] {
     `Machine load (1-minute load average, 2 cores) at the start and end of each run: ${rows.map((s) => `${s.articles} articles ${s.loadAverage.start} → ${s.loadAverage.end}`).join('; ')}.`,
     '',
     markdownTable(
-      ['articles', 'passages', 'build s', 'passages/s', 'writer peak RSS MiB', 'on disk MiB', 'cold start ms', 'server RSS MiB'],
-      rows.map((s) => [s.articles, s.passages, s.build.seconds, s.build.passagesPerSecond, s.build.peakRssMiB === null ? 'n/a' : Math.round(s.build.peakRssMiB), s.diskMiB, na(s.serving?.coldStartMs), na(s.serving?.rssMiB)]),
+      ['articles', 'passages', 'build s', 'passages/s', 'longest commit s', 'close waited s', 'writer peak RSS MiB', 'on disk MiB', 'cold start ms', 'server RSS MiB'],
+      rows.map((s) => [s.articles, s.passages, s.build.seconds, s.build.passagesPerSecond, na(s.build.maxCommitSeconds), na(s.build.closeSeconds), s.build.peakRssMiB === null ? 'n/a' : Math.round(s.build.peakRssMiB), s.diskMiB, na(s.serving?.coldStartMs), na(s.serving?.rssMiB)]),
     ),
     '',
     markdownTable(

@@ -20,9 +20,14 @@ export interface ScaleBuildResult {
   articles: number;
   passages: number;
   commits: number;
+  /** From the first upsert to the writer's close (which waits for a background merge the commits started). */
   seconds: number;
-  /** Seconds of the last commit alone (segment write, and any merge it triggered). */
+  /** Seconds of the last commit alone (its segment; a merge it triggers runs in the background). */
   lastCommitSeconds: number;
+  /** The longest commit. */
+  maxCommitSeconds: number;
+  /** Seconds the writer's close waited (for a running background merge). */
+  closeSeconds: number;
   peakRssMiB: number | null;
 }
 
@@ -37,11 +42,13 @@ export interface ScaleUpdateResult {
 
 const say = (line: string) => process.stderr.write(`[bench:scale] ${line}\n`);
 
+/** Writes the archive and closes the writer (closing waits for a background merge). */
 async function build(writer: StoreWriter, sample: Parameters<typeof syntheticEntries>[0], count: number, commitEvery: number, hash: (a: Parameters<typeof articleContentHash>[0]) => string): Promise<ScaleBuildResult> {
   const started = performance.now();
   let passages = 0;
   let commits = 0;
   let lastCommitSeconds = 0;
+  let maxCommitSeconds = 0;
   let done = 0;
   for (const entry of syntheticEntries(sample, 0, count, DEFAULT_SYNTHETIC_OPTIONS, hash)) {
     await writer.upsert(entry);
@@ -50,17 +57,22 @@ async function build(writer: StoreWriter, sample: Parameters<typeof syntheticEnt
       const t = performance.now();
       await writer.commit();
       lastCommitSeconds = (performance.now() - t) / 1000;
+      maxCommitSeconds = Math.max(maxCommitSeconds, lastCommitSeconds);
       commits++;
       const seconds = (performance.now() - started) / 1000;
       say(`${done}/${count} articles, ${passages} passages, ${round(seconds, 0)} s (${round(passages / seconds, 0)} passages/s), RSS ${await readRssMiB('self')} MiB`);
     }
   }
+  const closing = performance.now();
+  await writer.close();
   return {
     articles: count,
     passages,
     commits,
     seconds: round((performance.now() - started) / 1000, 1),
     lastCommitSeconds: round(lastCommitSeconds, 2),
+    maxCommitSeconds: round(maxCommitSeconds, 2),
+    closeSeconds: round((performance.now() - closing) / 1000, 2),
     peakRssMiB: await readRssMiB('self', 'VmHWM'),
   };
 }

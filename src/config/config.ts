@@ -67,8 +67,9 @@ export const envSchema = z.object({
   /** Segments below this many live passages count as this size (the bottom tier). */
   STORE_MERGE_FLOOR_PASSAGES: int(1, 10_000_000).default(2_000),
   /**
-   * No automatic merge writes a segment above this many live passages: it bounds what a commit
-   * can wait for. Segments above half of it are only rewritten alone, to drop deleted articles.
+   * No automatic merge writes a segment above this many live passages: it bounds a merge's cost
+   * (merges run in the background; a commit does not wait for them, the writer's close does).
+   * Segments above half of it are only rewritten alone, to drop deleted articles.
    */
   STORE_MAX_SEGMENT_PASSAGES: int(2, 1_000_000_000).default(500_000),
   /** Files of a superseded commit are kept this long for readers still using it. */

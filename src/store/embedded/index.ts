@@ -46,4 +46,4 @@ export async function recordedEmbeddedSettings(indexDir: string): Promise<StoreS
 }
 
 export { EmbeddedReader } from './reader.js';
-export { EmbeddedWriter, type CommitStep, type WriterOptions } from './writer.js';
+export { EmbeddedWriter, MergeFailedError, type CommitStep, type WriterOptions } from './writer.js';

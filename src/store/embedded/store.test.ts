@@ -127,7 +127,8 @@ describe('embedded store: commits, tombstones, refresh', () => {
     const segs = async () => (await fs.readdir(indexDir)).filter((e) => e.startsWith('seg-')).length;
     expect(await segs()).toBe(3);
     await w.upsert(news(100));
-    await w.commit(); // a fourth small segment fills the bottom tier: the four are merged into one
+    await w.commit(); // a fourth small segment fills the bottom tier: the four are merged into one, in the background
+    await (w as EmbeddedWriter).mergesSettled();
     expect(await segs()).toBe(1);
     expect((await fs.readdir(indexDir)).filter((e) => e.startsWith('del-'))).toEqual([]);
     for (let i = 9; i < 12; i++) await w.upsert(news(i));
@@ -165,6 +166,7 @@ describe('embedded store: commits, tombstones, refresh', () => {
     for (let c = 0; c < 30; c++) {
       await w.upsert(news(1000 + c)); // one article, two passages, per commit
       await w.commit();
+      await (w as EmbeddedWriter).mergesSettled();
       const segments = await current();
       expect(segments.filter((s) => s.name === big!.name)).toEqual([big]);
       for (const s of segments.filter((x) => x.name !== big!.name)) {
@@ -183,6 +185,7 @@ describe('embedded store: commits, tombstones, refresh', () => {
     for (let i = 0; i < 24; i++) await w.remove(`n${i}`);
     const before = await current();
     await w.commit();
+    await (w as EmbeddedWriter).mergesSettled();
     const after = await current();
     expect(after.some((s) => s.name === big!.name)).toBe(false);
     const rewritten = after.filter((s) => !before.some((b) => b.name === s.name));

@@ -20,10 +20,11 @@ import {
   type SegmentRef,
 } from './commitLog.js';
 import { acquireLock } from './files.js';
+import { MergeThread } from './mergeJob.js';
 import { chooseMerge, type MergePolicy, type SegmentSize } from './mergePolicy.js';
 import { migrateLegacyIndex } from './migrate.js';
 import type { ArticleMeta, GraphParams, SegmentInput } from './segment.js';
-import { readSegmentArticle, readSegmentArticles, readSegmentColumns, segmentArticles, writeSegment } from './segmentFiles.js';
+import { readSegmentArticle, readSegmentArticles, writeSegment } from './segmentFiles.js';
 
 export interface WriterOptions {
   indexDir: string;
@@ -37,6 +38,10 @@ export interface WriterOptions {
   graceMs: number;
   /** Test hook: called before each durable step of a commit (throw to simulate a crash there). */
   beforeStep?: (step: CommitStep) => void;
+  /** Test hook: awaited once a merge's segment is written, before the writer publishes it. */
+  beforeMergePublish?: () => Promise<void>;
+  /** Test hook: the merge thread throws after writing this many articles. */
+  failMergeAfterArticles?: number;
 }
 
 export type CommitStep = 'segment' | 'tombstones' | 'commit-file' | 'pointer';
@@ -50,13 +55,37 @@ interface WriterSegment {
   deleted: Uint8Array | null;
 }
 
+/** The merge under way: the segments it reads, the folder it writes, and its end (published or failed). */
+interface RunningMerge {
+  chosen: ReadonlySet<string>;
+  output: string;
+  done: Promise<void>;
+  /** Once true, the current commit names `output` instead of `chosen`. */
+  published: boolean;
+}
+
+/** A merge that failed; reported by the writer's next commit, compaction or close. */
+export class MergeFailedError extends Error {
+  override readonly name = 'MergeFailedError';
+}
+
 /**
  * The one writer of an embedded archive folder (a lock file keeps others out). Upserts and
  * removals are staged in memory; `commit` writes the upserts as a new segment, the removals and
  * replacements as tombstones of older segments, and publishes a commit naming them. Merges
- * rebuild segments from their stored vectors (never re-embedding): after a commit, at most one
- * merge the size-tiered `mergePolicy` asks for (bounded by a tier's size, not the archive's), and
- * all at once with `compact()`.
+ * rebuild segments from their stored vectors (never re-embedding): the ones the size-tiered
+ * `mergePolicy` asks for after a commit (bounded by a tier's size, not the archive's) run in the
+ * background, and all at once with `compact()`.
+ *
+ * A background merge is written by a worker thread from the chosen segments' immutable folders
+ * while `commit()` returns and the writer goes on staging and committing; once the new folder is
+ * complete the writer publishes a commit that replaces the chosen segments with it. Articles
+ * deleted or replaced in the chosen segments meanwhile become tombstones of the merged segment
+ * (by article id), so nothing deleted comes back. One merge runs at a time and a segment being
+ * merged is merged with nothing else; `compact()` and `close()` wait for it. A merge that fails
+ * publishes nothing (its folder is removed) and its error is thrown by the next `commit()` (after
+ * that commit is published), `compact()` or `close()`. A crash during a merge leaves the last
+ * commit as it was; the unfinished folder is named by no commit and the next writer deletes it.
  *
  * Files no longer named by the current commit are deleted only once the commit that dropped
  * them is `graceMs` old: readers load segment binaries into memory and keep article files open,
@@ -75,6 +104,14 @@ export class EmbeddedWriter implements StoreWriter {
   private readonly passageStarts = new WeakMap<WriterSegment, Float64Array>();
   /** With `rebuild`, the first commit is published even when empty: it replaces the old archive. */
   private mustPublish: boolean;
+  private merging: RunningMerge | null = null;
+  private readonly mergeThread = new MergeThread();
+  private mergeFailure: MergeFailedError | null = null;
+  /**
+   * Commits, merge publications and cleanups run one after another (each waits for the one
+   * before): a merge finishing while a commit is being written publishes after it.
+   */
+  private turn: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly opts: WriterOptions,
@@ -205,8 +242,20 @@ export class EmbeddedWriter implements StoreWriter {
     return this.staged.size + this.removals.size;
   }
 
+  /**
+   * Publishes the staged upserts and removals, then starts the merge the policy asks for, if any,
+   * without waiting for it.
+   * @throws MergeFailedError when a background merge failed since the last report (this commit is published)
+   */
   async commit(): Promise<CommitSummary> {
     this.assertOpen();
+    const committed = await this.inTurn(() => this.commitStaged());
+    this.reportMergeFailure();
+    this.startMergeIfNeeded();
+    return committed;
+  }
+
+  private async commitStaged(): Promise<CommitSummary> {
     if (this.staged.size === 0 && this.removals.size === 0 && !this.mustPublish) return summary(this.manifest);
     const step = (s: CommitStep) => this.opts.beforeStep?.(s);
     const sequence = this.manifest.sequence + 1;
@@ -232,11 +281,16 @@ export class EmbeddedWriter implements StoreWriter {
     this.mustPublish = false;
     this.staged.clear();
     this.removals.clear();
-    await this.mergeIfNeeded();
     await this.cleanup();
     return summary(this.manifest);
   }
 
+  /** Runs `task` after every task queued before it has settled. */
+  private inTurn<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(task, task);
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
 
   /** The segments with `ids` marked deleted (new tombstone files for the segments touched); fully deleted segments drop out. */
   private async withTombstones(
@@ -295,48 +349,121 @@ export class EmbeddedWriter implements StoreWriter {
     this.indexLocations();
   }
 
+  /**
+   * Commits what is staged, waits for a running merge, then merges every segment into one.
+   * @throws MergeFailedError when a background merge or this compaction's merge failed
+   */
   async compact(): Promise<CompactionReport> {
+    this.assertOpen();
     const started = performance.now();
-    if (this.pending > 0) await this.commit();
+    if (this.pending > 0) await this.inTurn(() => this.commitStaged());
+    // Checked again right before starting: a merge that publishes may start the next one.
+    while (this.merging) await this.merging.done;
+    this.reportMergeFailure();
     const before = this.segments.length;
     const dirty = this.segments.length > 1 || this.segments.some((s) => s.deleted !== null);
-    if (dirty) await this.merge(this.segments);
-    await this.cleanup();
+    if (dirty) {
+      await this.startMerge(this.segments).done;
+      this.reportMergeFailure();
+    } else {
+      await this.inTurn(() => this.cleanup());
+    }
     return { segmentsBefore: before, segmentsAfter: this.segments.length, seconds: (performance.now() - started) / 1000 };
   }
 
-  /**
-   * After a commit, the one merge the policy asks for, if any (published as a commit of its own,
-   * so readers keep the last commit until it is done). One per commit keeps what a commit can
-   * wait for to a single tier's merge; a tier left full by it is merged by the next commit.
-   */
-  private async mergeIfNeeded(): Promise<void> {
-    const names = new Set(chooseMerge(this.segments.map(segmentSize), this.opts.mergePolicy));
-    if (names.size > 0) await this.merge(this.segments.filter((s) => names.has(s.ref.name)));
+  /** Resolves once no merge is running (published or failed; a failure is still reported by the next call). */
+  async mergesSettled(): Promise<void> {
+    while (this.merging) await this.merging.done;
   }
 
-  /** Rewrites `chosen` as one segment of their live articles (HNSW rebuilt from stored vectors) and commits it. */
-  private async merge(chosen: WriterSegment[]): Promise<void> {
+  /** Starts the merge the policy asks for, unless one is running (a later commit asks again). */
+  private startMergeIfNeeded(): void {
+    if (this.merging || this.closed) return;
+    const names = new Set(chooseMerge(this.segments.map(segmentSize), this.opts.mergePolicy));
+    if (names.size > 0) this.startMerge(this.segments.filter((s) => names.has(s.ref.name)));
+  }
+
+  /**
+   * Rewrites `chosen` as one segment of their live articles on a worker thread, then publishes it
+   * in turn with commits. A failure is kept for `reportMergeFailure`; the returned merge's `done`
+   * never rejects.
+   */
+  private startMerge(chosen: WriterSegment[]): RunningMerge {
     const { indexDir, settings } = this.opts;
-    const sequence = this.manifest.sequence + 1;
-    const name = segmentName(sequence);
-    const capacity = chosen.reduce((n, s) => n + s.ref.passages, 0);
-    async function* inputs(): AsyncGenerator<SegmentInput> {
-      for (const s of chosen) {
-        const dir = path.join(indexDir, s.ref.name);
-        const columns = await readSegmentColumns(dir, settings.dimensions);
-        yield* segmentArticles(dir, columns, (n) => s.deleted === null || s.deleted[n] === 0);
-      }
-    }
-    const segment = await writeSegment(path.join(indexDir, name), settings.dimensions, this.opts.graph, capacity, inputs());
-    await segment.close();
-    const merged: WriterSegment = {
-      ref: { name, articles: segment.articles.length, passages: segment.passageCount, deletes: null },
-      articles: [...segment.articles],
-      deleted: null,
+    const output = segmentName(this.manifest.sequence + 1);
+    const names = new Set(chosen.map((s) => s.ref.name));
+    const job = {
+      indexDir,
+      output,
+      dimensions: settings.dimensions,
+      graph: this.opts.graph,
+      segments: chosen.map((s) => ({ name: s.ref.name, passages: s.ref.passages, deleted: s.deleted })),
+      ...(this.opts.failMergeAfterArticles === undefined ? {} : { failAfterArticles: this.opts.failMergeAfterArticles }),
     };
-    const kept = this.segments.filter((s) => !chosen.includes(s));
-    await this.publish(merged.articles.length > 0 ? [...kept, merged] : kept, sequence, () => undefined);
+    const merge: RunningMerge = { chosen: names, output, done: Promise.resolve(), published: false };
+    const removeOutput = () => fs.rm(path.join(indexDir, output), { recursive: true, force: true }).catch(() => undefined);
+    const run = async () => {
+      try {
+        await this.mergeThread.run(job);
+        await this.opts.beforeMergePublish?.();
+        await this.inTurn(async () => {
+          merge.published = await this.publishMerge(names, output);
+          if (!merge.published) await removeOutput();
+          await this.cleanup();
+        });
+      } catch (err) {
+        const error = err instanceof Error ? err : new Error(String(err));
+        this.mergeFailure = new MergeFailedError(
+          `The merge of ${chosen.length} segment(s) (${[...names].join(', ')}) failed; the archive keeps its segments as they were: ${error.message}`,
+          { cause: error },
+        );
+        // A folder no commit names: nobody reads it.
+        if (!merge.published) await removeOutput();
+      }
+    };
+    this.merging = merge;
+    merge.done = run().finally(() => {
+      if (this.merging === merge) this.merging = null;
+      // A tier a commit found full while this merge ran is merged now rather than at the next commit.
+      if (merge.published) this.startMergeIfNeeded();
+    });
+    return merge;
+  }
+
+  /**
+   * Publishes the merged segment `output` in place of the segments `chosen` (those of them still
+   * in the archive). The merge read them as they were when it was chosen: an article of the
+   * merged segment no longer live in one of them (removed, replaced by a later commit, or its
+   * segment dropped) is a tombstone of the merged segment. False when there was nothing to publish.
+   */
+  private async publishMerge(chosen: ReadonlySet<string>, output: string): Promise<boolean> {
+    const { indexDir } = this.opts;
+    const articles = await readSegmentArticles(path.join(indexDir, output));
+    const deleted = new Uint8Array(articles.length);
+    let live = 0;
+    articles.forEach((a, n) => {
+      const at = this.location.get(a.id);
+      if (at && chosen.has(at.segment)) live++;
+      else deleted[n] = 1;
+    });
+    const kept = this.segments.filter((s) => !chosen.has(s.ref.name));
+    if (live === 0 && kept.length === this.segments.length) return false;
+    const sequence = this.manifest.sequence + 1;
+    const next = [...kept];
+    if (live > 0) {
+      const deletes = live < articles.length ? await writeDeletes(indexDir, output, sequence, deleted) : null;
+      const passages = articles.reduce((n, a) => n + a.passageCount, 0);
+      next.push({ ref: { name: output, articles: articles.length, passages, deletes }, articles, deleted: deletes ? deleted : null });
+    }
+    await this.publish(next, sequence, () => undefined);
+    return true;
+  }
+
+  /** Throws (once) the failure of a background merge. */
+  private reportMergeFailure(): void {
+    const failure = this.mergeFailure;
+    this.mergeFailure = null;
+    if (failure) throw failure;
   }
 
   /**
@@ -367,6 +494,8 @@ export class EmbeddedWriter implements StoreWriter {
         if (ref.deletes) referenced.add(ref.deletes.file);
       }
     }
+    // The running merge reads its segments and writes its folder whatever the commits say.
+    if (this.merging && !this.merging.published) for (const name of [...this.merging.chosen, this.merging.output]) referenced.add(name);
     const oldestKept = kept.length > 0 ? (await fs.stat(path.join(indexDir, kept[0]!)).catch(() => null))?.mtimeMs ?? now : now;
     for (const entry of await fs.readdir(indexDir)) {
       const isCommit = /^commit-\d+\.json$/.test(entry);
@@ -380,10 +509,23 @@ export class EmbeddedWriter implements StoreWriter {
     }
   }
 
+  /**
+   * Waits for a running merge to be published (or to fail), then releases the folder. Waiting
+   * rather than abandoning it: a merge abandoned at every close would be chosen again and
+   * abandoned again by short ingests, and its tier would never be merged.
+   * @throws MergeFailedError when a background merge failed since the last report
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.release();
+    try {
+      await this.mergesSettled();
+      await this.turn;
+      await this.mergeThread.close();
+    } finally {
+      await this.release();
+    }
+    this.reportMergeFailure();
   }
 
   private assertOpen(): void {
