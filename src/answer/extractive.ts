@@ -315,7 +315,7 @@ function selectSentences(
   if (!best || (!decided && best.coverage < opts.minCoverage)) return [];
   const chosen: Candidate[] = [best];
   let chars = best.text.length;
-  const completion = asksFact && !best.hasKind ? factBearingCompanion(best, ranked) : undefined;
+  const completion = asksFact && best.fact < FACT.strong ? factBearingCompanion(best, ranked) : undefined;
   if (completion) {
     chosen.push(completion);
     chars += completion.text.length;
