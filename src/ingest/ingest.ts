@@ -20,7 +20,8 @@ import type { ArticleEntry, Chunk, CommitSummary, IngestSink } from './types.js'
 const EMBED_ARTICLES = 64;
 
 export interface IngestProgress {
-  phase: 'embedding' | 'writing' | 'done';
+  /** `settling`: everything is committed; the store is finishing background work (a merge) before the run ends. */
+  phase: 'embedding' | 'writing' | 'settling' | 'done';
   /** Articles to write in this run (to embed, or to file again under new metadata), and how many are finished. */
   articlesDone: number;
   articlesTotal: number;
@@ -262,6 +263,8 @@ async function ingestInto(
   if (counts.pending > 0 || removalsStaged || commit === null) await commitNow();
   const compaction = opts.compact ? await writer.compact() : null;
   if (compaction) commit = await writer.commit();
+  if (writer.hasBackgroundWork()) report('settling');
+  await writer.settle();
   report('done');
 
   return {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IngestProgress } from './ingest.js';
-import { formatProgressLine, makeProgressReporter } from './progress.js';
+import { formatProgressLine, makeProgressReporter, SETTLING_LINE } from './progress.js';
 
 function fakeStream(isTTY: boolean) {
   const written: string[] = [];
@@ -34,6 +34,17 @@ describe('makeProgressReporter', () => {
       'Embedded 100/100 chunks (4/4 articles: 4 committed, 0 pending), 50.0 chunks/s, ETA 0 s\n',
       'Committing the last batch…\n',
     ]);
+  });
+
+  it('says what the run waits for once everything is committed, on a terminal too', () => {
+    for (const isTTY of [false, true]) {
+      const { stream, written } = fakeStream(isTTY);
+      const reporter = makeProgressReporter({ stream, logEveryMs: 60_000 });
+      reporter.onProgress(step(100, 4));
+      reporter.onProgress({ ...step(100, 4), phase: 'settling' });
+      reporter.stop();
+      expect(written.join('')).toContain(`${SETTLING_LINE}\n`);
+    }
   });
 
   it('writes nothing when quiet', () => {

@@ -24,6 +24,9 @@ export function makeProgressReporter(opts: ProgressReporterOptions): ProgressRep
   return opts.stream.isTTY ? makeBarReporter(opts.stream) : makeLineReporter(opts.stream, opts.logEveryMs ?? 5000);
 }
 
+/** What the run is waiting for once everything is committed (a large merge can take minutes). */
+export const SETTLING_LINE = 'All articles committed (already served); waiting for a background segment merge to finish…';
+
 function makeBarReporter(stream: NodeJS.WriteStream): ProgressReporter {
   const bar = new cliProgress.SingleBar(
     {
@@ -39,6 +42,12 @@ function makeBarReporter(stream: NodeJS.WriteStream): ProgressReporter {
   let stopped = false;
   return {
     onProgress(p) {
+      if (p.phase === 'settling') {
+        if (started && !stopped) bar.stop();
+        stopped = true;
+        stream.write(`${SETTLING_LINE}\n`);
+        return;
+      }
       if (p.phase !== 'embedding' || stopped || p.chunksTotal === 0) return;
       const payload = {
         articlesDone: p.articlesDone,
@@ -67,6 +76,10 @@ function makeLineReporter(stream: NodeJS.WriteStream, logEveryMs: number): Progr
     onProgress(p) {
       if (p.phase === 'writing') {
         stream.write('Committing the last batch…\n');
+        return;
+      }
+      if (p.phase === 'settling') {
+        stream.write(`${SETTLING_LINE}\n`);
         return;
       }
       if (p.phase !== 'embedding' || p.chunksTotal === 0) return;

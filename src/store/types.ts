@@ -110,6 +110,13 @@ export interface StoreWriter extends IngestSink {
   readonly settings: StoreSettings;
   /** Merges segments and drops deleted passages for good (no re-embedding). */
   compact(): Promise<CompactionReport>;
+  /** Whether work the store does after a commit (a merge) is still running; what it commits is already served. */
+  hasBackgroundWork(): boolean;
+  /**
+   * Waits for that work to finish (`close` waits too; this lets a caller say so first).
+   * @throws what the work failed with
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 

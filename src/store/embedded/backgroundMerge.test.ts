@@ -108,8 +108,10 @@ describe('embedded writer: background merges', () => {
     // Three segments fill the bottom tier again, but two are being merged: no second merge.
     expect(waits).toBe(1);
 
+    expect(w.hasBackgroundWork()).toBe(true);
     release.open();
-    await w.mergesSettled();
+    await w.settle();
+    expect(w.hasBackgroundWork()).toBe(false);
     const after = await currentSegments(indexDir);
     expect(after.some((s) => chosen.some((c) => c.name === s.name))).toBe(false);
     const merged = after.find((s) => !beforePublish.some((b) => b.name === s.name))!;
@@ -197,6 +199,16 @@ describe('embedded writer: background merges', () => {
     expect((await currentSegments(indexDir)).length).toBeLessThan(3);
     await next.close();
     expect((await openReader(indexDir)).snapshot().commit).toMatchObject({ articles: 8 });
+  });
+
+  it('settle() waits for a failing merge and throws its failure once', async () => {
+    const w = await openWriter(await newIndexDir(), { failMergeAfterArticles: 2 });
+    await fillBottomTier(w);
+    const settled = await w.settle().catch((e: unknown) => e);
+    expect(settled).toBeInstanceOf(MergeFailedError);
+    expect(w.hasBackgroundWork()).toBe(false);
+    await w.settle();
+    await w.close();
   });
 
   it('a writer killed during a merge leaves the last commit usable; the next writer deletes the merge folder', async () => {

@@ -376,6 +376,20 @@ export class EmbeddedWriter implements StoreWriter {
     while (this.merging) await this.merging.done;
   }
 
+  hasBackgroundWork(): boolean {
+    return this.merging !== null;
+  }
+
+  /**
+   * Waits until no merge is running, the ones a published merge starts included.
+   * @throws MergeFailedError when a background merge failed since the last report
+   */
+  async settle(): Promise<void> {
+    this.assertOpen();
+    await this.mergesSettled();
+    this.reportMergeFailure();
+  }
+
   /** Starts the merge the policy asks for, unless one is running (a later commit asks again). */
   private startMergeIfNeeded(): void {
     if (this.merging || this.closed) return;
