@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ArticleEntry } from '../ingest/types.js';
 import { EmbeddedSnapshot } from './embedded/snapshot.js';
-import { Segment, SegmentBuilder, memoryTexts, type GraphParams, type StoredArticle } from './embedded/segment.js';
+import { SegmentBuilder, makeSegment, memoryTexts, type GraphParams, type StoredArticle } from './embedded/segment.js';
 import type { StoreSettings, StoreSnapshot } from './types.js';
 
 /** HNSW parameters of the product's defaults (`HNSW_M`, `HNSW_EF_CONSTRUCTION`, `HNSW_EF_SEARCH`). */
@@ -32,17 +32,7 @@ export async function makeMemorySnapshot(
       vectors: e.vectors,
     });
   }
-  const built = builder.finish();
-  const segment = new Segment(
-    'memory',
-    built.articles,
-    built.passages,
-    built.vectors,
-    settings.dimensions,
-    built.graph,
-    built.lexical,
-    memoryTexts(stored),
-  );
+  const segment = makeSegment('memory', builder.finish(), settings.dimensions, memoryTexts(stored));
   const id = createHash('sha256')
     .update(entries.map((e) => `${e.article.id}:${e.contentHash}`).join('\n'))
     .digest('hex')

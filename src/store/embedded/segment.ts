@@ -6,6 +6,7 @@ import type { Chunk } from '../../ingest/types.js';
 import type { InvertedIndex } from './invertedIndex.js';
 import { newLexicalTable, passageFields } from './lexical.js';
 import type { DocumentTable } from './invertedIndex.js';
+import { QuantizedVectors } from './quantized.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
@@ -15,6 +16,9 @@ export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
  * HNSW graph over them (label = passage number) and their lexical postings (document number =
  * passage number). An archive is a list of segments plus tombstones; segments are written once
  * and only ever replaced whole, by a merge.
+ *
+ * In memory the float vectors live once, in the graph (hnswlib keeps its own copy); exact scans
+ * go through int8 codes (a quarter of the size) and rescore from the graph.
  */
 
 /** HNSW build and search parameters. */
@@ -101,7 +105,7 @@ export class Segment {
     readonly name: string,
     readonly articles: readonly ArticleMeta[],
     readonly passages: PassageTable,
-    readonly vectors: Float32Array,
+    private readonly codes: QuantizedVectors,
     readonly dimensions: number,
     private readonly graph: HnswGraph,
     readonly lexical: InvertedIndex,
@@ -143,8 +147,14 @@ export class Segment {
     return passageId(this.articles[this.passages.article[passage]!]!.id, this.passages.ordinal[passage]!);
   }
 
+  /** The passage's unit vector, as the graph holds it (a copy). */
   vector(passage: number): Float32Array {
-    return this.vectors.subarray(passage * this.dimensions, (passage + 1) * this.dimensions);
+    return Float32Array.from(this.graph.getPoint(passage));
+  }
+
+  /** Bytes of the int8 codes the exact scans read (the graph's memory is hnswlib's own). */
+  get codeBytes(): number {
+    return this.codes.byteLength;
   }
 
   async article(articleNumber: number): Promise<StoredArticle> {
@@ -177,29 +187,31 @@ export class Segment {
     return neighbors.map((passage, i) => ({ passage, score: 1 - distances[i]! }));
   }
 
+  /** The exact top `k` in scope: ranked by the int8 codes, rescored from the graph where the ranking could differ. */
   private exactScan(query: Float32Array, k: number, keep: Uint8Array | null): SegmentHit[] {
-    const d = this.dimensions;
-    const v = this.vectors;
-    const best: SegmentHit[] = [];
-    let floor = -Infinity;
-    for (let p = 0; p < this.passageCount; p++) {
-      if (keep !== null && keep[p] === 0) continue;
-      let s = 0;
-      const base = p * d;
-      for (let i = 0; i < d; i++) s += query[i]! * v[base + i]!;
-      if (best.length === k && s <= floor) continue;
-      let at = best.length;
-      while (at > 0 && best[at - 1]!.score < s) at--;
-      best.splice(at, 0, { passage: p, score: s });
-      if (best.length > k) best.pop();
-      floor = best[best.length - 1]!.score;
-    }
-    return best;
+    return this.codes.top(query, k, keep, (p) => dot(query, this.graph.getPoint(p)));
   }
 
   async close(): Promise<void> {
     await this.texts.close();
   }
+}
+
+function dot(a: Float32Array, b: readonly number[]): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/** A segment in memory from its built or loaded parts: float vectors go into int8 codes and are not kept. */
+export function makeSegment(
+  name: string,
+  parts: { articles: readonly ArticleMeta[]; passages: PassageTable; vectors: Float32Array; graph: HnswGraph; lexical: InvertedIndex },
+  dimensions: number,
+  texts: ArticleTexts,
+): Segment {
+  const codes = QuantizedVectors.encode(parts.vectors, dimensions);
+  return new Segment(name, parts.articles, parts.passages, codes, dimensions, parts.graph, parts.lexical, texts);
 }
 
 /** One article to add to a segment under construction. */

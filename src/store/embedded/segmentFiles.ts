@@ -8,8 +8,9 @@ import { CheckedFileReader } from './checkedFiles.js';
 import { readInvertedIndex } from './lexical.js';
 import { fsyncDir, fsyncFile, LineWriter, readLines, writeFileDurably } from './files.js';
 import {
-  Segment,
+  makeSegment,
   SegmentBuilder,
+  type Segment,
   articleMetaSchema,
   storedArticleSchema,
   type ArticleMeta,
@@ -127,7 +128,7 @@ export async function writeSegment(
   await writeFileDurably(path.join(dir, FILES.manifest), [JSON.stringify(manifest, null, 1)]);
   await fsyncDir(dir);
   const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
-  return new Segment(path.basename(dir), built.articles, built.passages, built.vectors, dimensions, built.graph, built.lexical, texts);
+  return makeSegment(path.basename(dir), built, dimensions, texts);
 }
 
 /**
@@ -189,7 +190,7 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
     throw new SegmentCorruptError(`${dir}: its files disagree on the number of articles or passages`);
   }
   const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
-  return new Segment(path.basename(dir), articles, passages, vectors, dimensions, graph, lexical, texts);
+  return makeSegment(path.basename(dir), { articles, passages, vectors, graph, lexical }, dimensions, texts);
 }
 
 type SegmentManifest = z.infer<typeof segmentManifestSchema>;

@@ -118,7 +118,7 @@ export class EmbeddedSnapshot implements StoreSnapshot {
     const out = new Map<string, Float32Array>();
     for (const id of chunkIds) {
       const at = this.locateChunk(id);
-      if (at) out.set(id, this.views[at.view]!.segment.vector(at.passage).slice());
+      if (at) out.set(id, this.views[at.view]!.segment.vector(at.passage));
     }
     return out;
   }

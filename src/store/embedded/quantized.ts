@@ -1,0 +1,174 @@
+/**
+ * A segment's unit vectors as int8 codes (one byte per dimension, a quarter of float32) for exact
+ * scans of a selective scope. The float vectors themselves live once, in the HNSW graph; a scan
+ * ranks every in-scope passage by its code, then rescores from the graph only the passages that
+ * could still be in the top k, so it returns the same passages as a float scan would.
+ *
+ * Each passage keeps a scale (code × scale ≈ vector) and a radius bounding how far any unit
+ * query's cosine from the code can be from its cosine with the vector the graph holds:
+ *   |q·v − q·(s·c)| ≤ ‖q‖·‖v − s·c‖                (Cauchy–Schwarz)
+ * plus how far the graph's copy is from v (hnswlib normalises what it stores, in float32:
+ * ‖v′ − v‖ ≤ |‖v‖ − 1| and float32 rounding) and the rounding of the sums here.
+ */
+
+/** Covers float32 rounding in hnswlib's normalisation and in the scores (about d·2⁻²⁴ for d = 384, and below). */
+const ROUNDING_SLACK = 1e-4;
+const CODE_MAX = 127;
+
+export interface QuantizedHit {
+  passage: number;
+  score: number;
+}
+
+export class QuantizedVectors {
+  private constructor(
+    readonly dimensions: number,
+    private readonly codes: Int8Array,
+    private readonly scales: Float32Array,
+    private readonly radii: Float32Array,
+  ) {}
+
+  get count(): number {
+    return this.scales.length;
+  }
+
+  /** Bytes held (codes, scales and radii). */
+  get byteLength(): number {
+    return this.codes.byteLength + this.scales.byteLength + this.radii.byteLength;
+  }
+
+  /** Codes for `vectors` (passage after passage, `dimensions` floats each). */
+  static encode(vectors: Float32Array, dimensions: number): QuantizedVectors {
+    const n = vectors.length / dimensions;
+    if (!Number.isInteger(n)) throw new Error(`${vectors.length} floats are not whole vectors of ${dimensions} dimensions.`);
+    const codes = new Int8Array(n * dimensions);
+    const scales = new Float32Array(n);
+    const radii = new Float32Array(n);
+    for (let p = 0; p < n; p++) {
+      const base = p * dimensions;
+      let maxAbs = 0;
+      let normSq = 0;
+      for (let i = 0; i < dimensions; i++) {
+        const x = vectors[base + i]!;
+        normSq += x * x;
+        if (Math.abs(x) > maxAbs) maxAbs = Math.abs(x);
+      }
+      const scale = Math.fround(maxAbs > 0 ? maxAbs / CODE_MAX : 1);
+      let errSq = 0;
+      for (let i = 0; i < dimensions; i++) {
+        const x = vectors[base + i]!;
+        const c = Math.max(-CODE_MAX, Math.min(CODE_MAX, Math.round(x / scale)));
+        codes[base + i] = c;
+        const e = x - c * scale;
+        errSq += e * e;
+      }
+      scales[p] = scale;
+      // Rounded up when stored as float32 (a bound must not shrink).
+      radii[p] = Math.sqrt(errSq) * (1 + 1e-6) + Math.abs(Math.sqrt(normSq) - 1) + ROUNDING_SLACK;
+    }
+    return new QuantizedVectors(dimensions, codes, scales, radii);
+  }
+
+  /** The cosine of `query` with passage `p`'s code (within `radius(p) · ‖query‖` of the exact one). */
+  approximate(query: Float32Array, p: number): number {
+    const d = this.dimensions;
+    const c = this.codes;
+    const base = p * d;
+    let s = 0;
+    for (let i = 0; i < d; i++) s += query[i]! * c[base + i]!;
+    return s * this.scales[p]!;
+  }
+
+  radius(p: number): number {
+    return this.radii[p]!;
+  }
+
+  /**
+   * The exact top `k` in-scope passages by cosine with `query`, best first: `exact(p)` gives a
+   * passage's exact score and is called only for passages whose bounds leave them a chance.
+   * `keep` (per passage, 0 = out of scope) or null for every passage.
+   */
+  top(query: Float32Array, k: number, keep: Uint8Array | null, exact: (p: number) => number): QuantizedHit[] {
+    if (k <= 0) return [];
+    let qNormSq = 0;
+    for (let i = 0; i < query.length; i++) qNormSq += query[i]! * query[i]!;
+    const qNorm = Math.sqrt(qNormSq);
+    // Each passage's score lies within [a − r, a + r]. The k-th best lower bound so far is a
+    // score k passages reach, so a passage whose upper bound is below it cannot be in the top k.
+    const lowers = new BoundedMinHeap(k);
+    const candidates: number[] = [];
+    const uppers: number[] = [];
+    for (let p = 0; p < this.count; p++) {
+      if (keep !== null && keep[p] === 0) continue;
+      const a = this.approximate(query, p);
+      const r = this.radii[p]! * qNorm;
+      lowers.offer(a - r);
+      if (lowers.size === k && a + r < lowers.min) continue;
+      candidates.push(p);
+      uppers.push(a + r);
+    }
+    const floor = lowers.size < k ? -Infinity : lowers.min;
+    // The rest are rescored exactly in order of their upper bound, until the k-th exact score
+    // is above every bound left.
+    const order: number[] = [];
+    for (let i = 0; i < candidates.length; i++) if (uppers[i]! >= floor) order.push(i);
+    order.sort((x, y) => uppers[y]! - uppers[x]! || x - y);
+    const best: QuantizedHit[] = [];
+    for (const i of order) {
+      if (best.length === k && best[k - 1]!.score > uppers[i]!) break;
+      insertHit(best, { passage: candidates[i]!, score: exact(candidates[i]!) }, k);
+    }
+    return best;
+  }
+}
+
+/** Inserts into a list sorted best first (ties: lower passage first), kept at `k` entries. */
+export function insertHit(best: QuantizedHit[], hit: QuantizedHit, k: number): void {
+  let at = best.length;
+  while (at > 0 && (best[at - 1]!.score < hit.score || (best[at - 1]!.score === hit.score && best[at - 1]!.passage > hit.passage))) at--;
+  if (at >= k) return;
+  best.splice(at, 0, hit);
+  if (best.length > k) best.pop();
+}
+
+/** The `k` largest numbers offered, with the smallest of them at hand. */
+class BoundedMinHeap {
+  private readonly heap: Float64Array;
+  size = 0;
+
+  constructor(private readonly k: number) {
+    this.heap = new Float64Array(k);
+  }
+
+  get min(): number {
+    return this.heap[0]!;
+  }
+
+  offer(x: number): void {
+    const h = this.heap;
+    if (this.size < this.k) {
+      let i = this.size++;
+      h[i] = x;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (h[parent]! <= h[i]!) break;
+        [h[parent], h[i]] = [h[i]!, h[parent]!];
+        i = parent;
+      }
+      return;
+    }
+    if (x <= h[0]!) return;
+    h[0] = x;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.size && h[l]! < h[m]!) m = l;
+      if (r < this.size && h[r]! < h[m]!) m = r;
+      if (m === i) break;
+      [h[m], h[i]] = [h[i]!, h[m]!];
+      i = m;
+    }
+  }
+}
