@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ArticleEntry } from '../ingest/types.js';
 import { EmbeddedSnapshot } from './embedded/snapshot.js';
-import { SegmentBuilder, makeSegment, memoryTexts, type GraphParams, type StoredArticle } from './embedded/segment.js';
+import { SegmentBuilder, builtSegment, memoryTexts, type GraphParams, type StoredArticle } from './embedded/segment.js';
 import type { StoreSettings, StoreSnapshot } from './types.js';
 
 /** HNSW parameters of the product's defaults (`HNSW_M`, `HNSW_EF_CONSTRUCTION`, `HNSW_EF_SEARCH`). */
@@ -19,8 +19,8 @@ export async function makeMemorySnapshot(
 ): Promise<StoreSnapshot> {
   const stored: StoredArticle[] = [];
   const passageCount = entries.reduce((n, e) => n + e.passages.length, 0);
-  const builder = new SegmentBuilder(settings.dimensions, opts.graph ?? DEFAULT_GRAPH_PARAMS, passageCount, (a) => {
-    stored.push(a);
+  const builder = new SegmentBuilder(settings.dimensions, opts.graph ?? DEFAULT_GRAPH_PARAMS, passageCount, {
+    article: (a) => void stored.push(a),
   });
   const seen = new Set<string>();
   for (const e of entries) {
@@ -32,7 +32,7 @@ export async function makeMemorySnapshot(
       vectors: e.vectors,
     });
   }
-  const segment = makeSegment('memory', builder.finish(), settings.dimensions, memoryTexts(stored));
+  const segment = builtSegment('memory', builder.finish(), settings.dimensions, memoryTexts(stored));
   const id = createHash('sha256')
     .update(entries.map((e) => `${e.article.id}:${e.contentHash}`).join('\n'))
     .digest('hex')

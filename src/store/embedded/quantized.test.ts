@@ -4,7 +4,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR, testConfig } from '../../../tests/helpers/config.js';
 import { TransformersEmbeddings } from '../../ingest/embeddings.js';
 import { insertHit, QuantizedVectors, type QuantizedHit } from './quantized.js';
-import { makeSegment, memoryTexts, SegmentBuilder, type StoredArticle } from './segment.js';
+import { builtSegment, memoryTexts, SegmentBuilder, type Segment, type SegmentInput, type StoredArticle } from './segment.js';
+import { readSegment, writeSegment } from './segmentFiles.js';
+import { makeTempDir } from '../../../tests/helpers/config.js';
 
 /** Real vectors: XQuAD-vi questions embedded as passages (many ask about one passage, so their cosines crowd together). */
 const ARCHIVE = 600;
@@ -115,38 +117,59 @@ describe('int8 codes with exact rescoring', () => {
   });
 });
 
+const GRAPH = { m: 16, efConstruction: 100, efSearch: 64 };
+
+function* inputs(): Generator<SegmentInput> {
+  for (let p = 0; p < ARCHIVE; p++) {
+    const text = `Câu hỏi số ${p}.`;
+    yield {
+      article: { id: `q${p}`, title: 'XQuAD', outlet: null, publishedAt: null, section: null, text, sourceFile: 'x', originalFile: null, url: null, contentHash: 'h' },
+      passages: [{ ordinal: 0, start: 0, end: text.length }],
+      vectors: [archive.subarray(p * dimensions, (p + 1) * dimensions)],
+    };
+  }
+}
+
 describe('a segment without float vectors of its own', () => {
-  let segment: ReturnType<typeof makeSegment>;
-  afterAll(async () => segment?.close());
+  const segments: Segment[] = [];
+  let dir: string;
+  afterAll(async () => {
+    await Promise.all(segments.map((s) => s.close()));
+    if (dir) await fs.rm(dir, { recursive: true, force: true });
+  });
 
   beforeAll(async () => {
     const articles: StoredArticle[] = [];
-    const builder = new SegmentBuilder(dimensions, { m: 16, efConstruction: 100, efSearch: 64 }, ARCHIVE, (a) => void articles.push(a));
-    for (let p = 0; p < ARCHIVE; p++) {
-      const text = `Câu hỏi số ${p}.`;
-      await builder.add({
-        article: { id: `q${p}`, title: 'XQuAD', outlet: null, publishedAt: null, section: null, text, sourceFile: 'x', originalFile: null, url: null, contentHash: 'h' },
-        passages: [{ ordinal: 0, start: 0, end: text.length }],
-        vectors: [archive.subarray(p * dimensions, (p + 1) * dimensions)],
-      });
-    }
-    segment = makeSegment('test', builder.finish(), dimensions, memoryTexts(articles));
+    const builder = new SegmentBuilder(dimensions, GRAPH, ARCHIVE, { article: (a) => void articles.push(a) });
+    for (const input of inputs()) await builder.add(input);
+    segments.push(builtSegment('test', builder.finish(), dimensions, memoryTexts(articles)));
+    // The same passages written (vectors streamed to disk) and loaded back.
+    dir = await makeTempDir('vnrag-quantized-');
+    const written = await writeSegment(path.join(dir, 'seg'), dimensions, GRAPH, ARCHIVE, inputs());
+    expect(written).toMatchObject({ passageCount: ARCHIVE });
+    segments.push(await readSegment(path.join(dir, 'seg'), dimensions, GRAPH.efSearch));
   });
 
-  it('answers vector(p) from the graph', () => {
-    for (const p of [0, 17, ARCHIVE - 1]) {
-      const v = segment.vector(p);
-      const expected = archive.subarray(p * dimensions, (p + 1) * dimensions);
-      v.forEach((x, i) => expect(x).toBeCloseTo(expected[i]!, 6));
+  it('writes the float vectors as given and answers vector(p) from the graph', async () => {
+    const file = new Float32Array(new Uint8Array(await fs.readFile(path.join(dir, 'seg', 'vectors.f32'))).buffer);
+    expect(Array.from(file)).toEqual(Array.from(archive));
+    for (const segment of segments) {
+      for (const p of [0, 17, ARCHIVE - 1]) {
+        const v = segment.vector(p);
+        const expected = archive.subarray(p * dimensions, (p + 1) * dimensions);
+        v.forEach((x, i) => expect(x).toBeCloseTo(expected[i]!, 6));
+      }
+      expect(segment.codeBytes).toBeLessThan(archive.byteLength / 3.5);
     }
-    expect(segment.codeBytes).toBeLessThan(archive.byteLength / 3.5);
   });
 
   it('returns the exact top k for a selective scope (the scan), scores as cosines', () => {
     const [, third] = masks(ARCHIVE);
     const kept = third!.reduce((n, x) => n + x, 0);
-    for (const query of queries.slice(0, 10)) {
-      expectSameTop(segment.dense(query, 10, third!, kept), floatTop(query, archive, 10, third!));
+    for (const segment of segments) {
+      for (const query of queries.slice(0, 10)) {
+        expectSameTop(segment.dense(query, 10, third!, kept), floatTop(query, archive, 10, third!));
+      }
     }
   });
 });

@@ -21,7 +21,7 @@ export interface QuantizedHit {
 }
 
 export class QuantizedVectors {
-  private constructor(
+  constructor(
     readonly dimensions: number,
     private readonly codes: Int8Array,
     private readonly scales: Float32Array,
@@ -41,32 +41,9 @@ export class QuantizedVectors {
   static encode(vectors: Float32Array, dimensions: number): QuantizedVectors {
     const n = vectors.length / dimensions;
     if (!Number.isInteger(n)) throw new Error(`${vectors.length} floats are not whole vectors of ${dimensions} dimensions.`);
-    const codes = new Int8Array(n * dimensions);
-    const scales = new Float32Array(n);
-    const radii = new Float32Array(n);
-    for (let p = 0; p < n; p++) {
-      const base = p * dimensions;
-      let maxAbs = 0;
-      let normSq = 0;
-      for (let i = 0; i < dimensions; i++) {
-        const x = vectors[base + i]!;
-        normSq += x * x;
-        if (Math.abs(x) > maxAbs) maxAbs = Math.abs(x);
-      }
-      const scale = Math.fround(maxAbs > 0 ? maxAbs / CODE_MAX : 1);
-      let errSq = 0;
-      for (let i = 0; i < dimensions; i++) {
-        const x = vectors[base + i]!;
-        const c = Math.max(-CODE_MAX, Math.min(CODE_MAX, Math.round(x / scale)));
-        codes[base + i] = c;
-        const e = x - c * scale;
-        errSq += e * e;
-      }
-      scales[p] = scale;
-      // Rounded up when stored as float32 (a bound must not shrink).
-      radii[p] = Math.sqrt(errSq) * (1 + 1e-6) + Math.abs(Math.sqrt(normSq) - 1) + ROUNDING_SLACK;
-    }
-    return new QuantizedVectors(dimensions, codes, scales, radii);
+    const codes = new QuantizedVectorsBuilder(dimensions, n);
+    for (let p = 0; p < n; p++) codes.push(vectors.subarray(p * dimensions, (p + 1) * dimensions));
+    return codes.finish();
   }
 
   /** The cosine of `query` with passage `p`'s code (within `radius(p) · ‖query‖` of the exact one). */
@@ -119,6 +96,66 @@ export class QuantizedVectors {
       insertHit(best, { passage: candidates[i]!, score: exact(candidates[i]!) }, k);
     }
     return best;
+  }
+}
+
+/** Codes made vector by vector (a segment under construction), without holding the float vectors. */
+export class QuantizedVectorsBuilder {
+  private codes: Int8Array;
+  private scales: Float32Array;
+  private radii: Float32Array;
+  private count = 0;
+
+  constructor(
+    private readonly dimensions: number,
+    capacity: number,
+  ) {
+    const cap = Math.max(16, capacity);
+    this.codes = new Int8Array(cap * dimensions);
+    this.scales = new Float32Array(cap);
+    this.radii = new Float32Array(cap);
+  }
+
+  push(vector: ArrayLike<number>): void {
+    const d = this.dimensions;
+    if (this.count === this.scales.length) this.grow();
+    const p = this.count++;
+    let maxAbs = 0;
+    let normSq = 0;
+    for (let i = 0; i < d; i++) {
+      const x = vector[i]!;
+      normSq += x * x;
+      if (Math.abs(x) > maxAbs) maxAbs = Math.abs(x);
+    }
+    const scale = Math.fround(maxAbs > 0 ? maxAbs / CODE_MAX : 1);
+    let errSq = 0;
+    for (let i = 0; i < d; i++) {
+      const x = vector[i]!;
+      const c = Math.max(-CODE_MAX, Math.min(CODE_MAX, Math.round(x / scale)));
+      this.codes[p * d + i] = c;
+      const e = x - c * scale;
+      errSq += e * e;
+    }
+    this.scales[p] = scale;
+    // Widened a little so that storing it as float32 cannot shrink the bound.
+    this.radii[p] = Math.sqrt(errSq) * (1 + 1e-6) + Math.abs(Math.sqrt(normSq) - 1) + ROUNDING_SLACK;
+  }
+
+  private grow(): void {
+    const cap = this.scales.length * 2;
+    const codes = new Int8Array(cap * this.dimensions);
+    codes.set(this.codes);
+    const scales = new Float32Array(cap);
+    scales.set(this.scales);
+    const radii = new Float32Array(cap);
+    radii.set(this.radii);
+    [this.codes, this.scales, this.radii] = [codes, scales, radii];
+  }
+
+  finish(): QuantizedVectors {
+    const n = this.count;
+    const fit = <T extends Int8Array | Float32Array>(a: T, length: number): T => (a.length === length ? a : (a.slice(0, length) as T));
+    return new QuantizedVectors(this.dimensions, fit(this.codes, n * this.dimensions), fit(this.scales, n), fit(this.radii, n));
   }
 }
 

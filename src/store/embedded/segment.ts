@@ -6,7 +6,7 @@ import type { Chunk } from '../../ingest/types.js';
 import type { InvertedIndex } from './invertedIndex.js';
 import { newLexicalTable, passageFields } from './lexical.js';
 import type { DocumentTable } from './invertedIndex.js';
-import { QuantizedVectors } from './quantized.js';
+import { QuantizedVectors, QuantizedVectorsBuilder } from './quantized.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
@@ -203,8 +203,8 @@ function dot(a: Float32Array, b: readonly number[]): number {
   return s;
 }
 
-/** A segment in memory from its built or loaded parts: float vectors go into int8 codes and are not kept. */
-export function makeSegment(
+/** A segment in memory from its loaded parts: the float vectors go into int8 codes and are not kept. */
+export function loadedSegment(
   name: string,
   parts: { articles: readonly ArticleMeta[]; passages: PassageTable; vectors: Float32Array; graph: HnswGraph; lexical: InvertedIndex },
   dimensions: number,
@@ -212,6 +212,20 @@ export function makeSegment(
 ): Segment {
   const codes = QuantizedVectors.encode(parts.vectors, dimensions);
   return new Segment(name, parts.articles, parts.passages, codes, dimensions, parts.graph, parts.lexical, texts);
+}
+
+/**
+ * Frees a graph's memory now. hnswlib-node frees it only when the garbage collector finalises
+ * the wrapper, which can be long after: V8 does not count that memory, so a writer that just
+ * wrote a merged segment would keep its whole graph. Re-initialising to one element drops it.
+ */
+export function releaseGraph(graph: HnswGraph): void {
+  graph.initIndex({ maxElements: 1 });
+}
+
+/** A segment in memory from a builder's parts. */
+export function builtSegment(name: string, built: BuiltSegment, dimensions: number, texts: ArticleTexts): Segment {
+  return new Segment(name, built.articles, built.passages, built.codes, dimensions, built.graph, built.lexical, texts);
 }
 
 /** One article to add to a segment under construction. */
@@ -241,19 +255,25 @@ class U32Column {
   }
 }
 
-/** The in-memory parts of a finished segment (its article texts went to the builder's sink). */
+/** The in-memory parts of a finished segment (its article texts and float vectors went to the builder's sinks). */
 export interface BuiltSegment {
   articles: ArticleMeta[];
   passages: PassageTable;
-  vectors: Float32Array;
+  codes: QuantizedVectors;
   graph: HnswGraph;
   lexical: InvertedIndex;
 }
 
+/** Where a builder hands what it does not keep: each article, and each passage's float vector. */
+export interface BuilderSinks {
+  article(article: StoredArticle): Promise<void> | void;
+  vector?(vector: Float32Array): Promise<void> | void;
+}
+
 /**
- * Builds a segment article by article: passages into columns, vectors into one flat array and
- * the HNSW graph, terms into the lexical table. Article texts are handed to `onArticle` (kept
- * in memory, or appended to the segment's articles file) and not retained here.
+ * Builds a segment article by article: passages into columns, vectors into the HNSW graph and
+ * int8 codes, terms into the lexical table. Article texts and float vectors are handed to the
+ * sinks (kept in memory, or appended to the segment's files) and not retained here.
  */
 export class SegmentBuilder {
   private readonly articles: ArticleMeta[] = [];
@@ -261,7 +281,7 @@ export class SegmentBuilder {
   private readonly passageOrdinal: U32Column;
   private readonly passageStart: U32Column;
   private readonly passageEnd: U32Column;
-  private vectors: Float32Array;
+  private readonly codes: QuantizedVectorsBuilder;
   private readonly graph: HnswGraph;
   private readonly table: DocumentTable = newLexicalTable();
 
@@ -269,14 +289,14 @@ export class SegmentBuilder {
     private readonly dimensions: number,
     private readonly params: GraphParams,
     capacity: number,
-    private readonly onArticle: (article: StoredArticle) => Promise<void> | void,
+    private readonly sinks: BuilderSinks,
   ) {
     const cap = Math.max(16, capacity);
     this.passageArticle = new U32Column(cap);
     this.passageOrdinal = new U32Column(cap);
     this.passageStart = new U32Column(cap);
     this.passageEnd = new U32Column(cap);
-    this.vectors = new Float32Array(cap * dimensions);
+    this.codes = new QuantizedVectorsBuilder(dimensions, cap);
     this.graph = new HierarchicalNSW('cosine', dimensions);
     this.graph.initIndex({ maxElements: cap, m: params.m, efConstruction: params.efConstruction });
   }
@@ -306,7 +326,7 @@ export class SegmentBuilder {
       this.passageOrdinal.push(ordinal);
       this.passageStart.push(start);
       this.passageEnd.push(end);
-      this.addVector(p, vector);
+      await this.addVector(p, vector);
       this.table.add(passageId(article.id, ordinal), passageFields(article.title, article.text.slice(start, end)));
     }
     this.articles.push({
@@ -321,23 +341,18 @@ export class SegmentBuilder {
       contentHash: article.contentHash,
       passageCount: passages.length,
     });
-    await this.onArticle(article);
+    await this.sinks.article(article);
   }
 
-  private addVector(p: number, vector: ArrayLike<number>): void {
-    const d = this.dimensions;
-    if ((p + 1) * d > this.vectors.length) {
-      const grown = new Float32Array(this.vectors.length * 2);
-      grown.set(this.vectors);
-      this.vectors = grown;
-    }
-    this.vectors.set(vector, p * d);
+  private async addVector(p: number, vector: ArrayLike<number>): Promise<void> {
+    const floats = Float32Array.from(vector);
+    this.codes.push(floats);
     if (p >= this.graph.getMaxElements()) this.graph.resizeIndex(this.graph.getMaxElements() * 2);
-    this.graph.addPoint(Array.from(vector), p);
+    this.graph.addPoint(Array.from(floats), p);
+    await this.sinks.vector?.(floats);
   }
 
   finish(): BuiltSegment {
-    const n = this.passageArticle.length;
     this.graph.setEf(this.params.efSearch);
     return {
       articles: this.articles,
@@ -347,7 +362,7 @@ export class SegmentBuilder {
         start: this.passageStart.values.slice(),
         end: this.passageEnd.values.slice(),
       },
-      vectors: this.vectors.slice(0, n * this.dimensions),
+      codes: this.codes.finish(),
       graph: this.graph,
       lexical: this.table.freeze(),
     };

@@ -6,9 +6,10 @@ import { z } from 'zod';
 import { sha256Hex } from '../../ingest/checksum.js';
 import { CheckedFileReader } from './checkedFiles.js';
 import { readInvertedIndex } from './lexical.js';
-import { fsyncDir, fsyncFile, LineWriter, readLines, writeFileDurably } from './files.js';
+import { FileAppender, fsyncDir, fsyncFile, LineWriter, readLines, sha256OfFile, writeFileDurably } from './files.js';
 import {
-  makeSegment,
+  loadedSegment,
+  releaseGraph,
   SegmentBuilder,
   type Segment,
   articleMetaSchema,
@@ -69,10 +70,20 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/** What writing a segment keeps in memory: the articles' metadata and the passage count (the rest is on disk). */
+export interface WrittenSegment {
+  name: string;
+  articles: readonly ArticleMeta[];
+  passageCount: number;
+  /** Nothing left to release (the graph is freed once written); kept so callers may close it like a segment. */
+  close(): Promise<void>;
+}
+
 /**
- * Writes a segment from `inputs` (streamed: each article's text goes to disk as it comes) into
- * the new folder `dir`, fsyncs everything and returns it loaded, with nothing read back but the
- * graph's checksum.
+ * Writes a segment from `inputs` into the new folder `dir` and fsyncs everything. Streamed:
+ * each article's text and each passage's float vector go to disk as they come (the graph keeps
+ * its own copy of the vectors while it is built), and files are hashed as they are written, so
+ * a merge holds no float vectors of its own and never reads a whole file back.
  */
 export async function writeSegment(
   dir: string,
@@ -80,40 +91,45 @@ export async function writeSegment(
   params: GraphParams,
   capacity: number,
   inputs: Iterable<SegmentInput> | AsyncIterable<SegmentInput>,
-): Promise<Segment> {
+): Promise<WrittenSegment> {
   await fs.mkdir(dir);
-  const articles = await LineWriter.create(path.join(dir, FILES.articles));
   const hash = new Map<string, string>();
+  const articles = await LineWriter.create(path.join(dir, FILES.articles));
+  const vectors = await FileAppender.create(path.join(dir, FILES.vectors));
   let built: BuiltSegment;
   try {
-    const builder = new SegmentBuilder(dimensions, params, capacity, (a) => articles.append(JSON.stringify(a)));
+    const builder = new SegmentBuilder(dimensions, params, capacity, {
+      article: (a) => articles.appendLine(JSON.stringify(a)),
+      vector: (v) => vectors.append(bytesOf(v)),
+    });
     for await (const input of inputs) await builder.add(input);
     built = builder.finish();
   } finally {
-    await articles.close();
+    hash.set(FILES.articles, await articles.close());
+    hash.set(FILES.vectors, await vectors.close());
   }
-  const offsets = Float64Array.from([...articles.offsets, articles.length]);
-  hash.set(FILES.articles, await sha256File(path.join(dir, FILES.articles)));
+  try {
+    const offsets = Float64Array.from([...articles.offsets, articles.length]);
+    const meta = await LineWriter.create(path.join(dir, FILES.meta));
+    for (const a of built.articles) await meta.appendLine(JSON.stringify(a));
+    hash.set(FILES.meta, await meta.close());
 
-  const meta = await LineWriter.create(path.join(dir, FILES.meta));
-  for (const a of built.articles) await meta.append(JSON.stringify(a));
-  await meta.close();
-  hash.set(FILES.meta, await sha256File(path.join(dir, FILES.meta)));
-
-  const binaries: Array<[string, Uint8Array]> = [
-    [FILES.offsets, bytesOf(offsets)],
-    [FILES.passages, passageBytes(built.passages)],
-    [FILES.vectors, bytesOf(built.vectors)],
-    [FILES.lexical, built.lexical.toBytes()],
-  ];
-  for (const [name, bytes] of binaries) {
-    await writeFileDurably(path.join(dir, name), [bytes]);
-    hash.set(name, sha256Hex(bytes));
+    const binaries: Array<[string, Uint8Array]> = [
+      [FILES.offsets, bytesOf(offsets)],
+      [FILES.passages, passageBytes(built.passages)],
+      [FILES.lexical, built.lexical.toBytes()],
+    ];
+    for (const [name, bytes] of binaries) {
+      await writeFileDurably(path.join(dir, name), [bytes]);
+      hash.set(name, sha256Hex(bytes));
+    }
+    const graphFile = path.join(dir, FILES.graph);
+    await built.graph.writeIndex(graphFile);
+    await fsyncFile(graphFile);
+    hash.set(FILES.graph, await sha256OfFile(graphFile));
+  } finally {
+    releaseGraph(built.graph);
   }
-  const graphFile = path.join(dir, FILES.graph);
-  await built.graph.writeIndex(graphFile);
-  await fsyncFile(graphFile);
-  hash.set(FILES.graph, await sha256File(graphFile));
 
   const files: Record<string, { bytes: number; sha256: string }> = {};
   for (const name of CHECKED) files[name] = { bytes: (await fs.stat(path.join(dir, name))).size, sha256: hash.get(name)! };
@@ -127,8 +143,7 @@ export async function writeSegment(
   // segment.json goes last: a folder without it was never finished.
   await writeFileDurably(path.join(dir, FILES.manifest), [JSON.stringify(manifest, null, 1)]);
   await fsyncDir(dir);
-  const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
-  return makeSegment(path.basename(dir), built, dimensions, texts);
+  return { name: path.basename(dir), articles: built.articles, passageCount: built.passages.article.length, close: async () => {} };
 }
 
 /**
@@ -190,7 +205,7 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
     throw new SegmentCorruptError(`${dir}: its files disagree on the number of articles or passages`);
   }
   const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
-  return makeSegment(path.basename(dir), { articles, passages, vectors, graph, lexical }, dimensions, texts);
+  return loadedSegment(path.basename(dir), { articles, passages, vectors, graph, lexical }, dimensions, texts);
 }
 
 type SegmentManifest = z.infer<typeof segmentManifestSchema>;
@@ -354,10 +369,6 @@ function toF32(bytes: Buffer): Float32Array {
 
 function toF64(bytes: Buffer): Float64Array {
   return new Float64Array(aligned(bytes, 8));
-}
-
-async function sha256File(file: string): Promise<string> {
-  return sha256Hex(await fs.readFile(file));
 }
 
 /** What a merge reads of a segment: metadata, passage columns and vectors (not the graph, not the postings). */
