@@ -283,13 +283,15 @@ export class SegmentBuilder {
   private readonly passageEnd: U32Column;
   private readonly codes: QuantizedVectorsBuilder;
   private readonly graph: HnswGraph;
-  private readonly table: DocumentTable = newLexicalTable();
+  private readonly table: DocumentTable | null;
 
   constructor(
     private readonly dimensions: number,
     private readonly params: GraphParams,
     capacity: number,
     private readonly sinks: BuilderSinks,
+    /** The passages' lexical index when it is already made (a merge merges its sources' indexes): no table is built. */
+    private readonly lexical: InvertedIndex | null = null,
   ) {
     const cap = Math.max(16, capacity);
     this.passageArticle = new U32Column(cap);
@@ -297,6 +299,7 @@ export class SegmentBuilder {
     this.passageStart = new U32Column(cap);
     this.passageEnd = new U32Column(cap);
     this.codes = new QuantizedVectorsBuilder(dimensions, cap);
+    this.table = lexical === null ? newLexicalTable() : null;
     this.graph = new HierarchicalNSW('cosine', dimensions);
     this.graph.initIndex({ maxElements: cap, m: params.m, efConstruction: params.efConstruction });
   }
@@ -327,7 +330,7 @@ export class SegmentBuilder {
       this.passageStart.push(start);
       this.passageEnd.push(end);
       await this.addVector(p, vector);
-      this.table.add(passageId(article.id, ordinal), passageFields(article.title, article.text.slice(start, end)));
+      this.table?.add(passageId(article.id, ordinal), passageFields(article.title, article.text.slice(start, end)));
     }
     this.articles.push({
       id: article.id,
@@ -352,6 +355,14 @@ export class SegmentBuilder {
     await this.sinks.vector?.(floats);
   }
 
+  private finishLexical(): InvertedIndex {
+    if (this.table !== null) return this.table.freeze();
+    if (this.lexical!.size !== this.passageCount) {
+      throw new Error(`The lexical index given has ${this.lexical!.size} passages, the segment ${this.passageCount}.`);
+    }
+    return this.lexical!;
+  }
+
   finish(): BuiltSegment {
     this.graph.setEf(this.params.efSearch);
     return {
@@ -364,7 +375,7 @@ export class SegmentBuilder {
       },
       codes: this.codes.finish(),
       graph: this.graph,
-      lexical: this.table.freeze(),
+      lexical: this.finishLexical(),
     };
   }
 }

@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { sha256Hex } from '../../ingest/checksum.js';
 import { CheckedFileReader } from './checkedFiles.js';
+import { InvertedIndex, type IndexPart } from './invertedIndex.js';
 import { readInvertedIndex } from './lexical.js';
 import { FileAppender, fsyncDir, fsyncFile, LineWriter, readLines, sha256OfFile, writeFileDurably } from './files.js';
 import {
@@ -91,6 +92,8 @@ export async function writeSegment(
   params: GraphParams,
   capacity: number,
   inputs: Iterable<SegmentInput> | AsyncIterable<SegmentInput>,
+  /** The passages' lexical index when it is already made (merged from the sources'); built from the texts otherwise. */
+  lexical: InvertedIndex | null = null,
 ): Promise<WrittenSegment> {
   await fs.mkdir(dir);
   const hash = new Map<string, string>();
@@ -101,7 +104,7 @@ export async function writeSegment(
     const builder = new SegmentBuilder(dimensions, params, capacity, {
       article: (a) => articles.appendLine(JSON.stringify(a)),
       vector: (v) => vectors.append(bytesOf(v)),
-    });
+    }, lexical);
     for await (const input of inputs) await builder.add(input);
     built = builder.finish();
   } finally {
@@ -144,6 +147,73 @@ export async function writeSegment(
   await writeFileDurably(path.join(dir, FILES.manifest), [JSON.stringify(manifest, null, 1)]);
   await fsyncDir(dir);
   return { name: path.basename(dir), articles: built.articles, passageCount: built.passages.article.length, close: async () => {} };
+}
+
+/** A segment to merge: its folder and its tombstones (per article number, 1 = deleted; null = none). */
+export interface MergeSource {
+  dir: string;
+  deleted: Uint8Array | null;
+}
+
+/**
+ * Writes the live articles of `sources`, in order, as one new segment in the new folder `dir`.
+ * The lexical index is merged from the sources' saved indexes (no text is tokenised again, and
+ * no table of every term is held); the graph is built again from the stored vectors, read one
+ * source segment at a time.
+ * @throws SegmentCorruptError
+ */
+export async function mergeSegments(
+  dir: string,
+  dimensions: number,
+  params: GraphParams,
+  sources: readonly MergeSource[],
+): Promise<WrittenSegment> {
+  const live = (s: MergeSource) => (n: number) => s.deleted === null || s.deleted[n] === 0;
+  const parts: IndexPart[] = [];
+  let capacity = 0;
+  for (const source of sources) {
+    const { articles, lexical } = await readSegmentLexical(source.dir);
+    const keep = new Uint8Array(lexical.size);
+    let p = 0;
+    articles.forEach((a, n) => {
+      if (live(source)(n)) {
+        keep.fill(1, p, p + a.passageCount);
+        capacity += a.passageCount;
+      }
+      p += a.passageCount;
+    });
+    parts.push({ index: lexical, keep });
+  }
+  const lexical = parts.length > 0 ? InvertedIndex.merge(parts) : null;
+  parts.length = 0; // the sources' indexes are not needed any more
+  async function* inputs(): AsyncGenerator<SegmentInput> {
+    for (const source of sources) {
+      const columns = await readSegmentColumns(source.dir, dimensions);
+      yield* segmentArticles(source.dir, columns, live(source));
+    }
+  }
+  return writeSegment(dir, dimensions, params, capacity, inputs(), lexical);
+}
+
+/** A segment's metadata and lexical index, checked against its checksums. */
+async function readSegmentLexical(dir: string): Promise<{ articles: ArticleMeta[]; lexical: InvertedIndex }> {
+  const manifest = await readSegmentManifest(dir);
+  const files = CheckedFileReader.start();
+  try {
+    const [articles, bytes] = await Promise.all([readMeta(files, dir, manifest), readChecked(files, dir, manifest, FILES.lexical)]);
+    let lexical: InvertedIndex;
+    try {
+      lexical = readInvertedIndex(bytes);
+    } catch (err) {
+      throw new SegmentCorruptError(`${dir}: ${(err as Error).message}`);
+    }
+    if (lexical.size !== manifest.passages || articles.reduce((n, a) => n + a.passageCount, 0) !== manifest.passages) {
+      throw new SegmentCorruptError(`${dir}: its files disagree on the number of passages`);
+    }
+    return { articles, lexical };
+  } finally {
+    await files.close();
+  }
 }
 
 /**

@@ -23,7 +23,7 @@ import { acquireLock } from './files.js';
 import { chooseMerge, type MergePolicy, type SegmentSize } from './mergePolicy.js';
 import { migrateLegacyIndex } from './migrate.js';
 import type { ArticleMeta, GraphParams, SegmentInput } from './segment.js';
-import { readSegmentArticle, readSegmentArticles, readSegmentColumns, segmentArticles, writeSegment } from './segmentFiles.js';
+import { mergeSegments, readSegmentArticle, readSegmentArticles, writeSegment } from './segmentFiles.js';
 
 export interface WriterOptions {
   indexDir: string;
@@ -320,15 +320,8 @@ export class EmbeddedWriter implements StoreWriter {
     const { indexDir, settings } = this.opts;
     const sequence = this.manifest.sequence + 1;
     const name = segmentName(sequence);
-    const capacity = chosen.reduce((n, s) => n + s.ref.passages, 0);
-    async function* inputs(): AsyncGenerator<SegmentInput> {
-      for (const s of chosen) {
-        const dir = path.join(indexDir, s.ref.name);
-        const columns = await readSegmentColumns(dir, settings.dimensions);
-        yield* segmentArticles(dir, columns, (n) => s.deleted === null || s.deleted[n] === 0);
-      }
-    }
-    const segment = await writeSegment(path.join(indexDir, name), settings.dimensions, this.opts.graph, capacity, inputs());
+    const sources = chosen.map((s) => ({ dir: path.join(indexDir, s.ref.name), deleted: s.deleted }));
+    const segment = await mergeSegments(path.join(indexDir, name), settings.dimensions, this.opts.graph, sources);
     await segment.close();
     const merged: WriterSegment = {
       ref: { name, articles: segment.articles.length, passages: segment.passageCount, deletes: null },
