@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, SHARED_DIR } from '../../../tests/helpers/config.js';
 import { unit } from '../../../tests/helpers/storeEntries.js';
 import type { SegmentInput } from './segment.js';
-import { mergeSegments, readSegment, readSegmentManifest, writeSegment } from './segmentFiles.js';
+import { mergeSegments, readSegment, readSegmentManifest, SegmentCorruptError, writeSegment } from './segmentFiles.js';
 
 const DIMENSIONS = 16;
 const GRAPH = { m: 8, efConstruction: 50, efSearch: 32 };
@@ -62,5 +62,22 @@ describe('mergeSegments', () => {
     } finally {
       await segment.close();
     }
+  });
+
+  it('refuses a source whose vectors are damaged (they are streamed, but checked first)', async () => {
+    const root = await makeTempDir('vnrag-merge-');
+    dirs.push(root);
+    const all = await articles(6);
+    await writeSegment(path.join(root, 'a'), DIMENSIONS, GRAPH, 8, all.slice(0, 3));
+    await writeSegment(path.join(root, 'b'), DIMENSIONS, GRAPH, 8, all.slice(3));
+    const file = path.join(root, 'b', 'vectors.f32');
+    const bytes = await fs.readFile(file);
+    bytes[100] = bytes[100]! ^ 0xff;
+    await fs.writeFile(file, bytes);
+    const merging = mergeSegments(path.join(root, 'merged'), DIMENSIONS, GRAPH, [
+      { dir: path.join(root, 'a'), deleted: null },
+      { dir: path.join(root, 'b'), deleted: null },
+    ]);
+    await expect(merging).rejects.toBeInstanceOf(SegmentCorruptError);
   });
 });

@@ -158,8 +158,8 @@ export interface MergeSource {
 /**
  * Writes the live articles of `sources`, in order, as one new segment in the new folder `dir`.
  * The lexical index is merged from the sources' saved indexes (no text is tokenised again, and
- * no table of every term is held); the graph is built again from the stored vectors, read one
- * source segment at a time.
+ * no table of every term is held); the graph is built again from the stored vectors, streamed
+ * article by article.
  * @throws SegmentCorruptError
  */
 export async function mergeSegments(
@@ -187,10 +187,7 @@ export async function mergeSegments(
   const lexical = parts.length > 0 ? InvertedIndex.merge(parts) : null;
   parts.length = 0; // the sources' indexes are not needed any more
   async function* inputs(): AsyncGenerator<SegmentInput> {
-    for (const source of sources) {
-      const columns = await readSegmentColumns(source.dir, dimensions);
-      yield* segmentArticles(source.dir, columns, live(source));
-    }
+    for (const source of sources) yield* segmentArticles(source.dir, dimensions, live(source));
   }
   return writeSegment(dir, dimensions, params, capacity, inputs(), lexical);
 }
@@ -335,27 +332,59 @@ async function readMeta(files: CheckedFileReader, dir: string, manifest: Segment
 }
 
 /**
- * The articles of a segment, in order, each with its passages and vectors: what a merge or
- * a migration feeds to `writeSegment`. Texts are read line by line.
+ * The articles of a segment, in order, each with its passages and vectors: what a merge feeds to
+ * `writeSegment`. Streamed: the files are checked against their checksums first (read in
+ * pieces, not kept), then texts are read line by line and vectors article by article, so a merge
+ * never holds a source segment's vectors whole.
+ * @throws SegmentCorruptError
  */
-export async function* segmentArticles(
-  dir: string,
-  segment: SegmentColumns,
-  keep: (articleNumber: number) => boolean,
-): AsyncGenerator<SegmentInput> {
-  let n = 0;
-  for await (const line of readLines(path.join(dir, FILES.articles))) {
-    const number = n++;
-    if (!keep(number)) continue;
-    const article: StoredArticle = storedArticleSchema.parse(JSON.parse(line));
-    const { from, to } = segment.passagesOf(number);
-    const passages = [];
-    const vectors = [];
-    for (let p = from; p < to; p++) {
-      passages.push({ ordinal: segment.passages.ordinal[p]!, start: segment.passages.start[p]!, end: segment.passages.end[p]! });
-      vectors.push(segment.vector(p));
+export async function* segmentArticles(dir: string, dimensions: number, keep: (articleNumber: number) => boolean): AsyncGenerator<SegmentInput> {
+  const manifest = await readSegmentManifest(dir);
+  if (manifest.dimensions !== dimensions) {
+    throw new SegmentCorruptError(`${dir} holds vectors of ${manifest.dimensions} dimensions, the archive ${dimensions}`);
+  }
+  const files = CheckedFileReader.start();
+  let articles: ArticleMeta[];
+  let passages: PassageTable;
+  try {
+    [articles, passages] = await Promise.all([
+      readMeta(files, dir, manifest),
+      readChecked(files, dir, manifest, FILES.passages).then(passageTable),
+      checkFile(files, dir, manifest, FILES.articles),
+      checkFile(files, dir, manifest, FILES.vectors),
+    ]);
+  } finally {
+    await files.close();
+  }
+  const vectorBytes = dimensions * 4;
+  const vectors = await fs.open(path.join(dir, FILES.vectors), 'r');
+  try {
+    let n = 0;
+    let first = 0;
+    for await (const line of readLines(path.join(dir, FILES.articles))) {
+      const number = n++;
+      const meta = articles[number];
+      if (!meta) throw new SegmentCorruptError(`${dir}: articles.jsonl holds more articles than meta.jsonl`);
+      const from = first;
+      first += meta.passageCount;
+      if (!keep(number)) continue;
+      const article: StoredArticle = storedArticleSchema.parse(JSON.parse(line));
+      const buffer = Buffer.alloc(meta.passageCount * vectorBytes);
+      const { bytesRead } = await vectors.read(buffer, 0, buffer.length, from * vectorBytes);
+      if (bytesRead !== buffer.length) throw new SegmentCorruptError(`${dir}: vectors.f32 is shorter than its segment says`);
+      const flat = toF32(buffer);
+      const own = [];
+      const vs = [];
+      for (let i = 0; i < meta.passageCount; i++) {
+        const p = from + i;
+        own.push({ ordinal: passages.ordinal[p]!, start: passages.start[p]!, end: passages.end[p]! });
+        vs.push(flat.subarray(i * dimensions, (i + 1) * dimensions));
+      }
+      yield { article, passages: own, vectors: vs };
     }
-    yield { article, passages, vectors };
+    if (n !== articles.length) throw new SegmentCorruptError(`${dir}: articles.jsonl holds fewer articles than meta.jsonl`);
+  } finally {
+    await vectors.close();
   }
 }
 
@@ -439,39 +468,6 @@ function toF32(bytes: Buffer): Float32Array {
 
 function toF64(bytes: Buffer): Float64Array {
   return new Float64Array(aligned(bytes, 8));
-}
-
-/** What a merge reads of a segment: metadata, passage columns and vectors (not the graph, not the postings). */
-export interface SegmentColumns {
-  articles: ArticleMeta[];
-  passages: PassageTable;
-  passagesOf(articleNumber: number): { from: number; to: number };
-  vector(passage: number): Float32Array;
-}
-
-export async function readSegmentColumns(dir: string, dimensions: number): Promise<SegmentColumns> {
-  const manifest = await readSegmentManifest(dir);
-  const files = CheckedFileReader.start();
-  let passages: PassageTable;
-  let vectors: Float32Array;
-  let articles: ArticleMeta[];
-  try {
-    [passages, vectors, articles] = await Promise.all([
-      readChecked(files, dir, manifest, FILES.passages).then(passageTable),
-      readChecked(files, dir, manifest, FILES.vectors).then(toF32),
-      readMeta(files, dir, manifest),
-    ]);
-  } finally {
-    await files.close();
-  }
-  const first = new Uint32Array(articles.length + 1);
-  articles.forEach((a, i) => (first[i + 1] = first[i]! + a.passageCount));
-  return {
-    articles,
-    passages,
-    passagesOf: (n) => ({ from: first[n]!, to: first[n + 1]! }),
-    vector: (p) => vectors.subarray(p * dimensions, (p + 1) * dimensions),
-  };
 }
 
 /** Only the metadata of a segment (what the writer needs to know which articles it holds). */
