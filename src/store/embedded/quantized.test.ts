@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR, testConfig } from '../../../tests/helpers/config.js';
 import { TransformersEmbeddings } from '../../ingest/embeddings.js';
 import { insertHit, QuantizedVectors, type QuantizedHit } from './quantized.js';
-import { builtSegment, memoryTexts, SegmentBuilder, type Segment, type SegmentInput, type StoredArticle } from './segment.js';
+import { builtSegment, memoryTexts, memoryVectors, SegmentBuilder, type Segment, type SegmentInput, type StoredArticle } from './segment.js';
 import { readSegment, writeSegment } from './segmentFiles.js';
 import { makeTempDir } from '../../../tests/helpers/config.js';
 
@@ -66,16 +66,16 @@ function expectSameTop(actual: QuantizedHit[], expected: QuantizedHit[]): void {
 }
 
 describe('int8 codes with exact rescoring', () => {
-  it('return the exact float top k on real vectors, for every scope and k', () => {
+  it('return the exact float top k on real vectors, for every scope and k', async () => {
     const codes = QuantizedVectors.encode(archive, dimensions);
     let rescored = 0;
     let returned = 0;
     for (const query of queries) {
       for (const keep of masks(ARCHIVE)) {
         for (const k of [1, 5, 20, 100]) {
-          const got = codes.top(query, k, keep, (p) => {
-            rescored++;
-            return floatDot(query, archive, p);
+          const got = await codes.top(query, k, keep, async (passages) => {
+            rescored += passages.length;
+            return passages.map((p) => floatDot(query, archive, p));
           });
           returned += got.length;
           expectSameTop(got, floatTop(query, archive, k, keep));
@@ -96,7 +96,7 @@ describe('int8 codes with exact rescoring', () => {
     }
   });
 
-  it('rank passages closer together than the codes can tell apart exactly', () => {
+  it('rank passages closer together than the codes can tell apart exactly', async () => {
     // Copies of one real vector nudged by less than a code step: only the rescoring orders them.
     const base = archive.subarray(0, dimensions);
     const copies = 50;
@@ -110,7 +110,8 @@ describe('int8 codes with exact rescoring', () => {
     const codes = QuantizedVectors.encode(vectors, dimensions);
     const query = queries[0]!;
     const expected = floatTop(query, vectors, 10, null);
-    expect(codes.top(query, 10, null, (p) => floatDot(query, vectors, p)).map((h) => h.passage)).toEqual(expected.map((h) => h.passage));
+    const got = await codes.top(query, 10, null, async (passages) => passages.map((p) => floatDot(query, vectors, p)));
+    expect(got.map((h) => h.passage)).toEqual(expected.map((h) => h.passage));
     // The codes alone order them otherwise (so the test above would catch a missing rescoring).
     const byCode = [...Array(copies).keys()].sort((a, b) => codes.approximate(query, b) - codes.approximate(query, a) || a - b);
     expect(byCode.slice(0, 10)).not.toEqual(expected.map((h) => h.passage));
@@ -142,7 +143,7 @@ describe('a segment without float vectors of its own', () => {
     const articles: StoredArticle[] = [];
     const builder = new SegmentBuilder(dimensions, GRAPH, ARCHIVE, { article: (a) => void articles.push(a) });
     for (const input of inputs()) await builder.add(input);
-    segments.push(builtSegment('test', builder.finish(), dimensions, memoryTexts(articles)));
+    segments.push(builtSegment('test', builder.finish(), dimensions, memoryTexts(articles), memoryVectors(archive, dimensions)));
     // The same passages written (vectors streamed to disk) and loaded back.
     dir = await makeTempDir('vnrag-quantized-');
     const written = await writeSegment(path.join(dir, 'seg'), dimensions, GRAPH, ARCHIVE, inputs());
@@ -150,25 +151,23 @@ describe('a segment without float vectors of its own', () => {
     segments.push(await readSegment(path.join(dir, 'seg'), dimensions, GRAPH.efSearch));
   });
 
-  it('writes the float vectors as given and answers vector(p) from the graph', async () => {
+  it('writes the float vectors as given and reads them back exactly', async () => {
     const file = new Float32Array(new Uint8Array(await fs.readFile(path.join(dir, 'seg', 'vectors.f32'))).buffer);
     expect(Array.from(file)).toEqual(Array.from(archive));
     for (const segment of segments) {
-      for (const p of [0, 17, ARCHIVE - 1]) {
-        const v = segment.vector(p);
-        const expected = archive.subarray(p * dimensions, (p + 1) * dimensions);
-        v.forEach((x, i) => expect(x).toBeCloseTo(expected[i]!, 6));
-      }
+      const passages = [ARCHIVE - 1, 0, 17];
+      const read = await segment.vectors(passages);
+      read.forEach((v, i) => expect(Array.from(v)).toEqual(Array.from(archive.subarray(passages[i]! * dimensions, (passages[i]! + 1) * dimensions))));
       expect(segment.codeBytes).toBeLessThan(archive.byteLength / 3.5);
     }
   });
 
-  it('returns the exact top k for a selective scope (the scan), scores as cosines', () => {
+  it('returns the exact top k for a selective scope (the scan), scores as cosines', async () => {
     const [, third] = masks(ARCHIVE);
     const kept = third!.reduce((n, x) => n + x, 0);
     for (const segment of segments) {
       for (const query of queries.slice(0, 10)) {
-        expectSameTop(segment.dense(query, 10, third!, kept), floatTop(query, archive, 10, third!));
+        expectSameTop(await segment.dense(query, 10, third!, kept), floatTop(query, archive, 10, third!));
       }
     }
   });

@@ -1,19 +1,22 @@
 /**
  * A segment's unit vectors as int8 codes (one byte per dimension, a quarter of float32) for exact
- * scans of a selective scope. The float vectors themselves live once, in the HNSW graph; a scan
- * ranks every in-scope passage by its code, then rescores from the graph only the passages that
- * could still be in the top k, so it returns the same passages as a float scan would.
+ * scans of a selective scope. In memory the float vectors live once, in the HNSW graph (whose
+ * copy is not cheap to read back: hnswlib-node builds a JS array number by number); a scan ranks
+ * every in-scope passage by its code, then rescores from the stored float vectors only the
+ * passages that could still be in the top k, so it returns the same passages as a float scan.
  *
  * Each passage keeps a scale (code × scale ≈ vector) and a radius bounding how far any unit
  * query's cosine from the code can be from its cosine with the vector the graph holds:
  *   |q·v − q·(s·c)| ≤ ‖q‖·‖v − s·c‖                (Cauchy–Schwarz)
- * plus how far the graph's copy is from v (hnswlib normalises what it stores, in float32:
- * ‖v′ − v‖ ≤ |‖v‖ − 1| and float32 rounding) and the rounding of the sums here.
+ * plus how far v may be from unit length (|‖v‖ − 1|, should the rescoring ever read the graph's
+ * renormalised copy) and float32 rounding.
  */
 
-/** Covers float32 rounding in hnswlib's normalisation and in the scores (about d·2⁻²⁴ for d = 384, and below). */
+/** Covers float32 rounding in the scores and in a renormalised copy of a vector (about d·2⁻²⁴ for d = 384, and below). */
 const ROUNDING_SLACK = 1e-4;
 const CODE_MAX = 127;
+/** Passages rescored together (their float vectors read at once). */
+const RESCORE_BATCH = 8;
 
 export interface QuantizedHit {
   passage: number;
@@ -61,11 +64,17 @@ export class QuantizedVectors {
   }
 
   /**
-   * The exact top `k` in-scope passages by cosine with `query`, best first: `exact(p)` gives a
-   * passage's exact score and is called only for passages whose bounds leave them a chance.
-   * `keep` (per passage, 0 = out of scope) or null for every passage.
+   * The exact top `k` in-scope passages by cosine with `query`, best first: `exact(passages)`
+   * gives their exact scores and is asked only about passages whose bounds leave them a chance
+   * (a few more than k in practice), in batches. `keep` (per passage, 0 = out of scope) or null
+   * for every passage.
    */
-  top(query: Float32Array, k: number, keep: Uint8Array | null, exact: (p: number) => number): QuantizedHit[] {
+  async top(
+    query: Float32Array,
+    k: number,
+    keep: Uint8Array | null,
+    exact: (passages: number[]) => Promise<ArrayLike<number>>,
+  ): Promise<QuantizedHit[]> {
     if (k <= 0) return [];
     let qNormSq = 0;
     for (let i = 0; i < query.length; i++) qNormSq += query[i]! * query[i]!;
@@ -85,15 +94,18 @@ export class QuantizedVectors {
       uppers.push(a + r);
     }
     const floor = lowers.size < k ? -Infinity : lowers.min;
-    // The rest are rescored exactly in order of their upper bound, until the k-th exact score
-    // is above every bound left.
+    // The rest are rescored exactly in order of their upper bound, a batch at a time, until the
+    // k-th exact score is above every bound left.
     const order: number[] = [];
     for (let i = 0; i < candidates.length; i++) if (uppers[i]! >= floor) order.push(i);
     order.sort((x, y) => uppers[y]! - uppers[x]! || x - y);
     const best: QuantizedHit[] = [];
-    for (const i of order) {
-      if (best.length === k && best[k - 1]!.score > uppers[i]!) break;
-      insertHit(best, { passage: candidates[i]!, score: exact(candidates[i]!) }, k);
+    for (let at = 0; at < order.length; ) {
+      if (best.length === k && best[k - 1]!.score > uppers[order[at]!]!) break;
+      const batch = order.slice(at, at + Math.max(k, RESCORE_BATCH)).map((i) => candidates[i]!);
+      const scores = await exact(batch);
+      batch.forEach((passage, i) => insertHit(best, { passage, score: scores[i]! }, k));
+      at += batch.length;
     }
     return best;
   }

@@ -18,7 +18,8 @@ export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
  * and only ever replaced whole, by a merge.
  *
  * In memory the float vectors live once, in the graph (hnswlib keeps its own copy); exact scans
- * go through int8 codes (a quarter of the size) and rescore from the graph.
+ * go through int8 codes (a quarter of the size) and rescore the few passages that need it from
+ * the stored float vectors (the segment's vectors file, read by offset).
  */
 
 /** HNSW build and search parameters. */
@@ -87,6 +88,13 @@ export interface ArticleTexts {
   close(): Promise<void>;
 }
 
+/** Where a segment's float vectors are read from when exact ones are needed: its vectors file, or memory. */
+export interface StoredVectors {
+  /** The vectors of `passages`, in that order. */
+  read(passages: readonly number[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
 /** Below this many in-scope passages, or this share of a segment, dense search is an exact scan. */
 const EXACT_SCAN_MAX_PASSAGES = 20_000;
 const EXACT_SCAN_MAX_SHARE = 0.05;
@@ -110,6 +118,7 @@ export class Segment {
     private readonly graph: HnswGraph,
     readonly lexical: InvertedIndex,
     private readonly texts: ArticleTexts,
+    private readonly floats: StoredVectors,
   ) {
     this.firstPassage = new Uint32Array(articles.length + 1);
     articles.forEach((a, i) => {
@@ -147,9 +156,9 @@ export class Segment {
     return passageId(this.articles[this.passages.article[passage]!]!.id, this.passages.ordinal[passage]!);
   }
 
-  /** The passage's unit vector, as the graph holds it (a copy). */
-  vector(passage: number): Float32Array {
-    return Float32Array.from(this.graph.getPoint(passage));
+  /** The passages' unit vectors, as stored. */
+  vectors(passages: readonly number[]): Promise<Float32Array[]> {
+    return this.floats.read(passages);
   }
 
   /** Bytes of the int8 codes the exact scans read (the graph's memory is hnswlib's own). */
@@ -173,7 +182,7 @@ export class Segment {
    * broad one goes through the graph with the filter, and falls back to the scan if the graph
    * returned fewer than `k` while more are in scope.
    */
-  dense(query: Float32Array, k: number, keep: Uint8Array | null, kept: number): SegmentHit[] {
+  async dense(query: Float32Array, k: number, keep: Uint8Array | null, kept: number): Promise<SegmentHit[]> {
     const want = Math.min(k, kept);
     if (want <= 0) return [];
     const n = this.passageCount;
@@ -187,17 +196,17 @@ export class Segment {
     return neighbors.map((passage, i) => ({ passage, score: 1 - distances[i]! }));
   }
 
-  /** The exact top `k` in scope: ranked by the int8 codes, rescored from the graph where the ranking could differ. */
-  private exactScan(query: Float32Array, k: number, keep: Uint8Array | null): SegmentHit[] {
-    return this.codes.top(query, k, keep, (p) => dot(query, this.graph.getPoint(p)));
+  /** The exact top `k` in scope: ranked by the int8 codes, rescored from the stored vectors where the ranking could differ. */
+  private exactScan(query: Float32Array, k: number, keep: Uint8Array | null): Promise<SegmentHit[]> {
+    return this.codes.top(query, k, keep, async (passages) => (await this.floats.read(passages)).map((v) => dot(query, v)));
   }
 
   async close(): Promise<void> {
-    await this.texts.close();
+    await Promise.all([this.texts.close(), this.floats.close()]);
   }
 }
 
-function dot(a: Float32Array, b: readonly number[]): number {
+function dot(a: Float32Array, b: Float32Array): number {
   let s = 0;
   for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
   return s;
@@ -209,9 +218,10 @@ export function loadedSegment(
   parts: { articles: readonly ArticleMeta[]; passages: PassageTable; vectors: Float32Array; graph: HnswGraph; lexical: InvertedIndex },
   dimensions: number,
   texts: ArticleTexts,
+  floats: StoredVectors,
 ): Segment {
   const codes = QuantizedVectors.encode(parts.vectors, dimensions);
-  return new Segment(name, parts.articles, parts.passages, codes, dimensions, parts.graph, parts.lexical, texts);
+  return new Segment(name, parts.articles, parts.passages, codes, dimensions, parts.graph, parts.lexical, texts, floats);
 }
 
 /**
@@ -224,8 +234,8 @@ export function releaseGraph(graph: HnswGraph): void {
 }
 
 /** A segment in memory from a builder's parts. */
-export function builtSegment(name: string, built: BuiltSegment, dimensions: number, texts: ArticleTexts): Segment {
-  return new Segment(name, built.articles, built.passages, built.codes, dimensions, built.graph, built.lexical, texts);
+export function builtSegment(name: string, built: BuiltSegment, dimensions: number, texts: ArticleTexts, floats: StoredVectors): Segment {
+  return new Segment(name, built.articles, built.passages, built.codes, dimensions, built.graph, built.lexical, texts, floats);
 }
 
 /** One article to add to a segment under construction. */
@@ -378,6 +388,19 @@ export class SegmentBuilder {
       lexical: this.finishLexical(),
     };
   }
+}
+
+/** Float vectors held in memory, passage after passage (segments built for evaluation and tests). */
+export function memoryVectors(vectors: Float32Array, dimensions: number): StoredVectors {
+  return {
+    async read(passages) {
+      return passages.map((p) => {
+        if (!(p >= 0 && (p + 1) * dimensions <= vectors.length)) throw new Error(`No passage number ${p} in this segment.`);
+        return vectors.slice(p * dimensions, (p + 1) * dimensions);
+      });
+    },
+    async close() {},
+  };
 }
 
 /** Article texts held in memory (segments built for evaluation and tests). */

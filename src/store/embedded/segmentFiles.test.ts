@@ -58,7 +58,7 @@ describe('mergeSegments', () => {
     try {
       const p = segment.locate(`${b[3]!.article.id}#0`);
       expect(p).toBeGreaterThanOrEqual(0);
-      expect(segment.dense(unit(28 * 100, DIMENSIONS), 1, null, segment.passageCount)[0]?.passage).toBe(p);
+      expect((await segment.dense(unit(28 * 100, DIMENSIONS), 1, null, segment.passageCount))[0]?.passage).toBe(p);
     } finally {
       await segment.close();
     }

@@ -22,6 +22,7 @@ import {
   type PassageTable,
   type SegmentInput,
   type StoredArticle,
+  type StoredVectors,
 } from './segment.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -272,7 +273,8 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
     throw new SegmentCorruptError(`${dir}: its files disagree on the number of articles or passages`);
   }
   const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
-  return loadedSegment(path.basename(dir), { articles, passages, vectors, graph, lexical }, dimensions, texts);
+  const floats = await fileVectors(path.join(dir, FILES.vectors), dimensions, n);
+  return loadedSegment(path.basename(dir), { articles, passages, vectors, graph, lexical }, dimensions, texts, floats);
 }
 
 type SegmentManifest = z.infer<typeof segmentManifestSchema>;
@@ -415,6 +417,25 @@ export async function readSegmentArticle(
   const flat = toF32(await readAt(FILES.vectors, at.firstPassage * dimensions * 4, at.passageCount * dimensions * 4));
   const vectors = Array.from({ length: at.passageCount }, (_, i) => flat.subarray(i * dimensions, (i + 1) * dimensions));
   return { article: parsed.data, vectors };
+}
+
+/**
+ * Float vectors read from the segment's vectors file by offset, through an open handle (the file
+ * was checked whole when the segment was loaded; an open handle keeps it readable after the
+ * writer deletes a superseded segment). Only the few passages an exact scan rescores, or hybrid
+ * search scores, are read: the page cache, not this process, holds the rest.
+ */
+async function fileVectors(file: string, dimensions: number, count: number): Promise<StoredVectors> {
+  const handle: FileHandle = await fs.open(file, 'r');
+  const bytes = dimensions * 4;
+  const readOne = async (p: number): Promise<Float32Array> => {
+    if (!(Number.isInteger(p) && p >= 0 && p < count)) throw new SegmentCorruptError(`${file}: no passage number ${p}`);
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, p * bytes);
+    if (bytesRead !== bytes) throw new SegmentCorruptError(`${file} is shorter than its segment says`);
+    return toF32(buffer);
+  };
+  return { read: (passages) => Promise.all(passages.map(readOne)), close: () => handle.close() };
 }
 
 /** Article texts read from the segment's articles file by offset, through an open handle and a small cache. */
