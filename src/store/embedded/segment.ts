@@ -212,18 +212,6 @@ function dot(a: Float32Array, b: Float32Array): number {
   return s;
 }
 
-/** A segment in memory from its loaded parts: the float vectors go into int8 codes and are not kept. */
-export function loadedSegment(
-  name: string,
-  parts: { articles: readonly ArticleMeta[]; passages: PassageTable; vectors: Float32Array; graph: HnswGraph; lexical: InvertedIndex },
-  dimensions: number,
-  texts: ArticleTexts,
-  floats: StoredVectors,
-): Segment {
-  const codes = QuantizedVectors.encode(parts.vectors, dimensions);
-  return new Segment(name, parts.articles, parts.passages, codes, dimensions, parts.graph, parts.lexical, texts, floats);
-}
-
 /**
  * Frees a graph's memory now. hnswlib-node frees it only when the garbage collector finalises
  * the wrapper, which can be long after: V8 does not count that memory, so a writer that just

@@ -6,13 +6,13 @@ import { z } from 'zod';
 import { sha256Hex } from '../../ingest/checksum.js';
 import { CheckedFileReader } from './checkedFiles.js';
 import { InvertedIndex, type IndexPart } from './invertedIndex.js';
+import { QuantizedVectors, QuantizedVectorsBuilder } from './quantized.js';
 import { readInvertedIndex } from './lexical.js';
 import { FileAppender, fsyncDir, fsyncFile, LineWriter, readLines, sha256OfFile, writeFileDurably } from './files.js';
 import {
-  loadedSegment,
   releaseGraph,
+  Segment,
   SegmentBuilder,
-  type Segment,
   articleMetaSchema,
   storedArticleSchema,
   type ArticleMeta,
@@ -254,18 +254,18 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
       read(FILES.passages).then(passageTable),
       loadGraph(),
       loadLexical(),
-      read(FILES.vectors).then(toF32),
+      checkFile(files, dir, manifest, FILES.vectors).then(() => encodeVectorsFile(path.join(dir, FILES.vectors), dimensions)),
     ]);
   } finally {
     await files.close();
   }
-  const [articles, offsets, passages, graph, lexical, vectors] = loaded;
+  const [articles, offsets, passages, graph, lexical, codes] = loaded;
   const n = passages.article.length;
   if (
     articles.length !== manifest.articles ||
     offsets.length !== manifest.articles + 1 ||
     n !== manifest.passages ||
-    vectors.length !== n * dimensions ||
+    codes.count !== n ||
     lexical.size !== n ||
     graph.getCurrentCount() !== n ||
     articles.reduce((sum, a) => sum + a.passageCount, 0) !== n
@@ -274,7 +274,7 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
   }
   const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
   const floats = await fileVectors(path.join(dir, FILES.vectors), dimensions, n);
-  return loadedSegment(path.basename(dir), { articles, passages, vectors, graph, lexical }, dimensions, texts, floats);
+  return new Segment(path.basename(dir), articles, passages, codes, dimensions, graph, lexical, texts, floats);
 }
 
 type SegmentManifest = z.infer<typeof segmentManifestSchema>;
@@ -417,6 +417,31 @@ export async function readSegmentArticle(
   const flat = toF32(await readAt(FILES.vectors, at.firstPassage * dimensions * 4, at.passageCount * dimensions * 4));
   const vectors = Array.from({ length: at.passageCount }, (_, i) => flat.subarray(i * dimensions, (i + 1) * dimensions));
   return { article: parsed.data, vectors };
+}
+
+/**
+ * The int8 codes of a vectors file, read as a stream (checked against its checksum before): a
+ * large segment's float vectors are never in memory whole, not even while it loads.
+ */
+async function encodeVectorsFile(file: string, dimensions: number): Promise<QuantizedVectors> {
+  const bytes = dimensions * 4;
+  const size = (await fs.stat(file)).size;
+  if (size % bytes !== 0) throw new SegmentCorruptError(`${file} is not a whole number of vectors`);
+  const codes = new QuantizedVectorsBuilder(dimensions, size / bytes);
+  const handle = await fs.open(file, 'r');
+  try {
+    const chunk = Buffer.alloc(Math.max(1, Math.floor((4 << 20) / bytes)) * bytes);
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - at), at);
+      if (bytesRead === 0 || bytesRead % bytes !== 0) throw new SegmentCorruptError(`${file} could not be read whole`);
+      const floats = new Float32Array(chunk.buffer, chunk.byteOffset, bytesRead / 4);
+      for (let v = 0; v < floats.length; v += dimensions) codes.push(floats.subarray(v, v + dimensions));
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return codes.finish();
 }
 
 /**
