@@ -137,6 +137,10 @@ describe('ingestCorpus into the archive (real model, real files)', () => {
     );
     const reader = await store.openReader();
     const before = reader.snapshot();
+    const edited = (await loadCorpus(corpusDir)).articles.find((a) => a.id === EDITED)!;
+    const ids = chunkArticle(edited, config.chunking).map((c) => c.chunkId);
+    // Read now: a superseded snapshot's segments stay open only for the grace period (0 here).
+    const oldVectors = await before.vectors(ids);
     const report = await ingestCorpus(config, { embeddings, store });
     expect(report.changed).toEqual([EDITED]);
     expect(report.metadataOnly).toEqual([EDITED]);
@@ -145,10 +149,9 @@ describe('ingestCorpus into the archive (real model, real files)', () => {
     expect(await reader.refresh()).toBe(true);
     const after = reader.snapshot();
     expect(await after.article(EDITED)).toMatchObject({ outlet: 'Báo Thử Nghiệm', publishedAt: '2021-03-04', section: 'Thế giới' });
-    const edited = (await loadCorpus(corpusDir)).articles.find((a) => a.id === EDITED)!;
-    const ids = chunkArticle(edited, config.chunking).map((c) => c.chunkId);
     // Same passages and the very vectors embedded before, now under the new metadata.
-    const [oldVectors, newVectors] = [await before.vectors(ids), await after.vectors(ids)];
+    const newVectors = await after.vectors(ids);
+    expect(oldVectors.size).toBe(ids.length);
     for (const id of ids) expect(Array.from(newVectors.get(id)!)).toEqual(Array.from(oldVectors.get(id)!));
     expect([...(await after.passages(ids)).values()].map((p) => [p.outlet, p.publishedAt, p.section])).toEqual(
       ids.map(() => ['Báo Thử Nghiệm', '2021-03-04', 'Thế giới']),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ArticleEntry } from '../ingest/types.js';
 import { EmbeddedSnapshot } from './embedded/snapshot.js';
-import { Segment, SegmentBuilder, memoryTexts, type GraphParams, type StoredArticle } from './embedded/segment.js';
+import { SegmentBuilder, builtSegment, memoryTexts, memoryVectors, type GraphParams, type StoredArticle } from './embedded/segment.js';
 import type { StoreSettings, StoreSnapshot } from './types.js';
 
 /** HNSW parameters of the product's defaults (`HNSW_M`, `HNSW_EF_CONSTRUCTION`, `HNSW_EF_SEARCH`). */
@@ -18,9 +18,12 @@ export async function makeMemorySnapshot(
   opts: { graph?: GraphParams } = {},
 ): Promise<StoreSnapshot> {
   const stored: StoredArticle[] = [];
+  const vectors = new Float32Array(entries.reduce((n, e) => n + e.passages.length, 0) * settings.dimensions);
+  let added = 0;
   const passageCount = entries.reduce((n, e) => n + e.passages.length, 0);
-  const builder = new SegmentBuilder(settings.dimensions, opts.graph ?? DEFAULT_GRAPH_PARAMS, passageCount, (a) => {
-    stored.push(a);
+  const builder = new SegmentBuilder(settings.dimensions, opts.graph ?? DEFAULT_GRAPH_PARAMS, passageCount, {
+    article: (a) => void stored.push(a),
+    vector: (v) => void vectors.set(v, added++ * settings.dimensions),
   });
   const seen = new Set<string>();
   for (const e of entries) {
@@ -32,17 +35,7 @@ export async function makeMemorySnapshot(
       vectors: e.vectors,
     });
   }
-  const built = builder.finish();
-  const segment = new Segment(
-    'memory',
-    built.articles,
-    built.passages,
-    built.vectors,
-    settings.dimensions,
-    built.graph,
-    built.lexical,
-    memoryTexts(stored),
-  );
+  const segment = builtSegment('memory', builder.finish(), settings.dimensions, memoryTexts(stored), memoryVectors(vectors, settings.dimensions));
   const id = createHash('sha256')
     .update(entries.map((e) => `${e.article.id}:${e.contentHash}`).join('\n'))
     .digest('hex')

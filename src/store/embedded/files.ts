@@ -1,5 +1,6 @@
 import fs, { type FileHandle } from 'node:fs/promises';
 import { createReadStream } from 'node:fs';
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { IndexBusyError } from '../errors.js';
@@ -45,22 +46,22 @@ export async function replaceFileAtomically(file: string, content: string): Prom
   await fsyncDir(path.dirname(file));
 }
 
-/** Appends lines to a file through a buffer, remembering where each line starts (byte offset). */
-export class LineWriter {
-  private chunks: Buffer[] = [];
+/** Appends bytes to a file through a buffer, hashing them (sha256) as they go. */
+export class FileAppender {
+  private chunks: Uint8Array[] = [];
   private buffered = 0;
   private written = 0;
-  readonly offsets: number[] = [];
+  private readonly hash = createHash('sha256');
 
-  private constructor(private readonly handle: FileHandle) {}
+  protected constructor(private readonly handle: FileHandle) {}
 
-  static async create(file: string): Promise<LineWriter> {
-    return new LineWriter(await fs.open(file, 'w'));
+  static async create(file: string): Promise<FileAppender> {
+    return new FileAppender(await fs.open(file, 'w'));
   }
 
-  async append(line: string): Promise<void> {
-    const bytes = Buffer.from(`${line}\n`, 'utf8');
-    this.offsets.push(this.written + this.buffered);
+  /** Appends `bytes`, kept until the next flush: the caller must not change them afterwards. */
+  async append(bytes: Uint8Array): Promise<void> {
+    this.hash.update(bytes);
     this.chunks.push(bytes);
     this.buffered += bytes.length;
     if (this.buffered >= 1 << 20) await this.flush();
@@ -79,15 +80,37 @@ export class LineWriter {
     this.buffered = 0;
   }
 
-  /** Flushes, fsyncs and closes. */
-  async close(): Promise<void> {
+  /** Flushes, fsyncs and closes; returns the hex sha256 of everything appended. */
+  async close(): Promise<string> {
     try {
       await this.flush();
       await this.handle.sync();
     } finally {
       await this.handle.close();
     }
+    return this.hash.digest('hex');
   }
+}
+
+/** Appends lines to a file through a buffer, remembering where each line starts (byte offset). */
+export class LineWriter extends FileAppender {
+  readonly offsets: number[] = [];
+
+  static override async create(file: string): Promise<LineWriter> {
+    return new LineWriter(await fs.open(file, 'w'));
+  }
+
+  async appendLine(line: string): Promise<void> {
+    this.offsets.push(this.length);
+    await this.append(Buffer.from(`${line}\n`, 'utf8'));
+  }
+}
+
+/** The hex sha256 of a file, read as a stream (a graph file can be larger than is worth holding). */
+export async function sha256OfFile(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file, { highWaterMark: 4 << 20 })) hash.update(chunk as Buffer);
+  return hash.digest('hex');
 }
 
 /** The lines of a file, read as a stream (never the whole file as one string). */

@@ -71,6 +71,27 @@ describe('InvertedIndex', () => {
     expect(Buffer.from(DocumentTable.thaw(copy).freeze().toBytes()).equals(Buffer.from(index.toBytes()))).toBe(true);
   });
 
+  it('merges frozen indexes into the bytes a table of their kept documents, added in order, freezes to', () => {
+    // Real-looking text: terms in some parts only, terms only in dropped documents, astral
+    // characters (UTF-16 and UTF-8 orders differ there), long gaps and repeated terms.
+    const words = ['mưa', 'nắng', 'bão', 'Hà_Nội', 'Huế', '𝐀bc', 'z', 'ă', '~mua', 'đ', 'lặp', '1,5'];
+    const doc = (p: number, i: number): [string, string, string] => {
+      const pick = (n: number, salt: number) => Array.from({ length: n }, (_, j) => words[(i * 7 + j * salt + p) % words.length]!);
+      const body = [...pick(3 + (i % 5), 3), ...(i % 97 === 0 ? Array.from({ length: 300 }, () => 'lặp') : []), `riêng${p}_${i}`];
+      return [`p${p}#${i}`, pick(i % 3, 5).join(' '), body.join(' ')];
+    };
+    const partDocs = [0, 1, 2].map((p) => Array.from({ length: 150 + 60 * p }, (_, i) => doc(p, i)));
+    const keeps = [null, Uint8Array.from(partDocs[1]!, (_, i) => (i % 4 === 1 ? 0 : 1)), Uint8Array.from(partDocs[2]!, (_, i) => (i < 200 ? 0 : 1))];
+    const merged = InvertedIndex.merge(partDocs.map((docs, p) => ({ index: table(docs).freeze(), keep: keeps[p]! })));
+    const kept = partDocs.flatMap((docs, p) => docs.filter((_, i) => keeps[p] === null || keeps[p]![i] === 1));
+    const expected = table(kept).freeze();
+    expect(merged.size).toBe(kept.length);
+    expect(Buffer.from(merged.toBytes()).equals(Buffer.from(expected.toBytes()))).toBe(true);
+    // Terms of dropped documents only are gone.
+    expect(merged.termId('riêng2_0')).toBe(-1);
+    expect(merged.termId('riêng2_200')).toBeGreaterThanOrEqual(0);
+  });
+
   it('finds every term by bisection, whatever its script', () => {
     const terms = ['a', 'b', 'ă', 'z', 'đ', '~a', '日本', '𝐀bc', 'é_f', '1,5'];
     const index = table([['x', '', terms.join(' ')]]).freeze();

@@ -113,8 +113,27 @@ class ByteWriter {
     this.buf[this.length++] = v;
   }
 
+  append(bytes: Uint8Array): void {
+    this.reserve(bytes.length);
+    this.buf.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+
   get bytes(): Uint8Array {
     return this.buf.subarray(0, this.length);
+  }
+}
+
+/** One field's postings of a term: its df, then per document (gap·2 + [tf > 1]) and tf when > 1. */
+function encodePostings(out: ByteWriter, docs: Uint32Array, tfs: Uint32Array, from: number, to: number): void {
+  out.varint(to - from);
+  let prev = 0;
+  for (let p = from; p < to; p++) {
+    const doc = docs[p]!;
+    const tf = tfs[p]!;
+    out.varint((doc - prev) * 2 + (tf > 1 ? 1 : 0));
+    if (tf > 1) out.varint(tf);
+    prev = doc;
   }
 }
 
@@ -267,18 +286,7 @@ export class DocumentTable {
     live.forEach((t, i) => {
       postingOffsets[i] = out.length;
       out.varint(unionDf[t]!);
-      for (let f = 0; f < F; f++) {
-        const [from, to] = [starts[f]![t]!, starts[f]![t + 1]!];
-        out.varint(to - from);
-        let prev = 0;
-        for (let p = from; p < to; p++) {
-          const doc = postDoc[f]![p]!;
-          const tf = postFreq[f]![p]!;
-          out.varint((doc - prev) * 2 + (tf > 1 ? 1 : 0));
-          if (tf > 1) out.varint(tf);
-          prev = doc;
-        }
-      }
+      for (let f = 0; f < F; f++) encodePostings(out, postDoc[f]!, postFreq[f]!, starts[f]![t]!, starts[f]![t + 1]!);
       if (out.length > 0xffffffff) throw new Error('Inverted index: postings exceed 4 GB.');
     });
     postingOffsets[live.length] = out.length;
@@ -334,6 +342,12 @@ interface Sections {
   vocabulary: { blob: Uint8Array; offsets: Uint32Array };
   postingOffsets: Uint32Array;
   postings: Uint8Array;
+}
+
+/** An index to merge and the documents kept from it (per document number, 0 = dropped; null = all). */
+export interface IndexPart {
+  index: InvertedIndex;
+  keep: Uint8Array | null;
 }
 
 /** A frozen index: read-only views into one buffer, which is also its saved form. */
@@ -425,6 +439,114 @@ export class InvertedIndex {
       postingOffsets,
       bytes.subarray(layout.postings),
     );
+  }
+
+  /**
+   * The index that freezing a table would give if the kept documents of `parts` were added to it
+   * in order (part after part, each part's documents ascending), made from the frozen parts
+   * without their texts: vocabularies merged in order, postings renumbered term by term, average
+   * lengths replayed as the table computes them. A merge of segments holds the parts and the
+   * result, never a table (one JS string per term and arrays per document).
+   */
+  static merge(parts: readonly IndexPart[]): InvertedIndex {
+    const first = parts[0];
+    if (!first) throw new Error('Inverted index: nothing to merge.');
+    const F = first.index.fieldCount;
+    for (const { index } of parts) {
+      if (index.fieldCount !== F || index.formatVersion !== first.index.formatVersion) {
+        throw new Error('Inverted index: the parts to merge differ in format or fields.');
+      }
+    }
+    // New document numbers (−1: dropped), ids, field lengths and the running mean of each field's length.
+    const newDoc = parts.map(({ index }) => new Int32Array(index.size).fill(-1));
+    let docCount = 0;
+    parts.forEach(({ index, keep }, i) => {
+      for (let d = 0; d < index.size; d++) if (keep === null || keep[d] !== 0) newDoc[i]![d] = docCount++;
+    });
+    if (docCount >= MAX_DOCUMENTS) throw new Error(`Inverted index: more than ${MAX_DOCUMENTS} documents.`);
+    const fieldLengths = new Uint32Array(docCount * F);
+    const avgFieldLength = new Array<number>(F).fill(0);
+    const ids = new ByteWriter(parts.reduce((n, p) => n + p.index.docIdBytes.length, 0));
+    const idOffsets = new Uint32Array(docCount + 1);
+    parts.forEach(({ index }, i) => {
+      for (let d = 0; d < index.size; d++) {
+        const to = newDoc[i]![d]!;
+        if (to < 0) continue;
+        for (let f = 0; f < F; f++) {
+          const length = index.fieldLengths[d * F + f]!;
+          fieldLengths[to * F + f] = length;
+          avgFieldLength[f] = (avgFieldLength[f]! * to + length) / (to + 1);
+        }
+        idOffsets[to] = ids.length;
+        ids.append(index.docIdBytes.subarray(index.docIdOffsets[d]!, index.docIdOffsets[d + 1]!));
+      }
+    });
+    idOffsets[docCount] = ids.length;
+
+    const termCapacity = parts.reduce((n, p) => n + p.index.termCount, 0);
+    const vocabulary = new ByteWriter(parts.reduce((n, p) => n + p.index.termBytes.length, 0));
+    const termOffsets = new Uint32Array(termCapacity + 1);
+    const postingOffsets = new Uint32Array(termCapacity + 1);
+    const out = new ByteWriter(parts.reduce((n, p) => n + p.index.postings.length, 0) + 1024);
+    // One term's postings per field, renumbered, before they are written (df comes first).
+    const docs = Array.from({ length: F }, () => new Uint32Array(Math.max(16, docCount)));
+    const tfs = Array.from({ length: F }, () => new Uint32Array(Math.max(16, docCount)));
+    const counts = new Uint32Array(F);
+    const seen = new Int32Array(docCount).fill(-1);
+    const cursor = new Uint32Array(parts.length);
+    const current = parts.map(({ index }) => (index.termCount > 0 ? index.termAt(0) : null));
+    let termCount = 0;
+    for (;;) {
+      let term: string | null = null;
+      for (const t of current) if (t !== null && (term === null || t < term)) term = t;
+      if (term === null) break;
+      counts.fill(0);
+      let union = 0;
+      parts.forEach(({ index }, i) => {
+        if (current[i] !== term) return;
+        const next = varintReader(index.postings, index.postingOffsets[cursor[i]!]!);
+        next(); // the part's union df: recounted below over kept documents
+        for (let f = 0; f < F; f++) {
+          const df = next();
+          let doc = 0;
+          for (let k = 0; k < df; k++) {
+            const v = next();
+            doc += v >>> 1;
+            const tf = v & 1 ? next() : 1;
+            const to = newDoc[i]![doc]!;
+            if (to < 0) continue;
+            const c = counts[f]!++;
+            docs[f]![c] = to;
+            tfs[f]![c] = tf;
+            if (seen[to] !== termCount) {
+              seen[to] = termCount;
+              union++;
+            }
+          }
+        }
+        cursor[i]!++;
+        current[i] = cursor[i]! < index.termCount ? index.termAt(cursor[i]!) : null;
+      });
+      if (union === 0) continue; // only in dropped documents
+      termOffsets[termCount] = vocabulary.length;
+      vocabulary.append(Buffer.from(term, 'utf8'));
+      postingOffsets[termCount] = out.length;
+      out.varint(union);
+      for (let f = 0; f < F; f++) encodePostings(out, docs[f]!, tfs[f]!, 0, counts[f]!);
+      if (out.length > 0xffffffff) throw new Error('Inverted index: postings exceed 4 GB.');
+      termCount++;
+    }
+    termOffsets[termCount] = vocabulary.length;
+    postingOffsets[termCount] = out.length;
+    return InvertedIndex.assemble({
+      formatVersion: first.index.formatVersion,
+      avgFieldLength,
+      fieldLengths,
+      ids: { blob: ids.bytes, offsets: idOffsets },
+      vocabulary: { blob: vocabulary.bytes, offsets: termOffsets.subarray(0, termCount + 1) },
+      postingOffsets: postingOffsets.subarray(0, termCount + 1),
+      postings: out.bytes,
+    });
   }
 
   /** The saved form (the index's own buffer: do not modify). */

@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
-import type { SegmentInput } from './segment.js';
-import { readSegmentColumns, segmentArticles, writeSegment } from './segmentFiles.js';
+import { mergeSegments } from './segmentFiles.js';
 
 /**
  * A merge: the live articles of some immutable segment folders rewritten as one new segment
@@ -32,23 +31,12 @@ export type MergeJob = z.infer<typeof mergeJobSchema>;
 
 /** Runs the job on this thread: writes the merged segment folder. */
 export async function writeMergedSegment(job: MergeJob): Promise<void> {
-  const capacity = job.segments.reduce((n, s) => n + s.passages, 0);
-  async function* inputs(): AsyncGenerator<SegmentInput> {
-    let written = 0;
-    for (const s of job.segments) {
-      const dir = path.join(job.indexDir, s.name);
-      const columns = await readSegmentColumns(dir, job.dimensions);
-      for await (const input of segmentArticles(dir, columns, (n) => s.deleted === null || s.deleted[n] === 0)) {
-        if (job.failAfterArticles !== undefined && written >= job.failAfterArticles) {
-          throw new Error(`merge stopped by a test after ${written} articles`);
-        }
-        written++;
-        yield input;
-      }
-    }
-  }
-  const segment = await writeSegment(path.join(job.indexDir, job.output), job.dimensions, job.graph, capacity, inputs());
-  await segment.close();
+  const sources = job.segments.map((s) => ({ dir: path.join(job.indexDir, s.name), deleted: s.deleted }));
+  const failAt = job.failAfterArticles;
+  const stopForTest = failAt === undefined ? undefined : (written: number) => {
+    if (written >= failAt) throw new Error(`merge stopped by a test after ${written} articles`);
+  };
+  await mergeSegments(path.join(job.indexDir, job.output), job.dimensions, job.graph, sources, stopForTest);
 }
 
 /**

@@ -6,6 +6,7 @@ import type { Chunk } from '../../ingest/types.js';
 import type { InvertedIndex } from './invertedIndex.js';
 import { newLexicalTable, passageFields } from './lexical.js';
 import type { DocumentTable } from './invertedIndex.js';
+import { QuantizedVectors, QuantizedVectorsBuilder } from './quantized.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
@@ -15,6 +16,10 @@ export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
  * HNSW graph over them (label = passage number) and their lexical postings (document number =
  * passage number). An archive is a list of segments plus tombstones; segments are written once
  * and only ever replaced whole, by a merge.
+ *
+ * In memory the float vectors live once, in the graph (hnswlib keeps its own copy); exact scans
+ * go through int8 codes (a quarter of the size) and rescore the few passages that need it from
+ * the stored float vectors (the segment's vectors file, read by offset).
  */
 
 /** HNSW build and search parameters. */
@@ -83,6 +88,13 @@ export interface ArticleTexts {
   close(): Promise<void>;
 }
 
+/** Where a segment's float vectors are read from when exact ones are needed: its vectors file, or memory. */
+export interface StoredVectors {
+  /** The vectors of `passages`, in that order. */
+  read(passages: readonly number[]): Promise<Float32Array[]>;
+  close(): Promise<void>;
+}
+
 /** Below this many in-scope passages, or this share of a segment, dense search is an exact scan. */
 const EXACT_SCAN_MAX_PASSAGES = 20_000;
 const EXACT_SCAN_MAX_SHARE = 0.05;
@@ -101,11 +113,12 @@ export class Segment {
     readonly name: string,
     readonly articles: readonly ArticleMeta[],
     readonly passages: PassageTable,
-    readonly vectors: Float32Array,
+    private readonly codes: QuantizedVectors,
     readonly dimensions: number,
     private readonly graph: HnswGraph,
     readonly lexical: InvertedIndex,
     private readonly texts: ArticleTexts,
+    private readonly floats: StoredVectors,
   ) {
     this.firstPassage = new Uint32Array(articles.length + 1);
     articles.forEach((a, i) => {
@@ -143,8 +156,14 @@ export class Segment {
     return passageId(this.articles[this.passages.article[passage]!]!.id, this.passages.ordinal[passage]!);
   }
 
-  vector(passage: number): Float32Array {
-    return this.vectors.subarray(passage * this.dimensions, (passage + 1) * this.dimensions);
+  /** The passages' unit vectors, as stored. */
+  vectors(passages: readonly number[]): Promise<Float32Array[]> {
+    return this.floats.read(passages);
+  }
+
+  /** Bytes of the int8 codes the exact scans read (the graph's memory is hnswlib's own). */
+  get codeBytes(): number {
+    return this.codes.byteLength;
   }
 
   async article(articleNumber: number): Promise<StoredArticle> {
@@ -163,7 +182,7 @@ export class Segment {
    * broad one goes through the graph with the filter, and falls back to the scan if the graph
    * returned fewer than `k` while more are in scope.
    */
-  dense(query: Float32Array, k: number, keep: Uint8Array | null, kept: number): SegmentHit[] {
+  async dense(query: Float32Array, k: number, keep: Uint8Array | null, kept: number): Promise<SegmentHit[]> {
     const want = Math.min(k, kept);
     if (want <= 0) return [];
     const n = this.passageCount;
@@ -177,29 +196,34 @@ export class Segment {
     return neighbors.map((passage, i) => ({ passage, score: 1 - distances[i]! }));
   }
 
-  private exactScan(query: Float32Array, k: number, keep: Uint8Array | null): SegmentHit[] {
-    const d = this.dimensions;
-    const v = this.vectors;
-    const best: SegmentHit[] = [];
-    let floor = -Infinity;
-    for (let p = 0; p < this.passageCount; p++) {
-      if (keep !== null && keep[p] === 0) continue;
-      let s = 0;
-      const base = p * d;
-      for (let i = 0; i < d; i++) s += query[i]! * v[base + i]!;
-      if (best.length === k && s <= floor) continue;
-      let at = best.length;
-      while (at > 0 && best[at - 1]!.score < s) at--;
-      best.splice(at, 0, { passage: p, score: s });
-      if (best.length > k) best.pop();
-      floor = best[best.length - 1]!.score;
-    }
-    return best;
+  /** The exact top `k` in scope: ranked by the int8 codes, rescored from the stored vectors where the ranking could differ. */
+  private exactScan(query: Float32Array, k: number, keep: Uint8Array | null): Promise<SegmentHit[]> {
+    return this.codes.top(query, k, keep, async (passages) => (await this.floats.read(passages)).map((v) => dot(query, v)));
   }
 
   async close(): Promise<void> {
-    await this.texts.close();
+    await Promise.all([this.texts.close(), this.floats.close()]);
   }
+}
+
+function dot(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
+  return s;
+}
+
+/**
+ * Frees a graph's memory now. hnswlib-node frees it only when the garbage collector finalises
+ * the wrapper, which can be long after: V8 does not count that memory, so a writer that just
+ * wrote a merged segment would keep its whole graph. Re-initialising to one element drops it.
+ */
+export function releaseGraph(graph: HnswGraph): void {
+  graph.initIndex({ maxElements: 1 });
+}
+
+/** A segment in memory from a builder's parts. */
+export function builtSegment(name: string, built: BuiltSegment, dimensions: number, texts: ArticleTexts, floats: StoredVectors): Segment {
+  return new Segment(name, built.articles, built.passages, built.codes, dimensions, built.graph, built.lexical, texts, floats);
 }
 
 /** One article to add to a segment under construction. */
@@ -229,19 +253,25 @@ class U32Column {
   }
 }
 
-/** The in-memory parts of a finished segment (its article texts went to the builder's sink). */
+/** The in-memory parts of a finished segment (its article texts and float vectors went to the builder's sinks). */
 export interface BuiltSegment {
   articles: ArticleMeta[];
   passages: PassageTable;
-  vectors: Float32Array;
+  codes: QuantizedVectors;
   graph: HnswGraph;
   lexical: InvertedIndex;
 }
 
+/** Where a builder hands what it does not keep: each article, and each passage's float vector. */
+export interface BuilderSinks {
+  article(article: StoredArticle): Promise<void> | void;
+  vector?(vector: Float32Array): Promise<void> | void;
+}
+
 /**
- * Builds a segment article by article: passages into columns, vectors into one flat array and
- * the HNSW graph, terms into the lexical table. Article texts are handed to `onArticle` (kept
- * in memory, or appended to the segment's articles file) and not retained here.
+ * Builds a segment article by article: passages into columns, vectors into the HNSW graph and
+ * int8 codes, terms into the lexical table. Article texts and float vectors are handed to the
+ * sinks (kept in memory, or appended to the segment's files) and not retained here.
  */
 export class SegmentBuilder {
   private readonly articles: ArticleMeta[] = [];
@@ -249,22 +279,25 @@ export class SegmentBuilder {
   private readonly passageOrdinal: U32Column;
   private readonly passageStart: U32Column;
   private readonly passageEnd: U32Column;
-  private vectors: Float32Array;
+  private readonly codes: QuantizedVectorsBuilder;
   private readonly graph: HnswGraph;
-  private readonly table: DocumentTable = newLexicalTable();
+  private readonly table: DocumentTable | null;
 
   constructor(
     private readonly dimensions: number,
     private readonly params: GraphParams,
     capacity: number,
-    private readonly onArticle: (article: StoredArticle) => Promise<void> | void,
+    private readonly sinks: BuilderSinks,
+    /** The passages' lexical index when it is already made (a merge merges its sources' indexes): no table is built. */
+    private readonly lexical: InvertedIndex | null = null,
   ) {
     const cap = Math.max(16, capacity);
     this.passageArticle = new U32Column(cap);
     this.passageOrdinal = new U32Column(cap);
     this.passageStart = new U32Column(cap);
     this.passageEnd = new U32Column(cap);
-    this.vectors = new Float32Array(cap * dimensions);
+    this.codes = new QuantizedVectorsBuilder(dimensions, cap);
+    this.table = lexical === null ? newLexicalTable() : null;
     this.graph = new HierarchicalNSW('cosine', dimensions);
     this.graph.initIndex({ maxElements: cap, m: params.m, efConstruction: params.efConstruction });
   }
@@ -294,8 +327,8 @@ export class SegmentBuilder {
       this.passageOrdinal.push(ordinal);
       this.passageStart.push(start);
       this.passageEnd.push(end);
-      this.addVector(p, vector);
-      this.table.add(passageId(article.id, ordinal), passageFields(article.title, article.text.slice(start, end)));
+      await this.addVector(p, vector);
+      this.table?.add(passageId(article.id, ordinal), passageFields(article.title, article.text.slice(start, end)));
     }
     this.articles.push({
       id: article.id,
@@ -309,23 +342,26 @@ export class SegmentBuilder {
       contentHash: article.contentHash,
       passageCount: passages.length,
     });
-    await this.onArticle(article);
+    await this.sinks.article(article);
   }
 
-  private addVector(p: number, vector: ArrayLike<number>): void {
-    const d = this.dimensions;
-    if ((p + 1) * d > this.vectors.length) {
-      const grown = new Float32Array(this.vectors.length * 2);
-      grown.set(this.vectors);
-      this.vectors = grown;
-    }
-    this.vectors.set(vector, p * d);
+  private async addVector(p: number, vector: ArrayLike<number>): Promise<void> {
+    const floats = Float32Array.from(vector);
+    this.codes.push(floats);
     if (p >= this.graph.getMaxElements()) this.graph.resizeIndex(this.graph.getMaxElements() * 2);
-    this.graph.addPoint(Array.from(vector), p);
+    this.graph.addPoint(Array.from(floats), p);
+    await this.sinks.vector?.(floats);
+  }
+
+  private finishLexical(): InvertedIndex {
+    if (this.table !== null) return this.table.freeze();
+    if (this.lexical!.size !== this.passageCount) {
+      throw new Error(`The lexical index given has ${this.lexical!.size} passages, the segment ${this.passageCount}.`);
+    }
+    return this.lexical!;
   }
 
   finish(): BuiltSegment {
-    const n = this.passageArticle.length;
     this.graph.setEf(this.params.efSearch);
     return {
       articles: this.articles,
@@ -335,11 +371,24 @@ export class SegmentBuilder {
         start: this.passageStart.values.slice(),
         end: this.passageEnd.values.slice(),
       },
-      vectors: this.vectors.slice(0, n * this.dimensions),
+      codes: this.codes.finish(),
       graph: this.graph,
-      lexical: this.table.freeze(),
+      lexical: this.finishLexical(),
     };
   }
+}
+
+/** Float vectors held in memory, passage after passage (segments built for evaluation and tests). */
+export function memoryVectors(vectors: Float32Array, dimensions: number): StoredVectors {
+  return {
+    async read(passages) {
+      return passages.map((p) => {
+        if (!(p >= 0 && (p + 1) * dimensions <= vectors.length)) throw new Error(`No passage number ${p} in this segment.`);
+        return vectors.slice(p * dimensions, (p + 1) * dimensions);
+      });
+    },
+    async close() {},
+  };
 }
 
 /** Article texts held in memory (segments built for evaluation and tests). */

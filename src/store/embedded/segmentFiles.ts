@@ -5,9 +5,12 @@ import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { sha256Hex } from '../../ingest/checksum.js';
 import { CheckedFileReader } from './checkedFiles.js';
+import { InvertedIndex, type IndexPart } from './invertedIndex.js';
+import { QuantizedVectors, QuantizedVectorsBuilder } from './quantized.js';
 import { readInvertedIndex } from './lexical.js';
-import { fsyncDir, fsyncFile, LineWriter, readLines, writeFileDurably } from './files.js';
+import { FileAppender, fsyncDir, fsyncFile, LineWriter, readLines, sha256OfFile, writeFileDurably } from './files.js';
 import {
+  releaseGraph,
   Segment,
   SegmentBuilder,
   articleMetaSchema,
@@ -19,6 +22,7 @@ import {
   type PassageTable,
   type SegmentInput,
   type StoredArticle,
+  type StoredVectors,
 } from './segment.js';
 
 const { HierarchicalNSW } = hnswlib;
@@ -68,10 +72,20 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
+/** What writing a segment keeps in memory: the articles' metadata and the passage count (the rest is on disk). */
+export interface WrittenSegment {
+  name: string;
+  articles: readonly ArticleMeta[];
+  passageCount: number;
+  /** Nothing left to release (the graph is freed once written); kept so callers may close it like a segment. */
+  close(): Promise<void>;
+}
+
 /**
- * Writes a segment from `inputs` (streamed: each article's text goes to disk as it comes) into
- * the new folder `dir`, fsyncs everything and returns it loaded, with nothing read back but the
- * graph's checksum.
+ * Writes a segment from `inputs` into the new folder `dir` and fsyncs everything. Streamed:
+ * each article's text and each passage's float vector go to disk as they come (the graph keeps
+ * its own copy of the vectors while it is built), and files are hashed as they are written, so
+ * a merge holds no float vectors of its own and never reads a whole file back.
  */
 export async function writeSegment(
   dir: string,
@@ -79,40 +93,47 @@ export async function writeSegment(
   params: GraphParams,
   capacity: number,
   inputs: Iterable<SegmentInput> | AsyncIterable<SegmentInput>,
-): Promise<Segment> {
+  /** The passages' lexical index when it is already made (merged from the sources'); built from the texts otherwise. */
+  lexical: InvertedIndex | null = null,
+): Promise<WrittenSegment> {
   await fs.mkdir(dir);
-  const articles = await LineWriter.create(path.join(dir, FILES.articles));
   const hash = new Map<string, string>();
+  const articles = await LineWriter.create(path.join(dir, FILES.articles));
+  const vectors = await FileAppender.create(path.join(dir, FILES.vectors));
   let built: BuiltSegment;
   try {
-    const builder = new SegmentBuilder(dimensions, params, capacity, (a) => articles.append(JSON.stringify(a)));
+    const builder = new SegmentBuilder(dimensions, params, capacity, {
+      article: (a) => articles.appendLine(JSON.stringify(a)),
+      vector: (v) => vectors.append(bytesOf(v)),
+    }, lexical);
     for await (const input of inputs) await builder.add(input);
     built = builder.finish();
   } finally {
-    await articles.close();
+    hash.set(FILES.articles, await articles.close());
+    hash.set(FILES.vectors, await vectors.close());
   }
-  const offsets = Float64Array.from([...articles.offsets, articles.length]);
-  hash.set(FILES.articles, await sha256File(path.join(dir, FILES.articles)));
+  try {
+    const offsets = Float64Array.from([...articles.offsets, articles.length]);
+    const meta = await LineWriter.create(path.join(dir, FILES.meta));
+    for (const a of built.articles) await meta.appendLine(JSON.stringify(a));
+    hash.set(FILES.meta, await meta.close());
 
-  const meta = await LineWriter.create(path.join(dir, FILES.meta));
-  for (const a of built.articles) await meta.append(JSON.stringify(a));
-  await meta.close();
-  hash.set(FILES.meta, await sha256File(path.join(dir, FILES.meta)));
-
-  const binaries: Array<[string, Uint8Array]> = [
-    [FILES.offsets, bytesOf(offsets)],
-    [FILES.passages, passageBytes(built.passages)],
-    [FILES.vectors, bytesOf(built.vectors)],
-    [FILES.lexical, built.lexical.toBytes()],
-  ];
-  for (const [name, bytes] of binaries) {
-    await writeFileDurably(path.join(dir, name), [bytes]);
-    hash.set(name, sha256Hex(bytes));
+    const binaries: Array<[string, Uint8Array]> = [
+      [FILES.offsets, bytesOf(offsets)],
+      [FILES.passages, passageBytes(built.passages)],
+      [FILES.lexical, built.lexical.toBytes()],
+    ];
+    for (const [name, bytes] of binaries) {
+      await writeFileDurably(path.join(dir, name), [bytes]);
+      hash.set(name, sha256Hex(bytes));
+    }
+    const graphFile = path.join(dir, FILES.graph);
+    await built.graph.writeIndex(graphFile);
+    await fsyncFile(graphFile);
+    hash.set(FILES.graph, await sha256OfFile(graphFile));
+  } finally {
+    releaseGraph(built.graph);
   }
-  const graphFile = path.join(dir, FILES.graph);
-  await built.graph.writeIndex(graphFile);
-  await fsyncFile(graphFile);
-  hash.set(FILES.graph, await sha256File(graphFile));
 
   const files: Record<string, { bytes: number; sha256: string }> = {};
   for (const name of CHECKED) files[name] = { bytes: (await fs.stat(path.join(dir, name))).size, sha256: hash.get(name)! };
@@ -126,8 +147,79 @@ export async function writeSegment(
   // segment.json goes last: a folder without it was never finished.
   await writeFileDurably(path.join(dir, FILES.manifest), [JSON.stringify(manifest, null, 1)]);
   await fsyncDir(dir);
-  const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
-  return new Segment(path.basename(dir), built.articles, built.passages, built.vectors, dimensions, built.graph, built.lexical, texts);
+  return { name: path.basename(dir), articles: built.articles, passageCount: built.passages.article.length, close: async () => {} };
+}
+
+/** A segment to merge: its folder and its tombstones (per article number, 1 = deleted; null = none). */
+export interface MergeSource {
+  dir: string;
+  deleted: Uint8Array | null;
+}
+
+/**
+ * Writes the live articles of `sources`, in order, as one new segment in the new folder `dir`.
+ * The lexical index is merged from the sources' saved indexes (no text is tokenised again, and
+ * no table of every term is held); the graph is built again from the stored vectors, streamed
+ * article by article.
+ * @throws SegmentCorruptError
+ */
+export async function mergeSegments(
+  dir: string,
+  dimensions: number,
+  params: GraphParams,
+  sources: readonly MergeSource[],
+  /** Called before each article is written, with how many were (a test throws here to fail a merge midway). */
+  beforeArticle?: (written: number) => void,
+): Promise<WrittenSegment> {
+  const live = (s: MergeSource) => (n: number) => s.deleted === null || s.deleted[n] === 0;
+  const parts: IndexPart[] = [];
+  let capacity = 0;
+  for (const source of sources) {
+    const { articles, lexical } = await readSegmentLexical(source.dir);
+    const keep = new Uint8Array(lexical.size);
+    let p = 0;
+    articles.forEach((a, n) => {
+      if (live(source)(n)) {
+        keep.fill(1, p, p + a.passageCount);
+        capacity += a.passageCount;
+      }
+      p += a.passageCount;
+    });
+    parts.push({ index: lexical, keep });
+  }
+  const lexical = parts.length > 0 ? InvertedIndex.merge(parts) : null;
+  parts.length = 0; // the sources' indexes are not needed any more
+  async function* inputs(): AsyncGenerator<SegmentInput> {
+    let written = 0;
+    for (const source of sources) {
+      for await (const input of segmentArticles(source.dir, dimensions, live(source))) {
+        beforeArticle?.(written++);
+        yield input;
+      }
+    }
+  }
+  return writeSegment(dir, dimensions, params, capacity, inputs(), lexical);
+}
+
+/** A segment's metadata and lexical index, checked against its checksums. */
+async function readSegmentLexical(dir: string): Promise<{ articles: ArticleMeta[]; lexical: InvertedIndex }> {
+  const manifest = await readSegmentManifest(dir);
+  const files = CheckedFileReader.start();
+  try {
+    const [articles, bytes] = await Promise.all([readMeta(files, dir, manifest), readChecked(files, dir, manifest, FILES.lexical)]);
+    let lexical: InvertedIndex;
+    try {
+      lexical = readInvertedIndex(bytes);
+    } catch (err) {
+      throw new SegmentCorruptError(`${dir}: ${(err as Error).message}`);
+    }
+    if (lexical.size !== manifest.passages || articles.reduce((n, a) => n + a.passageCount, 0) !== manifest.passages) {
+      throw new SegmentCorruptError(`${dir}: its files disagree on the number of passages`);
+    }
+    return { articles, lexical };
+  } finally {
+    await files.close();
+  }
 }
 
 /**
@@ -170,18 +262,18 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
       read(FILES.passages).then(passageTable),
       loadGraph(),
       loadLexical(),
-      read(FILES.vectors).then(toF32),
+      checkFile(files, dir, manifest, FILES.vectors).then(() => encodeVectorsFile(path.join(dir, FILES.vectors), dimensions)),
     ]);
   } finally {
     await files.close();
   }
-  const [articles, offsets, passages, graph, lexical, vectors] = loaded;
+  const [articles, offsets, passages, graph, lexical, codes] = loaded;
   const n = passages.article.length;
   if (
     articles.length !== manifest.articles ||
     offsets.length !== manifest.articles + 1 ||
     n !== manifest.passages ||
-    vectors.length !== n * dimensions ||
+    codes.count !== n ||
     lexical.size !== n ||
     graph.getCurrentCount() !== n ||
     articles.reduce((sum, a) => sum + a.passageCount, 0) !== n
@@ -189,7 +281,8 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
     throw new SegmentCorruptError(`${dir}: its files disagree on the number of articles or passages`);
   }
   const texts = await fileTexts(path.join(dir, FILES.articles), offsets);
-  return new Segment(path.basename(dir), articles, passages, vectors, dimensions, graph, lexical, texts);
+  const floats = await fileVectors(path.join(dir, FILES.vectors), dimensions, n);
+  return new Segment(path.basename(dir), articles, passages, codes, dimensions, graph, lexical, texts, floats);
 }
 
 type SegmentManifest = z.infer<typeof segmentManifestSchema>;
@@ -249,27 +342,59 @@ async function readMeta(files: CheckedFileReader, dir: string, manifest: Segment
 }
 
 /**
- * The articles of a segment, in order, each with its passages and vectors: what a merge or
- * a migration feeds to `writeSegment`. Texts are read line by line.
+ * The articles of a segment, in order, each with its passages and vectors: what a merge feeds to
+ * `writeSegment`. Streamed: the files are checked against their checksums first (read in
+ * pieces, not kept), then texts are read line by line and vectors article by article, so a merge
+ * never holds a source segment's vectors whole.
+ * @throws SegmentCorruptError
  */
-export async function* segmentArticles(
-  dir: string,
-  segment: SegmentColumns,
-  keep: (articleNumber: number) => boolean,
-): AsyncGenerator<SegmentInput> {
-  let n = 0;
-  for await (const line of readLines(path.join(dir, FILES.articles))) {
-    const number = n++;
-    if (!keep(number)) continue;
-    const article: StoredArticle = storedArticleSchema.parse(JSON.parse(line));
-    const { from, to } = segment.passagesOf(number);
-    const passages = [];
-    const vectors = [];
-    for (let p = from; p < to; p++) {
-      passages.push({ ordinal: segment.passages.ordinal[p]!, start: segment.passages.start[p]!, end: segment.passages.end[p]! });
-      vectors.push(segment.vector(p));
+export async function* segmentArticles(dir: string, dimensions: number, keep: (articleNumber: number) => boolean): AsyncGenerator<SegmentInput> {
+  const manifest = await readSegmentManifest(dir);
+  if (manifest.dimensions !== dimensions) {
+    throw new SegmentCorruptError(`${dir} holds vectors of ${manifest.dimensions} dimensions, the archive ${dimensions}`);
+  }
+  const files = CheckedFileReader.start();
+  let articles: ArticleMeta[];
+  let passages: PassageTable;
+  try {
+    [articles, passages] = await Promise.all([
+      readMeta(files, dir, manifest),
+      readChecked(files, dir, manifest, FILES.passages).then(passageTable),
+      checkFile(files, dir, manifest, FILES.articles),
+      checkFile(files, dir, manifest, FILES.vectors),
+    ]);
+  } finally {
+    await files.close();
+  }
+  const vectorBytes = dimensions * 4;
+  const vectors = await fs.open(path.join(dir, FILES.vectors), 'r');
+  try {
+    let n = 0;
+    let first = 0;
+    for await (const line of readLines(path.join(dir, FILES.articles))) {
+      const number = n++;
+      const meta = articles[number];
+      if (!meta) throw new SegmentCorruptError(`${dir}: articles.jsonl holds more articles than meta.jsonl`);
+      const from = first;
+      first += meta.passageCount;
+      if (!keep(number)) continue;
+      const article: StoredArticle = storedArticleSchema.parse(JSON.parse(line));
+      const buffer = Buffer.alloc(meta.passageCount * vectorBytes);
+      const { bytesRead } = await vectors.read(buffer, 0, buffer.length, from * vectorBytes);
+      if (bytesRead !== buffer.length) throw new SegmentCorruptError(`${dir}: vectors.f32 is shorter than its segment says`);
+      const flat = toF32(buffer);
+      const own = [];
+      const vs = [];
+      for (let i = 0; i < meta.passageCount; i++) {
+        const p = from + i;
+        own.push({ ordinal: passages.ordinal[p]!, start: passages.start[p]!, end: passages.end[p]! });
+        vs.push(flat.subarray(i * dimensions, (i + 1) * dimensions));
+      }
+      yield { article, passages: own, vectors: vs };
     }
-    yield { article, passages, vectors };
+    if (n !== articles.length) throw new SegmentCorruptError(`${dir}: articles.jsonl holds fewer articles than meta.jsonl`);
+  } finally {
+    await vectors.close();
   }
 }
 
@@ -300,6 +425,50 @@ export async function readSegmentArticle(
   const flat = toF32(await readAt(FILES.vectors, at.firstPassage * dimensions * 4, at.passageCount * dimensions * 4));
   const vectors = Array.from({ length: at.passageCount }, (_, i) => flat.subarray(i * dimensions, (i + 1) * dimensions));
   return { article: parsed.data, vectors };
+}
+
+/**
+ * The int8 codes of a vectors file, read as a stream (checked against its checksum before): a
+ * large segment's float vectors are never in memory whole, not even while it loads.
+ */
+async function encodeVectorsFile(file: string, dimensions: number): Promise<QuantizedVectors> {
+  const bytes = dimensions * 4;
+  const size = (await fs.stat(file)).size;
+  if (size % bytes !== 0) throw new SegmentCorruptError(`${file} is not a whole number of vectors`);
+  const codes = new QuantizedVectorsBuilder(dimensions, size / bytes);
+  const handle = await fs.open(file, 'r');
+  try {
+    const chunk = Buffer.alloc(Math.max(1, Math.floor((4 << 20) / bytes)) * bytes);
+    for (let at = 0; at < size; ) {
+      const { bytesRead } = await handle.read(chunk, 0, Math.min(chunk.length, size - at), at);
+      if (bytesRead === 0 || bytesRead % bytes !== 0) throw new SegmentCorruptError(`${file} could not be read whole`);
+      const floats = new Float32Array(chunk.buffer, chunk.byteOffset, bytesRead / 4);
+      for (let v = 0; v < floats.length; v += dimensions) codes.push(floats.subarray(v, v + dimensions));
+      at += bytesRead;
+    }
+  } finally {
+    await handle.close();
+  }
+  return codes.finish();
+}
+
+/**
+ * Float vectors read from the segment's vectors file by offset, through an open handle (the file
+ * was checked whole when the segment was loaded; an open handle keeps it readable after the
+ * writer deletes a superseded segment). Only the few passages an exact scan rescores, or hybrid
+ * search scores, are read: the page cache, not this process, holds the rest.
+ */
+async function fileVectors(file: string, dimensions: number, count: number): Promise<StoredVectors> {
+  const handle: FileHandle = await fs.open(file, 'r');
+  const bytes = dimensions * 4;
+  const readOne = async (p: number): Promise<Float32Array> => {
+    if (!(Number.isInteger(p) && p >= 0 && p < count)) throw new SegmentCorruptError(`${file}: no passage number ${p}`);
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, p * bytes);
+    if (bytesRead !== bytes) throw new SegmentCorruptError(`${file} is shorter than its segment says`);
+    return toF32(buffer);
+  };
+  return { read: (passages) => Promise.all(passages.map(readOne)), close: () => handle.close() };
 }
 
 /** Article texts read from the segment's articles file by offset, through an open handle and a small cache. */
@@ -353,43 +522,6 @@ function toF32(bytes: Buffer): Float32Array {
 
 function toF64(bytes: Buffer): Float64Array {
   return new Float64Array(aligned(bytes, 8));
-}
-
-async function sha256File(file: string): Promise<string> {
-  return sha256Hex(await fs.readFile(file));
-}
-
-/** What a merge reads of a segment: metadata, passage columns and vectors (not the graph, not the postings). */
-export interface SegmentColumns {
-  articles: ArticleMeta[];
-  passages: PassageTable;
-  passagesOf(articleNumber: number): { from: number; to: number };
-  vector(passage: number): Float32Array;
-}
-
-export async function readSegmentColumns(dir: string, dimensions: number): Promise<SegmentColumns> {
-  const manifest = await readSegmentManifest(dir);
-  const files = CheckedFileReader.start();
-  let passages: PassageTable;
-  let vectors: Float32Array;
-  let articles: ArticleMeta[];
-  try {
-    [passages, vectors, articles] = await Promise.all([
-      readChecked(files, dir, manifest, FILES.passages).then(passageTable),
-      readChecked(files, dir, manifest, FILES.vectors).then(toF32),
-      readMeta(files, dir, manifest),
-    ]);
-  } finally {
-    await files.close();
-  }
-  const first = new Uint32Array(articles.length + 1);
-  articles.forEach((a, i) => (first[i + 1] = first[i]! + a.passageCount));
-  return {
-    articles,
-    passages,
-    passagesOf: (n) => ({ from: first[n]!, to: first[n + 1]! }),
-    vector: (p) => vectors.subarray(p * dimensions, (p + 1) * dimensions),
-  };
 }
 
 /** Only the metadata of a segment (what the writer needs to know which articles it holds). */

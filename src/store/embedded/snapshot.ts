@@ -87,11 +87,8 @@ export class EmbeddedSnapshot implements StoreSnapshot {
   async denseSearch(vector: readonly number[], k: number, scope?: SearchScope): Promise<DenseHit[]> {
     const query = Float32Array.from(vector);
     const masks = this.scopeMasks(scope);
-    const hits: Array<DenseHit> = [];
-    this.views.forEach(({ segment }, v) => {
-      const mask = masks[v]!;
-      for (const h of segment.dense(query, k, mask.keep, mask.kept)) hits.push({ chunkId: segment.chunkId(h.passage), score: h.score });
-    });
+    const perView = await Promise.all(this.views.map(({ segment }, v) => segment.dense(query, k, masks[v]!.keep, masks[v]!.kept)));
+    const hits: DenseHit[] = perView.flatMap((found, v) => found.map((h) => ({ chunkId: this.views[v]!.segment.chunkId(h.passage), score: h.score })));
     return hits.sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1)).slice(0, k);
   }
 
@@ -115,12 +112,20 @@ export class EmbeddedSnapshot implements StoreSnapshot {
   }
 
   async vectors(chunkIds: readonly string[]): Promise<Map<string, Float32Array>> {
-    const out = new Map<string, Float32Array>();
+    // One read per segment for all its passages asked for.
+    const wanted = new Map<number, Array<{ id: string; passage: number }>>();
     for (const id of chunkIds) {
       const at = this.locateChunk(id);
-      if (at) out.set(id, this.views[at.view]!.segment.vector(at.passage).slice());
+      if (at) wanted.set(at.view, [...(wanted.get(at.view) ?? []), { id, passage: at.passage }]);
     }
-    return out;
+    const out = new Map<string, Float32Array>();
+    await Promise.all(
+      [...wanted].map(async ([view, items]) => {
+        const vectors = await this.views[view]!.segment.vectors(items.map((x) => x.passage));
+        items.forEach((x, i) => out.set(x.id, vectors[i]!));
+      }),
+    );
+    return new Map(chunkIds.filter((id) => out.has(id)).map((id) => [id, out.get(id)!]));
   }
 
   async passages(chunkIds: readonly string[]): Promise<Map<string, Chunk>> {

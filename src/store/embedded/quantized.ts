@@ -1,0 +1,223 @@
+/**
+ * A segment's unit vectors as int8 codes (one byte per dimension, a quarter of float32) for exact
+ * scans of a selective scope. In memory the float vectors live once, in the HNSW graph (whose
+ * copy is not cheap to read back: hnswlib-node builds a JS array number by number); a scan ranks
+ * every in-scope passage by its code, then rescores from the stored float vectors only the
+ * passages that could still be in the top k, so it returns the same passages as a float scan.
+ *
+ * Each passage keeps a scale (code × scale ≈ vector) and a radius bounding how far any unit
+ * query's cosine from the code can be from its cosine with the vector the graph holds:
+ *   |q·v − q·(s·c)| ≤ ‖q‖·‖v − s·c‖                (Cauchy–Schwarz)
+ * plus how far v may be from unit length (|‖v‖ − 1|, should the rescoring ever read the graph's
+ * renormalised copy) and float32 rounding.
+ */
+
+/** Covers float32 rounding in the scores and in a renormalised copy of a vector (about d·2⁻²⁴ for d = 384, and below). */
+const ROUNDING_SLACK = 1e-4;
+const CODE_MAX = 127;
+/** Passages rescored together (their float vectors read at once). */
+const RESCORE_BATCH = 8;
+
+export interface QuantizedHit {
+  passage: number;
+  score: number;
+}
+
+export class QuantizedVectors {
+  constructor(
+    readonly dimensions: number,
+    private readonly codes: Int8Array,
+    private readonly scales: Float32Array,
+    private readonly radii: Float32Array,
+  ) {}
+
+  get count(): number {
+    return this.scales.length;
+  }
+
+  /** Bytes held (codes, scales and radii). */
+  get byteLength(): number {
+    return this.codes.byteLength + this.scales.byteLength + this.radii.byteLength;
+  }
+
+  /** Codes for `vectors` (passage after passage, `dimensions` floats each). */
+  static encode(vectors: Float32Array, dimensions: number): QuantizedVectors {
+    const n = vectors.length / dimensions;
+    if (!Number.isInteger(n)) throw new Error(`${vectors.length} floats are not whole vectors of ${dimensions} dimensions.`);
+    const codes = new QuantizedVectorsBuilder(dimensions, n);
+    for (let p = 0; p < n; p++) codes.push(vectors.subarray(p * dimensions, (p + 1) * dimensions));
+    return codes.finish();
+  }
+
+  /** The cosine of `query` with passage `p`'s code (within `radius(p) · ‖query‖` of the exact one). */
+  approximate(query: Float32Array, p: number): number {
+    const d = this.dimensions;
+    const c = this.codes;
+    const base = p * d;
+    let s = 0;
+    for (let i = 0; i < d; i++) s += query[i]! * c[base + i]!;
+    return s * this.scales[p]!;
+  }
+
+  radius(p: number): number {
+    return this.radii[p]!;
+  }
+
+  /**
+   * The exact top `k` in-scope passages by cosine with `query`, best first: `exact(passages)`
+   * gives their exact scores and is asked only about passages whose bounds leave them a chance
+   * (a few more than k in practice), in batches. `keep` (per passage, 0 = out of scope) or null
+   * for every passage.
+   */
+  async top(
+    query: Float32Array,
+    k: number,
+    keep: Uint8Array | null,
+    exact: (passages: number[]) => Promise<ArrayLike<number>>,
+  ): Promise<QuantizedHit[]> {
+    if (k <= 0) return [];
+    let qNormSq = 0;
+    for (let i = 0; i < query.length; i++) qNormSq += query[i]! * query[i]!;
+    const qNorm = Math.sqrt(qNormSq);
+    // Each passage's score lies within [a − r, a + r]. The k-th best lower bound so far is a
+    // score k passages reach, so a passage whose upper bound is below it cannot be in the top k.
+    const lowers = new BoundedMinHeap(k);
+    const candidates: number[] = [];
+    const uppers: number[] = [];
+    for (let p = 0; p < this.count; p++) {
+      if (keep !== null && keep[p] === 0) continue;
+      const a = this.approximate(query, p);
+      const r = this.radii[p]! * qNorm;
+      lowers.offer(a - r);
+      if (lowers.size === k && a + r < lowers.min) continue;
+      candidates.push(p);
+      uppers.push(a + r);
+    }
+    const floor = lowers.size < k ? -Infinity : lowers.min;
+    // The rest are rescored exactly in order of their upper bound, a batch at a time, until the
+    // k-th exact score is above every bound left.
+    const order: number[] = [];
+    for (let i = 0; i < candidates.length; i++) if (uppers[i]! >= floor) order.push(i);
+    order.sort((x, y) => uppers[y]! - uppers[x]! || x - y);
+    const best: QuantizedHit[] = [];
+    for (let at = 0; at < order.length; ) {
+      if (best.length === k && best[k - 1]!.score > uppers[order[at]!]!) break;
+      const batch = order.slice(at, at + Math.max(k, RESCORE_BATCH)).map((i) => candidates[i]!);
+      const scores = await exact(batch);
+      batch.forEach((passage, i) => insertHit(best, { passage, score: scores[i]! }, k));
+      at += batch.length;
+    }
+    return best;
+  }
+}
+
+/** Codes made vector by vector (a segment under construction), without holding the float vectors. */
+export class QuantizedVectorsBuilder {
+  private codes: Int8Array;
+  private scales: Float32Array;
+  private radii: Float32Array;
+  private count = 0;
+
+  constructor(
+    private readonly dimensions: number,
+    capacity: number,
+  ) {
+    const cap = Math.max(16, capacity);
+    this.codes = new Int8Array(cap * dimensions);
+    this.scales = new Float32Array(cap);
+    this.radii = new Float32Array(cap);
+  }
+
+  push(vector: ArrayLike<number>): void {
+    const d = this.dimensions;
+    if (this.count === this.scales.length) this.grow();
+    const p = this.count++;
+    let maxAbs = 0;
+    let normSq = 0;
+    for (let i = 0; i < d; i++) {
+      const x = vector[i]!;
+      normSq += x * x;
+      if (Math.abs(x) > maxAbs) maxAbs = Math.abs(x);
+    }
+    const scale = Math.fround(maxAbs > 0 ? maxAbs / CODE_MAX : 1);
+    let errSq = 0;
+    for (let i = 0; i < d; i++) {
+      const x = vector[i]!;
+      const c = Math.max(-CODE_MAX, Math.min(CODE_MAX, Math.round(x / scale)));
+      this.codes[p * d + i] = c;
+      const e = x - c * scale;
+      errSq += e * e;
+    }
+    this.scales[p] = scale;
+    // Widened a little so that storing it as float32 cannot shrink the bound.
+    this.radii[p] = Math.sqrt(errSq) * (1 + 1e-6) + Math.abs(Math.sqrt(normSq) - 1) + ROUNDING_SLACK;
+  }
+
+  private grow(): void {
+    const cap = this.scales.length * 2;
+    const codes = new Int8Array(cap * this.dimensions);
+    codes.set(this.codes);
+    const scales = new Float32Array(cap);
+    scales.set(this.scales);
+    const radii = new Float32Array(cap);
+    radii.set(this.radii);
+    [this.codes, this.scales, this.radii] = [codes, scales, radii];
+  }
+
+  finish(): QuantizedVectors {
+    const n = this.count;
+    const fit = <T extends Int8Array | Float32Array>(a: T, length: number): T => (a.length === length ? a : (a.slice(0, length) as T));
+    return new QuantizedVectors(this.dimensions, fit(this.codes, n * this.dimensions), fit(this.scales, n), fit(this.radii, n));
+  }
+}
+
+/** Inserts into a list sorted best first (ties: lower passage first), kept at `k` entries. */
+export function insertHit(best: QuantizedHit[], hit: QuantizedHit, k: number): void {
+  let at = best.length;
+  while (at > 0 && (best[at - 1]!.score < hit.score || (best[at - 1]!.score === hit.score && best[at - 1]!.passage > hit.passage))) at--;
+  if (at >= k) return;
+  best.splice(at, 0, hit);
+  if (best.length > k) best.pop();
+}
+
+/** The `k` largest numbers offered, with the smallest of them at hand. */
+class BoundedMinHeap {
+  private readonly heap: Float64Array;
+  size = 0;
+
+  constructor(private readonly k: number) {
+    this.heap = new Float64Array(k);
+  }
+
+  get min(): number {
+    return this.heap[0]!;
+  }
+
+  offer(x: number): void {
+    const h = this.heap;
+    if (this.size < this.k) {
+      let i = this.size++;
+      h[i] = x;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (h[parent]! <= h[i]!) break;
+        [h[parent], h[i]] = [h[i]!, h[parent]!];
+        i = parent;
+      }
+      return;
+    }
+    if (x <= h[0]!) return;
+    h[0] = x;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < this.size && h[l]! < h[m]!) m = l;
+      if (r < this.size && h[r]! < h[m]!) m = r;
+      if (m === i) break;
+      [h[m], h[i]] = [h[i]!, h[m]!];
+      i = m;
+    }
+  }
+}
