@@ -6,7 +6,7 @@ import { splitSentences } from '../text/sentences.js';
 import { answerabilityFeatures, answerabilityProbability, type AnswerabilityModel } from './answerability.js';
 import { formatDateVi } from '../text/dates.js';
 import { expanderWith } from './definedAbbreviations.js';
-import { asksAboutNow, asksAboutPresent, type PresentAsked } from './questionKind.js';
+import { asksAboutNow, asksAboutToday } from './questionKind.js';
 import { FACT, asksPreciseFact, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
 import { readPassage, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { wordsOf } from '../text/words.js';
@@ -417,9 +417,8 @@ export function answerExtractively(
   const grouped = groupBySource(chosen);
   const groups = options.newestFirst ? newestFirst(grouped) : grouped;
   const citations = groups.map((g, i) => citationFor(g, i + 1));
-  const present = asksAboutPresent(question);
-  if (present) {
-    const stale = staleSourcesNotice(citations, present, options.now ?? new Date());
+  if (asksAboutToday(question)) {
+    const stale = staleSourcesNotice(citations, options.now ?? new Date());
     if (stale) return { ...notFoundAnswer(), notice: stale, ...(answerability !== undefined ? { answerability } : {}) };
   }
   // Every sentence carries its marker, so each claim can be checked on its own.
@@ -433,18 +432,16 @@ export function answerExtractively(
 const STALE_AFTER_DAYS = 7;
 const DAY_MS = 24 * 60 * 60 * 1000;
 /**
- * For a question about the present, why the passages found cannot answer it, or null when they
- * can. "Hôm nay" asks for what changes by the day (a price, the weather): only a source of the
- * last week tells it, and an older one is no answer however well it matches. "Hiện nay" asks for
- * what holds for a while (who holds an office): an old dated source still answers, with its date
- * said first (`sourceDateNote`), but undated sources cannot say whether they are current.
+ * For a question about today ("giá vàng hôm nay"), why the passages found cannot answer it, or
+ * null when they can: only a source of the last week tells the day's figure, and an older or
+ * undated report of it is no answer however well it matches. ("Hiện nay" is answered from a
+ * source of any age, its date said first by `sourceDateNote`.)
  */
-export function staleSourcesNotice(citations: readonly Citation[], present: PresentAsked, now: Date): string | null {
+export function staleSourcesNotice(citations: readonly Citation[], now: Date): string | null {
   const times = citations.map((c) => (c.publishedAt ? Date.parse(c.publishedAt.slice(0, 10)) : Number.NaN)).filter((t) => Number.isFinite(t));
   const newest = times.length > 0 ? Math.max(...times) : null;
-  const when = present === 'today' ? 'hôm nay' : 'hiện nay';
-  if (newest === null) return `Các bài tìm được về việc này không ghi ngày đăng, nên không thể coi là thông tin ${when}.`;
-  if (present === 'present' || now.getTime() - newest < STALE_AFTER_DAYS * DAY_MS) return null;
+  if (newest === null) return 'Các bài tìm được về việc này không ghi ngày đăng, nên không thể coi là thông tin hôm nay.';
+  if (now.getTime() - newest < STALE_AFTER_DAYS * DAY_MS) return null;
   return `Bài mới nhất tìm được về việc này đăng ngày ${formatDateVi(new Date(newest).toISOString())}, nên không phải thông tin hôm nay.`;
 }
 

@@ -142,23 +142,14 @@ export function asksAboutNow(question: string): boolean {
 }
 
 /**
- * Words that ask for the present state itself, not for the newest report ("mới nhất") or a
- * period ("năm nay"): "today" ones for what changes by the day (a price, the weather), "present"
- * ones for what holds for a while (who holds an office, how many members).
+ * "hôm nay" asks for the day's state itself (a price, the weather, a rate), not for the newest
+ * report ("mới nhất") nor for what holds a while ("hiện nay", "bây giờ": who holds an office, what
+ * a place is called now), which an undated reference text can still answer.
  */
-const PRESENT_CUES = {
-  today: { toned: ['hôm nay', 'bây giờ', 'lúc này', 'hiện giờ'], folded: ['hom nay', 'bay gio', 'luc nay', 'hien gio'] },
-  present: { toned: ['hiện nay', 'hiện tại'], folded: ['hien nay', 'hien tai'] },
-};
+const TODAY_CUES = { toned: ['hôm nay'], folded: ['hom nay'] };
 
-export type PresentAsked = 'today' | 'present';
-
-/** Which present the question asks about, if any ("hôm nay" → today, "hiện nay" → present). */
-export function asksAboutPresent(question: string): PresentAsked | null {
+/** Whether the question asks for today's state ("Giá vàng SJC hôm nay là bao nhiêu?"). */
+export function asksAboutToday(question: string): boolean {
   const { text, toned } = questionText(question);
-  for (const kind of ['today', 'present'] as const) {
-    const cues = toned ? PRESENT_CUES[kind].toned : PRESENT_CUES[kind].folded;
-    if (cues.some((p) => containsWords(text, p))) return kind;
-  }
-  return null;
+  return (toned ? TODAY_CUES.toned : TODAY_CUES.folded).some((p) => containsWords(text, p));
 }
