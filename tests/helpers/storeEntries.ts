@@ -1,5 +1,6 @@
 import type { Article } from '../../src/corpus/types.js';
 import type { ArticleEntry, Chunk } from '../../src/ingest/types.js';
+import type { WriterOptions } from '../../src/store/embedded/writer.js';
 import type { StoreSettings } from '../../src/store/types.js';
 
 /** Settings for store tests that use small hand-made vectors (no model involved). */
@@ -12,6 +13,22 @@ export const TEST_SETTINGS: StoreSettings = {
   normalizationVersion: 1,
   chunking: { maxChars: 900, overlapSentences: 1 },
 };
+
+/**
+ * Options of an embedded writer over test vectors: a small graph, no grace period, a policy whose
+ * bottom tier merges at `mergeFactor` segments (10 unless overridden).
+ */
+export function testWriterOptions(indexDir: string, overrides: Partial<WriterOptions> = {}): WriterOptions {
+  return {
+    indexDir,
+    settings: TEST_SETTINGS,
+    graph: { m: 16, efConstruction: 100, efSearch: 64 },
+    rebuild: false,
+    mergePolicy: { mergeFactor: 10, floorPassages: 2000, maxPassages: 500_000, maxDeletedShare: 0.3 },
+    graceMs: 0,
+    ...overrides,
+  };
+}
 
 /** A deterministic unit vector of `dims` dimensions, different for each seed. */
 export function unit(seed: number, dims = 4): Float32Array {

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { REPO_ROOT, makeTempDir, testConfig } from '../../../tests/helpers/config.js';
-import { TEST_SETTINGS, articleEntry } from '../../../tests/helpers/storeEntries.js';
+import { TEST_SETTINGS, articleEntry, testWriterOptions } from '../../../tests/helpers/storeEntries.js';
 import type { StoreReader } from '../types.js';
 import { readCommit, readPointer, type SegmentRef } from './commitLog.js';
 import { makeEmbeddedStore } from './index.js';
@@ -35,15 +35,9 @@ async function newIndexDir(): Promise<string> {
 
 /** A writer whose bottom tier merges at three segments. */
 async function openWriter(indexDir: string, hooks: Partial<WriterOptions> = {}): Promise<EmbeddedWriter> {
-  const w = await EmbeddedWriter.open({
-    indexDir,
-    settings: TEST_SETTINGS,
-    graph: { m: 16, efConstruction: 100, efSearch: 64 },
-    rebuild: false,
-    mergePolicy: { mergeFactor: 3, floorPassages: 2000, maxPassages: 500_000, maxDeletedShare: 0.3 },
-    graceMs: 0,
-    ...hooks,
-  });
+  const w = await EmbeddedWriter.open(
+    testWriterOptions(indexDir, { mergePolicy: { mergeFactor: 3, floorPassages: 2000, maxPassages: 500_000, maxDeletedShare: 0.3 }, ...hooks }),
+  );
   open.push(w);
   return w;
 }

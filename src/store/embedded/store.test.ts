@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, testConfig } from '../../../tests/helpers/config.js';
-import { TEST_SETTINGS, articleEntry, unit } from '../../../tests/helpers/storeEntries.js';
+import { TEST_SETTINGS, articleEntry, testWriterOptions, unit } from '../../../tests/helpers/storeEntries.js';
 import { IndexBusyError, IndexCorruptError, IndexMismatchError } from '../errors.js';
 import { makeMemorySnapshot } from '../memory.js';
 import type { ArchiveStore, StoreReader, StoreWriter } from '../types.js';
@@ -216,17 +216,13 @@ describe('embedded store: safety', () => {
       for (let i = 0; i < 3; i++) await w.upsert(news(i));
       const good = await w.commit();
       await w.close();
-      const crashing = await EmbeddedWriter.open({
-        indexDir,
-        settings: TEST_SETTINGS,
-        graph: { m: 16, efConstruction: 100, efSearch: 64 },
-        rebuild: false,
-        mergePolicy: { mergeFactor: 10, floorPassages: 2000, maxPassages: 500_000, maxDeletedShare: 0.3 },
-        graceMs: 0,
-        beforeStep: (s) => {
-          if (s === failing) throw new Error(`crash before ${s}`);
-        },
-      });
+      const crashing = await EmbeddedWriter.open(
+        testWriterOptions(indexDir, {
+          beforeStep: (s) => {
+            if (s === failing) throw new Error(`crash before ${s}`);
+          },
+        }),
+      );
       await crashing.upsert(news(1, 2));
       await crashing.upsert(news(7));
       await crashing.remove('n0');
