@@ -26,8 +26,9 @@ export interface AnswerInput {
   /** The question asks for the newest ("mới nhất"): an extractive answer quotes the newest passage first. */
   newestFirst?: boolean;
   /**
-   * The day "hôm nay" means (YYYY-MM-DD, the chat's reference day): a question about the present
-   * is answered only from sources recent on that day. Default: the clock's day.
+   * The day "hôm nay" means (YYYY-MM-DD, the chat's reference day): a question about today is
+   * answered only from sources recent on that day, and an old source's date is said against it.
+   * Default: the clock's day.
    */
   today?: string;
 }

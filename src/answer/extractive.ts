@@ -417,13 +417,14 @@ export function answerExtractively(
   const grouped = groupBySource(chosen);
   const groups = options.newestFirst ? newestFirst(grouped) : grouped;
   const citations = groups.map((g, i) => citationFor(g, i + 1));
+  const now = options.now ?? new Date();
   if (asksAboutToday(question)) {
-    const stale = staleSourcesNotice(citations, options.now ?? new Date());
+    const stale = staleSourcesNotice(citations, now);
     if (stale) return { ...notFoundAnswer(), notice: stale, ...(answerability !== undefined ? { answerability } : {}) };
   }
   // Every sentence carries its marker, so each claim can be checked on its own.
   const quoted = groups.flatMap((g, i) => g.sentences.map((s) => appendMarker(s.text, i + 1)));
-  const dating = asksAboutNow(question) ? sourceDateNote(citations, options.now ?? new Date()) : null;
+  const dating = asksAboutNow(question) ? sourceDateNote(citations, now) : null;
   const answer = (dating ? [dating, ...quoted] : quoted).join(' ');
   return { answer, citations, grounded: true, ...(answerability !== undefined ? { answerability } : {}) };
 }
@@ -438,11 +439,20 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * source of any age, its date said first by `sourceDateNote`.)
  */
 export function staleSourcesNotice(citations: readonly Citation[], now: Date): string | null {
-  const times = citations.map((c) => (c.publishedAt ? Date.parse(c.publishedAt.slice(0, 10)) : Number.NaN)).filter((t) => Number.isFinite(t));
-  const newest = times.length > 0 ? Math.max(...times) : null;
-  if (newest === null) return 'Các bài tìm được về việc này không ghi ngày đăng, nên không thể coi là thông tin hôm nay.';
-  if (now.getTime() - newest < STALE_AFTER_DAYS * DAY_MS) return null;
-  return `Bài mới nhất tìm được về việc này đăng ngày ${formatDateVi(new Date(newest).toISOString())}, nên không phải thông tin hôm nay.`;
+  const newest = newestDatedSource(citations);
+  if (!newest) return 'Các bài tìm được về việc này không ghi ngày đăng, nên không thể coi là thông tin hôm nay.';
+  if (now.getTime() - newest.time < STALE_AFTER_DAYS * DAY_MS) return null;
+  return `Bài mới nhất tìm được về việc này đăng ngày ${formatDateVi(newest.citation.publishedAt)}, nên không phải thông tin hôm nay.`;
+}
+
+/** The cited source with the latest publication day, and that day's time; null when none is dated. */
+function newestDatedSource(citations: readonly Citation[]): { citation: Citation; time: number } | null {
+  let newest: { citation: Citation; time: number } | null = null;
+  for (const citation of citations) {
+    const time = citation.publishedAt ? Date.parse(citation.publishedAt.slice(0, 10)) : Number.NaN;
+    if (Number.isFinite(time) && (newest === null || time > newest.time)) newest = { citation, time };
+  }
+  return newest;
 }
 
 /**
@@ -450,15 +460,11 @@ export function staleSourcesNotice(citations: readonly Citation[], now: Date): s
  * when it is old, so an old figure is not read as current.
  */
 export function sourceDateNote(citations: readonly Citation[], now: Date): string | null {
-  const dated = citations
-    .map((c) => ({ c, time: c.publishedAt ? Date.parse(c.publishedAt.slice(0, 10)) : Number.NaN }))
-    .filter((d) => Number.isFinite(d.time))
-    .sort((a, b) => b.time - a.time);
-  const newest = dated[0];
+  const newest = newestDatedSource(citations);
   // Undated sources (reference texts) say nothing about how current they are.
   if (!newest) return null;
   if (now.getTime() - newest.time < STALE_AFTER_DAYS * DAY_MS) return null;
-  return `Nguồn mới nhất tìm được đăng ngày ${formatDateVi(newest.c.publishedAt)} [${newest.c.n}], nên đây là thông tin tại thời điểm đó, không phải của hôm nay.`;
+  return `Nguồn mới nhất tìm được đăng ngày ${formatDateVi(newest.citation.publishedAt)} [${newest.citation.n}], nên đây là thông tin tại thời điểm đó, không phải của hôm nay.`;
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

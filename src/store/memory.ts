@@ -18,9 +18,9 @@ export async function makeMemorySnapshot(
   opts: { graph?: GraphParams } = {},
 ): Promise<StoreSnapshot> {
   const stored: StoredArticle[] = [];
-  const vectors = new Float32Array(entries.reduce((n, e) => n + e.passages.length, 0) * settings.dimensions);
-  let added = 0;
   const passageCount = entries.reduce((n, e) => n + e.passages.length, 0);
+  const vectors = new Float32Array(passageCount * settings.dimensions);
+  let added = 0;
   const builder = new SegmentBuilder(settings.dimensions, opts.graph ?? DEFAULT_GRAPH_PARAMS, passageCount, {
     article: (a) => void stored.push(a),
     vector: (v) => void vectors.set(v, added++ * settings.dimensions),

@@ -6,7 +6,7 @@ import type { Chunk } from '../../ingest/types.js';
 import type { InvertedIndex } from './invertedIndex.js';
 import { newLexicalTable, passageFields } from './lexical.js';
 import type { DocumentTable } from './invertedIndex.js';
-import { QuantizedVectors, QuantizedVectorsBuilder } from './quantized.js';
+import { QuantizedVectors, QuantizedVectorsBuilder, type QuantizedHit } from './quantized.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
@@ -99,10 +99,8 @@ export interface StoredVectors {
 const EXACT_SCAN_MAX_PASSAGES = 20_000;
 const EXACT_SCAN_MAX_SHARE = 0.05;
 
-export interface SegmentHit {
-  passage: number;
-  score: number;
-}
+/** A passage of a segment and its cosine with the query. */
+export type SegmentHit = QuantizedHit;
 
 export class Segment {
   private readonly numberById = new Map<string, number>();
