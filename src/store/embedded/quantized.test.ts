@@ -162,6 +162,34 @@ describe('a segment without float vectors of its own', () => {
     }
   });
 
+  it('stores the codes beside the vectors, so loading reads them instead of making them again', async () => {
+    const stored = new Uint8Array(await fs.readFile(path.join(dir, 'seg', 'codes.q8')));
+    expect(Buffer.from(stored).equals(Buffer.from(QuantizedVectors.encode(archive, dimensions).toBytes()))).toBe(true);
+    // Read back at an offset that is not a multiple of 4 too (copied, not viewed).
+    const shifted = new Uint8Array(stored.length + 1);
+    shifted.set(stored, 1);
+    for (const bytes of [stored, shifted.subarray(1)]) {
+      const codes = QuantizedVectors.fromBytes(bytes, dimensions);
+      expect(codes.count).toBe(ARCHIVE);
+      for (const p of [0, 17, ARCHIVE - 1]) expect(codes.approximate(queries[0]!, p)).toBe(QuantizedVectors.encode(archive, dimensions).approximate(queries[0]!, p));
+    }
+    expect(() => QuantizedVectors.fromBytes(stored.subarray(1), dimensions)).toThrow(/not whole codes/);
+  });
+
+  it('loads a segment written before the codes had a file, making them from its vectors', async () => {
+    const old = path.join(dir, 'seg-without-codes');
+    await fs.cp(path.join(dir, 'seg'), old, { recursive: true });
+    await fs.rm(path.join(old, 'codes.q8'));
+    const manifest = JSON.parse(await fs.readFile(path.join(old, 'segment.json'), 'utf8')) as { files: Record<string, unknown> };
+    delete manifest.files['codes.q8'];
+    await fs.writeFile(path.join(old, 'segment.json'), JSON.stringify(manifest));
+    const segment = await readSegment(old, dimensions, GRAPH.efSearch);
+    segments.push(segment);
+    const [, third] = masks(ARCHIVE);
+    const kept = third!.reduce((n, x) => n + x, 0);
+    for (const query of queries.slice(0, 5)) expectSameTop(await segment.dense(query, 10, third!, kept), floatTop(query, archive, 10, third!));
+  });
+
   it('returns the exact top k for a selective scope (the scan), scores as cosines', async () => {
     const [, third] = masks(ARCHIVE);
     const kept = third!.reduce((n, x) => n + x, 0);

@@ -40,6 +40,29 @@ export class QuantizedVectors {
     return this.codes.byteLength + this.scales.byteLength + this.radii.byteLength;
   }
 
+  /**
+   * The codes as stored in a segment: scales, then radii (float32, one per passage), then the
+   * codes (one byte per dimension); the floats first keeps them aligned.
+   */
+  toBytes(): Uint8Array {
+    const n = this.count;
+    const out = new Uint8Array(n * 8 + this.codes.byteLength);
+    out.set(new Uint8Array(this.scales.buffer, this.scales.byteOffset, n * 4), 0);
+    out.set(new Uint8Array(this.radii.buffer, this.radii.byteOffset, n * 4), n * 4);
+    out.set(new Uint8Array(this.codes.buffer, this.codes.byteOffset, this.codes.byteLength), n * 8);
+    return out;
+  }
+
+  /** Codes read back from `toBytes()`; the arrays view `bytes` when it is aligned (no copy). */
+  static fromBytes(bytes: Uint8Array, dimensions: number): QuantizedVectors {
+    const n = bytes.byteLength / (dimensions + 8);
+    if (!Number.isInteger(n)) throw new Error(`${bytes.byteLength} bytes are not whole codes of ${dimensions} dimensions.`);
+    const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
+    const floats = (at: number) => new Float32Array(aligned.buffer, aligned.byteOffset + at, n);
+    const codes = new Int8Array(aligned.buffer, aligned.byteOffset + n * 8, n * dimensions);
+    return new QuantizedVectors(dimensions, codes, floats(0), floats(n * 4));
+  }
+
   /** Codes for `vectors` (passage after passage, `dimensions` floats each). */
   static encode(vectors: Float32Array, dimensions: number): QuantizedVectors {
     const n = vectors.length / dimensions;

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { IndexCorruptError, IndexMissingError } from '../errors.js';
 import type { CommitInfo, StoreReader, StoreSettings } from '../types.js';
 import { checkSettings, commitInfo, corrupt, readCommit, readDeletes, readPointer, type CommitManifest } from './commitLog.js';
+import { CheckedFileReader } from './checkedFiles.js';
 import type { Segment } from './segment.js';
 import { readSegment, SegmentCorruptError } from './segmentFiles.js';
 import { EmbeddedSnapshot, type SegmentView } from './snapshot.js';
@@ -118,15 +119,19 @@ export class EmbeddedReader implements StoreReader {
     const queue = manifest.segments.filter((ref) => !this.segments.has(ref.name));
     const out = new Map<string, Segment>();
     const worker = async () => {
-      for (let ref = queue.shift(); ref; ref = queue.shift()) {
-        try {
-          const segment = await readSegment(path.join(indexDir, ref.name), settings.dimensions, efSearch);
+      if (queue.length === 0) return;
+      const files = CheckedFileReader.start(); // one checking thread per queue, not per segment
+      try {
+        for (let ref = queue.shift(); ref; ref = queue.shift()) {
+          const segment = await readSegment(path.join(indexDir, ref.name), settings.dimensions, efSearch, files);
           loaded.push(segment);
           out.set(ref.name, segment);
-        } catch (err) {
-          queue.length = 0; // the other stops after the segment it is reading
-          throw err;
         }
+      } catch (err) {
+        queue.length = 0; // the other stops after the segment it is reading
+        throw err;
+      } finally {
+        await files.close();
       }
     };
     // Both settle before the caller sees a failure, so every segment read is in `loaded` to close.

@@ -36,6 +36,7 @@ const { HierarchicalNSW } = hnswlib;
  *   meta.jsonl        one line of metadata per article (no text): what is kept in memory
  *   passages.bin      u32 columns: article number, ordinal, start, end (passage text is a slice of its article)
  *   vectors.f32       the unit vectors, passage after passage
+ *   codes.q8          their int8 codes, scales and error radii (quantized.ts), what exact scans read
  *   graph.hnsw        hnswlib's HNSW graph (label = passage number)
  *   lexical.bin       the inverted index (document number = passage number)
  */
@@ -48,10 +49,11 @@ const FILES = {
   meta: 'meta.jsonl',
   passages: 'passages.bin',
   vectors: 'vectors.f32',
+  codes: 'codes.q8',
   graph: 'graph.hnsw',
   lexical: 'lexical.bin',
 } as const;
-const CHECKED = [FILES.articles, FILES.offsets, FILES.meta, FILES.passages, FILES.vectors, FILES.graph, FILES.lexical];
+const CHECKED = [FILES.articles, FILES.offsets, FILES.meta, FILES.passages, FILES.vectors, FILES.codes, FILES.graph, FILES.lexical];
 /** Articles whose parsed form is kept per segment, for passages read again by the next queries. */
 const ARTICLES_CACHED = 256;
 
@@ -122,6 +124,7 @@ export async function writeSegment(
       [FILES.offsets, bytesOf(offsets)],
       [FILES.passages, passageBytes(built.passages)],
       [FILES.lexical, built.lexical.toBytes()],
+      [FILES.codes, built.codes.toBytes()],
     ];
     for (const [name, bytes] of binaries) {
       await writeFileDurably(path.join(dir, name), [bytes]);
@@ -228,14 +231,20 @@ async function readSegmentLexical(dir: string): Promise<{ articles: ArticleMeta[
  * line, article texts stay on disk behind an open file handle.
  * @throws SegmentCorruptError
  */
-export async function readSegment(dir: string, dimensions: number, efSearch: number): Promise<Segment> {
+export async function readSegment(
+  dir: string,
+  dimensions: number,
+  efSearch: number,
+  /** A checking thread to use (a reader loading many segments starts one per queue, not one per segment). */
+  shared?: CheckedFileReader,
+): Promise<Segment> {
   const manifest = await readSegmentManifest(dir);
   if (manifest.dimensions !== dimensions) {
     throw new SegmentCorruptError(`${dir} holds vectors of ${manifest.dimensions} dimensions, the archive ${dimensions}`);
   }
   // The files are independent: asked for at once, so the reading and hashing (a worker thread)
   // and hnswlib's parse (its own thread) overlap with the parses on this thread.
-  const files = CheckedFileReader.start();
+  const files = shared ?? CheckedFileReader.start();
   const read = (name: string) => readChecked(files, dir, manifest, name);
   const loadGraph = async () => {
     await checkFile(files, dir, manifest, FILES.graph); // before hnswlib parses it (it reads the file itself)
@@ -252,6 +261,22 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
       throw new SegmentCorruptError(`${dir}: ${(err as Error).message}`);
     }
   };
+  // Files read by offset (texts, float vectors) are checked for their size here and whole when
+  // a merge reads them; reading them through at every start would cost more than the rest.
+  const loadCodes = async () => {
+    if (!manifest.files[FILES.codes]) {
+      // Written before the codes had a file: made from the float vectors, checked whole first.
+      await checkFile(files, dir, manifest, FILES.vectors);
+      return encodeVectorsFile(path.join(dir, FILES.vectors), dimensions);
+    }
+    await checkSize(dir, manifest, FILES.vectors);
+    const bytes = await read(FILES.codes);
+    try {
+      return QuantizedVectors.fromBytes(bytes, dimensions);
+    } catch (err) {
+      throw new SegmentCorruptError(`${dir}: ${(err as Error).message}`);
+    }
+  };
   let loaded;
   try {
     // The worker serves requests in this order: first what this thread then parses (metadata) or
@@ -262,10 +287,11 @@ export async function readSegment(dir: string, dimensions: number, efSearch: num
       read(FILES.passages).then(passageTable),
       loadGraph(),
       loadLexical(),
-      checkFile(files, dir, manifest, FILES.vectors).then(() => encodeVectorsFile(path.join(dir, FILES.vectors), dimensions)),
+      loadCodes(),
+      checkSize(dir, manifest, FILES.articles),
     ]);
   } finally {
-    await files.close();
+    if (!shared) await files.close();
   }
   const [articles, offsets, passages, graph, lexical, codes] = loaded;
   const n = passages.article.length;
@@ -296,6 +322,16 @@ async function readChecked(files: CheckedFileReader, dir: string, manifest: Segm
 /** Checks a segment file against its manifest without keeping its bytes. */
 async function checkFile(files: CheckedFileReader, dir: string, manifest: SegmentManifest, name: string): Promise<void> {
   await checkedRead(files, dir, manifest, name, false);
+}
+
+/** Checks that a segment file has the size its manifest gives (the cheap part of `checkFile`). */
+async function checkSize(dir: string, manifest: SegmentManifest, name: string): Promise<void> {
+  const file = path.join(dir, name);
+  const expected = manifest.files[name];
+  if (!expected) throw new SegmentCorruptError(`${file} has no checksum in its segment.json`);
+  const size = await fs.stat(file).then((s) => s.size, (err: Error) => err);
+  if (size instanceof Error) throw new SegmentCorruptError(`${file} is unreadable (${size.message})`);
+  if (size !== expected.bytes) throw new SegmentCorruptError(`${file} does not match its checksum (the file is damaged)`);
 }
 
 async function checkedRead(files: CheckedFileReader, dir: string, manifest: SegmentManifest, name: string, keep: boolean) {
