@@ -125,8 +125,12 @@ function makePassageTerms(): PassageTerms {
     const key = `${passage.title}\n${passage.text}`;
     const known = cache.get(key);
     if (known) return known;
+    // The whole passage's terms are asked for only by the few passages returned: made when first asked.
+    let terms: ReadonlySet<string> | undefined;
     const folded = {
-      terms: foldedTermSet(key),
+      get terms() {
+        return (terms ??= foldedTermSet(key));
+      },
       sentences: splitSentences(passage.text).map((s) => foldedTermSet(s.text)),
     };
     cache.set(key, folded);

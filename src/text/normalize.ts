@@ -83,14 +83,30 @@ export function normalizeQuery(query: string): string {
  * combining sequences; never use its offsets to index the original.
  */
 export function foldDiacritics(text: string): string {
-  let out = '';
-  for (let i = 0; i < text.length; i++) {
+  // Outside Latin (Greek final sigma, Turkish İ, …) folding depends on context: the full path.
+  return foldLatinDiacritics(text) ?? foldDiacriticsSlowly(text);
+}
+
+/**
+ * `foldDiacritics` of a text of Latin letters, marks, digits and punctuation, or undefined for any
+ * other text. Its fold is character by character, so the folds of two such texts may be joined.
+ */
+export function foldLatinDiacritics(text: string): string | undefined {
+  // Lower-case ASCII letters and digits fold to themselves: a prefix of them is kept as it is.
+  let plain = 0;
+  while (plain < text.length && isPlainLowerOrDigit(text.charCodeAt(plain))) plain++;
+  if (plain === text.length) return text;
+  let out = text.slice(0, plain);
+  for (let i = plain; i < text.length; i++) {
     const folded = LATIN_FOLDS[text.charCodeAt(i)];
-    // Outside Latin (Greek final sigma, Turkish İ, …) folding depends on context: the full path.
-    if (folded === undefined) return foldDiacriticsSlowly(text);
+    if (folded === undefined) return undefined;
     out += folded;
   }
   return out;
+}
+
+function isPlainLowerOrDigit(c: number): boolean {
+  return (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
 }
 
 function foldDiacriticsSlowly(text: string): string {

@@ -1,4 +1,7 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SHARED_DIR } from '../../tests/helpers/config.js';
 import {
   contentSyllables,
   exactTerms,
@@ -6,6 +9,8 @@ import {
   isTonedQuery,
   queryTerms,
   splitPhrases,
+  WORD,
+  wordMatches,
 } from './tokenize.js';
 
 describe('splitPhrases', () => {
@@ -76,5 +81,31 @@ describe('isTonedQuery', () => {
   it('treats a query with one stray accent as untoned', () => {
     expect(isTonedQuery(splitPhrases('asean và undp lap quan he nam nao'))).toBe(false);
     expect(isTonedQuery(splitPhrases('ASEAN và UNDP lập quan hệ năm nào'))).toBe(true);
+  });
+});
+
+describe('wordMatches', () => {
+  const byRegex = (text: string) => [...text.matchAll(WORD)].map((m) => ({ word: m[0], start: m.index }));
+
+  it('finds exactly the matches of the word pattern, on real Vietnamese text', () => {
+    const lines = fs.readFileSync(path.join(SHARED_DIR, 'eval/xquad-vi/xquad-vi.passages.jsonl'), 'utf8').trim().split('\n');
+    for (const line of lines.slice(0, 60)) {
+      const { text } = JSON.parse(line) as { text: string };
+      for (const t of [text, text.toLowerCase(), text.normalize('NFD')]) expect(wordMatches(t)).toEqual(byRegex(t));
+    }
+  });
+
+  it('finds exactly the matches of the word pattern on any mix of joiners, numbers and scripts', () => {
+    // Joiners, commas between numbers of several scripts, astral letters and numbers, lone
+    // surrogates, marks, Latin-1 numbers and letters, other scripts.
+    const alphabet = ['a', 'Đ', 'ề', '9', '٣', '²', '½', 'ª', 'µ', '×', '\u0301', '-', '.', '/', '_', '&', "'", '’', ',', ' ', '\n', '\u{1D7D8}', '\u{1D49C}', '\uD835', '\uDC9C', 'Σ', '中', '!', '‐'];
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 3000; n++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 14);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+      expect(wordMatches(text), JSON.stringify(text)).toEqual(byRegex(text));
+    }
   });
 });

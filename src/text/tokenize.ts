@@ -1,4 +1,4 @@
-import { foldDiacritics, hasDiacritics, normalizeVietnamese } from './normalize.js';
+import { foldDiacritics, foldLatinDiacritics, hasDiacritics, normalizeVietnamese } from './normalize.js';
 
 /**
  * Vietnamese analysis for lexical retrieval. Vietnamese writes one syllable per space-separated
@@ -18,10 +18,82 @@ export const BIGRAM_JOINER = '_';
  * `res/61/44`, `tp.hcm`, `ki-moon`, `3,5`). A comma only joins digits, so "Hà Nội,Việt" still
  * splits.
  */
-const WORD = /[\p{L}\p{M}\p{N}]+(?:(?:[-./_&'’]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{M}\p{N}]+)*/gu;
+export const WORD = /[\p{L}\p{M}\p{N}]+(?:(?:[-./_&'’]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{M}\p{N}]+)*/gu;
 const CONNECTOR = /[-./_&'’,]/u;
 /** Only spaces between two words keep them in one phrase; punctuation or a line break ends it. */
-const SAME_PHRASE_GAP = /^[ \t]*$/;
+function onlySpacesBetween(text: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09) return false;
+  }
+  return true;
+}
+
+const LETTER_MARK_OR_NUMBER = /^[\p{L}\p{M}\p{N}]$/u;
+const NUMBER = /^\p{N}$/u;
+
+/** Length (1 or 2 code units) of the code point at `i` when it is a letter, mark or number; 0 otherwise. */
+function wordCharAt(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  // ASCII letters and digits, and the Latin letters and combining marks Vietnamese is written with.
+  if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a)) return 1;
+  if (c < 0xc0) return c === 0xaa || c === 0xb5 || c === 0xba || c === 0xb2 || c === 0xb3 || c === 0xb9 || (c >= 0xbc && c <= 0xbe) ? 1 : 0;
+  if ((c >= 0xc0 && c <= 0x24f && c !== 0xd7 && c !== 0xf7) || (c >= 0x300 && c <= 0x36f) || (c >= 0x1ea0 && c <= 0x1ef9)) return 1;
+  const cp = text.codePointAt(i)!;
+  const length = cp > 0xffff ? 2 : 1;
+  return LETTER_MARK_OR_NUMBER.test(text.slice(i, i + length)) ? length : 0;
+}
+
+function isNumberAt(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c >= 0x30 && c <= 0x39) return true;
+  if (c < 0x80) return false;
+  const cp = text.codePointAt(i)!;
+  return NUMBER.test(String.fromCodePoint(cp));
+}
+
+/** The code point before `i` (one or two code units back). */
+function previousStart(text: string, i: number): number {
+  const c = text.charCodeAt(i - 1);
+  return c >= 0xdc00 && c <= 0xdfff && i >= 2 && text.charCodeAt(i - 2) >= 0xd800 && text.charCodeAt(i - 2) <= 0xdbff ? i - 2 : i - 1;
+}
+
+const JOINERS = "-./_&'’";
+
+/**
+ * The words of `text` with their offsets: exactly the matches of `WORD`, found by a scan that
+ * classifies the common characters without a Unicode regex (the regex was most of the cost of
+ * reading a passage's sentences, which every search does for its candidates).
+ */
+export function wordMatches(text: string): Array<{ word: string; start: number }> {
+  const out: Array<{ word: string; start: number }> = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    let len = wordCharAt(text, i);
+    if (len === 0) {
+      i++;
+      continue;
+    }
+    const start = i;
+    for (;;) {
+      while (len > 0) {
+        i += len;
+        len = i < n ? wordCharAt(text, i) : 0;
+      }
+      // A joiner between two words, or a comma between two numbers, continues the word.
+      if (i + 1 >= n) break;
+      const joiner = text[i]!;
+      const joins = JOINERS.includes(joiner) || (joiner === ',' && isNumberAt(text, previousStart(text, i)) && isNumberAt(text, i + 1));
+      const next = joins ? wordCharAt(text, i + 1) : 0;
+      if (next === 0) break;
+      i += 1;
+      len = next;
+    }
+    out.push({ word: text.slice(start, i), start });
+  }
+  return out;
+}
 
 export interface Phrase {
   /** Lower-cased syllables in order, compounds split into their parts. */
@@ -36,10 +108,8 @@ export function splitPhrases(text: string): Phrase[] {
   const phrases: Phrase[] = [];
   let current: Phrase | null = null;
   let lastEnd = 0;
-  for (const m of lower.matchAll(WORD)) {
-    const word = m[0];
-    const start = m.index;
-    if (current === null || !SAME_PHRASE_GAP.test(lower.slice(lastEnd, start))) {
+  for (const { word, start } of wordMatches(lower)) {
+    if (current === null || !onlySpacesBetween(lower, lastEnd, start)) {
       current = { syllables: [], compounds: [] };
       phrases.push(current);
     }
@@ -210,7 +280,14 @@ export function contentBigrams(query: string): string[] {
 export function foldedTermSet(text: string): Set<string> {
   const out = new Set<string>();
   for (const p of splitPhrases(text)) {
-    for (const t of [...p.syllables, ...p.compounds, ...bigramsOf(p.syllables)]) out.add(foldDiacritics(t));
+    // Each syllable is folded once; a bigram of two Latin syllables is their folds joined.
+    const latin = p.syllables.map(foldLatinDiacritics);
+    p.syllables.forEach((s, i) => out.add(latin[i] ?? foldDiacritics(s)));
+    for (const c of p.compounds) out.add(foldDiacritics(c));
+    for (let i = 0; i + 1 < p.syllables.length; i++) {
+      const [a, b] = [latin[i], latin[i + 1]];
+      out.add(a !== undefined && b !== undefined ? `${a}${BIGRAM_JOINER}${b}` : foldDiacritics(`${p.syllables[i]}${BIGRAM_JOINER}${p.syllables[i + 1]}`));
+    }
   }
   return out;
 }

@@ -21,6 +21,19 @@ function scoresOf(index: InvertedIndex, terms: Array<[string, number]>, boosts =
 }
 
 describe('InvertedIndex', () => {
+  it('finds every term of its vocabulary, and no other, whatever the characters', () => {
+    // Surrogate pairs and characters from U+E000 sort differently as UTF-16 and as UTF-8 bytes.
+    const words = ['a', 'ab', 'hợp', 'hợp_quốc', '~hop_quoc', '\uFF5A', '\uFF5Ab', '\u{1D49C}', 'x\u{1D49C}', 'x\uFF5A', 'x\uD7FF', 'đ', 'zz'];
+    const index = table(words.map((w, i): [string, string, string] => [`d${i}`, '', w])).freeze();
+    words.forEach((w, i) => {
+      const t = index.termId(w);
+      expect(t, w).toBeGreaterThanOrEqual(0);
+      expect(index.documentFrequency(w), w).toBe(1);
+      expect(scoresOf(index, [[w, 1]]).has(`d${i}`), w).toBe(true);
+    });
+    for (const unknown of ['', 'aa', 'hợ', 'x', 'x\uFF5B', 'x\u{1D49D}', '\uE000', 'zzz']) expect(index.termId(unknown), unknown).toBe(-1);
+  });
+
   it('computes BM25+ per field with per-field statistics and sums title and body', () => {
     const index = table([
       ['a', 'mưa lớn', 'mưa mưa ở Hà Nội'],

@@ -351,6 +351,23 @@ export interface IndexPart {
 }
 
 /** A frozen index: read-only views into one buffer, which is also its saved form. */
+/**
+ * Terms whose UTF-8 byte order against any other string is their UTF-16 order: the two orders
+ * differ only where one string has a surrogate and the other a character from U+E000 at the first
+ * difference, and such a term has neither.
+ */
+const SAME_ORDER_AS_BYTES = /^[\u0000-\uD7FF]*$/;
+
+/** The order of `bytes[from, to)` against `target`: negative before, 0 equal, positive after (a JS loop: terms are short, a native call costs more). */
+function compareBytes(bytes: Uint8Array, from: number, to: number, target: Uint8Array): number {
+  const n = Math.min(to - from, target.length);
+  for (let i = 0; i < n; i++) {
+    const d = bytes[from + i]! - target[i]!;
+    if (d !== 0) return d;
+  }
+  return to - from - target.length;
+}
+
 export class InvertedIndex {
   /** Built on first use: a segment's search never needs it (documents are numbered passages). */
   private docNumbers: Map<string, number> | null = null;
@@ -586,6 +603,26 @@ export class InvertedIndex {
 
   /** The id of a term, or -1 (bisection over the sorted vocabulary). */
   termId(term: string): number {
+    // The vocabulary is sorted as JS strings (UTF-16 code units). Without surrogates or
+    // characters from U+E000 in the term, comparing UTF-8 bytes orders it against every entry the
+    // same way, and spares decoding a string at every step.
+    return SAME_ORDER_AS_BYTES.test(term) ? this.termIdByBytes(Buffer.from(term, 'utf8')) : this.termIdByString(term);
+  }
+
+  private termIdByBytes(target: Buffer): number {
+    let lo = 0;
+    let hi = this.termCount;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const order = compareBytes(this.termBytes, this.termOffsets[mid]!, this.termOffsets[mid + 1]!, target);
+      if (order === 0) return mid;
+      if (order < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return -1;
+  }
+
+  private termIdByString(term: string): number {
     let lo = 0;
     let hi = this.termCount;
     while (lo < hi) {

@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Chunk } from '../../ingest/types.js';
 import { normalizeQuery } from '../../text/normalize.js';
 import { expandAbbreviations, type AbbreviationExpander } from '../../text/abbreviations.js';
@@ -111,7 +112,46 @@ export function archiveStats(indexes: readonly InvertedIndex[]): CollectionStats
 }
 
 /** A term's document frequencies summed over segments, and its id in each (-1 where absent). */
-function archiveTerm(indexes: readonly InvertedIndex[], term: string): { union: number; fields: number[]; ids: number[] } {
+export interface ArchiveTerm {
+  readonly union: number;
+  readonly fields: readonly number[];
+  readonly ids: readonly number[];
+}
+
+/** Terms looked up and remembered per archive: common query words come back query after query. */
+const ARCHIVE_TERMS_KEPT = 20_000;
+
+/**
+ * The vocabulary of an archive's segments (which never change once written): each term is looked
+ * up in every segment once, then remembered, since a query asks for the same terms several times
+ * (its BM25, the common-term cut, coverage weights) and the next queries ask for many of them again.
+ */
+export class ArchiveTerms {
+  readonly documentCount: number;
+  private readonly known = new LRUCache<string, ArchiveTerm>({ max: ARCHIVE_TERMS_KEPT });
+
+  constructor(readonly indexes: readonly InvertedIndex[]) {
+    this.documentCount = indexes.reduce((sum, ix) => sum + ix.size, 0);
+  }
+
+  get(term: string): ArchiveTerm {
+    let found = this.known.get(term);
+    if (found === undefined) {
+      found = lookUp(this.indexes, term);
+      this.known.set(term, found);
+    }
+    return found;
+  }
+
+  /** Inverse document frequency over all segments (BM25's formula); equal to a single index's over the same passages. */
+  idf(term: string): number {
+    const n = this.documentCount;
+    const df = this.get(term).union;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  }
+}
+
+function lookUp(indexes: readonly InvertedIndex[], term: string): ArchiveTerm {
   const fields = FIELD_BOOSTS.map(() => 0);
   let union = 0;
   const ids = indexes.map((ix) => {
@@ -126,13 +166,6 @@ function archiveTerm(indexes: readonly InvertedIndex[], term: string): { union: 
   return { union, fields, ids };
 }
 
-/** Inverse document frequency of an index term (BM25's formula) over all segments; unknown terms get the maximum. */
-export function archiveIdf(indexes: readonly InvertedIndex[], term: string): number {
-  const n = indexes.reduce((sum, ix) => sum + ix.size, 0);
-  const df = archiveTerm(indexes, term).union;
-  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-}
-
 /**
  * BM25 of every in-scope passage of every segment that matches the query, and the best
  * `limit`. Documents out of scope are skipped while the postings are read, so a selective
@@ -145,10 +178,12 @@ export function matchSegments(
   limit: number,
   accept?: (chunkId: string) => boolean,
   locate?: ChunkLocator,
+  /** The parts' vocabulary, when the caller keeps one between queries. */
+  vocabulary: ArchiveTerms = new ArchiveTerms(parts.map((p) => p.index)),
 ): LexicalMatches {
   const indexes = parts.map((p) => p.index);
   const stats = archiveStats(indexes);
-  const terms = withoutCommonTerms(indexes, stats.documentCount, query).map((t) => ({ ...t, ...archiveTerm(indexes, t.term) }));
+  const terms = withoutCommonTerms(vocabulary, query).map((t) => ({ ...t, ...vocabulary.get(t.term) }));
   const found = parts.map((part, s): DocumentScores | null => {
     const known: TermQuery[] = [];
     for (const t of terms) {
@@ -178,12 +213,13 @@ export type ChunkLocator = (chunkId: string) => { part: number; doc: number } | 
  * they are left out; the relevance estimate still counts them. Small collections keep every
  * term: there a "common" word may be the one that matters.
  */
-function withoutCommonTerms(indexes: readonly InvertedIndex[], n: number, terms: WeightedTerm[]): WeightedTerm[] {
+function withoutCommonTerms(vocabulary: ArchiveTerms, terms: WeightedTerm[]): WeightedTerm[] {
+  const n = vocabulary.documentCount;
   if (n < LARGE_INDEX_PASSAGES) return terms;
   // Terms no passage holds do not count as kept: a query of common words plus an unknown one
   // (an abbreviation's expansion, a typo) would otherwise match nothing at all.
   const kept = terms.filter((t) => {
-    const df = archiveTerm(indexes, t.term).union;
+    const df = vocabulary.get(t.term).union;
     return df > 0 && df <= COMMON_TERM_SHARE * n;
   });
   return kept.length > 0 ? kept : terms;
@@ -274,7 +310,7 @@ export class LexicalIndex {
    * to weight query-term coverage: a rare name missing from a passage matters more than "năm".
    */
   idf(foldedSyllable: string): number {
-    return archiveIdf([this.searchable], FOLDED_PREFIX + foldedSyllable);
+    return new ArchiveTerms([this.searchable]).idf(FOLDED_PREFIX + foldedSyllable);
   }
 
   /** The saved form: a binary image that `fromBytes` maps back without parsing. */

@@ -11,7 +11,7 @@ import type {
   StoreSettings,
   StoreSnapshot,
 } from '../types.js';
-import { analyzeQuery, archiveIdf, matchSegments, type LexicalPart } from './lexical.js';
+import { analyzeQuery, ArchiveTerms, matchSegments, type LexicalPart } from './lexical.js';
 import type { Segment } from './segment.js';
 
 /** A segment as one commit sees it: the segment (shared between commits) and its tombstones in this commit. */
@@ -46,6 +46,7 @@ export class EmbeddedSnapshot implements StoreSnapshot {
   private readonly liveMasks: ScopeMask[];
   private readonly scopes = new LRUCache<string, ScopeMask[]>({ max: SCOPES_KEPT });
   private facetsMemo: ArchiveFacets | null = null;
+  private readonly vocabulary: ArchiveTerms;
 
   constructor(
     readonly commit: CommitInfo,
@@ -53,6 +54,7 @@ export class EmbeddedSnapshot implements StoreSnapshot {
     readonly views: readonly SegmentView[],
   ) {
     this.liveMasks = views.map(liveMask);
+    this.vocabulary = new ArchiveTerms(views.map((v) => v.segment.lexical));
   }
 
   /** Finds a live article; later segments win (an article lives in at most one, the writer sees to it). */
@@ -103,12 +105,11 @@ export class EmbeddedSnapshot implements StoreSnapshot {
       }
       return null;
     };
-    return matchSegments(parts, analyzeQuery(query), limit, undefined, locate);
+    return matchSegments(parts, analyzeQuery(query), limit, undefined, locate, this.vocabulary);
   }
 
   async termIdf(terms: readonly string[]): Promise<Map<string, number>> {
-    const indexes = this.views.map((v) => v.segment.lexical);
-    return new Map(terms.map((t) => [t, archiveIdf(indexes, t)]));
+    return new Map(terms.map((t) => [t, this.vocabulary.idf(t)]));
   }
 
   async vectors(chunkIds: readonly string[]): Promise<Map<string, Float32Array>> {
