@@ -1,14 +1,14 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NOT_FOUND_ANSWER, type Citation } from '../src/answer/types.js';
 import type { ChatRecord } from '../src/chat/chatService.js';
-import type { Archive } from '../src/app/product.js';
+import { openArchive, type Archive } from '../src/app/product.js';
 import { makeApp } from '../src/server/app.js';
 import { startServer, type RunningServer } from '../src/server/start.js';
 import type { SseEvent } from '../src/widget/sse.js';
 import { readEvents } from './helpers/sse.js';
-import { testConfig } from './helpers/config.js';
+import { makeTempDir, testConfig } from './helpers/config.js';
 import { startFakeOpenAI, type FakeOpenAI } from './helpers/fakeOpenAI.js';
 import { buildTestIndex, type TestIndex } from './helpers/testIndex.js';
 
@@ -67,6 +67,8 @@ async function citedText(c: Citation): Promise<string> {
 describe('health and readiness', () => {
   it('reports health and the loaded index', async () => {
     expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
+    // The large files' checksums are verified in the background once the archive is open.
+    await vi.waitFor(async () => expect(((await (await fetch(`${server.url}/ready`)).json()) as { integrity: { state: string } }).integrity.state).toBe('verified'));
     const ready = (await (await fetch(`${server.url}/ready`)).json()) as Record<string, unknown>;
     const { commit } = index.archive.snapshot();
     expect(ready).toEqual({
@@ -75,8 +77,33 @@ describe('health and readiness', () => {
       chunks: commit.passages,
       model: index.archive.embeddings.modelId,
       commit: { id: commit.id, sequence: commit.sequence, committedAt: commit.committedAt },
+      integrity: { state: 'verified', problem: null },
     });
     expect(commit.articles).toBe(7);
+  });
+
+  it('is not ready (503) once a damaged index file is found, and says which', async () => {
+    const copy = await makeTempDir('vnrag-damaged-');
+    await fs.cp(index.config.paths.indexDir, copy, { recursive: true });
+    const segment = (await fs.readdir(copy)).find((e) => e.startsWith('seg-'))!;
+    const graph = path.join(copy, segment, 'graph.hnsw');
+    const bytes = await fs.readFile(graph);
+    bytes[bytes.length >> 1] = bytes[bytes.length >> 1]! ^ 0x01; // same size: only the checksum tells
+    await fs.writeFile(graph, bytes);
+    const config = testConfig({ INDEX_DIR: copy, PORT: '0' });
+    const archive = await openArchive(config, { embeddings: index.archive.embeddings });
+    const damaged = await startServer(config, { archive, widget: false });
+    try {
+      await vi.waitFor(async () => expect((await fetch(`${damaged.url}/ready`)).status).toBe(503));
+      const body = (await (await fetch(`${damaged.url}/ready`)).json()) as { ready: boolean; reason: string; integrity: { state: string } };
+      expect(body.ready).toBe(false);
+      expect(body.integrity.state).toBe('damaged');
+      expect(body.reason).toMatch(/graph\.hnsw does not match its checksum/);
+    } finally {
+      await damaged.close();
+      await archive.close();
+      await fs.rm(copy, { recursive: true, force: true });
+    }
   });
 
   it('is not ready (503) until the archive has loaded, then ready', async () => {

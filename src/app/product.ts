@@ -7,7 +7,7 @@ import type { Article } from '../corpus/types.js';
 import type { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { hybridSettingsFromConfig, makeHybridSearch, type HybridSearcher } from '../retrieval/hybrid.js';
 import { makeArchiveStore, recordedStoreSettings, storeSettings } from '../store/index.js';
-import type { CommitInfo, StoreReader, StoreSnapshot } from '../store/types.js';
+import type { CommitInfo, StoreIntegrity, StoreReader, StoreSnapshot } from '../store/types.js';
 
 /**
  * The composition root: the one place that builds the product from the configuration. The
@@ -21,6 +21,8 @@ export interface ArchiveStatus {
   commit: Pick<CommitInfo, 'id' | 'sequence' | 'committedAt'>;
   articles: number;
   chunks: number;
+  /** The store's checks of the files it serves (a damaged archive is reported, not served as ready). */
+  integrity: StoreIntegrity;
 }
 
 /** The archive as the product reads it: the model, the newest commit (followed), the searcher over it. */
@@ -70,6 +72,7 @@ export function archiveOver(config: Config, reader: StoreReader, embeddings: Tra
         commit: { id: commit.id, sequence: commit.sequence, committedAt: commit.committedAt },
         articles: commit.articles,
         chunks: commit.passages,
+        integrity: reader.integrity(),
       };
     },
     refresh: () => reader.refresh(),
@@ -82,6 +85,7 @@ export function archiveOver(config: Config, reader: StoreReader, embeddings: Tra
 export function fixedReader(snapshot: StoreSnapshot): StoreReader {
   return {
     snapshot: () => snapshot,
+    integrity: () => ({ state: 'verified', problem: null }),
     refresh: async () => false,
     onCommit: () => () => undefined,
     close: async () => undefined,

@@ -88,8 +88,20 @@ export interface StoreSnapshot {
   facets(): Promise<ArchiveFacets>;
 }
 
+/**
+ * What the store's own checks found about the files it serves. An embedded archive verifies the
+ * checksums of its large files after it opens (reading them all through first would make the
+ * start of a large archive take minutes): until then it is `checking`.
+ */
+export interface StoreIntegrity {
+  state: 'checking' | 'verified' | 'damaged';
+  /** What is damaged (null unless `damaged`). */
+  problem: string | null;
+}
+
 /** Reads the archive and follows its commits. */
 export interface StoreReader {
+  integrity(): StoreIntegrity;
   /** The newest commit seen so far. */
   snapshot(): StoreSnapshot;
   /** Looks for a newer commit now; true when one was loaded. Readers also poll by themselves. */

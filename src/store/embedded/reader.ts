@@ -1,10 +1,10 @@
 import path from 'node:path';
 import { IndexCorruptError, IndexMissingError } from '../errors.js';
-import type { CommitInfo, StoreReader, StoreSettings } from '../types.js';
+import type { CommitInfo, StoreIntegrity, StoreReader, StoreSettings } from '../types.js';
 import { checkSettings, commitInfo, corrupt, readCommit, readDeletes, readPointer, type CommitManifest } from './commitLog.js';
 import { CheckedFileReader } from './checkedFiles.js';
 import type { Segment } from './segment.js';
-import { readSegment, SegmentCorruptError } from './segmentFiles.js';
+import { readSegment, SegmentCorruptError, verifyFile, type FileCheck } from './segmentFiles.js';
 import { EmbeddedSnapshot, type SegmentView } from './snapshot.js';
 
 export interface ReaderOptions {
@@ -40,6 +40,10 @@ export class EmbeddedReader implements StoreReader {
   private closed = false;
   /** The last error a background refresh met (the previous commit stays in use). */
   lastError: Error | null = null;
+  /** Checksums of loaded segments' large files, verified one after the other in the background. */
+  private readonly unchecked: Array<FileCheck & { segment: string }> = [];
+  private checking: Promise<void> | null = null;
+  private damage: string | null = null;
 
   private constructor(private readonly opts: ReaderOptions) {
     this.current = null as unknown as EmbeddedSnapshot;
@@ -68,6 +72,31 @@ export class EmbeddedReader implements StoreReader {
     return this.current;
   }
 
+  integrity(): StoreIntegrity {
+    if (this.damage !== null) return { state: 'damaged', problem: this.damage };
+    return { state: this.checking === null ? 'verified' : 'checking', problem: null };
+  }
+
+  /** Verifies the files waiting for it, one at a time on one thread, until none is left or the reader closes. */
+  private checkInBackground(): void {
+    if (this.checking !== null || this.unchecked.length === 0 || this.closed) return;
+    this.checking = (async () => {
+      const files = CheckedFileReader.start();
+      try {
+        for (let check = this.unchecked.shift(); check && !this.closed; check = this.unchecked.shift()) {
+          const found = await verifyFile(files, check);
+          // A segment a newer commit dropped may lose its files meanwhile: that is no damage.
+          const stillServed = this.segments.has(check.segment);
+          if (found.kind === 'damaged' || (found.kind === 'unreadable' && stillServed && !this.closed)) this.damage ??= found.message;
+        }
+      } finally {
+        await files.close();
+        this.checking = null;
+      }
+      this.checkInBackground(); // a commit loaded meanwhile may have queued more
+    })();
+  }
+
   refresh(): Promise<boolean> {
     this.refreshing ??= this.checkPointer().finally(() => {
       this.refreshing = null;
@@ -85,6 +114,8 @@ export class EmbeddedReader implements StoreReader {
     if (this.timer) clearInterval(this.timer);
     this.timer = null;
     await this.refreshing?.catch(() => undefined);
+    this.unchecked.length = 0;
+    await this.checking;
     await Promise.all([...this.segments.values(), ...this.retiring].map((s) => s.close().catch(() => undefined)));
     this.segments.clear();
     this.retiring.clear();
@@ -114,7 +145,7 @@ export class EmbeddedReader implements StoreReader {
    * and checked off the main thread while the other's are parsed on it. Each is added to `loaded`
    * as soon as it is read (closed by the caller if the commit fails to load).
    */
-  private async readNewSegments(manifest: CommitManifest, loaded: Segment[]): Promise<Map<string, Segment>> {
+  private async readNewSegments(manifest: CommitManifest, loaded: Segment[], checks: Array<FileCheck & { segment: string }>): Promise<Map<string, Segment>> {
     const { indexDir, settings, efSearch } = this.opts;
     const queue = manifest.segments.filter((ref) => !this.segments.has(ref.name));
     const out = new Map<string, Segment>();
@@ -123,7 +154,9 @@ export class EmbeddedReader implements StoreReader {
       const files = CheckedFileReader.start(); // one checking thread per queue, not per segment
       try {
         for (let ref = queue.shift(); ref; ref = queue.shift()) {
-          const segment = await readSegment(path.join(indexDir, ref.name), settings.dimensions, efSearch, files);
+          const segment = await readSegment(path.join(indexDir, ref.name), settings.dimensions, efSearch, files, (check) =>
+            checks.push({ ...check, segment: ref.name }),
+          );
           loaded.push(segment);
           out.set(ref.name, segment);
         }
@@ -154,8 +187,9 @@ export class EmbeddedReader implements StoreReader {
     checkSettings(indexDir, manifest.settings, settings);
     const views: SegmentView[] = [];
     const loaded: Segment[] = [];
+    const checks: Array<FileCheck & { segment: string }> = [];
     try {
-      const fresh = await this.readNewSegments(manifest, loaded);
+      const fresh = await this.readNewSegments(manifest, loaded, checks);
       for (const ref of manifest.segments) {
         const segment = this.segments.get(ref.name) ?? fresh.get(ref.name)!;
         if (segment.articles.length !== ref.articles || segment.passageCount !== ref.passages) {
@@ -182,6 +216,8 @@ export class EmbeddedReader implements StoreReader {
     });
     this.current = new EmbeddedSnapshot(commitInfo(manifest), manifest.settings, views);
     this.currentFile = file;
+    this.unchecked.push(...checks);
+    this.checkInBackground();
     // Snapshots taken before this commit may still read the dropped segments for a while.
     if (dropped.length > 0) {
       for (const s of dropped) this.retiring.add(s);

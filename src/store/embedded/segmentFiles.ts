@@ -231,12 +231,27 @@ async function readSegmentLexical(dir: string): Promise<{ articles: ArticleMeta[
  * line, article texts stay on disk behind an open file handle.
  * @throws SegmentCorruptError
  */
+/** A file whose checksum is still to be verified: its size was, at load. */
+export interface FileCheck {
+  file: string;
+  bytes: number;
+  sha256: string;
+}
+
+/** The large files a reader may check after loading (graph, lexical index, codes): most of a start's reading. */
+const CHECKED_LATER = new Set<string>([FILES.graph, FILES.lexical, FILES.codes]);
+
 export async function readSegment(
   dir: string,
   dimensions: number,
   efSearch: number,
   /** A checking thread to use (a reader loading many segments starts one per queue, not one per segment). */
   shared?: CheckedFileReader,
+  /**
+   * Given, the large files are loaded after a check of their size only, and their checksums are
+   * handed here to be verified later (`verifyFile`); otherwise every file is verified first.
+   */
+  later?: (check: FileCheck) => void,
 ): Promise<Segment> {
   const manifest = await readSegmentManifest(dir);
   if (manifest.dimensions !== dimensions) {
@@ -245,9 +260,23 @@ export async function readSegment(
   // The files are independent: asked for at once, so the reading and hashing (a worker thread)
   // and hnswlib's parse (its own thread) overlap with the parses on this thread.
   const files = shared ?? CheckedFileReader.start();
-  const read = (name: string) => readChecked(files, dir, manifest, name);
+  const deferred = (name: string) => later !== undefined && CHECKED_LATER.has(name);
+  const read = async (name: string) => {
+    if (!deferred(name)) return readChecked(files, dir, manifest, name);
+    await checkSize(dir, manifest, name);
+    later!(fileCheck(dir, manifest, name));
+    return fs.readFile(path.join(dir, name)).catch((err: Error) => {
+      throw new SegmentCorruptError(`${path.join(dir, name)} is unreadable (${err.message})`);
+    });
+  };
   const loadGraph = async () => {
-    await checkFile(files, dir, manifest, FILES.graph); // before hnswlib parses it (it reads the file itself)
+    // Checked before hnswlib parses it (it reads the file itself), unless the caller checks it later.
+    if (deferred(FILES.graph)) {
+      await checkSize(dir, manifest, FILES.graph);
+      later!(fileCheck(dir, manifest, FILES.graph));
+    } else {
+      await checkFile(files, dir, manifest, FILES.graph);
+    }
     const graph = new HierarchicalNSW('cosine', dimensions);
     await graph.readIndex(path.join(dir, FILES.graph));
     graph.setEf(efSearch);
@@ -322,6 +351,24 @@ async function readChecked(files: CheckedFileReader, dir: string, manifest: Segm
 /** Checks a segment file against its manifest without keeping its bytes. */
 async function checkFile(files: CheckedFileReader, dir: string, manifest: SegmentManifest, name: string): Promise<void> {
   await checkedRead(files, dir, manifest, name, false);
+}
+
+function fileCheck(dir: string, manifest: SegmentManifest, name: string): FileCheck {
+  const expected = manifest.files[name]!;
+  return { file: path.join(dir, name), bytes: expected.bytes, sha256: expected.sha256 };
+}
+
+/**
+ * What is wrong with a file handed to `readSegment`'s `later`: null when it matches its checksum.
+ * A file that is gone is reported as unreadable (the caller knows whether its segment still counts).
+ */
+export async function verifyFile(files: CheckedFileReader, check: FileCheck): Promise<{ kind: 'ok' } | { kind: 'damaged' | 'unreadable'; message: string }> {
+  const read = await files.read(check.file, check.bytes, false);
+  if (read.kind === 'error') return { kind: 'unreadable', message: `${check.file} is unreadable (${read.message})` };
+  if (read.kind === 'size' || read.sha256 !== check.sha256) {
+    return { kind: 'damaged', message: `${check.file} does not match its checksum (the file is damaged)` };
+  }
+  return { kind: 'ok' };
 }
 
 /** Checks that a segment file has the size its manifest gives (the cheap part of `checkFile`). */
