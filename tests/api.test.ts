@@ -12,6 +12,9 @@ import { makeTempDir, testConfig } from './helpers/config.js';
 import { startFakeOpenAI, type FakeOpenAI } from './helpers/fakeOpenAI.js';
 import { buildTestIndex, type TestIndex } from './helpers/testIndex.js';
 
+/** The background checksum checks start a thread: generous on a loaded machine. */
+const WAIT_FOR_CHECKS = { timeout: 60_000, interval: 50 };
+
 const UNDP_ARTICLE = 'quan-he-doi-thoai-asean-lien-hop-quoc';
 const DIALOGUE_ARTICLE = 'asean-lien-hop-quoc-doi-thoai-hop-tac-chinh-tri-an-ninh';
 const OSCE_ARTICLE = 'un-osce-astana-2010';
@@ -68,7 +71,7 @@ describe('health and readiness', () => {
   it('reports health and the loaded index', async () => {
     expect(await (await fetch(`${server.url}/health`)).json()).toEqual({ status: 'ok' });
     // The large files' checksums are verified in the background once the archive is open.
-    await vi.waitFor(async () => expect(((await (await fetch(`${server.url}/ready`)).json()) as { integrity: { state: string } }).integrity.state).toBe('verified'));
+    await vi.waitFor(async () => expect(((await (await fetch(`${server.url}/ready`)).json()) as { integrity: { state: string } }).integrity.state).toBe('verified'), WAIT_FOR_CHECKS);
     const ready = (await (await fetch(`${server.url}/ready`)).json()) as Record<string, unknown>;
     const { commit } = index.archive.snapshot();
     expect(ready).toEqual({
@@ -94,7 +97,7 @@ describe('health and readiness', () => {
     const archive = await openArchive(config, { embeddings: index.archive.embeddings });
     const damaged = await startServer(config, { archive, widget: false });
     try {
-      await vi.waitFor(async () => expect((await fetch(`${damaged.url}/ready`)).status).toBe(503));
+      await vi.waitFor(async () => expect((await fetch(`${damaged.url}/ready`)).status).toBe(503), WAIT_FOR_CHECKS);
       const body = (await (await fetch(`${damaged.url}/ready`)).json()) as { ready: boolean; reason: string; integrity: { state: string } };
       expect(body.ready).toBe(false);
       expect(body.integrity.state).toBe('damaged');

@@ -10,6 +10,9 @@ import { makeEmbeddedStore } from './index.js';
 import { readCommit, readPointer } from './commitLog.js';
 import { EmbeddedWriter, type CommitStep } from './writer.js';
 
+/** The background checksum checks start a thread: generous on a loaded machine. */
+const WAIT_FOR_CHECKS = { timeout: 60_000, interval: 50 };
+
 const dirs: string[] = [];
 const open: Array<StoreReader | StoreWriter> = [];
 
@@ -274,7 +277,7 @@ describe('embedded store: safety', () => {
       await w.commit();
       const segment = (await fs.readdir(indexDir)).find((e) => e.startsWith('seg-'))!;
       const healthy = await reader(store);
-      await vi.waitFor(() => expect(healthy.integrity()).toEqual({ state: 'verified', problem: null }));
+      await vi.waitFor(() => expect(healthy.integrity()).toEqual({ state: 'verified', problem: null }), WAIT_FOR_CHECKS);
       // Same size, one byte changed: only the checksum tells (verified after the reader opens).
       const file = path.join(indexDir, segment, name);
       const bytes = await fs.readFile(file);
@@ -282,7 +285,7 @@ describe('embedded store: safety', () => {
       bytes[at] = bytes[at]! ^ 0x01;
       await fs.writeFile(file, bytes);
       const damaged = await reader(store);
-      await vi.waitFor(() => expect(damaged.integrity().state).toBe('damaged'));
+      await vi.waitFor(() => expect(damaged.integrity().state).toBe('damaged'), WAIT_FOR_CHECKS);
       expect(damaged.integrity().problem).toMatch(new RegExp(`${name.replace('.', '\\.')} does not match its checksum`));
     }
   });
