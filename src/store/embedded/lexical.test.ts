@@ -35,6 +35,26 @@ describe('LexicalIndex', () => {
     expect(indexOf().search('là gì và ở đâu?', 5)).toEqual([]);
   });
 
+  it('cuts the best matches through a run of equal scores by id, as a full sort would', () => {
+    // Twelve passages score the same; two score higher. Ids in shuffled order, some sharing prefixes.
+    const same = ['m#0', 'c#0', 'k#0', 'a#0', 'ab#0', 'z#0', 'b#0', 'aa#0', 'y#0', 'd#0', 'e#0', 'ac#0'];
+    const ix = indexOf([
+      ...same.map((id) => chunk(id, 'Mưa lớn ở miền Trung.')),
+      chunk('best#0', 'Mưa lớn, mưa lớn kéo dài ở miền Trung.', 'Mưa lớn'),
+      chunk('next#0', 'Mưa lớn kéo dài.', 'Mưa lớn'),
+      chunk('other#0', 'Nắng nóng ở Hà Nội.'),
+    ]);
+    const all = ix.search('mưa lớn miền trung', 100);
+    expect(all).toHaveLength(14);
+    for (const limit of [1, 2, 3, 5, 9, 14]) {
+      const top = ix.search('mưa lớn miền trung', limit);
+      expect(top).toEqual(all.slice(0, limit));
+    }
+    const tied = all.filter((h) => same.includes(h.chunkId));
+    expect(new Set(tied.map((h) => h.score)).size).toBe(1);
+    expect(tied.map((h) => h.chunkId)).toEqual([...same].sort());
+  });
+
   it('finds a full form from its abbreviation', () => {
     expect(indexOf().search('LHQ họp', 1)[0]?.chunkId).toBe('lhq#0');
   });

@@ -11,6 +11,7 @@ import {
   type TermQuery,
 } from './invertedIndex.js';
 import { FOLDED_PREFIX, indexTerms, queryTerms, type WeightedTerm } from '../../text/tokenize.js';
+import { BoundedMinHeap } from './quantized.js';
 
 /**
  * BM25 keyword index over chunks, with the Vietnamese analysis of `tokenize.ts` (generic
@@ -202,6 +203,18 @@ export function matchSegments(
   });
   const scores = new MatchScores(parts, found, accept, locate);
   return { scores, top: scores.best(limit) };
+}
+
+/** The `limit`-th best score of all matches (ties counted), or -Infinity when fewer match. */
+function limitthScore(found: ReadonlyArray<DocumentScores | null>, limit: number): number {
+  if (limit <= 0) return Infinity;
+  const best = new BoundedMinHeap(limit);
+  for (const f of found) {
+    if (!f) continue;
+    const { matched, scores } = f;
+    for (let i = 0; i < matched.length; i++) best.offer(scores[matched[i]!]!);
+  }
+  return best.size < limit ? -Infinity : best.min;
 }
 
 /** Where a chunk is: its part (segment) and document number there, or null. */
@@ -433,12 +446,20 @@ class MatchScores implements ReadonlyMap<string, number> {
     // Code-unit order of ids breaks ties: localeCompare over many matches costs more than the search.
     const before = (a: Match, b: Match) => a.score > b.score || (a.score === b.score && idOf(a) < idOf(b));
     const found = this.found;
-    function* all(): Generator<Match> {
+    // Without a per-passage check, only matches scoring at least the limit-th best score can make
+    // the cut: found first over the score arrays alone (a common query matches a large share of a
+    // large archive, and an object per match cost more than the scoring).
+    const floor = this.accept === undefined ? limitthScore(found, limit) : -Infinity;
+    function* contenders(): Generator<Match> {
       for (let s = 0; s < found.length; s++) {
         const f = found[s];
-        if (f) for (const doc of f.matched) yield { s, doc, score: f.scores[doc]!, id: null };
+        if (!f) continue;
+        for (const doc of f.matched) {
+          const score = f.scores[doc]!;
+          if (score >= floor) yield { s, doc, score, id: null };
+        }
       }
     }
-    return bestOf(all(), limit, before, (m) => this.kept(m.s, m.doc)).map((m) => ({ chunkId: idOf(m), score: m.score }));
+    return bestOf(contenders(), limit, before, (m) => this.kept(m.s, m.doc)).map((m) => ({ chunkId: idOf(m), score: m.score }));
   }
 }

@@ -204,7 +204,7 @@ export function insertHit(best: QuantizedHit[], hit: QuantizedHit, k: number): v
 }
 
 /** The `k` largest numbers offered, with the smallest of them at hand. */
-class BoundedMinHeap {
+export class BoundedMinHeap {
   private readonly heap: Float64Array;
   size = 0;
 
