@@ -16,7 +16,7 @@ export const BIGRAM_JOINER = '_';
 /**
  * A word: letters/marks/digits, optionally joined by in-word connectors (`covid-19`,
  * `res/61/44`, `tp.hcm`, `ki-moon`, `3,5`). A comma only joins digits, so "Hà Nội,Việt" still
- * splits.
+ * splits. The definition `wordMatches` implements without a regex (its tests compare the two).
  */
 export const WORD = /[\p{L}\p{M}\p{N}]+(?:(?:[-./_&'’]|(?<=\p{N}),(?=\p{N}))[\p{L}\p{M}\p{N}]+)*/gu;
 const CONNECTOR = /[-./_&'’,]/u;

@@ -350,7 +350,6 @@ export interface IndexPart {
   keep: Uint8Array | null;
 }
 
-/** A frozen index: read-only views into one buffer, which is also its saved form. */
 /**
  * Terms whose UTF-8 byte order against any other string is their UTF-16 order: the two orders
  * differ only where one string has a surrogate and the other a character from U+E000 at the first
@@ -368,6 +367,7 @@ function compareBytes(bytes: Uint8Array, from: number, to: number, target: Uint8
   return to - from - target.length;
 }
 
+/** A frozen index: read-only views into one buffer, which is also its saved form. */
 export class InvertedIndex {
   /** Built on first use: a segment's search never needs it (documents are numbered passages). */
   private docNumbers: Map<string, number> | null = null;

@@ -121,6 +121,13 @@ export interface ArchiveTerm {
 
 /** Terms looked up and remembered per archive: common query words come back query after query. */
 const ARCHIVE_TERMS_KEPT = 20_000;
+/** Enough for the terms of one query (a vocabulary made for a single search). */
+const QUERY_TERMS_KEPT = 256;
+
+/** BM25's inverse document frequency of a term in `df` of `n` documents (unknown terms get the maximum). */
+function bm25Idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
 
 /**
  * The vocabulary of an archive's segments (which never change once written): each term is looked
@@ -129,10 +136,14 @@ const ARCHIVE_TERMS_KEPT = 20_000;
  */
 export class ArchiveTerms {
   readonly documentCount: number;
-  private readonly known = new LRUCache<string, ArchiveTerm>({ max: ARCHIVE_TERMS_KEPT });
+  private readonly known: LRUCache<string, ArchiveTerm>;
 
-  constructor(readonly indexes: readonly InvertedIndex[]) {
+  constructor(
+    readonly indexes: readonly InvertedIndex[],
+    kept = ARCHIVE_TERMS_KEPT,
+  ) {
     this.documentCount = indexes.reduce((sum, ix) => sum + ix.size, 0);
+    this.known = new LRUCache<string, ArchiveTerm>({ max: kept });
   }
 
   get(term: string): ArchiveTerm {
@@ -146,9 +157,7 @@ export class ArchiveTerms {
 
   /** Inverse document frequency over all segments (BM25's formula); equal to a single index's over the same passages. */
   idf(term: string): number {
-    const n = this.documentCount;
-    const df = this.get(term).union;
-    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+    return bm25Idf(this.documentCount, this.get(term).union);
   }
 }
 
@@ -180,7 +189,7 @@ export function matchSegments(
   accept?: (chunkId: string) => boolean,
   locate?: ChunkLocator,
   /** The parts' vocabulary, when the caller keeps one between queries. */
-  vocabulary: ArchiveTerms = new ArchiveTerms(parts.map((p) => p.index)),
+  vocabulary: ArchiveTerms = new ArchiveTerms(parts.map((p) => p.index), QUERY_TERMS_KEPT),
 ): LexicalMatches {
   const indexes = parts.map((p) => p.index);
   const stats = archiveStats(indexes);
@@ -323,7 +332,8 @@ export class LexicalIndex {
    * to weight query-term coverage: a rare name missing from a passage matters more than "năm".
    */
   idf(foldedSyllable: string): number {
-    return new ArchiveTerms([this.searchable]).idf(FOLDED_PREFIX + foldedSyllable);
+    const index = this.searchable;
+    return bm25Idf(index.size, index.documentFrequency(FOLDED_PREFIX + foldedSyllable));
   }
 
   /** The saved form: a binary image that `fromBytes` maps back without parsing. */

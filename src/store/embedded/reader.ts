@@ -7,6 +7,9 @@ import type { Segment } from './segment.js';
 import { readSegment, SegmentCorruptError, verifyFile, type FileCheck } from './segmentFiles.js';
 import { EmbeddedSnapshot, type SegmentView } from './snapshot.js';
 
+/** A loaded segment's file whose checksum the reader verifies in the background. */
+type PendingCheck = FileCheck & { segment: string };
+
 export interface ReaderOptions {
   indexDir: string;
   settings: StoreSettings;
@@ -41,7 +44,7 @@ export class EmbeddedReader implements StoreReader {
   /** The last error a background refresh met (the previous commit stays in use). */
   lastError: Error | null = null;
   /** Checksums of loaded segments' large files, verified one after the other in the background. */
-  private readonly unchecked: Array<FileCheck & { segment: string }> = [];
+  private readonly unchecked: PendingCheck[] = [];
   private checking: Promise<void> | null = null;
   private damage: string | null = null;
 
@@ -145,7 +148,7 @@ export class EmbeddedReader implements StoreReader {
    * and checked off the main thread while the other's are parsed on it. Each is added to `loaded`
    * as soon as it is read (closed by the caller if the commit fails to load).
    */
-  private async readNewSegments(manifest: CommitManifest, loaded: Segment[], checks: Array<FileCheck & { segment: string }>): Promise<Map<string, Segment>> {
+  private async readNewSegments(manifest: CommitManifest, loaded: Segment[], checks: PendingCheck[]): Promise<Map<string, Segment>> {
     const { indexDir, settings, efSearch } = this.opts;
     const queue = manifest.segments.filter((ref) => !this.segments.has(ref.name));
     const out = new Map<string, Segment>();
@@ -187,7 +190,7 @@ export class EmbeddedReader implements StoreReader {
     checkSettings(indexDir, manifest.settings, settings);
     const views: SegmentView[] = [];
     const loaded: Segment[] = [];
-    const checks: Array<FileCheck & { segment: string }> = [];
+    const checks: PendingCheck[] = [];
     try {
       const fresh = await this.readNewSegments(manifest, loaded, checks);
       for (const ref of manifest.segments) {

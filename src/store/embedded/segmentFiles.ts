@@ -4,7 +4,7 @@ import hnswlib from 'hnswlib-node';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { sha256Hex } from '../../ingest/checksum.js';
-import { CheckedFileReader } from './checkedFiles.js';
+import { CheckedFileReader, type CheckedRead } from './checkedFiles.js';
 import { InvertedIndex, type IndexPart } from './invertedIndex.js';
 import { QuantizedVectors, QuantizedVectorsBuilder } from './quantized.js';
 import { readInvertedIndex } from './lexical.js';
@@ -225,12 +225,6 @@ async function readSegmentLexical(dir: string): Promise<{ articles: ArticleMeta[
   }
 }
 
-/**
- * Loads a segment folder: binaries are read whole and checked against their checksums (hnswlib
- * reads raw memory from the graph file and can crash on damaged bytes), metadata is read line by
- * line, article texts stay on disk behind an open file handle.
- * @throws SegmentCorruptError
- */
 /** A file whose checksum is still to be verified: its size was, at load. */
 export interface FileCheck {
   file: string;
@@ -241,6 +235,13 @@ export interface FileCheck {
 /** The large files a reader may check after loading (graph, lexical index, codes): most of a start's reading. */
 const CHECKED_LATER = new Set<string>([FILES.graph, FILES.lexical, FILES.codes]);
 
+/**
+ * Loads a segment folder: binaries are read whole and checked against their checksums (hnswlib
+ * reads raw memory from the graph file and can crash on damaged bytes), or only against their
+ * sizes when `later` takes their checksums; metadata is read line by line, article texts stay
+ * on disk behind an open file handle.
+ * @throws SegmentCorruptError
+ */
 export async function readSegment(
   dir: string,
   dimensions: number,
@@ -261,22 +262,21 @@ export async function readSegment(
   // and hnswlib's parse (its own thread) overlap with the parses on this thread.
   const files = shared ?? CheckedFileReader.start();
   const deferred = (name: string) => later !== undefined && CHECKED_LATER.has(name);
-  const read = async (name: string) => {
-    if (!deferred(name)) return readChecked(files, dir, manifest, name);
+  /** Checks a deferred file's size now and hands its checksum to `later`. */
+  const checkLater = async (name: string) => {
     await checkSize(dir, manifest, name);
     later!(fileCheck(dir, manifest, name));
+  };
+  const read = async (name: string) => {
+    if (!deferred(name)) return readChecked(files, dir, manifest, name);
+    await checkLater(name);
     return fs.readFile(path.join(dir, name)).catch((err: Error) => {
       throw new SegmentCorruptError(`${path.join(dir, name)} is unreadable (${err.message})`);
     });
   };
   const loadGraph = async () => {
     // Checked before hnswlib parses it (it reads the file itself), unless the caller checks it later.
-    if (deferred(FILES.graph)) {
-      await checkSize(dir, manifest, FILES.graph);
-      later!(fileCheck(dir, manifest, FILES.graph));
-    } else {
-      await checkFile(files, dir, manifest, FILES.graph);
-    }
+    await (deferred(FILES.graph) ? checkLater(FILES.graph) : checkFile(files, dir, manifest, FILES.graph));
     const graph = new HierarchicalNSW('cosine', dimensions);
     await graph.readIndex(path.join(dir, FILES.graph));
     graph.setEf(efSearch);
@@ -353,44 +353,46 @@ async function checkFile(files: CheckedFileReader, dir: string, manifest: Segmen
   await checkedRead(files, dir, manifest, name, false);
 }
 
+/** What the manifest records of a segment file: its path, size and checksum. */
 function fileCheck(dir: string, manifest: SegmentManifest, name: string): FileCheck {
-  const expected = manifest.files[name]!;
-  return { file: path.join(dir, name), bytes: expected.bytes, sha256: expected.sha256 };
+  const file = path.join(dir, name);
+  const expected = manifest.files[name];
+  if (!expected) throw new SegmentCorruptError(`${file} has no checksum in its segment.json`);
+  return { file, bytes: expected.bytes, sha256: expected.sha256 };
 }
 
-/**
- * What is wrong with a file handed to `readSegment`'s `later`: null when it matches its checksum.
- * A file that is gone is reported as unreadable (the caller knows whether its segment still counts).
- */
-export async function verifyFile(files: CheckedFileReader, check: FileCheck): Promise<{ kind: 'ok' } | { kind: 'damaged' | 'unreadable'; message: string }> {
-  const read = await files.read(check.file, check.bytes, false);
+type FileVerdict = { kind: 'ok'; read: Extract<CheckedRead, { kind: 'read' }> } | { kind: 'damaged' | 'unreadable'; message: string };
+
+/** What a read of a file says about it against what its manifest records. */
+function verdictOf(read: CheckedRead, check: FileCheck): FileVerdict {
   if (read.kind === 'error') return { kind: 'unreadable', message: `${check.file} is unreadable (${read.message})` };
   if (read.kind === 'size' || read.sha256 !== check.sha256) {
     return { kind: 'damaged', message: `${check.file} does not match its checksum (the file is damaged)` };
   }
-  return { kind: 'ok' };
+  return { kind: 'ok', read };
+}
+
+/**
+ * What is wrong with a file handed to `readSegment`'s `later` (`ok` when it matches its checksum).
+ * A file that is gone is reported as unreadable (the caller knows whether its segment still counts).
+ */
+export async function verifyFile(files: CheckedFileReader, check: FileCheck): Promise<FileVerdict> {
+  return verdictOf(await files.read(check.file, check.bytes, false), check);
 }
 
 /** Checks that a segment file has the size its manifest gives (the cheap part of `checkFile`). */
 async function checkSize(dir: string, manifest: SegmentManifest, name: string): Promise<void> {
-  const file = path.join(dir, name);
-  const expected = manifest.files[name];
-  if (!expected) throw new SegmentCorruptError(`${file} has no checksum in its segment.json`);
+  const { file, bytes } = fileCheck(dir, manifest, name);
   const size = await fs.stat(file).then((s) => s.size, (err: Error) => err);
   if (size instanceof Error) throw new SegmentCorruptError(`${file} is unreadable (${size.message})`);
-  if (size !== expected.bytes) throw new SegmentCorruptError(`${file} does not match its checksum (the file is damaged)`);
+  if (size !== bytes) throw new SegmentCorruptError(`${file} does not match its checksum (the file is damaged)`);
 }
 
 async function checkedRead(files: CheckedFileReader, dir: string, manifest: SegmentManifest, name: string, keep: boolean) {
-  const file = path.join(dir, name);
-  const expected = manifest.files[name];
-  if (!expected) throw new SegmentCorruptError(`${file} has no checksum in its segment.json`);
-  const read = await files.read(file, expected.bytes, keep);
-  if (read.kind === 'error') throw new SegmentCorruptError(`${file} is unreadable (${read.message})`);
-  if (read.kind === 'size' || read.sha256 !== expected.sha256) {
-    throw new SegmentCorruptError(`${file} does not match its checksum (the file is damaged)`);
-  }
-  return read;
+  const check = fileCheck(dir, manifest, name);
+  const verdict = verdictOf(await files.read(check.file, check.bytes, keep), check);
+  if (verdict.kind !== 'ok') throw new SegmentCorruptError(verdict.message);
+  return verdict.read;
 }
 
 export async function readSegmentManifest(dir: string): Promise<SegmentManifest> {
