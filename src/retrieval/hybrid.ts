@@ -206,12 +206,14 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
     // Enough candidates that de-duplication and k > candidates never leave the list short.
     const n = Math.max(settings.candidates, k * 3);
     const scope = scopeOf(options);
-    // Every lexical match is scored anyway; keeping them all gives dense candidates a real BM25.
-    const [dense, { scores: bm25, top: lexical }, coverage] = await Promise.all([
-      snapshot.denseSearch(vector, n, scope),
-      snapshot.lexicalSearch(q, n, scope),
-      coverageOf(q, snapshot),
-    ]);
+    const [dense, coverage] = await Promise.all([snapshot.denseSearch(vector, n, scope), coverageOf(q, snapshot)]);
+    // The dense candidates get their real BM25 from the same lexical search.
+    const { scores: bm25, top: lexical } = await snapshot.lexicalSearch(
+      q,
+      n,
+      scope,
+      dense.map((h) => h.chunkId),
+    );
     const cosine = new Map(dense.map((h) => [h.chunkId, h.score]));
     const ids = [...new Set([...dense.map((h) => h.chunkId), ...lexical.map((h) => h.chunkId)])];
     // Lexical-only candidates get their exact cosine from the stored vectors.

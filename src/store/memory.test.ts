@@ -62,7 +62,9 @@ describe('makeMemorySnapshot', () => {
       .slice(0, k)
       .map((h) => h.id);
     expect(dense.map((h) => h.chunkId)).toEqual(exact);
-    const lexical = await snap.lexicalSearch('Hà Nội', k, { filter });
+    // Scores asked for every passage: only the 30 the filter keeps come back.
+    const every = entries.flatMap((e) => e.passages.map((p) => p.chunkId));
+    const lexical = await snap.lexicalSearch('Hà Nội', k, { filter }, every);
     expect(lexical.top).toHaveLength(k);
     expect(lexical.top.every((h) => Number(h.chunkId.slice(1, h.chunkId.indexOf('#'))) % 100 === 7)).toBe(true);
     expect(lexical.scores.size).toBe(30);
@@ -79,7 +81,7 @@ describe('makeMemorySnapshot', () => {
     expect(byDay.top.length).toBe(15);
     const ids = await snap.denseSearch(q, 10, { filter: { documentIds: ['a1', 'a2'] } });
     expect(new Set(ids.map((h) => h.chunkId))).toEqual(new Set(['a1#0', 'a1#1', 'a2#0', 'a2#1']));
-    const excluded = await snap.lexicalSearch('bài 7', 50, { excludeDocumentIds: new Set(['a7']) });
+    const excluded = await snap.lexicalSearch('bài 7', 50, { excludeDocumentIds: new Set(['a7']) }, ['a7#1']);
     expect(excluded.top.some((h) => h.chunkId.startsWith('a7#'))).toBe(false);
     expect(excluded.scores.get('a7#1')).toBeUndefined();
   });

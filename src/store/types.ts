@@ -50,9 +50,13 @@ export interface LexicalHit {
   score: number;
 }
 
-/** Every passage the query matches within the scope, and the best of them in order. */
+/** The best passages the query matches within the scope, in order, and the BM25 of those asked for. */
 export interface LexicalMatches {
-  /** BM25 of every matching passage, by chunk id. */
+  /**
+   * BM25 by chunk id of the passages in `top` and of those named in `also` that match within the
+   * scope. Not every match: a common query matches a large share of a large archive, and
+   * carrying all their scores out of the search cost more than finding the best.
+   */
   scores: ReadonlyMap<string, number>;
   /** The best `limit`, best first. */
   top: LexicalHit[];
@@ -76,8 +80,11 @@ export interface StoreSnapshot {
   readonly settings: StoreSettings;
   /** The `k` passages nearest to `vector` (unit length) within the scope, best first. */
   denseSearch(vector: readonly number[], k: number, scope?: SearchScope): Promise<DenseHit[]>;
-  /** BM25 over the Vietnamese analysis of `text/tokenize.ts`, within the scope. */
-  lexicalSearch(query: string, limit: number, scope?: SearchScope): Promise<LexicalMatches>;
+  /**
+   * BM25 over the Vietnamese analysis of `text/tokenize.ts`, within the scope: the best `limit`,
+   * and the scores of the `also` passages (hybrid search scores its dense candidates with it).
+   */
+  lexicalSearch(query: string, limit: number, scope?: SearchScope, also?: readonly string[]): Promise<LexicalMatches>;
   /** Inverse document frequency of analysed terms over the whole archive (unknown terms: the maximum). */
   termIdf(terms: readonly string[]): Promise<Map<string, number>>;
   /** Stored unit vectors by chunk id (absent ids are left out). */

@@ -145,3 +145,29 @@ describe('InvertedIndex', () => {
     expect(read(new TextEncoder().encode('{"version":1,"minisearch":{"documentCount":3}}'))).toThrow(/not an inverted index/);
   });
 });
+
+describe('InvertedIndex search arrays', () => {
+  it('stay valid until released, are not shared by an overlapping search, and come back clean', () => {
+    const index = table([
+      ['a', 'mưa', 'mưa lớn ở Hà Nội'],
+      ['b', '', 'nắng ở Huế'],
+      ['c', 'bão', 'bão và mưa'],
+    ]).freeze();
+    const rain = index.score(query(index, [['mưa', 1]]), [1.5, 1], BM25);
+    const sun = index.score(query(index, [['nắng', 1]]), [1.5, 1], BM25);
+    expect(sun.scores).not.toBe(rain.scores);
+    expect([...rain.matched].map((d) => index.docId(d)).sort()).toEqual(['a', 'c']);
+    const rainA = rain.scores[index.docNumber('a')]!;
+    rain.release();
+    sun.release();
+    // The next searches reuse the released arrays: nothing of the previous ones may remain.
+    const again = index.score(query(index, [['bão', 1]]), [1.5, 1], BM25);
+    expect([...again.matched].map((d) => index.docId(d))).toEqual(['c']);
+    expect(again.matchedTerms[index.docNumber('a')]).toBe(0);
+    expect(again.scores[index.docNumber('a')]).toBe(0);
+    again.release();
+    const rainAgain = index.score(query(index, [['mưa', 1]]), [1.5, 1], BM25);
+    expect(rainAgain.scores[index.docNumber('a')]).toBe(rainA);
+    expect(rainAgain.matchedTerms[index.docNumber('a')]).toBe(1);
+  });
+});

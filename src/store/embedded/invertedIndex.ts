@@ -38,13 +38,126 @@ export interface ScoreOptions {
   keep?: Uint8Array | null;
 }
 
-/** Per document: the summed BM25+ of the query terms it contains, and how many it contains. */
+/**
+ * Per document: the summed BM25+ of the query terms it contains, and how many it contains. The
+ * arrays are the index's own, reused by its next search once released.
+ */
 export interface DocumentScores {
   /** By document number; meaningful where `matchedTerms` is not 0. */
   scores: Float64Array;
   matchedTerms: Uint32Array;
   /** Numbers of the documents with at least one query term. */
   matched: Uint32Array;
+  /** Hands the arrays back to the index (cleared); read nothing from them afterwards. */
+  release(): void;
+}
+
+/**
+ * What one search of an index accumulates: per document its total and matched-term count (only
+ * the entries of `matched` are ever non-zero between searches), and, for the term being read, the
+ * postings of every field but the last, merged in document order with the last field's.
+ */
+class Accumulators {
+  readonly scores: Float64Array;
+  readonly matchedTerms: Uint32Array;
+  readonly matched: Uint32Array;
+  count = 0;
+  readonly fieldDocs: Uint32Array[];
+  readonly fieldParts: Float64Array[];
+  readonly fieldCounts: Uint32Array;
+  readonly cursors: Uint32Array;
+  /** The smallest document not yet merged from the buffered fields (Infinity: none left). */
+  nextBuffered = Infinity;
+  /** The buffered fields' sum for the document the last field is at (−1: none). */
+  pendingDoc = -1;
+  pendingSum = 0;
+
+  constructor(documents: number, fields: number) {
+    this.scores = new Float64Array(documents);
+    this.matchedTerms = new Uint32Array(documents);
+    this.matched = new Uint32Array(documents);
+    const buffered = Math.max(0, fields - 1);
+    this.fieldDocs = Array.from({ length: buffered }, () => new Uint32Array(64));
+    this.fieldParts = Array.from({ length: buffered }, () => new Float64Array(64));
+    this.fieldCounts = new Uint32Array(buffered);
+    this.cursors = new Uint32Array(buffered);
+  }
+
+  /** Room for `n` postings of buffered field `f`. */
+  reserve(f: number, n: number): void {
+    if (this.fieldDocs[f]!.length >= n) return;
+    const size = Math.max(n, this.fieldDocs[f]!.length * 2);
+    this.fieldDocs[f] = new Uint32Array(size);
+    this.fieldParts[f] = new Float64Array(size);
+  }
+
+  /** Rewinds the buffered fields for merging; their postings are in `fieldDocs`/`fieldParts` up to `fieldCounts`. */
+  startMerge(): void {
+    this.cursors.fill(0);
+    this.pendingDoc = -1;
+    this.nextBuffered = this.smallestBuffered();
+  }
+
+  private smallestBuffered(): number {
+    let doc = Infinity;
+    for (let f = 0; f < this.fieldCounts.length; f++) {
+      const c = this.cursors[f]!;
+      if (c < this.fieldCounts[f]!) doc = Math.min(doc, this.fieldDocs[f]![c]!);
+    }
+    return doc;
+  }
+
+  /**
+   * Adds to the totals every buffered document before `upTo`, each with its fields summed in
+   * field order, and leaves the buffered sum of `upTo` itself in `pendingDoc`/`pendingSum`.
+   * Returns the new count of matched documents.
+   */
+  mergeBuffered(upTo: number, count: number): number {
+    const { fieldDocs, fieldParts, fieldCounts, cursors, scores, matchedTerms, matched } = this;
+    const B = fieldCounts.length;
+    let doc = this.nextBuffered;
+    while (doc <= upTo && doc !== Infinity) {
+      let sum = 0;
+      let first = true;
+      for (let f = 0; f < B; f++) {
+        const c = cursors[f]!;
+        if (c < fieldCounts[f]! && fieldDocs[f]![c] === doc) {
+          sum = first ? fieldParts[f]![c]! : sum + fieldParts[f]![c]!;
+          first = false;
+          cursors[f] = c + 1;
+        }
+      }
+      if (doc === upTo) {
+        this.pendingDoc = doc;
+        this.pendingSum = sum;
+      } else {
+        if (matchedTerms[doc] === 0) matched[count++] = doc;
+        scores[doc] = scores[doc]! + sum;
+        matchedTerms[doc]!++;
+      }
+      doc = this.smallestBuffered();
+    }
+    this.nextBuffered = doc;
+    return count;
+  }
+
+  /** Zeroes what the last search set, for the next. */
+  clear(): void {
+    const { scores, matchedTerms, matched } = this;
+    // Past a share of the documents, zeroing the whole arrays in order is faster than jumping to each.
+    if (this.count * 16 > scores.length) {
+      scores.fill(0);
+      matchedTerms.fill(0);
+      this.count = 0;
+      return;
+    }
+    for (let i = 0; i < this.count; i++) {
+      const doc = matched[i]!;
+      scores[doc] = 0;
+      matchedTerms[doc] = 0;
+    }
+    this.count = 0;
+  }
 }
 
 /** The saved bytes are not an index this code can read. */
@@ -371,6 +484,11 @@ function compareBytes(bytes: Uint8Array, from: number, to: number, target: Uint8
 export class InvertedIndex {
   /** Built on first use: a segment's search never needs it (documents are numbered passages). */
   private docNumbers: Map<string, number> | null = null;
+  /**
+   * Accumulators of the last search, cleared and kept for the next: allocating and zeroing
+   * arrays the size of a large segment for every query cost more than scoring a short one.
+   */
+  private idle: Accumulators | null = null;
 
   private constructor(
     private readonly bytes: Uint8Array,
@@ -667,6 +785,7 @@ export class InvertedIndex {
   /**
    * BM25+ of every document containing a query term. Per term, a document's field scores are
    * summed first (in field order), then added to its total (in query order): MiniSearch's order.
+   * The result lives in arrays this index reuses: read it, then `release()` it.
    */
   score(
     query: readonly TermQuery[],
@@ -674,28 +793,26 @@ export class InvertedIndex {
     bm25: Bm25Params,
     opts: ScoreOptions = {},
   ): DocumentScores {
-    const n = this.size;
+    const acc = this.idle ?? new Accumulators(this.size, this.fieldCount);
+    this.idle = null;
     const keep = opts.keep ?? null;
-    const documentCount = opts.stats?.documentCount ?? n;
+    const documentCount = opts.stats?.documentCount ?? this.size;
     const avgLengths = opts.stats?.avgFieldLength ?? this.avgLength;
     const F = this.fieldCount;
-    const scores = new Float64Array(n);
-    const matchedTerms = new Uint32Array(n);
-    const termScore = new Float64Array(n);
-    /** 1 + the index of the last query term that reached a document. */
-    const reachedBy = new Uint32Array(n);
-    const touched = new Uint32Array(n);
-    const matched: number[] = [];
+    const last = F - 1;
+    const { scores, matchedTerms, matched } = acc;
+    let count = 0;
     const { k, b, d } = bm25;
     const p = this.postings;
-    query.forEach(({ termId, boost, fieldDf }, q) => {
-      const mark = q + 1;
+    const fieldLengths = this.fieldLengths;
+    for (const { termId, boost, fieldDf } of query) {
       let pos = this.postingOffsets[termId]!;
-      let touchedCount = 0;
       // Each varint: 7 bits per byte, low first; a set high bit means another byte follows.
       // Decoded inline rather than with varintReader: this loop is every lexical search's cost.
       let byte = p[pos++]!;
       while (byte & 0x80) byte = p[pos++]!; // the union df, not needed here
+      // Every field but the last is decoded into a buffer, then merged in document order with
+      // the last one (the body, by far the longest), so each document's total is touched once.
       for (let f = 0; f < F; f++) {
         byte = p[pos++]!;
         let df = byte & 0x7f;
@@ -703,7 +820,16 @@ export class InvertedIndex {
           byte = p[pos++]!;
           df |= (byte & 0x7f) << shift;
         }
-        if (df === 0) continue;
+        if (f < last) acc.reserve(f, df);
+        const docs = f < last ? acc.fieldDocs[f]! : null;
+        const parts = f < last ? acc.fieldParts[f]! : null;
+        let buffered = 0;
+        if (f === last) acc.startMerge();
+        if (df === 0) {
+          if (f < last) acc.fieldCounts[f] = 0;
+          else count = acc.mergeBuffered(Infinity, count);
+          continue;
+        }
         const statDf = fieldDf?.[f] ?? df;
         const idf = Math.log(1 + (documentCount - statDf + 0.5) / (statDf + 0.5));
         const weight = boost * fieldBoosts[f]!;
@@ -727,25 +853,41 @@ export class InvertedIndex {
             }
           }
           if (keep !== null && keep[doc] === 0) continue;
-          const fieldLength = this.fieldLengths[doc * F + f]!;
+          const fieldLength = fieldLengths[doc * F + f]!;
           // MiniSearch's expression, operation for operation, so that it rounds the same.
           const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * fieldLength) / avgFieldLength)));
-          if (reachedBy[doc] !== mark) {
-            reachedBy[doc] = mark;
-            touched[touchedCount++] = doc;
+          if (f < last) {
+            docs![buffered] = doc;
+            parts![buffered++] = weight * raw;
+            continue;
           }
-          termScore[doc] = termScore[doc]! + weight * raw;
+          if (acc.nextBuffered <= doc) count = acc.mergeBuffered(doc, count);
+          let part = weight * raw;
+          if (acc.pendingDoc === doc) {
+            part = acc.pendingSum + part;
+            acc.pendingDoc = -1;
+          }
+          if (matchedTerms[doc] === 0) matched[count++] = doc;
+          scores[doc] = scores[doc]! + part;
+          matchedTerms[doc]!++;
         }
+        if (f < last) acc.fieldCounts[f] = buffered;
+        else count = acc.mergeBuffered(Infinity, count);
       }
-      for (let i = 0; i < touchedCount; i++) {
-        const doc = touched[i]!;
-        if (matchedTerms[doc] === 0) matched.push(doc);
-        scores[doc] = scores[doc]! + termScore[doc]!;
-        matchedTerms[doc]!++;
-        termScore[doc] = 0;
-      }
-    });
-    return { scores, matchedTerms, matched: Uint32Array.from(matched) };
+    }
+    acc.count = count;
+    let released = false;
+    return {
+      scores,
+      matchedTerms,
+      matched: matched.subarray(0, count),
+      release: () => {
+        if (released) return;
+        released = true;
+        acc.clear();
+        this.idle = acc;
+      },
+    };
   }
 
   /** Calls `fn` with every term, by id. */

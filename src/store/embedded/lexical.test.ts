@@ -116,7 +116,7 @@ describe('bestOf', () => {
     const ix = indexOf();
     const all = ix.match('ban', 10);
     expect(all.top.map((h) => h.chunkId)).toContain('ban#0');
-    const kept = ix.match('ban', 10, (id) => id !== 'ban#0');
+    const kept = ix.match('ban', 10, { keep: (id) => id !== 'ban#0', also: ['ban#0'] });
     expect(kept.top.map((h) => h.chunkId)).not.toContain('ban#0');
     expect(kept.scores.has('ban#0')).toBe(false);
     expect(kept.top.length).toBe(all.top.length - 1);

@@ -64,6 +64,12 @@ const EXPANSION_WEIGHT = 0.5;
 
 const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
 
+/**
+ * Roughly how much more a read at a scattered place in a large array costs than the next one in
+ * order: past one match in this many documents, matches are read by scanning the whole segment.
+ */
+const SCATTERED_READ_COST = 16;
+
 /** From this many passages on, the commonest query terms are dropped from the lexical search. */
 const LARGE_INDEX_PASSAGES = 2000;
 /** Share of passages above which a term counts as common. */
@@ -176,22 +182,27 @@ function lookUp(indexes: readonly InvertedIndex[], term: string): ArchiveTerm {
   return { union, fields, ids };
 }
 
-/**
- * BM25 of every in-scope passage of every segment that matches the query, and the best
- * `limit`. Documents out of scope are skipped while the postings are read, so a selective
- * filter still yields `limit` results when that many passages match. `accept` (a per-chunk
- * check) is applied on access, for callers that only have a predicate.
- */
-export function matchSegments(
-  parts: readonly LexicalPart[],
-  query: WeightedTerm[],
-  limit: number,
-  accept?: (chunkId: string) => boolean,
-  locate?: ChunkLocator,
+/** What a search of several segments may be asked besides the query. */
+export interface MatchOptions {
+  /** Chunks whose BM25 is wanted too (hybrid search gives its dense candidates their real BM25). */
+  also?: readonly string[];
+  /** A per-chunk check applied on access, for callers that only have a predicate. */
+  accept?: (chunkId: string) => boolean;
+  /** Finds a chunk's segment and document number (default: each index's own id lookup, which builds an id map on first use). */
+  locate?: ChunkLocator;
   /** The parts' vocabulary, when the caller keeps one between queries. */
-  vocabulary: ArchiveTerms = new ArchiveTerms(parts.map((p) => p.index), QUERY_TERMS_KEPT),
-): LexicalMatches {
+  vocabulary?: ArchiveTerms;
+}
+
+/**
+ * The best `limit` in-scope passages of all segments for the query (BM25 with archive-wide
+ * statistics), and the scores of those and of the `also` chunks that match. Documents out of
+ * scope are skipped while the postings are read, so a selective filter still yields `limit`
+ * results when that many passages match.
+ */
+export function matchSegments(parts: readonly LexicalPart[], query: WeightedTerm[], limit: number, opts: MatchOptions = {}): LexicalMatches {
   const indexes = parts.map((p) => p.index);
+  const vocabulary = opts.vocabulary ?? new ArchiveTerms(indexes, QUERY_TERMS_KEPT);
   const stats = archiveStats(indexes);
   const terms = withoutCommonTerms(vocabulary, query).map((t) => ({ ...t, ...vocabulary.get(t.term) }));
   const found = parts.map((part, s): DocumentScores | null => {
@@ -200,28 +211,70 @@ export function matchSegments(
       const termId = t.ids[s]!;
       if (termId >= 0) known.push({ termId, boost: t.weight, fieldDf: indexes.length === 1 ? undefined : t.fields });
     }
-    if (known.length === 0) return null;
-    const scores = part.index.score(known, FIELD_BOOSTS, BM25, { stats, keep: part.keep });
-    // MiniSearch multiplied each sum by the number of query terms matched, and the previous
-    // version divided that back out; the same round trip keeps every score bit-identical.
-    for (const doc of scores.matched) {
-      const q = scores.matchedTerms[doc]!;
-      scores.scores[doc] = (scores.scores[doc]! * q) / q;
-    }
-    return scores;
+    return known.length === 0 ? null : part.index.score(known, FIELD_BOOSTS, BM25, { stats, keep: part.keep });
   });
-  const scores = new MatchScores(parts, found, accept, locate);
-  return { scores, top: scores.best(limit) };
+  try {
+    const matches = new SegmentMatches(parts, found, opts.accept, opts.locate);
+    const top = matches.best(limit);
+    const scores = new Map(top.map((h) => [h.chunkId, h.score]));
+    for (const id of opts.also ?? []) {
+      if (scores.has(id)) continue;
+      const score = matches.scoreOf(id);
+      if (score !== undefined) scores.set(id, score);
+    }
+    return { scores, top };
+  } finally {
+    for (const f of found) f?.release();
+  }
 }
 
-/** The `limit`-th best score of all matches (ties counted), or -Infinity when fewer match. */
-function limitthScore(found: ReadonlyArray<DocumentScores | null>, limit: number): number {
+/**
+ * A matched document's score as the previous versions gave it: MiniSearch multiplied each sum by
+ * the number of query terms matched and the next version divided that back out; the same round
+ * trip keeps every score bit-identical.
+ */
+function finalScore(found: DocumentScores, doc: number): number {
+  const q = found.matchedTerms[doc]!;
+  return (found.scores[doc]! * q) / q;
+}
+
+/** A segment's matches and their final scores, side by side. */
+interface SegmentScores {
+  docs: Uint32Array;
+  scores: Float64Array;
+}
+
+/**
+ * The final scores of a segment's matches, read once and then scanned in order. `matched` lists
+ * documents in the order the query's terms reached them, scattered over the segment: when a
+ * large share of it matches, one pass over the whole arrays in document order reads memory
+ * far faster than jumping to each match.
+ */
+function finalScores(found: DocumentScores): SegmentScores {
+  const n = found.matched.length;
+  const scores = new Float64Array(n);
+  if (n * SCATTERED_READ_COST < found.matchedTerms.length) {
+    for (let i = 0; i < n; i++) scores[i] = finalScore(found, found.matched[i]!);
+    return { docs: found.matched, scores };
+  }
+  const docs = new Uint32Array(n);
+  let i = 0;
+  for (let doc = 0; doc < found.matchedTerms.length; doc++) {
+    if (found.matchedTerms[doc] === 0) continue;
+    docs[i] = doc;
+    scores[i++] = finalScore(found, doc);
+  }
+  return { docs, scores };
+}
+
+/** The `limit`-th best of all scores (ties counted), or -Infinity when there are fewer. */
+function limitthScore(segments: ReadonlyArray<SegmentScores | null>, limit: number): number {
   if (limit <= 0) return Infinity;
   const best = new BoundedMinHeap(limit);
-  for (const f of found) {
-    if (!f) continue;
-    const { matched, scores } = f;
-    for (let i = 0; i < matched.length; i++) best.offer(scores[matched[i]!]!);
+  for (const segment of segments) {
+    if (!segment) continue;
+    const { scores } = segment;
+    for (let i = 0; i < scores.length; i++) best.offer(scores[i]!);
   }
   return best.size < limit ? -Infinity : best.min;
 }
@@ -320,11 +373,14 @@ export class LexicalIndex {
   }
 
   /**
-   * Like `search`, with the BM25 of every matching passage too (hybrid search gives dense
-   * candidates their real BM25). `keep` leaves passages out before the best are chosen.
+   * Like `search`, with the BM25 of the `also` passages too (when they match). `keep` leaves
+   * passages out before the best are chosen.
    */
-  match(query: string, limit: number, keep?: (chunkId: string) => boolean): LexicalMatches {
-    return matchSegments([{ index: this.searchable, keep: null }], this.analyzeQuery(query), limit, keep);
+  match(query: string, limit: number, opts: { keep?: (chunkId: string) => boolean; also?: readonly string[] } = {}): LexicalMatches {
+    return matchSegments([{ index: this.searchable, keep: null }], this.analyzeQuery(query), limit, {
+      ...(opts.keep ? { accept: opts.keep } : {}),
+      ...(opts.also ? { also: opts.also } : {}),
+    });
   }
 
   /**
@@ -373,19 +429,12 @@ export function readInvertedIndex(bytes: Uint8Array): InvertedIndex {
   }
 }
 
-/**
- * The scores of one query's matches as a read-only map by chunk id, read straight from the
- * score arrays of the segments: a common query matches tens of thousands of passages, and hybrid
- * search looks up a few dozen. `accept` is applied on access, so refused passages are never seen.
- */
-class MatchScores implements ReadonlyMap<string, number> {
-  private counted: number | null = null;
-
+/** One query's matches in every segment, read from the segments' score arrays before they are released. */
+class SegmentMatches {
   constructor(
     private readonly parts: readonly LexicalPart[],
     private readonly found: ReadonlyArray<DocumentScores | null>,
     private readonly accept: ((chunkId: string) => boolean) | undefined,
-    /** Defaults to each index's own id lookup (which builds an id map on first use). */
     private readonly locate: ChunkLocator | undefined,
   ) {}
 
@@ -393,60 +442,21 @@ class MatchScores implements ReadonlyMap<string, number> {
     return this.accept === undefined || this.accept(this.parts[s]!.index.docId(doc));
   }
 
-  get(chunkId: string): number | undefined {
-    if (this.locate) {
-      const at = this.locate(chunkId);
-      const found = at && this.found[at.part];
-      if (!at || !found || found.matchedTerms[at.doc] === 0) return undefined;
-      return this.kept(at.part, at.doc) ? found.scores[at.doc] : undefined;
-    }
+  private where(chunkId: string): { part: number; doc: number } | null {
+    if (this.locate) return this.locate(chunkId);
     for (let s = 0; s < this.parts.length; s++) {
-      const found = this.found[s];
-      if (!found) continue;
       const doc = this.parts[s]!.index.docNumber(chunkId);
-      if (doc < 0 || found.matchedTerms[doc] === 0) continue;
-      return this.kept(s, doc) ? found.scores[doc] : undefined;
+      if (doc >= 0 && this.found[s]?.matchedTerms[doc]) return { part: s, doc };
     }
-    return undefined;
+    return null;
   }
 
-  has(chunkId: string): boolean {
-    return this.get(chunkId) !== undefined;
-  }
-
-  get size(): number {
-    if (this.counted === null) {
-      let n = 0;
-      for (const _ of this.entries()) n++;
-      this.counted = n;
-    }
-    return this.counted;
-  }
-
-  *entries(): MapIterator<[string, number]> {
-    for (let s = 0; s < this.parts.length; s++) {
-      const found = this.found[s];
-      if (!found) continue;
-      for (const doc of found.matched) {
-        if (this.kept(s, doc)) yield [this.parts[s]!.index.docId(doc), found.scores[doc]!];
-      }
-    }
-  }
-
-  *keys(): MapIterator<string> {
-    for (const [id] of this.entries()) yield id;
-  }
-
-  *values(): MapIterator<number> {
-    for (const [, score] of this.entries()) yield score;
-  }
-
-  [Symbol.iterator](): MapIterator<[string, number]> {
-    return this.entries();
-  }
-
-  forEach(fn: (value: number, key: string, map: ReadonlyMap<string, number>) => void): void {
-    for (const [id, score] of this.entries()) fn(score, id, this);
+  /** The score of a kept, matching chunk; undefined otherwise. */
+  scoreOf(chunkId: string): number | undefined {
+    const at = this.where(chunkId);
+    const found = at && this.found[at.part];
+    if (!at || !found || found.matchedTerms[at.doc] === 0 || !this.kept(at.part, at.doc)) return undefined;
+    return finalScore(found, at.doc);
   }
 
   /** The best `limit` kept matches over all segments, best first; `accept` is asked only of contenders. */
@@ -456,17 +466,18 @@ class MatchScores implements ReadonlyMap<string, number> {
     // Code-unit order of ids breaks ties: localeCompare over many matches costs more than the search.
     const before = (a: Match, b: Match) => a.score > b.score || (a.score === b.score && idOf(a) < idOf(b));
     const found = this.found;
+    const finals = found.map((f) => (f ? finalScores(f) : null));
     // Without a per-passage check, only matches scoring at least the limit-th best score can make
-    // the cut: found first over the score arrays alone (a common query matches a large share of a
+    // the cut: found first over the scores alone (a common query matches a large share of a
     // large archive, and an object per match cost more than the scoring).
-    const floor = this.accept === undefined ? limitthScore(found, limit) : -Infinity;
+    const floor = this.accept === undefined ? limitthScore(finals, limit) : -Infinity;
     function* contenders(): Generator<Match> {
       for (let s = 0; s < found.length; s++) {
-        const f = found[s];
-        if (!f) continue;
-        for (const doc of f.matched) {
-          const score = f.scores[doc]!;
-          if (score >= floor) yield { s, doc, score, id: null };
+        const segment = finals[s];
+        if (!segment) continue;
+        const { docs, scores } = segment;
+        for (let i = 0; i < scores.length; i++) {
+          if (scores[i]! >= floor) yield { s, doc: docs[i]!, score: scores[i]!, id: null };
         }
       }
     }

@@ -94,7 +94,7 @@ export class EmbeddedSnapshot implements StoreSnapshot {
     return hits.sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1)).slice(0, k);
   }
 
-  async lexicalSearch(query: string, limit: number, scope?: SearchScope): Promise<LexicalMatches> {
+  async lexicalSearch(query: string, limit: number, scope?: SearchScope, also?: readonly string[]): Promise<LexicalMatches> {
     const masks = this.scopeMasks(scope);
     const parts: LexicalPart[] = this.views.map(({ segment }, v) => ({ index: segment.lexical, keep: masks[v]!.keep }));
     // Tombstoned and filtered passages are never scored (their matchedTerms stay 0), so locating by id is enough.
@@ -105,7 +105,7 @@ export class EmbeddedSnapshot implements StoreSnapshot {
       }
       return null;
     };
-    return matchSegments(parts, analyzeQuery(query), limit, undefined, locate, this.vocabulary);
+    return matchSegments(parts, analyzeQuery(query), limit, { locate, vocabulary: this.vocabulary, ...(also ? { also } : {}) });
   }
 
   async termIdf(terms: readonly string[]): Promise<Map<string, number>> {
