@@ -17,7 +17,7 @@ function query(index: InvertedIndex, terms: Array<[string, number]>): TermQuery[
 /** Score by id, of every matched document. */
 function scoresOf(index: InvertedIndex, terms: Array<[string, number]>, boosts = [1.5, 1]): Map<string, number> {
   const found = index.score(query(index, terms), boosts, BM25);
-  return new Map([...found.matched].map((d) => [index.docId(d), found.scores[d]!]));
+  return new Map([...found.docs].map((d, i) => [index.docId(d), found.scores[i]!]));
 }
 
 describe('InvertedIndex', () => {
@@ -63,9 +63,9 @@ describe('InvertedIndex', () => {
       ['b', '', 'x'],
     ]).freeze();
     const found = index.score(query(index, [['x', 1], ['y', 1], ['z', 1], ['w', 1]]), [1.5, 1], BM25);
-    expect(found.matchedTerms[index.docNumber('a')]).toBe(3);
-    expect(found.matchedTerms[index.docNumber('b')]).toBe(1);
-    expect(found.matched.length).toBe(2);
+    expect([...found.docs]).toEqual([index.docNumber('a'), index.docNumber('b')].sort((x, y) => x - y));
+    expect(found.matchedTerms[found.docs.indexOf(index.docNumber('a'))]).toBe(3);
+    expect(found.matchedTerms[found.docs.indexOf(index.docNumber('b'))]).toBe(1);
   });
 
   it('saves to bytes and reads them back unchanged, with large gaps and frequencies', () => {
@@ -146,28 +146,65 @@ describe('InvertedIndex', () => {
   });
 });
 
-describe('InvertedIndex search arrays', () => {
-  it('stay valid until released, are not shared by an overlapping search, and come back clean', () => {
+describe('InvertedIndex search', () => {
+  it('keeps its result until released, shares nothing with an overlapping search, and starts the next one clean', () => {
     const index = table([
       ['a', 'mưa', 'mưa lớn ở Hà Nội'],
       ['b', '', 'nắng ở Huế'],
       ['c', 'bão', 'bão và mưa'],
     ]).freeze();
+    const byId = (found: ReturnType<InvertedIndex['score']>) => new Map([...found.docs].map((d, i) => [index.docId(d), [found.scores[i], found.matchedTerms[i]]]));
     const rain = index.score(query(index, [['mưa', 1]]), [1.5, 1], BM25);
     const sun = index.score(query(index, [['nắng', 1]]), [1.5, 1], BM25);
-    expect(sun.scores).not.toBe(rain.scores);
-    expect([...rain.matched].map((d) => index.docId(d)).sort()).toEqual(['a', 'c']);
-    const rainA = rain.scores[index.docNumber('a')]!;
+    expect(sun.scores.buffer).not.toBe(rain.scores.buffer);
+    const rainFirst = byId(rain);
+    expect([...rainFirst.keys()].sort()).toEqual(['a', 'c']);
     rain.release();
     sun.release();
     // The next searches reuse the released arrays: nothing of the previous ones may remain.
-    const again = index.score(query(index, [['bão', 1]]), [1.5, 1], BM25);
-    expect([...again.matched].map((d) => index.docId(d))).toEqual(['c']);
-    expect(again.matchedTerms[index.docNumber('a')]).toBe(0);
-    expect(again.scores[index.docNumber('a')]).toBe(0);
-    again.release();
-    const rainAgain = index.score(query(index, [['mưa', 1]]), [1.5, 1], BM25);
-    expect(rainAgain.scores[index.docNumber('a')]).toBe(rainA);
-    expect(rainAgain.matchedTerms[index.docNumber('a')]).toBe(1);
+    const storm = index.score(query(index, [['bão', 1]]), [1.5, 1], BM25);
+    expect([...byId(storm).keys()]).toEqual(['c']);
+    storm.release();
+    expect(byId(index.score(query(index, [['mưa', 1]]), [1.5, 1], BM25))).toEqual(rainFirst);
+  });
+
+  it('scores the same across window boundaries, with documents left out, as one pass over every posting', () => {
+    // 10,000 documents: several scoring windows, terms with postings in some windows only.
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const words = ['an', 'binh', 'cuc', 'dan', 'em', 'phu', 'giang'];
+    const docs: Array<[string, string, string]> = Array.from({ length: 10_000 }, (_, i) => {
+      const pick = (n: number) => Array.from({ length: n }, () => words[Math.floor(rand() * rand() * words.length)]!).join(' ');
+      return [`d${i}`, i % 7 === 0 ? pick(2) : '', i > 4000 && i < 4100 ? 'hiếm ' + pick(5) : pick(1 + Math.floor(rand() * 8))];
+    });
+    const index = table(docs).freeze();
+    const keep = new Uint8Array(index.size).map((_, d) => (d % 5 === 3 ? 0 : 1));
+    const terms: Array<[string, number]> = [['hiếm', 2], ['an', 1], ['giang', 0.5], ['cuc', 1]];
+    const found = index.score(query(index, terms), [1.5, 1], BM25, { keep });
+    // The reference: every posting of every term, added in query order, field sums first.
+    const expected = new Map<number, [number, number]>();
+    for (const [term, boost] of terms) {
+      const part = new Map<number, number>();
+      const t = index.termId(term);
+      index.forEachPosting((termId, field, doc, tf) => {
+        if (termId !== t || keep[doc] === 0) return;
+        const df = index.frequencies(termId).fields[field]!;
+        const idf = Math.log(1 + (index.size - df + 0.5) / (df + 0.5));
+        const avg = index.avgFieldLengths()[field]!;
+        const raw = idf * (BM25.d + (tf * (BM25.k + 1)) / (tf + BM25.k * (1 - BM25.b + (BM25.b * index.fieldLength(doc, field)) / avg)));
+        part.set(doc, (part.get(doc) ?? 0) + boost * [1.5, 1][field]! * raw);
+      });
+      for (const [doc, x] of part) {
+        const [sum, n] = expected.get(doc) ?? [0, 0];
+        expected.set(doc, [sum + x, n + 1]);
+      }
+    }
+    const docsExpected = [...expected.keys()].sort((a, b) => a - b);
+    expect([...found.docs]).toEqual(docsExpected);
+    docsExpected.forEach((doc, i) => {
+      expect(found.scores[i]).toBe(expected.get(doc)![0]);
+      expect(found.matchedTerms[i]).toBe(expected.get(doc)![1]);
+    });
+    expect(found.docs.length).toBeGreaterThan(3000);
   });
 });

@@ -39,125 +39,67 @@ export interface ScoreOptions {
 }
 
 /**
- * Per document: the summed BM25+ of the query terms it contains, and how many it contains. The
- * arrays are the index's own, reused by its next search once released.
+ * The documents containing a query term, ascending, each with its summed BM25+ and how many of the
+ * query's terms it contains. The arrays are the index's own, reused by its next search once
+ * released.
  */
 export interface DocumentScores {
-  /** By document number; meaningful where `matchedTerms` is not 0. */
+  /** Document numbers, ascending. */
+  docs: Uint32Array;
+  /** Per entry of `docs`. */
   scores: Float64Array;
+  /** Per entry of `docs`. */
   matchedTerms: Uint32Array;
-  /** Numbers of the documents with at least one query term. */
-  matched: Uint32Array;
-  /** Hands the arrays back to the index (cleared); read nothing from them afterwards. */
+  /** Hands the arrays back to the index; read nothing from them afterwards. */
   release(): void;
 }
 
 /**
- * What one search of an index accumulates: per document its total and matched-term count (only
- * the entries of `matched` are ever non-zero between searches), and, for the term being read, the
- * postings of every field but the last, merged in document order with the last field's.
+ * Documents are scored a window of this many at a time: every term's postings in the window are
+ * added into per-window totals, which stay in the CPU's cache. Adding a whole query's postings
+ * into arrays the size of a large segment jumped all over memory and cost more than decoding.
  */
-class Accumulators {
-  readonly scores: Float64Array;
-  readonly matchedTerms: Uint32Array;
-  readonly matched: Uint32Array;
-  count = 0;
-  readonly fieldDocs: Uint32Array[];
-  readonly fieldParts: Float64Array[];
-  readonly fieldCounts: Uint32Array;
-  readonly cursors: Uint32Array;
-  /** The smallest document not yet merged from the buffered fields (Infinity: none left). */
-  nextBuffered = Infinity;
-  /** The buffered fields' sum for the document the last field is at (−1: none). */
-  pendingDoc = -1;
-  pendingSum = 0;
+const SCORE_WINDOW = 4096;
 
-  constructor(documents: number, fields: number) {
-    this.scores = new Float64Array(documents);
-    this.matchedTerms = new Uint32Array(documents);
-    this.matched = new Uint32Array(documents);
-    const buffered = Math.max(0, fields - 1);
-    this.fieldDocs = Array.from({ length: buffered }, () => new Uint32Array(64));
-    this.fieldParts = Array.from({ length: buffered }, () => new Float64Array(64));
-    this.fieldCounts = new Uint32Array(buffered);
-    this.cursors = new Uint32Array(buffered);
-  }
+/** What one search uses besides its result: window totals, and growable result arrays. */
+class ScoreBuffers {
+  /** This window's totals, matched-term counts and the current term's part (by document − window start). */
+  readonly windowScores = new Float64Array(SCORE_WINDOW);
+  readonly windowMatched = new Uint32Array(SCORE_WINDOW);
+  readonly termScore = new Float64Array(SCORE_WINDOW);
+  /** 1 + the index of the last query term that reached a document of this window. */
+  readonly reachedBy = new Uint32Array(SCORE_WINDOW);
+  readonly touched = new Uint32Array(SCORE_WINDOW);
+  docs = new Uint32Array(1024);
+  scores = new Float64Array(1024);
+  matchedTerms = new Uint32Array(1024);
 
-  /** Room for `n` postings of buffered field `f`. */
-  reserve(f: number, n: number): void {
-    if (this.fieldDocs[f]!.length >= n) return;
-    const size = Math.max(n, this.fieldDocs[f]!.length * 2);
-    this.fieldDocs[f] = new Uint32Array(size);
-    this.fieldParts[f] = new Float64Array(size);
+  /** Room for `n` results in all. */
+  reserve(n: number): void {
+    if (this.docs.length >= n) return;
+    const size = Math.max(n, this.docs.length * 2);
+    const grow = <T extends Uint32Array | Float64Array>(old: T, make: (size: number) => T): T => {
+      const out = make(size);
+      out.set(old);
+      return out;
+    };
+    this.docs = grow(this.docs, (k) => new Uint32Array(k));
+    this.scores = grow(this.scores, (k) => new Float64Array(k));
+    this.matchedTerms = grow(this.matchedTerms, (k) => new Uint32Array(k));
   }
+}
 
-  /** Rewinds the buffered fields for merging; their postings are in `fieldDocs`/`fieldParts` up to `fieldCounts`. */
-  startMerge(): void {
-    this.cursors.fill(0);
-    this.pendingDoc = -1;
-    this.nextBuffered = this.smallestBuffered();
-  }
-
-  private smallestBuffered(): number {
-    let doc = Infinity;
-    for (let f = 0; f < this.fieldCounts.length; f++) {
-      const c = this.cursors[f]!;
-      if (c < this.fieldCounts[f]!) doc = Math.min(doc, this.fieldDocs[f]![c]!);
-    }
-    return doc;
-  }
-
-  /**
-   * Adds to the totals every buffered document before `upTo`, each with its fields summed in
-   * field order, and leaves the buffered sum of `upTo` itself in `pendingDoc`/`pendingSum`.
-   * Returns the new count of matched documents.
-   */
-  mergeBuffered(upTo: number, count: number): number {
-    const { fieldDocs, fieldParts, fieldCounts, cursors, scores, matchedTerms, matched } = this;
-    const B = fieldCounts.length;
-    let doc = this.nextBuffered;
-    while (doc <= upTo && doc !== Infinity) {
-      let sum = 0;
-      let first = true;
-      for (let f = 0; f < B; f++) {
-        const c = cursors[f]!;
-        if (c < fieldCounts[f]! && fieldDocs[f]![c] === doc) {
-          sum = first ? fieldParts[f]![c]! : sum + fieldParts[f]![c]!;
-          first = false;
-          cursors[f] = c + 1;
-        }
-      }
-      if (doc === upTo) {
-        this.pendingDoc = doc;
-        this.pendingSum = sum;
-      } else {
-        if (matchedTerms[doc] === 0) matched[count++] = doc;
-        scores[doc] = scores[doc]! + sum;
-        matchedTerms[doc]!++;
-      }
-      doc = this.smallestBuffered();
-    }
-    this.nextBuffered = doc;
-    return count;
-  }
-
-  /** Zeroes what the last search set, for the next. */
-  clear(): void {
-    const { scores, matchedTerms, matched } = this;
-    // Past a share of the documents, zeroing the whole arrays in order is faster than jumping to each.
-    if (this.count * 16 > scores.length) {
-      scores.fill(0);
-      matchedTerms.fill(0);
-      this.count = 0;
-      return;
-    }
-    for (let i = 0; i < this.count; i++) {
-      const doc = matched[i]!;
-      scores[doc] = 0;
-      matchedTerms[doc] = 0;
-    }
-    this.count = 0;
-  }
+/** Where reading one field's postings of one query term has got to. */
+interface PostingCursor {
+  /** Byte position of the next posting. */
+  pos: number;
+  /** Postings left. */
+  left: number;
+  /** The last document read (postings are gaps from it). */
+  doc: number;
+  idf: number;
+  weight: number;
+  field: number;
 }
 
 /** The saved bytes are not an index this code can read. */
@@ -484,11 +426,8 @@ function compareBytes(bytes: Uint8Array, from: number, to: number, target: Uint8
 export class InvertedIndex {
   /** Built on first use: a segment's search never needs it (documents are numbered passages). */
   private docNumbers: Map<string, number> | null = null;
-  /**
-   * Accumulators of the last search, cleared and kept for the next: allocating and zeroing
-   * arrays the size of a large segment for every query cost more than scoring a short one.
-   */
-  private idle: Accumulators | null = null;
+  /** The buffers of the last search, kept for the next (allocating them per query cost more than a short query). */
+  private idle: ScoreBuffers | null = null;
 
   private constructor(
     private readonly bytes: Uint8Array,
@@ -793,101 +732,126 @@ export class InvertedIndex {
     bm25: Bm25Params,
     opts: ScoreOptions = {},
   ): DocumentScores {
-    const acc = this.idle ?? new Accumulators(this.size, this.fieldCount);
+    const buffers = this.idle ?? new ScoreBuffers();
     this.idle = null;
     const keep = opts.keep ?? null;
     const documentCount = opts.stats?.documentCount ?? this.size;
     const avgLengths = opts.stats?.avgFieldLength ?? this.avgLength;
     const F = this.fieldCount;
-    const last = F - 1;
-    const { scores, matchedTerms, matched } = acc;
-    let count = 0;
     const { k, b, d } = bm25;
     const p = this.postings;
     const fieldLengths = this.fieldLengths;
-    for (const { termId, boost, fieldDf } of query) {
-      let pos = this.postingOffsets[termId]!;
-      // Each varint: 7 bits per byte, low first; a set high bit means another byte follows.
-      // Decoded inline rather than with varintReader: this loop is every lexical search's cost.
-      let byte = p[pos++]!;
-      while (byte & 0x80) byte = p[pos++]!; // the union df, not needed here
-      // Every field but the last is decoded into a buffer, then merged in document order with
-      // the last one (the body, by far the longest), so each document's total is touched once.
-      for (let f = 0; f < F; f++) {
-        byte = p[pos++]!;
-        let df = byte & 0x7f;
-        for (let shift = 7; byte & 0x80; shift += 7) {
-          byte = p[pos++]!;
-          df |= (byte & 0x7f) << shift;
-        }
-        if (f < last) acc.reserve(f, df);
-        const docs = f < last ? acc.fieldDocs[f]! : null;
-        const parts = f < last ? acc.fieldParts[f]! : null;
-        let buffered = 0;
-        if (f === last) acc.startMerge();
-        if (df === 0) {
-          if (f < last) acc.fieldCounts[f] = 0;
-          else count = acc.mergeBuffered(Infinity, count);
-          continue;
-        }
-        const statDf = fieldDf?.[f] ?? df;
-        const idf = Math.log(1 + (documentCount - statDf + 0.5) / (statDf + 0.5));
-        const weight = boost * fieldBoosts[f]!;
-        const avgFieldLength = avgLengths[f]!;
-        let doc = 0;
-        for (let i = 0; i < df; i++) {
-          byte = p[pos++]!;
-          let v = byte & 0x7f;
-          for (let shift = 7; byte & 0x80; shift += 7) {
-            byte = p[pos++]!;
-            v |= (byte & 0x7f) << shift;
-          }
-          doc += v >>> 1;
-          let tf = 1;
-          if (v & 1) {
-            byte = p[pos++]!;
-            tf = byte & 0x7f;
+    const cursors = query.map(({ termId, boost, fieldDf }) => this.cursorsOf(termId, boost, fieldDf, fieldBoosts, documentCount));
+    const { windowScores, windowMatched, termScore, reachedBy, touched } = buffers;
+    let found = 0;
+    reachedBy.fill(0);
+    for (let start = 0; start < this.size; start += SCORE_WINDOW) {
+      const end = Math.min(this.size, start + SCORE_WINDOW);
+      let any = false;
+      for (let q = 0; q < cursors.length; q++) {
+        const mark = q + 1;
+        let touchedCount = 0;
+        for (const c of cursors[q]!) {
+          if (c.left === 0) continue;
+          const { idf, weight } = c;
+          const avgFieldLength = avgLengths[c.field]!;
+          let { pos, left, doc } = c;
+          while (left > 0) {
+            // Each varint: 7 bits per byte, low first; a set high bit means another byte follows.
+            // Decoded inline rather than with varintReader: this loop is every lexical search's cost.
+            let at = pos;
+            let byte = p[at++]!;
+            let v = byte & 0x7f;
             for (let shift = 7; byte & 0x80; shift += 7) {
-              byte = p[pos++]!;
-              tf |= (byte & 0x7f) << shift;
+              byte = p[at++]!;
+              v |= (byte & 0x7f) << shift;
             }
+            const next = doc + (v >>> 1);
+            if (next >= end) break;
+            doc = next;
+            let tf = 1;
+            if (v & 1) {
+              byte = p[at++]!;
+              tf = byte & 0x7f;
+              for (let shift = 7; byte & 0x80; shift += 7) {
+                byte = p[at++]!;
+                tf |= (byte & 0x7f) << shift;
+              }
+            }
+            pos = at;
+            left--;
+            if (keep !== null && keep[doc] === 0) continue;
+            const fieldLength = fieldLengths[doc * F + c.field]!;
+            // MiniSearch's expression, operation for operation, so that it rounds the same.
+            const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * fieldLength) / avgFieldLength)));
+            const w = doc - start;
+            if (reachedBy[w] !== mark) {
+              reachedBy[w] = mark;
+              touched[touchedCount++] = w;
+            }
+            termScore[w] = termScore[w]! + weight * raw;
           }
-          if (keep !== null && keep[doc] === 0) continue;
-          const fieldLength = fieldLengths[doc * F + f]!;
-          // MiniSearch's expression, operation for operation, so that it rounds the same.
-          const raw = idf * (d + (tf * (k + 1)) / (tf + k * (1 - b + (b * fieldLength) / avgFieldLength)));
-          if (f < last) {
-            docs![buffered] = doc;
-            parts![buffered++] = weight * raw;
-            continue;
-          }
-          if (acc.nextBuffered <= doc) count = acc.mergeBuffered(doc, count);
-          let part = weight * raw;
-          if (acc.pendingDoc === doc) {
-            part = acc.pendingSum + part;
-            acc.pendingDoc = -1;
-          }
-          if (matchedTerms[doc] === 0) matched[count++] = doc;
-          scores[doc] = scores[doc]! + part;
-          matchedTerms[doc]!++;
+          c.pos = pos;
+          c.left = left;
+          c.doc = doc;
         }
-        if (f < last) acc.fieldCounts[f] = buffered;
-        else count = acc.mergeBuffered(Infinity, count);
+        for (let i = 0; i < touchedCount; i++) {
+          const w = touched[i]!;
+          windowScores[w] = windowScores[w]! + termScore[w]!;
+          windowMatched[w]!++;
+          termScore[w] = 0;
+        }
+        if (touchedCount > 0) any = true;
       }
+      if (!any) continue;
+      // The window's matches, in document order, into the result; the window is left clean.
+      buffers.reserve(found + (end - start));
+      const { docs, scores, matchedTerms } = buffers;
+      for (let w = 0; w < end - start; w++) {
+        const m = windowMatched[w]!;
+        if (m === 0) continue;
+        docs[found] = start + w;
+        scores[found] = windowScores[w]!;
+        matchedTerms[found++] = m;
+        windowScores[w] = 0;
+        windowMatched[w] = 0;
+      }
+      reachedBy.fill(0);
     }
-    acc.count = count;
     let released = false;
     return {
-      scores,
-      matchedTerms,
-      matched: matched.subarray(0, count),
+      docs: buffers.docs.subarray(0, found),
+      scores: buffers.scores.subarray(0, found),
+      matchedTerms: buffers.matchedTerms.subarray(0, found),
       release: () => {
         if (released) return;
         released = true;
-        acc.clear();
-        this.idle = acc;
+        this.idle = buffers;
       },
     };
+  }
+
+  /** A query term's postings, one cursor per field that holds it, in field order. */
+  private cursorsOf(
+    termId: number,
+    boost: number,
+    fieldDf: readonly number[] | undefined,
+    fieldBoosts: readonly number[],
+    documentCount: number,
+  ): PostingCursor[] {
+    const next = varintReader(this.postings, this.postingOffsets[termId]!);
+    next(); // the union df, not needed here
+    const out: PostingCursor[] = [];
+    for (let f = 0; f < this.fieldCount; f++) {
+      const df = next();
+      if (df === 0) continue;
+      const statDf = fieldDf?.[f] ?? df;
+      const idf = Math.log(1 + (documentCount - statDf + 0.5) / (statDf + 0.5));
+      out.push({ pos: next.position(), left: df, doc: 0, idf, weight: boost * fieldBoosts[f]!, field: f });
+      // Skip to the next field's postings: (gap·2 + [tf > 1]) then tf when flagged.
+      if (f + 1 < this.fieldCount) for (let i = 0; i < df; i++) if (next() & 1) next();
+    }
+    return out;
   }
 
   /** Calls `fn` with every term, by id. */
@@ -914,9 +878,9 @@ export class InvertedIndex {
 }
 
 /** Reads unsigned varints (7 bits per byte, low first; a set high bit means another byte follows) from `at` on. */
-function varintReader(bytes: Uint8Array, at: number): () => number {
+function varintReader(bytes: Uint8Array, at: number): { (): number; position(): number } {
   let pos = at;
-  return () => {
+  const next = () => {
     let byte = bytes[pos++]!;
     let v = byte & 0x7f;
     for (let shift = 7; byte & 0x80; shift += 7) {
@@ -925,4 +889,5 @@ function varintReader(bytes: Uint8Array, at: number): () => number {
     }
     return v;
   };
+  return Object.assign(next, { position: () => pos });
 }

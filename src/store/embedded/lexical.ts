@@ -64,11 +64,7 @@ const EXPANSION_WEIGHT = 0.5;
 
 const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
 
-/**
- * Roughly how much more a read at a scattered place in a large array costs than the next one in
- * order: past one match in this many documents, matches are read by scanning the whole segment.
- */
-const SCATTERED_READ_COST = 16;
+
 
 /** From this many passages on, the commonest query terms are dropped from the lexical search. */
 const LARGE_INDEX_PASSAGES = 2000;
@@ -229,42 +225,37 @@ export function matchSegments(parts: readonly LexicalPart[], query: WeightedTerm
 }
 
 /**
- * A matched document's score as the previous versions gave it: MiniSearch multiplied each sum by
- * the number of query terms matched and the next version divided that back out; the same round
- * trip keeps every score bit-identical.
+ * The score of a segment's `i`-th match as the previous versions gave it: MiniSearch multiplied
+ * each sum by the number of query terms matched and the next version divided that back out; the
+ * same round trip keeps every score bit-identical.
  */
-function finalScore(found: DocumentScores, doc: number): number {
-  const q = found.matchedTerms[doc]!;
-  return (found.scores[doc]! * q) / q;
+function finalScore(found: DocumentScores, i: number): number {
+  const q = found.matchedTerms[i]!;
+  return (found.scores[i]! * q) / q;
 }
 
-/** A segment's matches and their final scores, side by side. */
+/** A segment's matches (ascending) and their final scores, side by side. */
 interface SegmentScores {
   docs: Uint32Array;
   scores: Float64Array;
 }
 
-/**
- * The final scores of a segment's matches, read once and then scanned in order. `matched` lists
- * documents in the order the query's terms reached them, scattered over the segment: when a
- * large share of it matches, one pass over the whole arrays in document order reads memory
- * far faster than jumping to each match.
- */
 function finalScores(found: DocumentScores): SegmentScores {
-  const n = found.matched.length;
-  const scores = new Float64Array(n);
-  if (n * SCATTERED_READ_COST < found.matchedTerms.length) {
-    for (let i = 0; i < n; i++) scores[i] = finalScore(found, found.matched[i]!);
-    return { docs: found.matched, scores };
+  const scores = new Float64Array(found.docs.length);
+  for (let i = 0; i < scores.length; i++) scores[i] = finalScore(found, i);
+  return { docs: found.docs, scores };
+}
+
+/** Where `doc` is in the ascending `docs`, or -1. */
+function indexOfDoc(docs: Uint32Array, doc: number): number {
+  let lo = 0;
+  let hi = docs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < doc) lo = mid + 1;
+    else hi = mid;
   }
-  const docs = new Uint32Array(n);
-  let i = 0;
-  for (let doc = 0; doc < found.matchedTerms.length; doc++) {
-    if (found.matchedTerms[doc] === 0) continue;
-    docs[i] = doc;
-    scores[i++] = finalScore(found, doc);
-  }
-  return { docs, scores };
+  return lo < docs.length && docs[lo] === doc ? lo : -1;
 }
 
 /** The `limit`-th best of all scores (ties counted), or -Infinity when there are fewer. */
@@ -442,11 +433,20 @@ class SegmentMatches {
     return this.accept === undefined || this.accept(this.parts[s]!.index.docId(doc));
   }
 
-  private where(chunkId: string): { part: number; doc: number } | null {
-    if (this.locate) return this.locate(chunkId);
+  /** A chunk's segment and its place among that segment's matches, or null when it does not match. */
+  private where(chunkId: string): { part: number; doc: number; i: number } | null {
+    const at = this.locate?.(chunkId);
+    if (at) {
+      const found = this.found[at.part];
+      const i = found ? indexOfDoc(found.docs, at.doc) : -1;
+      return i < 0 ? null : { ...at, i };
+    }
+    if (this.locate) return null;
     for (let s = 0; s < this.parts.length; s++) {
       const doc = this.parts[s]!.index.docNumber(chunkId);
-      if (doc >= 0 && this.found[s]?.matchedTerms[doc]) return { part: s, doc };
+      const found = this.found[s];
+      const i = doc >= 0 && found ? indexOfDoc(found.docs, doc) : -1;
+      if (i >= 0) return { part: s, doc, i };
     }
     return null;
   }
@@ -454,9 +454,8 @@ class SegmentMatches {
   /** The score of a kept, matching chunk; undefined otherwise. */
   scoreOf(chunkId: string): number | undefined {
     const at = this.where(chunkId);
-    const found = at && this.found[at.part];
-    if (!at || !found || found.matchedTerms[at.doc] === 0 || !this.kept(at.part, at.doc)) return undefined;
-    return finalScore(found, at.doc);
+    if (!at || !this.kept(at.part, at.doc)) return undefined;
+    return finalScore(this.found[at.part]!, at.i);
   }
 
   /** The best `limit` kept matches over all segments, best first; `accept` is asked only of contenders. */
