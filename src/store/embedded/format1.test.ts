@@ -7,7 +7,7 @@ import { articleEntry, TEST_SETTINGS, testWriterOptions, unit } from '../../../t
 import type { SearchScope, StoreReader, StoreSnapshot } from '../types.js';
 import { readCommit, readPointer } from './commitLog.js';
 import { makeEmbeddedStore } from './index.js';
-import { readSegmentManifest } from './segmentFiles.js';
+import { mergeSegments, readSegmentManifest } from './segmentFiles.js';
 import { EmbeddedWriter } from './writer.js';
 
 const dirs: string[] = [];
@@ -52,11 +52,14 @@ async function reader(indexDir: string): Promise<StoreReader> {
   return r;
 }
 
-async function segmentFormats(indexDir: string): Promise<number[]> {
+async function segmentNames(indexDir: string): Promise<string[]> {
   const pointer = await readPointer(indexDir);
   if (pointer.kind !== 'commit') throw new Error('no commit');
-  const commit = await readCommit(indexDir, pointer.file);
-  return Promise.all(commit.segments.map(async (s) => (await readSegmentManifest(path.join(indexDir, s.name))).formatVersion));
+  return (await readCommit(indexDir, pointer.file)).segments.map((s) => s.name);
+}
+
+async function segmentFormats(indexDir: string): Promise<number[]> {
+  return Promise.all((await segmentNames(indexDir)).map(async (name) => (await readSegmentManifest(path.join(indexDir, name))).formatVersion));
 }
 
 const SCOPES: Array<SearchScope | undefined> = [
@@ -93,6 +96,33 @@ describe('segments of format 1 (metadata in meta.jsonl)', () => {
     // outlet VOV: a0, a8, bài-\uE000; sections: a0, a1, bài-\uE000; the dates: a0, bài-\uE000; the ids: a1,
     // bài-😀, bài-\uE000 (a3 was removed); all but a0 and a8.
     expect(got.dense.map((hits) => hits.length)).toEqual([10, 5, 5, 3, 4, 6]);
+  });
+
+  it('are converted to format 2 when a writer opens the archive, and read the same afterwards', async () => {
+    const old = await format1Copy();
+    const before = await answers((await reader(old)).snapshot());
+    const w = await EmbeddedWriter.open(testWriterOptions(old, { mergePolicy: FORMAT1_POLICY }));
+    await w.close();
+    expect(await segmentFormats(old)).toEqual([2, 2, 2]);
+    // meta.jsonl stays for readers that read the old segment.json.
+    for (const name of await segmentNames(old)) expect((await fs.readdir(path.join(old, name))).sort()).toContain('meta.jsonl');
+    expect(await answers((await reader(old)).snapshot())).toEqual(before);
+  });
+
+  it('merge, as sources, into the same segment as the same articles written by this code', async () => {
+    const [old, fresh] = [FORMAT1_ARCHIVE, await writtenAfresh()];
+    const root = await tempDir();
+    // The first segment's a1 (replaced) and a3 (removed) are tombstones; the others are whole.
+    const deleted = [Uint8Array.from([0, 1, 0, 1, 0]), null, null];
+    const merge = async (indexDir: string, into: string) => {
+      const sources = (await segmentNames(indexDir)).map((name, i) => ({ dir: path.join(indexDir, name), deleted: deleted[i]! }));
+      return mergeSegments(path.join(root, into), TEST_SETTINGS.dimensions, testWriterOptions(root).graph, sources);
+    };
+    const merged = await merge(old, 'from-format-1');
+    await merge(fresh, 'from-format-2');
+    expect(Array.from({ length: merged.articles.length }, (_, n) => merged.articles.id(n))).toEqual(['a0', 'a2', 'bài-😀', 'a1', 'a5', 'bài-\uE000', 'a8']);
+    const [got, want] = await Promise.all([readSegmentManifest(path.join(root, 'from-format-1')), readSegmentManifest(path.join(root, 'from-format-2'))]);
+    expect(got).toEqual(want); // every file's size and checksum
   });
 
   it('take new commits and merge into format 2 segments, with the same results as an archive written by this code', async () => {

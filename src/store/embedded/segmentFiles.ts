@@ -9,7 +9,7 @@ import { CheckedFileReader, type CheckedRead } from './checkedFiles.js';
 import { InvertedIndex, type IndexPart } from './invertedIndex.js';
 import { QuantizedVectors, QuantizedVectorsBuilder } from './quantized.js';
 import { readInvertedIndex } from './lexical.js';
-import { FileAppender, fsyncDir, fsyncFile, LineWriter, readLines, sha256OfFile, writeFileDurably } from './files.js';
+import { FileAppender, fsyncDir, fsyncFile, LineWriter, readLines, replaceFileAtomically, sha256OfFile, writeFileDurably } from './files.js';
 import {
   releaseGraph,
   Segment,
@@ -638,6 +638,29 @@ function toF32(bytes: Buffer): Float32Array {
 
 function toF64(bytes: Buffer): Float64Array {
   return new Float64Array(aligned(bytes, 8));
+}
+
+/**
+ * Converts a format 1 segment to format 2 in place: its metadata written as meta.bin, then its
+ * segment.json replaced (atomically) by one of format 2. Every other file is the same in both
+ * formats. meta.jsonl stays until the segment is merged away: a reader that read the old
+ * segment.json may be reading it. Only a writer (holding the archive's lock) may call this.
+ * False when the segment was not of format 1.
+ * @throws SegmentCorruptError
+ */
+export async function upgradeSegment(dir: string): Promise<boolean> {
+  const manifest = await readSegmentManifest(dir);
+  if (manifest.formatVersion !== JSONL_META_FORMAT) return false;
+  const bytes = (await readSegmentArticles(dir)).toBytes();
+  await writeFileDurably(path.join(dir, FILES.table), [bytes]);
+  const { [FILES.meta]: _jsonl, ...kept } = manifest.files;
+  const upgraded: SegmentManifest = {
+    ...manifest,
+    formatVersion: SEGMENT_FORMAT_VERSION,
+    files: { ...kept, [FILES.table]: { bytes: bytes.length, sha256: sha256Hex(bytes) } },
+  };
+  await replaceFileAtomically(path.join(dir, FILES.manifest), JSON.stringify(upgraded, null, 1));
+  return true;
 }
 
 /** Only the metadata of a segment (what the writer needs to know which articles it holds). */

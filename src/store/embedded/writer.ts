@@ -25,7 +25,7 @@ import { chooseMerge, type MergePolicy, type SegmentSize } from './mergePolicy.j
 import { migrateLegacyIndex } from './migrate.js';
 import type { ArticleTable } from './articleTable.js';
 import type { GraphParams, SegmentInput } from './segment.js';
-import { readSegmentArticle, readSegmentArticles, writeSegment } from './segmentFiles.js';
+import { readSegmentArticle, readSegmentArticles, upgradeSegment, writeSegment } from './segmentFiles.js';
 
 export interface WriterOptions {
   indexDir: string;
@@ -160,9 +160,13 @@ export class EmbeddedWriter implements StoreWriter {
     const manifest = await readCommit(indexDir, pointer.file);
     checkSettings(indexDir, manifest.settings, settings);
     for (const ref of manifest.segments) {
-      const articles = await readSegmentArticles(path.join(indexDir, ref.name)).catch((err: Error) => {
-        throw corrupt(indexDir, err.message);
-      });
+      const dir = path.join(indexDir, ref.name);
+      // Segments of format 1 get their metadata file of format 2 (readers then open them without parsing it).
+      const articles = await upgradeSegment(dir)
+        .then(() => readSegmentArticles(dir))
+        .catch((err: Error) => {
+          throw corrupt(indexDir, err.message);
+        });
       const deleted = ref.deletes ? await readDeletes(indexDir, ref.deletes, ref.articles) : null;
       this.segments.push({ ref, articles, deleted });
     }
