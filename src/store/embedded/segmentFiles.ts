@@ -4,7 +4,7 @@ import hnswlib from 'hnswlib-node';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { sha256Hex } from '../../ingest/checksum.js';
-import { ArticleTable, ArticleTableFormatError } from './articleTable.js';
+import { ArticleTable, ArticleTableBuilder, ArticleTableFormatError } from './articleTable.js';
 import { CheckedFileReader, type CheckedRead } from './checkedFiles.js';
 import { InvertedIndex, type IndexPart } from './invertedIndex.js';
 import { QuantizedVectors, QuantizedVectorsBuilder } from './quantized.js';
@@ -16,7 +16,6 @@ import {
   SegmentBuilder,
   articleMetaSchema,
   storedArticleSchema,
-  type ArticleMeta,
   type ArticleTexts,
   type BuiltSegment,
   type GraphParams,
@@ -288,7 +287,7 @@ export async function readSegment(
     return graph;
   };
   const loadArticles = async () => {
-    if (manifest.formatVersion === JSONL_META_FORMAT) return ArticleTable.of(await readMeta(files, dir, manifest));
+    if (manifest.formatVersion === JSONL_META_FORMAT) return readMeta(files, dir, manifest);
     return articleTableOf(dir, await read(FILES.table));
   };
   const loadLexical = async () => {
@@ -431,30 +430,31 @@ function articleTableOf(dir: string, bytes: Uint8Array): ArticleTable {
 
 /** A segment's article table, checked against its checksum: meta.bin, or made from meta.jsonl in a format 1 segment. */
 async function readArticleTable(files: CheckedFileReader, dir: string, manifest: SegmentManifest): Promise<ArticleTable> {
-  if (manifest.formatVersion === JSONL_META_FORMAT) return ArticleTable.of(await readMeta(files, dir, manifest));
+  if (manifest.formatVersion === JSONL_META_FORMAT) return readMeta(files, dir, manifest);
   return articleTableOf(dir, await readChecked(files, dir, manifest, FILES.table));
 }
 
 /**
- * The metadata lines of a format 1 segment (one per article, no text: about 330 bytes each), read whole and
- * checked against the checksum off the main thread, then parsed line by line. Streaming them
- * through readline cost the server's start twice the parse, on the main thread.
+ * The article table of a format 1 segment, from its metadata lines (one per article, no text:
+ * about 330 bytes each), read whole and checked against the checksum off the main thread, then
+ * parsed line by line into the table (no array of every article's object is held). Streaming
+ * them through readline cost the server's start twice the parse, on the main thread.
  */
-async function readMeta(files: CheckedFileReader, dir: string, manifest: SegmentManifest): Promise<ArticleMeta[]> {
+async function readMeta(files: CheckedFileReader, dir: string, manifest: SegmentManifest): Promise<ArticleTable> {
   const file = path.join(dir, FILES.meta);
   const lines = (await readChecked(files, dir, manifest, FILES.meta)).toString('utf8').split(/\r?\n/);
-  const out: ArticleMeta[] = [];
+  const table = new ArticleTableBuilder();
   let line = 0;
   try {
     for (const text of lines) {
       if (text.length === 0) continue;
       line++;
-      out.push(articleMetaSchema.parse(JSON.parse(text)));
+      table.add(articleMetaSchema.parse(JSON.parse(text)));
     }
   } catch (err) {
     throw new SegmentCorruptError(`${file} line ${line} is invalid (${(err as Error).message})`);
   }
-  return out;
+  return table.finish();
 }
 
 /**
