@@ -311,8 +311,8 @@ class StringColumnBuilder {
     this.offsets.push(this.used);
   }
 
-  blob(): Uint8Array[] {
-    return [this.bytes.subarray(0, this.used)];
+  get blob(): Buffer {
+    return this.bytes.subarray(0, this.used);
   }
 }
 
@@ -380,13 +380,12 @@ export class ArticleTableBuilder {
 
   finish(): ArticleTable {
     const n = this.length;
-    const ids = this.strings.id.blob();
-    const byId = idOrder(this.ids, () => Buffer.concat(ids), this.strings.id.offsets.values);
-    const blocks: Uint8Array[][] = [
-      ...[this.passageCounts.values, this.outletCodes.values, this.sectionCodes.values, this.days.values, byId].map((c) => [bytesOf(c)]),
-      [this.nulls.subarray(0, n)],
-      ...STRING_COLUMNS.flatMap((name) => [[bytesOf(this.strings[name].offsets.values)], this.strings[name].blob()]),
-      ...[this.outlets.names, this.sections.names].flatMap((d) => [[bytesOf(d.offsets.values)], d.blob()]),
+    const byId = idOrder(this.ids, this.strings.id.blob, this.strings.id.offsets.values);
+    const blocks: Uint8Array[] = [
+      ...[this.passageCounts.values, this.outletCodes.values, this.sectionCodes.values, this.days.values, byId].map(bytesOf),
+      this.nulls.subarray(0, n),
+      ...STRING_COLUMNS.flatMap((name) => [bytesOf(this.strings[name].offsets.values), this.strings[name].blob]),
+      ...[this.outlets.names, this.sections.names].flatMap((d) => [bytesOf(d.offsets.values), d.blob]),
     ];
     return ArticleTable.fromBytes(assemble(n, blocks));
   }
@@ -397,12 +396,11 @@ export class ArticleTableBuilder {
  * JS strings when every id orders the same way as its bytes (`SAME_ORDER_AS_BYTES`: ids are
  * slugs in practice), as bytes otherwise.
  */
-function idOrder(ids: readonly string[], utf8: () => Buffer, offsets: Uint32Array): Uint32Array {
+function idOrder(ids: readonly string[], blob: Buffer, offsets: Uint32Array): Uint32Array {
   const order = Uint32Array.from(ids, (_, i) => i);
   if (ids.every((id) => SAME_ORDER_AS_BYTES.test(id))) {
     return order.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
   }
-  const blob = utf8();
   return order.sort((a, b) => blob.compare(blob, offsets[b]!, offsets[b + 1]!, offsets[a]!, offsets[a + 1]!));
 }
 
@@ -410,20 +408,18 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-/** The header and the blocks (each in parts), each block padded to 4 bytes, in one buffer. */
-function assemble(n: number, blocks: Uint8Array[][]): Uint8Array {
-  const lengths = blocks.map((parts) => parts.reduce((sum, p) => sum + p.byteLength, 0));
+/** The header and the blocks, each padded to 4 bytes, in one buffer. */
+function assemble(n: number, blocks: Uint8Array[]): Uint8Array {
+  const lengths = blocks.map((b) => b.byteLength);
   const total = HEADER_BYTES + lengths.reduce((sum, length) => sum + align4(length), 0);
   // Not zeroed (the table can be tens of megabytes): every byte is written below, padding included.
   const out = Buffer.allocUnsafeSlow(total);
   const header = new Uint32Array(out.buffer, out.byteOffset, HEADER_BYTES / 4);
   header.set([MAGIC, ARTICLE_TABLE_VERSION, n, BLOCK_COUNT, ...lengths]);
   let at = HEADER_BYTES;
-  blocks.forEach((parts) => {
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.byteLength;
-    }
+  blocks.forEach((block) => {
+    out.set(block, at);
+    at += block.byteLength;
     const padded = align4(at); // blocks start on 4-byte boundaries: so does the end of one, padded
     out.fill(0, at, padded);
     at = padded;
