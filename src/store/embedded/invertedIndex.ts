@@ -410,10 +410,10 @@ export interface IndexPart {
  * differ only where one string has a surrogate and the other a character from U+E000 at the first
  * difference, and such a term has neither.
  */
-const SAME_ORDER_AS_BYTES = /^[\u0000-\uD7FF]*$/;
+export const SAME_ORDER_AS_BYTES = /^[\u0000-\uD7FF]*$/;
 
 /** The order of `bytes[from, to)` against `target`: negative before, 0 equal, positive after (a JS loop: terms are short, a native call costs more). */
-function compareBytes(bytes: Uint8Array, from: number, to: number, target: Uint8Array): number {
+export function compareBytes(bytes: Uint8Array, from: number, to: number, target: Uint8Array): number {
   const n = Math.min(to - from, target.length);
   for (let i = 0; i < n; i++) {
     const d = bytes[from + i]! - target[i]!;

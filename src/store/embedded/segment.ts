@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Article } from '../../corpus/types.js';
 import { makePassage, passageId } from '../../ingest/passage.js';
 import type { Chunk } from '../../ingest/types.js';
+import { ArticleTableBuilder, U32Column, type ArticleTable } from './articleTable.js';
 import type { InvertedIndex } from './invertedIndex.js';
 import { newLexicalTable, passageFields } from './lexical.js';
 import type { DocumentTable } from './invertedIndex.js';
@@ -103,13 +104,12 @@ const EXACT_SCAN_MAX_SHARE = 0.05;
 export type SegmentHit = QuantizedHit;
 
 export class Segment {
-  private readonly numberById = new Map<string, number>();
   /** First passage of each article (passages are stored article by article). */
   private readonly firstPassage: Uint32Array;
 
   constructor(
     readonly name: string,
-    readonly articles: readonly ArticleMeta[],
+    readonly articles: ArticleTable,
     readonly passages: PassageTable,
     private readonly codes: QuantizedVectors,
     readonly dimensions: number,
@@ -119,10 +119,8 @@ export class Segment {
     private readonly floats: StoredVectors,
   ) {
     this.firstPassage = new Uint32Array(articles.length + 1);
-    articles.forEach((a, i) => {
-      this.numberById.set(a.id, i);
-      this.firstPassage[i + 1] = this.firstPassage[i]! + a.passageCount;
-    });
+    const counts = articles.passageCounts;
+    for (let i = 0; i < counts.length; i++) this.firstPassage[i + 1] = this.firstPassage[i]! + counts[i]!;
   }
 
   get passageCount(): number {
@@ -131,7 +129,7 @@ export class Segment {
 
   /** The article's number in this segment, or -1. */
   articleNumber(id: string): number {
-    return this.numberById.get(id) ?? -1;
+    return this.articles.numberOf(id);
   }
 
   passagesOf(articleNumber: number): { from: number; to: number } {
@@ -151,7 +149,7 @@ export class Segment {
   }
 
   chunkId(passage: number): string {
-    return passageId(this.articles[this.passages.article[passage]!]!.id, this.passages.ordinal[passage]!);
+    return passageId(this.articles.id(this.passages.article[passage]!), this.passages.ordinal[passage]!);
   }
 
   /** The passages' unit vectors, as stored. */
@@ -231,29 +229,9 @@ export interface SegmentInput {
   vectors: ReadonlyArray<ArrayLike<number>>;
 }
 
-/** A growing column of u32. */
-class U32Column {
-  data: Uint32Array;
-  length = 0;
-  constructor(capacity: number) {
-    this.data = new Uint32Array(Math.max(16, capacity));
-  }
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const grown = new Uint32Array(this.data.length * 2);
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = v;
-  }
-  get values(): Uint32Array {
-    return this.data.subarray(0, this.length);
-  }
-}
-
 /** The in-memory parts of a finished segment (its article texts and float vectors went to the builder's sinks). */
 export interface BuiltSegment {
-  articles: ArticleMeta[];
+  articles: ArticleTable;
   passages: PassageTable;
   codes: QuantizedVectors;
   graph: HnswGraph;
@@ -272,7 +250,7 @@ export interface BuilderSinks {
  * sinks (kept in memory, or appended to the segment's files) and not retained here.
  */
 export class SegmentBuilder {
-  private readonly articles: ArticleMeta[] = [];
+  private readonly articles = new ArticleTableBuilder();
   private readonly passageArticle: U32Column;
   private readonly passageOrdinal: U32Column;
   private readonly passageStart: U32Column;
@@ -328,7 +306,7 @@ export class SegmentBuilder {
       await this.addVector(p, vector);
       this.table?.add(passageId(article.id, ordinal), passageFields(article.title, article.text.slice(start, end)));
     }
-    this.articles.push({
+    this.articles.add({
       id: article.id,
       title: article.title,
       outlet: article.outlet,
@@ -362,7 +340,7 @@ export class SegmentBuilder {
   finish(): BuiltSegment {
     this.graph.setEf(this.params.efSearch);
     return {
-      articles: this.articles,
+      articles: this.articles.finish(),
       passages: {
         article: this.passageArticle.values.slice(),
         ordinal: this.passageOrdinal.values.slice(),

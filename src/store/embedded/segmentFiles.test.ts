@@ -49,7 +49,7 @@ describe('mergeSegments', () => {
     const live = [...a.filter((_, n) => deletedA[n] === 0), ...b, ...c.filter((_, n) => deletedC[n] === 0)];
     const livePassages = live.reduce((n, x) => n + x.passages.length, 0);
     await writeSegment(path.join(root, 'fresh'), DIMENSIONS, GRAPH, livePassages, live);
-    expect(merged.articles.map((x) => x.id)).toEqual(live.map((x) => x.article.id));
+    expect(Array.from({ length: merged.articles.length }, (_, n) => merged.articles.id(n))).toEqual(live.map((x) => x.article.id));
 
     const [got, want] = await Promise.all([readSegmentManifest(path.join(root, 'merged')), readSegmentManifest(path.join(root, 'fresh'))]);
     expect(got).toEqual(want); // every file's size and checksum: lexical index, vectors, texts, graph

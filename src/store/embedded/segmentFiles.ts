@@ -4,18 +4,18 @@ import hnswlib from 'hnswlib-node';
 import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { sha256Hex } from '../../ingest/checksum.js';
+import { ArticleTable, ArticleTableBuilder, ArticleTableFormatError } from './articleTable.js';
 import { CheckedFileReader, type CheckedRead } from './checkedFiles.js';
 import { InvertedIndex, type IndexPart } from './invertedIndex.js';
 import { QuantizedVectors, QuantizedVectorsBuilder } from './quantized.js';
 import { readInvertedIndex } from './lexical.js';
-import { FileAppender, fsyncDir, fsyncFile, LineWriter, readLines, sha256OfFile, writeFileDurably } from './files.js';
+import { FileAppender, fsyncDir, fsyncFile, LineWriter, readLines, replaceFileAtomically, sha256OfFile, writeFileDurably } from './files.js';
 import {
   releaseGraph,
   Segment,
   SegmentBuilder,
   articleMetaSchema,
   storedArticleSchema,
-  type ArticleMeta,
   type ArticleTexts,
   type BuiltSegment,
   type GraphParams,
@@ -33,32 +33,40 @@ const { HierarchicalNSW } = hnswlib;
  *   segment.json      counts, dimensions, byte size and sha256 of every other file (written last)
  *   articles.jsonl    one article per line (text and metadata), read on demand by offset
  *   articles.offsets  byte offset of each line (f64, articles + 1 values)
- *   meta.jsonl        one line of metadata per article (no text): what is kept in memory
+ *   meta.bin          the articles' metadata (no text) as columns (articleTable.ts): what is kept in memory
  *   passages.bin      u32 columns: article number, ordinal, start, end (passage text is a slice of its article)
  *   vectors.f32       the unit vectors, passage after passage
  *   codes.q8          their int8 codes, scales and error radii (quantized.ts), what exact scans read
  *   graph.hnsw        hnswlib's HNSW graph (label = passage number)
  *   lexical.bin       the inverted index (document number = passage number)
+ *
+ * Format 1 (still read, no longer written) kept the metadata as meta.jsonl, one JSON line per
+ * article, parsed at every load; format 2 replaced it with meta.bin. Code that knows only format 1
+ * refuses a format 2 segment by its segment.json rather than looking for a file it lacks.
  */
 
-export const SEGMENT_FORMAT_VERSION = 1;
+export const SEGMENT_FORMAT_VERSION = 2;
+/** The format whose metadata is meta.jsonl. */
+const JSONL_META_FORMAT = 1;
 const FILES = {
   manifest: 'segment.json',
   articles: 'articles.jsonl',
   offsets: 'articles.offsets',
   meta: 'meta.jsonl',
+  table: 'meta.bin',
   passages: 'passages.bin',
   vectors: 'vectors.f32',
   codes: 'codes.q8',
   graph: 'graph.hnsw',
   lexical: 'lexical.bin',
 } as const;
-const CHECKED = [FILES.articles, FILES.offsets, FILES.meta, FILES.passages, FILES.vectors, FILES.codes, FILES.graph, FILES.lexical];
+/** The files `writeSegment` writes and records in segment.json. */
+const CHECKED = [FILES.articles, FILES.offsets, FILES.table, FILES.passages, FILES.vectors, FILES.codes, FILES.graph, FILES.lexical];
 /** Articles whose parsed form is kept per segment, for passages read again by the next queries. */
 const ARTICLES_CACHED = 256;
 
 const segmentManifestSchema = z.object({
-  formatVersion: z.literal(SEGMENT_FORMAT_VERSION),
+  formatVersion: z.union([z.literal(JSONL_META_FORMAT), z.literal(SEGMENT_FORMAT_VERSION)]),
   articles: z.number().int().nonnegative(),
   passages: z.number().int().nonnegative(),
   dimensions: z.number().int().positive(),
@@ -77,7 +85,7 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
 /** What writing a segment keeps in memory: the articles' metadata and the passage count (the rest is on disk). */
 export interface WrittenSegment {
   name: string;
-  articles: readonly ArticleMeta[];
+  articles: ArticleTable;
   passageCount: number;
   /** Nothing left to release (the graph is freed once written); kept so callers may close it like a segment. */
   close(): Promise<void>;
@@ -116,12 +124,9 @@ export async function writeSegment(
   }
   try {
     const offsets = Float64Array.from([...articles.offsets, articles.length]);
-    const meta = await LineWriter.create(path.join(dir, FILES.meta));
-    for (const a of built.articles) await meta.appendLine(JSON.stringify(a));
-    hash.set(FILES.meta, await meta.close());
-
     const binaries: Array<[string, Uint8Array]> = [
       [FILES.offsets, bytesOf(offsets)],
+      [FILES.table, built.articles.toBytes()],
       [FILES.passages, passageBytes(built.passages)],
       [FILES.lexical, built.lexical.toBytes()],
       [FILES.codes, built.codes.toBytes()],
@@ -181,12 +186,12 @@ export async function mergeSegments(
     const { articles, lexical } = await readSegmentLexical(source.dir);
     const keep = new Uint8Array(lexical.size);
     let p = 0;
-    articles.forEach((a, n) => {
+    articles.passageCounts.forEach((count, n) => {
       if (live(source)(n)) {
-        keep.fill(1, p, p + a.passageCount);
-        capacity += a.passageCount;
+        keep.fill(1, p, p + count);
+        capacity += count;
       }
-      p += a.passageCount;
+      p += count;
     });
     parts.push({ index: lexical, keep });
   }
@@ -205,18 +210,18 @@ export async function mergeSegments(
 }
 
 /** A segment's metadata and lexical index, checked against its checksums. */
-async function readSegmentLexical(dir: string): Promise<{ articles: ArticleMeta[]; lexical: InvertedIndex }> {
+async function readSegmentLexical(dir: string): Promise<{ articles: ArticleTable; lexical: InvertedIndex }> {
   const manifest = await readSegmentManifest(dir);
   const files = CheckedFileReader.start();
   try {
-    const [articles, bytes] = await Promise.all([readMeta(files, dir, manifest), readChecked(files, dir, manifest, FILES.lexical)]);
+    const [articles, bytes] = await Promise.all([readArticleTable(files, dir, manifest), readChecked(files, dir, manifest, FILES.lexical)]);
     let lexical: InvertedIndex;
     try {
       lexical = readInvertedIndex(bytes);
     } catch (err) {
       throw new SegmentCorruptError(`${dir}: ${(err as Error).message}`);
     }
-    if (lexical.size !== manifest.passages || articles.reduce((n, a) => n + a.passageCount, 0) !== manifest.passages) {
+    if (lexical.size !== manifest.passages || sum(articles.passageCounts) !== manifest.passages) {
       throw new SegmentCorruptError(`${dir}: its files disagree on the number of passages`);
     }
     return { articles, lexical };
@@ -232,14 +237,13 @@ export interface FileCheck {
   sha256: string;
 }
 
-/** The large files a reader may check after loading (graph, lexical index, codes): most of a start's reading. */
-const CHECKED_LATER = new Set<string>([FILES.graph, FILES.lexical, FILES.codes]);
+/** The large files a reader may check after loading (graph, lexical index, codes, metadata): most of a start's reading. */
+const CHECKED_LATER = new Set<string>([FILES.graph, FILES.lexical, FILES.codes, FILES.table]);
 
 /**
  * Loads a segment folder: binaries are read whole and checked against their checksums (hnswlib
  * reads raw memory from the graph file and can crash on damaged bytes), or only against their
- * sizes when `later` takes their checksums; metadata is read line by line, article texts stay
- * on disk behind an open file handle.
+ * sizes when `later` takes their checksums; article texts stay on disk behind an open file handle.
  * @throws SegmentCorruptError
  */
 export async function readSegment(
@@ -282,6 +286,10 @@ export async function readSegment(
     graph.setEf(efSearch);
     return graph;
   };
+  const loadArticles = async () => {
+    if (manifest.formatVersion === JSONL_META_FORMAT) return readMeta(files, dir, manifest);
+    return articleTableOf(dir, await read(FILES.table));
+  };
   const loadLexical = async () => {
     const bytes = await read(FILES.lexical);
     try {
@@ -311,7 +319,7 @@ export async function readSegment(
     // The worker serves requests in this order: first what this thread then parses (metadata) or
     // hnswlib parses on its own thread (the graph), so both overlap with the hashing that follows.
     loaded = await Promise.all([
-      readMeta(files, dir, manifest),
+      loadArticles(),
       read(FILES.offsets).then(toF64),
       read(FILES.passages).then(passageTable),
       loadGraph(),
@@ -331,7 +339,7 @@ export async function readSegment(
     codes.count !== n ||
     lexical.size !== n ||
     graph.getCurrentCount() !== n ||
-    articles.reduce((sum, a) => sum + a.passageCount, 0) !== n
+    sum(articles.passageCounts) !== n
   ) {
     throw new SegmentCorruptError(`${dir}: its files disagree on the number of articles or passages`);
   }
@@ -404,26 +412,49 @@ export async function readSegmentManifest(dir: string): Promise<SegmentManifest>
   }
 }
 
+function sum(values: Uint32Array): number {
+  let total = 0;
+  for (const v of values) total += v;
+  return total;
+}
+
+/** The article table saved in `bytes` (a segment's meta.bin). */
+function articleTableOf(dir: string, bytes: Uint8Array): ArticleTable {
+  try {
+    return ArticleTable.fromBytes(bytes);
+  } catch (err) {
+    if (err instanceof ArticleTableFormatError) throw new SegmentCorruptError(`${path.join(dir, FILES.table)} is invalid (${err.message})`);
+    throw err;
+  }
+}
+
+/** A segment's article table, checked against its checksum: meta.bin, or made from meta.jsonl in a format 1 segment. */
+async function readArticleTable(files: CheckedFileReader, dir: string, manifest: SegmentManifest): Promise<ArticleTable> {
+  if (manifest.formatVersion === JSONL_META_FORMAT) return readMeta(files, dir, manifest);
+  return articleTableOf(dir, await readChecked(files, dir, manifest, FILES.table));
+}
+
 /**
- * The metadata lines of a segment (one per article, no text: about 330 bytes each), read whole and
- * checked against the checksum off the main thread, then parsed line by line. Streaming them
- * through readline cost the server's start twice the parse, on the main thread.
+ * The article table of a format 1 segment, from its metadata lines (one per article, no text:
+ * about 330 bytes each), read whole and checked against the checksum off the main thread, then
+ * parsed line by line into the table (no array of every article's object is held). Streaming
+ * them through readline cost the server's start twice the parse, on the main thread.
  */
-async function readMeta(files: CheckedFileReader, dir: string, manifest: SegmentManifest): Promise<ArticleMeta[]> {
+async function readMeta(files: CheckedFileReader, dir: string, manifest: SegmentManifest): Promise<ArticleTable> {
   const file = path.join(dir, FILES.meta);
   const lines = (await readChecked(files, dir, manifest, FILES.meta)).toString('utf8').split(/\r?\n/);
-  const out: ArticleMeta[] = [];
+  const table = new ArticleTableBuilder();
   let line = 0;
   try {
     for (const text of lines) {
       if (text.length === 0) continue;
       line++;
-      out.push(articleMetaSchema.parse(JSON.parse(text)));
+      table.add(articleMetaSchema.parse(JSON.parse(text)));
     }
   } catch (err) {
     throw new SegmentCorruptError(`${file} line ${line} is invalid (${(err as Error).message})`);
   }
-  return out;
+  return table.finish();
 }
 
 /**
@@ -439,11 +470,11 @@ export async function* segmentArticles(dir: string, dimensions: number, keep: (a
     throw new SegmentCorruptError(`${dir} holds vectors of ${manifest.dimensions} dimensions, the archive ${dimensions}`);
   }
   const files = CheckedFileReader.start();
-  let articles: ArticleMeta[];
+  let articles: ArticleTable;
   let passages: PassageTable;
   try {
     [articles, passages] = await Promise.all([
-      readMeta(files, dir, manifest),
+      readArticleTable(files, dir, manifest),
       readChecked(files, dir, manifest, FILES.passages).then(passageTable),
       checkFile(files, dir, manifest, FILES.articles),
       checkFile(files, dir, manifest, FILES.vectors),
@@ -458,26 +489,26 @@ export async function* segmentArticles(dir: string, dimensions: number, keep: (a
     let first = 0;
     for await (const line of readLines(path.join(dir, FILES.articles))) {
       const number = n++;
-      const meta = articles[number];
-      if (!meta) throw new SegmentCorruptError(`${dir}: articles.jsonl holds more articles than meta.jsonl`);
+      if (number >= articles.length) throw new SegmentCorruptError(`${dir}: articles.jsonl holds more articles than its metadata`);
+      const passageCount = articles.passageCounts[number]!;
       const from = first;
-      first += meta.passageCount;
+      first += passageCount;
       if (!keep(number)) continue;
       const article: StoredArticle = storedArticleSchema.parse(JSON.parse(line));
-      const buffer = Buffer.alloc(meta.passageCount * vectorBytes);
+      const buffer = Buffer.alloc(passageCount * vectorBytes);
       const { bytesRead } = await vectors.read(buffer, 0, buffer.length, from * vectorBytes);
       if (bytesRead !== buffer.length) throw new SegmentCorruptError(`${dir}: vectors.f32 is shorter than its segment says`);
       const flat = toF32(buffer);
       const own = [];
       const vs = [];
-      for (let i = 0; i < meta.passageCount; i++) {
+      for (let i = 0; i < passageCount; i++) {
         const p = from + i;
         own.push({ ordinal: passages.ordinal[p]!, start: passages.start[p]!, end: passages.end[p]! });
         vs.push(flat.subarray(i * dimensions, (i + 1) * dimensions));
       }
       yield { article, passages: own, vectors: vs };
     }
-    if (n !== articles.length) throw new SegmentCorruptError(`${dir}: articles.jsonl holds fewer articles than meta.jsonl`);
+    if (n !== articles.length) throw new SegmentCorruptError(`${dir}: articles.jsonl holds fewer articles than its metadata`);
   } finally {
     await vectors.close();
   }
@@ -609,12 +640,35 @@ function toF64(bytes: Buffer): Float64Array {
   return new Float64Array(aligned(bytes, 8));
 }
 
+/**
+ * Converts a format 1 segment to format 2 in place: its metadata written as meta.bin, then its
+ * segment.json replaced (atomically) by one of format 2. Every other file is the same in both
+ * formats. meta.jsonl stays until the segment is merged away: a reader that read the old
+ * segment.json may be reading it. Only a writer (holding the archive's lock) may call this.
+ * False when the segment was not of format 1.
+ * @throws SegmentCorruptError
+ */
+export async function upgradeSegment(dir: string): Promise<boolean> {
+  const manifest = await readSegmentManifest(dir);
+  if (manifest.formatVersion !== JSONL_META_FORMAT) return false;
+  const bytes = (await readSegmentArticles(dir)).toBytes();
+  await writeFileDurably(path.join(dir, FILES.table), [bytes]);
+  const { [FILES.meta]: _jsonl, ...kept } = manifest.files;
+  const upgraded: SegmentManifest = {
+    ...manifest,
+    formatVersion: SEGMENT_FORMAT_VERSION,
+    files: { ...kept, [FILES.table]: { bytes: bytes.length, sha256: sha256Hex(bytes) } },
+  };
+  await replaceFileAtomically(path.join(dir, FILES.manifest), JSON.stringify(upgraded, null, 1));
+  return true;
+}
+
 /** Only the metadata of a segment (what the writer needs to know which articles it holds). */
-export async function readSegmentArticles(dir: string): Promise<ArticleMeta[]> {
+export async function readSegmentArticles(dir: string): Promise<ArticleTable> {
   const manifest = await readSegmentManifest(dir);
   const files = CheckedFileReader.start();
   try {
-    return await readMeta(files, dir, manifest);
+    return await readArticleTable(files, dir, manifest);
   } finally {
     await files.close();
   }

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Article } from '../../corpus/types.js';
 import type { Chunk } from '../../ingest/types.js';
-import { compileFilter, isEmptyFilter } from '../filter.js';
+import { isEmptyFilter } from '../filter.js';
 import type {
   ArchiveFacets,
   CommitInfo,
@@ -11,6 +11,7 @@ import type {
   StoreSettings,
   StoreSnapshot,
 } from '../types.js';
+import { addFacets, articleNumbers, compileTableFilter, type TableFacets } from './articleFilter.js';
 import { analyzeQuery, ArchiveTerms, matchSegments, type LexicalPart } from './lexical.js';
 import type { Segment } from './segment.js';
 
@@ -154,9 +155,10 @@ export class EmbeddedSnapshot implements StoreSnapshot {
   articleHashes(): Map<string, string> {
     const out = new Map<string, string>();
     for (const { segment, deleted } of this.views) {
-      segment.articles.forEach((a, n) => {
-        if (deleted === null || deleted[n] === 0) out.set(a.id, a.contentHash);
-      });
+      const table = segment.articles;
+      for (let n = 0; n < table.length; n++) {
+        if (deleted === null || deleted[n] === 0) out.set(table.id(n), table.contentHash(n));
+      }
     }
     return out;
   }
@@ -178,14 +180,14 @@ function liveMask({ segment, deleted }: SegmentView): ScopeMask {
 
 /** Live passages of the articles the scope keeps. */
 function scopeMask({ segment, deleted }: SegmentView, live: ScopeMask, scope: SearchScope): ScopeMask {
-  const accepts = compileFilter(scope.filter);
-  const excluded = scope.excludeDocumentIds;
+  // Resolved to this segment's codes and article numbers once: testing an article reads columns.
+  const accepts = compileTableFilter(scope.filter, segment.articles);
+  const excluded = scope.excludeDocumentIds?.size ? articleNumbers(segment.articles, scope.excludeDocumentIds) : null;
   const keep = new Uint8Array(segment.passageCount);
   let kept = 0;
   const consider = (n: number) => {
     if (deleted !== null && deleted[n] === 1) return;
-    const a = segment.articles[n]!;
-    if (excluded?.has(a.id) || !accepts(a)) return;
+    if (excluded?.has(n) || !accepts(n)) return;
     const { from, to } = segment.passagesOf(n);
     keep.fill(1, from, to);
     kept += to - from;
@@ -204,22 +206,9 @@ function scopeMask({ segment, deleted }: SegmentView, live: ScopeMask, scope: Se
 }
 
 function computeFacets(views: readonly SegmentView[]): ArchiveFacets {
-  const outlets = new Map<string, number>();
-  const sections = new Map<string, number>();
-  let first: string | null = null;
-  let last: string | null = null;
-  for (const { segment, deleted } of views) {
-    segment.articles.forEach((a, n) => {
-      if (deleted !== null && deleted[n] === 1) return;
-      if (a.outlet) outlets.set(a.outlet, (outlets.get(a.outlet) ?? 0) + 1);
-      if (a.section) sections.set(a.section, (sections.get(a.section) ?? 0) + 1);
-      const day = a.publishedAt?.slice(0, 10);
-      if (day) {
-        if (first === null || day < first) first = day;
-        if (last === null || day > last) last = day;
-      }
-    });
-  }
+  const found: TableFacets = { outlets: new Map(), sections: new Map(), first: null, last: null };
+  for (const { segment, deleted } of views) addFacets(segment.articles, deleted, found);
+  const { outlets, sections, first, last } = found;
   const list = (m: Map<string, number>) =>
     [...m].map(([name, articles]) => ({ name, articles })).sort((a, b) => b.articles - a.articles || a.name.localeCompare(b.name));
   return { outlets: list(outlets), sections: list(sections), firstPublished: first, lastPublished: last };

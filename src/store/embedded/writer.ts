@@ -23,8 +23,9 @@ import { acquireLock } from './files.js';
 import { MergeThread } from './mergeJob.js';
 import { chooseMerge, type MergePolicy, type SegmentSize } from './mergePolicy.js';
 import { migrateLegacyIndex } from './migrate.js';
-import type { ArticleMeta, GraphParams, SegmentInput } from './segment.js';
-import { readSegmentArticle, readSegmentArticles, writeSegment } from './segmentFiles.js';
+import type { ArticleTable } from './articleTable.js';
+import type { GraphParams, SegmentInput } from './segment.js';
+import { readSegmentArticle, readSegmentArticles, upgradeSegment, writeSegment } from './segmentFiles.js';
 
 export interface WriterOptions {
   indexDir: string;
@@ -51,7 +52,7 @@ const LOCK_FILE = '.writer.lock';
 /** A committed segment as the writer tracks it: which articles it holds, which of them are deleted. */
 interface WriterSegment {
   ref: SegmentRef;
-  articles: ArticleMeta[];
+  articles: ArticleTable;
   deleted: Uint8Array | null;
 }
 
@@ -159,9 +160,13 @@ export class EmbeddedWriter implements StoreWriter {
     const manifest = await readCommit(indexDir, pointer.file);
     checkSettings(indexDir, manifest.settings, settings);
     for (const ref of manifest.segments) {
-      const articles = await readSegmentArticles(path.join(indexDir, ref.name)).catch((err: Error) => {
-        throw corrupt(indexDir, err.message);
-      });
+      const dir = path.join(indexDir, ref.name);
+      // Segments of format 1 get their metadata file of format 2 (readers then open them without parsing it).
+      const articles = await upgradeSegment(dir)
+        .then(() => readSegmentArticles(dir))
+        .catch((err: Error) => {
+          throw corrupt(indexDir, err.message);
+        });
       const deleted = ref.deletes ? await readDeletes(indexDir, ref.deletes, ref.articles) : null;
       this.segments.push({ ref, articles, deleted });
     }
@@ -173,17 +178,16 @@ export class EmbeddedWriter implements StoreWriter {
   private indexLocations(): void {
     this.location.clear();
     for (const s of this.segments) {
-      s.articles.forEach((a, n) => {
-        if (s.deleted === null || s.deleted[n] === 0) this.location.set(a.id, { segment: s.ref.name, article: n });
-      });
+      forLive(s, (n) => this.location.set(s.articles.id(n), { segment: s.ref.name, article: n }));
     }
   }
 
   async articleHashes(): Promise<Map<string, string>> {
     const out = new Map<string, string>();
     for (const s of this.segments) {
-      s.articles.forEach((a, n) => {
-        if ((s.deleted === null || s.deleted[n] === 0) && !this.removals.has(a.id)) out.set(a.id, a.contentHash);
+      forLive(s, (n) => {
+        const id = s.articles.id(n);
+        if (!this.removals.has(id)) out.set(id, s.articles.contentHash(n));
       });
     }
     for (const [id, entry] of this.staged) out.set(id, entry.contentHash);
@@ -200,7 +204,7 @@ export class EmbeddedWriter implements StoreWriter {
     const stored = await readSegmentArticle(path.join(this.opts.indexDir, segment.ref.name), this.opts.settings.dimensions, {
       articleNumber: at.article,
       firstPassage: this.firstPassage(segment, at.article),
-      passageCount: segment.articles[at.article]!.passageCount,
+      passageCount: segment.articles.passageCounts[at.article]!,
     });
     if (stored.article.id !== documentId) throw corrupt(this.opts.indexDir, `${segment.ref.name}: article number ${at.article} is not ${documentId}`);
     const { contentHash: _hash, ...article } = stored.article;
@@ -211,7 +215,7 @@ export class EmbeddedWriter implements StoreWriter {
     let starts = this.passageStarts.get(segment);
     if (!starts) {
       starts = new Float64Array(segment.articles.length + 1);
-      segment.articles.forEach((a, n) => (starts![n + 1] = starts![n]! + a.passageCount));
+      segment.articles.passageCounts.forEach((count, n) => (starts![n + 1] = starts![n]! + count));
       this.passageStarts.set(segment, starts);
     }
     return starts[articleNumber]!;
@@ -269,7 +273,7 @@ export class EmbeddedWriter implements StoreWriter {
       await segment.close();
       added = {
         ref: { name, articles: segment.articles.length, passages: segment.passageCount, deletes: null },
-        articles: [...segment.articles],
+        articles: segment.articles,
         deleted: null,
       };
     }
@@ -325,11 +329,9 @@ export class EmbeddedWriter implements StoreWriter {
     let articles = 0;
     let passages = 0;
     for (const s of segments) {
-      s.articles.forEach((a, n) => {
-        if (s.deleted === null || s.deleted[n] === 0) {
-          articles++;
-          passages += a.passageCount;
-        }
+      forLive(s, (n) => {
+        articles++;
+        passages += s.articles.passageCounts[n]!;
       });
     }
     const manifest: CommitManifest = {
@@ -455,18 +457,18 @@ export class EmbeddedWriter implements StoreWriter {
     const articles = await readSegmentArticles(path.join(indexDir, output));
     const deleted = new Uint8Array(articles.length);
     let live = 0;
-    articles.forEach((a, n) => {
-      const at = this.location.get(a.id);
+    for (let n = 0; n < articles.length; n++) {
+      const at = this.location.get(articles.id(n));
       if (at && chosen.has(at.segment)) live++;
       else deleted[n] = 1;
-    });
+    }
     const kept = this.segments.filter((s) => !chosen.has(s.ref.name));
     if (live === 0 && kept.length === this.segments.length) return false;
     const sequence = this.manifest.sequence + 1;
     const next = [...kept];
     if (live > 0) {
       const deletes = live < articles.length ? await writeDeletes(indexDir, output, sequence, deleted) : null;
-      const passages = articles.reduce((n, a) => n + a.passageCount, 0);
+      const passages = articles.passageCounts.reduce((n, count) => n + count, 0);
       next.push({ ref: { name: output, articles: articles.length, passages, deletes }, articles, deleted: deletes ? deleted : null });
     }
     await this.publish(next, sequence, () => undefined);
@@ -567,10 +569,13 @@ function summary(m: CommitManifest): CommitSummary {
 
 function segmentSize(s: WriterSegment): SegmentSize {
   let livePassages = 0;
-  s.articles.forEach((a, n) => {
-    if (s.deleted === null || s.deleted[n] === 0) livePassages += a.passageCount;
-  });
+  forLive(s, (n) => (livePassages += s.articles.passageCounts[n]!));
   return { name: s.ref.name, passages: s.ref.passages, livePassages };
+}
+
+/** Calls `fn` with the number of each article of `s` not deleted. */
+function forLive(s: WriterSegment, fn: (n: number) => void): void {
+  for (let n = 0; n < s.articles.length; n++) if (s.deleted === null || s.deleted[n] === 0) fn(n);
 }
 
 function segmentName(sequence: number): string {
