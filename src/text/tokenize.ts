@@ -276,6 +276,26 @@ export function contentBigrams(query: string): string[] {
   return [...out];
 }
 
+/**
+ * Visits each folded syllable of a text in order (repeats included): the syllables of
+ * `splitPhrases`, folded, which are the single-syllable terms of `foldedTermSet`, without
+ * building its compounds and bigrams. `fold` must equal `foldDiacritics` (a memo of it, say).
+ */
+export function forEachFoldedSyllable(
+  text: string,
+  visit: (syllable: string) => void,
+  fold: (syllable: string) => string = foldDiacritics,
+): void {
+  const lower = normalizeVietnamese(text).toLowerCase();
+  for (const { word } of wordMatches(lower)) {
+    if (!CONNECTOR.test(word)) {
+      visit(fold(word));
+      continue;
+    }
+    for (const part of word.split(CONNECTOR)) if (part.length > 0) visit(fold(part));
+  }
+}
+
 /** Distinct folded syllables, compounds and bigrams of a passage, for coverage checks. */
 export function foldedTermSet(text: string): Set<string> {
   const out = new Set<string>();
