@@ -18,14 +18,13 @@ import {
   type WeightedSyllable,
   type Coverage,
 } from './fusion.js';
-import { splitSentences } from '../text/sentences.js';
 import { restoreTones } from './toneRestoration.js';
 import {
   FOLDED_PREFIX,
   contentBigrams,
   contentSyllables,
   foldedTermSet,
-  forEachFoldedSyllable,
+  forEachSentenceSyllable,
   isTonedQuery,
   splitPhrases,
 } from '../text/tokenize.js';
@@ -140,19 +139,16 @@ function makeFold(): (syllable: string) => string {
 
 function indexSentences(text: string, fold: (syllable: string) => string): SentenceSyllables {
   const sentencesOf = new Map<string, number[]>();
-  const sentences = splitSentences(text);
-  sentences.forEach((sentence, i) =>
-    forEachFoldedSyllable(
-      sentence.text,
-      (syllable) => {
-        const list = sentencesOf.get(syllable);
-        if (list === undefined) sentencesOf.set(syllable, [i]);
-        else if (list[list.length - 1] !== i) list.push(i);
-      },
-      fold,
-    ),
+  const count = forEachSentenceSyllable(
+    text,
+    (syllable, i) => {
+      const list = sentencesOf.get(syllable);
+      if (list === undefined) sentencesOf.set(syllable, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    },
+    fold,
   );
-  return { count: sentences.length, sentencesOf };
+  return { count, sentencesOf };
 }
 
 /**
@@ -209,6 +205,7 @@ async function coverageOf(query: string, snapshot: StoreSnapshot): Promise<Query
   const phrases = weigh(bigrams);
   const abbreviations = findAbbreviations(query);
   const withImplied = (has: (term: string) => boolean): ((term: string) => boolean) => {
+    if (abbreviations.length === 0) return has;
     const implied = new Set(
       abbreviations.filter((a) => a.alternatives.some((alt) => alt.every(has))).flatMap((a) => a.matched),
     );
