@@ -222,7 +222,7 @@ export interface WeightedSyllable {
 }
 
 /** IDF-weighted share of the query's content syllables that occur in the passage (0 when none). */
-export function termCoverage(query: readonly WeightedSyllable[], passage: ReadonlySet<string>): number {
+export function termCoverage(query: readonly WeightedSyllable[], passage: { has(term: string): boolean }): number {
   let total = 0;
   let found = 0;
   for (const { syllable, idf } of query) {

@@ -1,7 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/config.js';
 import type { Chunk, SearchScope, StoreSnapshot } from '../store/types.js';
-import { normalizeQuery } from '../text/normalize.js';
+import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
 import { findAbbreviations } from '../text/abbreviations.js';
 import {
   DEFAULT_RELEVANCE,
@@ -18,9 +18,16 @@ import {
   type WeightedSyllable,
   type Coverage,
 } from './fusion.js';
-import { splitSentences } from '../text/sentences.js';
 import { restoreTones } from './toneRestoration.js';
-import { FOLDED_PREFIX, contentBigrams, contentSyllables, foldedTermSet, isTonedQuery, splitPhrases } from '../text/tokenize.js';
+import {
+  FOLDED_PREFIX,
+  contentBigrams,
+  contentSyllables,
+  foldedTermSet,
+  forEachSentenceSyllable,
+  isTonedQuery,
+  splitPhrases,
+} from '../text/tokenize.js';
 import type { SearchOptions, SearchResponse, SearchResult, Searcher } from './types.js';
 
 /** What the hybrid search reads: the archive (one commit per search) and the query's embedding. */
@@ -102,40 +109,84 @@ function dot(a: readonly number[], b: ArrayLike<number>): number {
   return s;
 }
 
-/** A passage's folded terms (title included) and each of its sentences' (maybe shared from a cache: never mutate them). */
-interface FoldedPassage {
-  terms: ReadonlySet<string>;
-  sentences: ReadonlyArray<ReadonlySet<string>>;
+/** Which sentences of a passage hold each folded syllable (sentence numbers ascending). */
+interface SentenceSyllables {
+  count: number;
+  sentencesOf: ReadonlyMap<string, readonly number[]>;
 }
-type PassageTerms = (passage: Chunk) => FoldedPassage;
 
 /**
- * Passages whose folded terms are kept between queries: the top passages of one question are
- * often those of the next, and folding them costs more than the rest of the query's scoring.
+ * Passages whose sentences' syllables are kept between queries: the top passages of one question
+ * are often those of the next, and reading them costs more than the rest of the query's scoring.
  */
-const PASSAGE_TERMS_KEPT = 4000;
+const PASSAGES_KEPT = 4000;
+/** Distinct syllables whose folds are remembered (news text uses ~10k); past that, forgotten at once. */
+const FOLDS_KEPT = 50_000;
 
-/**
- * Terms of passages, remembered by their text: the archive changes under a running searcher
- * (a corrected article keeps its id and maybe its offsets), and the text is what is folded.
- */
-function makePassageTerms(): PassageTerms {
-  const cache = new LRUCache<string, FoldedPassage>({ max: PASSAGE_TERMS_KEPT });
-  return (passage) => {
-    const key = `${passage.title}\n${passage.text}`;
-    const known = cache.get(key);
-    if (known) return known;
-    // The whole passage's terms are asked for only by the few passages returned: made when first asked.
-    let terms: ReadonlySet<string> | undefined;
-    const folded = {
-      get terms() {
-        return (terms ??= foldedTermSet(key));
-      },
-      sentences: splitSentences(passage.text).map((s) => foldedTermSet(s.text)),
-    };
-    cache.set(key, folded);
+/** `foldDiacritics`, remembered: a passage's syllables are mostly the same few thousand. */
+function makeFold(): (syllable: string) => string {
+  const folds = new Map<string, string>();
+  return (syllable) => {
+    let folded = folds.get(syllable);
+    if (folded === undefined) {
+      if (folds.size >= FOLDS_KEPT) folds.clear();
+      folded = foldDiacritics(syllable);
+      folds.set(syllable, folded);
+    }
     return folded;
   };
+}
+
+function indexSentences(text: string, fold: (syllable: string) => string): SentenceSyllables {
+  const sentencesOf = new Map<string, number[]>();
+  const count = forEachSentenceSyllable(
+    text,
+    (syllable, i) => {
+      const list = sentencesOf.get(syllable);
+      if (list === undefined) sentencesOf.set(syllable, [i]);
+      else if (list[list.length - 1] !== i) list.push(i);
+    },
+    fold,
+  );
+  return { count, sentencesOf };
+}
+
+/**
+ * The syllables of each sentence of passages, remembered by their text: the archive changes under
+ * a running searcher (a corrected article keeps its id and maybe its offsets), and the text is
+ * what is read. Only syllables: a sentence is scored by the query's syllables alone (`wordsIn`).
+ */
+function makeSentenceSyllables(): (passage: Chunk) => SentenceSyllables {
+  const cache = new LRUCache<string, SentenceSyllables>({ max: PASSAGES_KEPT });
+  const fold = makeFold();
+  return (passage) => {
+    const known = cache.get(passage.text);
+    if (known) return known;
+    const index = indexSentences(passage.text, fold);
+    cache.set(passage.text, index);
+    return index;
+  };
+}
+
+/** Returned passages whose folded terms (title included) are kept: a repeated question finds them. */
+const RETURNED_KEPT = 500;
+
+function makePassageTerms(): (passage: Chunk) => ReadonlySet<string> {
+  const cache = new LRUCache<string, ReadonlySet<string>>({ max: RETURNED_KEPT });
+  return (passage) => {
+    const key = `${passage.title}\n${passage.text}`;
+    let terms = cache.get(key);
+    if (!terms) cache.set(key, (terms = foldedTermSet(key)));
+    return terms;
+  };
+}
+
+/** How a query is covered by a passage's terms, and by its best sentence. */
+interface QueryCoverage {
+  /** Coverage by a passage's folded terms (syllables, compounds, bigrams). */
+  of(terms: ReadonlySet<string>): Coverage;
+  /** Word coverage by the passage's sentence that covers most (0 for a passage without one). */
+  bestSentence(passage: SentenceSyllables): number;
 }
 
 /**
@@ -143,7 +194,7 @@ function makePassageTerms(): PassageTerms {
  * folded terms (a passage with its title, or one sentence); an abbreviation counts as present
  * when the terms hold its full form.
  */
-async function coverageOf(query: string, snapshot: StoreSnapshot): Promise<(terms: ReadonlySet<string>) => Coverage> {
+async function coverageOf(query: string, snapshot: StoreSnapshot): Promise<QueryCoverage> {
   const syllables = contentSyllables(query);
   const bigrams = contentBigrams(query);
   // Folded syllables and bigrams are indexed under the folded prefix; passages are compared folded.
@@ -153,12 +204,26 @@ async function coverageOf(query: string, snapshot: StoreSnapshot): Promise<(term
   const words = weigh(syllables);
   const phrases = weigh(bigrams);
   const abbreviations = findAbbreviations(query);
-  return (terms) => {
-    const implied = abbreviations
-      .filter((a) => a.alternatives.some((alt) => alt.every((s) => terms.has(s))))
-      .flatMap((a) => a.matched);
-    const passage = implied.length === 0 ? terms : new Set([...terms, ...implied]);
-    return { words: termCoverage(words, passage), phrases: termCoverage(phrases, passage) };
+  const withImplied = (has: (term: string) => boolean): ((term: string) => boolean) => {
+    if (abbreviations.length === 0) return has;
+    const implied = new Set(
+      abbreviations.filter((a) => a.alternatives.some((alt) => alt.every(has))).flatMap((a) => a.matched),
+    );
+    return implied.size === 0 ? has : (t) => has(t) || implied.has(t);
+  };
+  // The query's syllables and an abbreviation's forms are single syllables (never a compound or
+  // a bigram, which hold a joiner): a sentence's syllables alone decide its word coverage.
+  const wordsIn = (has: (term: string) => boolean) => termCoverage(words, { has: withImplied(has) });
+  return {
+    of(terms) {
+      const has = withImplied((t) => terms.has(t));
+      return { words: termCoverage(words, { has }), phrases: termCoverage(phrases, { has }) };
+    },
+    bestSentence({ count, sentencesOf }) {
+      const coverages: number[] = [];
+      for (let i = 0; i < count; i++) coverages.push(wordsIn((t) => sentencesOf.get(t)?.includes(i) === true));
+      return Math.max(0, ...coverages);
+    },
   };
 }
 
@@ -194,6 +259,7 @@ function scopeOf(options: TraceOptions): SearchScope {
  * reads one snapshot of the archive, taken at its start.
  */
 export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): HybridSearcher {
+  const sentenceSyllables = makeSentenceSyllables();
   const passageTerms = makePassageTerms();
   async function trace(query: string, options: TraceOptions = {}): Promise<HybridTrace> {
     const snapshot = deps.snapshot();
@@ -235,14 +301,14 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
     const bestSentence = (id: string): number => {
       const passage = passages.get(id);
       if (!passage) return 0;
-      return Math.max(0, ...passageTerms(passage).sentences.map((s) => coverage(s).words));
+      return coverage.bestSentence(sentenceSyllables(passage));
     };
     const ranked = liftBySentence(fuseCandidates(cands, fusion), bestSentence, settings.sentenceWeight, fusion);
     const merged = mergeOverlapping(ranked, (c) => passages.get(c.chunkId), MERGED_PASSAGE_MAX_CHARS);
     const fused = merged.map((m) => m.item);
     const top = fused.slice(0, k);
     const chunks = merged.slice(0, k).map((m) => m.passage);
-    const coverages = chunks.map((c) => coverage(passageTerms(c).terms));
+    const coverages = chunks.map((c) => coverage.of(passageTerms(c)));
     const relevances = top.map((c, i) =>
       relevanceOf(toned ? c.cosine : null, coverages[i] ?? NO_COVERAGE, settings.relevance),
     );

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  TONE_MARKS,
   canonicalizeTonePlacement,
   foldDiacritics,
   foldWhitespace,
@@ -42,6 +43,23 @@ describe('canonicalizeTonePlacement', () => {
       expect(oldPlacement.test(out.normalize('NFD')), JSON.stringify(text)).toBe(false);
       expect(sortedMarks(out), JSON.stringify(text)).toBe(sortedMarks(text));
     }
+  });
+
+  it('skips the decomposition only where it would change nothing', () => {
+    // The definition: decompose, move the tones, recompose, always.
+    const movable = new RegExp(`(?<![qQ])([uU])([yY])([${TONE_MARKS}])(?![\\p{L}\\p{M}])|([oO])([aAeE])([${TONE_MARKS}])(?![\\p{L}\\p{M}])`, 'gu');
+    const always = (text: string) =>
+      text.normalize('NFC').normalize('NFD').replace(movable, (_m, u, y, t1, o, ae, t2) => (u !== undefined ? `${u}${t1}${y}` : `${o}${t2}${ae}`)).normalize('NFC');
+    const pieces = ['o', 'O', 'a', 'e', 'u', 'U', 'y', 'Y', 'q', 'Q', 'n', ' ', '.', 'à', 'ạ', 'ẻ', 'ý', 'Ỵ', 'ặ', 'ê', 'ǅ', 'Ω',
+      '\u0300', '\u0301', '\u0303', '\u0309', '\u0323', '\u0302', '\u0345', '\u0338', '=', '\u2000', '\u00A0', '\u1FEE', '\u0344'];
+    let seed = 3;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % pieces.length;
+    for (let n = 0; n < 20_000; n++) {
+      const text = Array.from({ length: 1 + (n % 8) }, () => pieces[next()]).join('');
+      expect(canonicalizeTonePlacement(text), JSON.stringify(text)).toBe(always(text));
+    }
+    for (const text of ['hoà', 'hoà.', 'toàn', 'hoà\u0323', 'thuỷ', 'quỷ', 'khoẻ,', 'oá\u2000', 'HOÀ', 'uý\u0338'])
+      expect(canonicalizeTonePlacement(text), text).toBe(always(text));
   });
 
   it('gives NFC whatever the input form', () => {

@@ -19,10 +19,12 @@ const MOVABLE_TONE = new RegExp(
 );
 
 /**
- * In NFC, MOVABLE_TONE can only match where one of these pairs occurs: an `a`/`e`/`y` whose one
- * and last mark is a tone composes to exactly these letters.
+ * In NFC, MOVABLE_TONE can only match where one of these pairs ends a word: an `a`/`e`/`y` whose
+ * one and last mark is a tone composes to exactly these letters, and what follows a match (no
+ * letter, no mark) decomposes to no letter or mark. Without the word's end, most articles would
+ * pass ("toàn", "hoàng") and take the slow path for nothing.
  */
-const MOVABLE_TONE_NFC = /[oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ]|(?<![qQ])[uU][ỳýỷỹỵỲÝỶỸỴ]/u;
+const MOVABLE_TONE_NFC = /[oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ](?![\p{L}\p{M}])|(?<![qQ])[uU][ỳýỷỹỵỲÝỶỸỴ](?![\p{L}\p{M}])/u;
 
 /** Moves tone marks to one canonical position (`hoà` → `hòa`, `thuỷ` → `thủy`). */
 export function canonicalizeTonePlacement(text: string): string {

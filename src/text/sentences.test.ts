@@ -1,4 +1,8 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SHARED_DIR } from '../../tests/helpers/config.js';
+import { splitSentences as splitSentencesBefore } from '../../tests/helpers/sentencesBefore.js';
 import { splitSentences } from './sentences.js';
 
 const texts = (text: string): string[] => splitSentences(text).map((s) => s.text);
@@ -96,5 +100,35 @@ describe('splitSentences', () => {
   it('returns nothing for blank text', () => {
     expect(splitSentences('')).toEqual([]);
     expect(splitSentences(' \n\n ')).toEqual([]);
+  });
+});
+
+describe('splitSentences, compared with the regex-per-character version it replaced', () => {
+  const realTexts = ['xquad-vi/xquad-vi.passages.jsonl', 'viquad-test/viquad-test.passages.jsonl'].flatMap((file) =>
+    fs
+      .readFileSync(path.join(SHARED_DIR, 'eval', file), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { text: string }).text),
+  );
+
+  it('splits real Vietnamese passages exactly as before', () => {
+    expect(realTexts.length).toBeGreaterThan(200);
+    for (const text of realTexts) expect(splitSentences(text)).toEqual(splitSentencesBefore(text));
+  });
+
+  it('splits any mix of terminators, closers, quotes, ellipses, initials and spaces exactly as before', () => {
+    const alphabet = [
+      '.', '!', '?', '…', '..', './.', '"', '”', '’', '»', ')', ']', '“', '«', '‘', "'", '(', '[', ' ', '  ', '\n',
+      '\u00A0', '\t', 'TP', 'J', 'A', 'Tsui', 'ông', 'Hà', 'nội', '12', '3', 'U.S', 'PGS.TS', 'Đ', 'x', '/', '\uD835',
+    ];
+    let seed = 11;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 16);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+      expect(splitSentences(text), JSON.stringify(text)).toEqual(splitSentencesBefore(text));
+    }
   });
 });

@@ -22,11 +22,15 @@ const ABBREVIATIONS = new Set([
   'St', 'Jr', 'Sr', 'Co', 'Corp', 'Inc', 'Ltd', 'No', 'Vol', 'tr', 'vs',
 ]);
 
-const TERMINATOR = /[.!?…]/u;
-const CLOSERS = /["”’»)\]]/u;
+/**
+ * The terminators `.!?…`, the closers `"”’»)]` and the opening quotes `"“«`, tested on one code
+ * unit: every search splits its candidates' sentences, and a regex per character was most of it.
+ */
+const isTerminator = (c: number) => c === 0x2e || c === 0x21 || c === 0x3f || c === 0x2026;
+const isCloser = (c: number) => c === 0x22 || c === 0x201d || c === 0x2019 || c === 0xbb || c === 0x29 || c === 0x5d;
+const isOpeningQuote = (c: number) => c === 0x22 || c === 0x201c || c === 0xab;
 /** What may open the next sentence: a capital, a digit, a quote or a bracket. */
 const SENTENCE_OPENER = /[\p{Lu}\p{N}"“‘'«([]/u;
-const OPENING_QUOTES = /["“«]/u;
 
 /** Splits `text` into sentences; never across a line break, spans trimmed of whitespace. */
 export function splitSentences(text: string): SentenceSpan[] {
@@ -56,20 +60,22 @@ function trimSpan(text: string, start: number, end: number): SentenceSpan | null
 /** Sentence ranges within one line, `[start, end)` in `text` coordinates. */
 function splitLine(text: string, lineStart: number, lineEnd: number): Array<[number, number]> {
   const ranges: Array<[number, number]> = [];
-  const quoted = quotedRanges(text, lineStart, lineEnd);
+  // Only an ellipsis asks whether it stands inside a quotation: most lines never need them.
+  let quotedCache: Array<[number, number]> | undefined;
+  const quoted = () => (quotedCache ??= quotedRanges(text, lineStart, lineEnd));
   let sentenceStart = lineStart;
   let i = lineStart;
   while (i < lineEnd) {
-    if (!TERMINATOR.test(text[i] ?? '')) {
+    if (!isTerminator(text.charCodeAt(i))) {
       i++;
       continue;
     }
     const clusterStart = i;
     let j = i;
-    while (j < lineEnd && TERMINATOR.test(text[j] ?? '')) j++;
+    while (j < lineEnd && isTerminator(text.charCodeAt(j))) j++;
     // TTXVN end mark "./." belongs to the terminator.
     if (text[j] === '/' && text[j + 1] === '.') j += 2;
-    while (j < lineEnd && CLOSERS.test(text[j] ?? '')) j++;
+    while (j < lineEnd && isCloser(text.charCodeAt(j))) j++;
     if (isBoundary(text, sentenceStart, clusterStart, j, lineEnd, quoted)) {
       ranges.push([sentenceStart, j]);
       sentenceStart = j;
@@ -86,7 +92,7 @@ function isBoundary(
   clusterStart: number,
   clusterEnd: number,
   lineEnd: number,
-  quoted: Array<[number, number]>,
+  quoted: () => Array<[number, number]>,
 ): boolean {
   let k = clusterEnd;
   if (k >= lineEnd) return true;
@@ -97,7 +103,7 @@ function isBoundary(
 
   const cluster = text.slice(clusterStart, clusterEnd);
   const isEllipsis = cluster.includes('…') || cluster.includes('..');
-  if (isEllipsis && quoted.some(([qs, qe]) => clusterStart > qs && clusterStart < qe)) return false;
+  if (isEllipsis && quoted().some(([qs, qe]) => clusterStart > qs && clusterStart < qe)) return false;
   if (cluster[0] === '.' && !isEllipsis) {
     const token = tokenBefore(text, sentenceStart, clusterStart);
     if (isAbbreviation(token.word)) return false;
@@ -171,7 +177,7 @@ function quotedRanges(text: string, lineStart: number, lineEnd: number): Array<[
         ranges.push([open.pos, i]);
         open = null;
       }
-    } else if (OPENING_QUOTES.test(ch)) {
+    } else if (isOpeningQuote(text.charCodeAt(i))) {
       open = { pos: i, close: ch === '“' ? '”' : ch === '«' ? '»' : '"' };
     }
   }

@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../../tests/helpers/config.js';
+import { foldDiacritics } from './normalize.js';
+import { splitSentences } from './sentences.js';
 import {
   contentSyllables,
+  forEachSentenceSyllable,
   exactTerms,
   indexTerms,
   isTonedQuery,
@@ -106,6 +109,47 @@ describe('wordMatches', () => {
       const length = 1 + Math.floor(random() * 14);
       for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
       expect(wordMatches(text), JSON.stringify(text)).toEqual(byRegex(text));
+    }
+  });
+});
+
+describe('forEachSentenceSyllable', () => {
+  /** The definition: each sentence's text cut into phrases, each syllable folded. */
+  const bySentence = (text: string) =>
+    splitSentences(text).flatMap((s, i) => splitPhrases(s.text).flatMap((p) => p.syllables.map((x) => [foldDiacritics(x), i])));
+  const visited = (text: string) => {
+    const out: Array<[string, number]> = [];
+    const count = forEachSentenceSyllable(text, (syllable, i) => out.push([syllable, i]));
+    expect(count).toBe(splitSentences(text).length);
+    return out;
+  };
+
+  it('gives each sentence the folded syllables of its own text, on real passages as written and denormalised', () => {
+    const lines = fs.readFileSync(path.join(SHARED_DIR, 'eval/xquad-vi/xquad-vi.passages.jsonl'), 'utf8').trim().split('\n');
+    for (const line of lines) {
+      const { text } = JSON.parse(line) as { text: string };
+      const variants = [text, text.normalize('NFD'), text.toUpperCase(), text.replaceAll('hòa', 'hoà').replaceAll('đ', 'ð')];
+      for (const t of variants) expect(visited(t)).toEqual(bySentence(t));
+    }
+  });
+
+  it('gives each sentence the folded syllables of its own text, on any mix of scripts, cases, marks and spaces', () => {
+    // Σ lower-cases by its neighbours, İ grows, Ð is rewritten, "oà"/"uỳ" move their tone, and
+    // the odd spaces (some of them ignorable by case rules) separate sentences.
+    const alphabet = [
+      'Σ', 'ΑΣ', 'İ', 'Ð', 'ð', 'hoà', 'oà', 'thuỷ', 'quỳ', 'Q', 'u', 'y', '\u0300', '\u0323', 'a', 'Đ', 'ế', '9', '-', '_', ',',
+      "'", '’', '.', '!', '?', '…', '"', '”', '“', ' ', '\n', '\u00A0', '\uFEFF', '\u2000', '\u1680', 'TP', 'J', 'Ông', 'x',
+      '\uD835', '\u{1D49C}', 'ǅ',
+    ];
+    // Whole, "ΑΣ.\uFEFFΒ" lower-cases its Σ to σ (a letter follows past ignorable characters); its first sentence alone ends in ς.
+    for (const text of ['ΑΣ.\uFEFFΒ', 'İİ. Σ', 'hoà. Thuỷ']) expect(visited(text)).toEqual(bySentence(text));
+    let seed = 5;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 20_000; n++) {
+      let text = '';
+      const length = 1 + Math.floor(random() * 14);
+      for (let i = 0; i < length; i++) text += alphabet[Math.floor(random() * alphabet.length)];
+      expect(visited(text), JSON.stringify(text)).toEqual(bySentence(text));
     }
   });
 });

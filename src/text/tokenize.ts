@@ -1,4 +1,5 @@
 import { foldDiacritics, foldLatinDiacritics, hasDiacritics, normalizeVietnamese } from './normalize.js';
+import { splitSentences } from './sentences.js';
 
 /**
  * Vietnamese analysis for lexical retrieval. Vietnamese writes one syllable per space-separated
@@ -274,6 +275,66 @@ export function contentBigrams(query: string): string[] {
     });
   }
   return [...out];
+}
+
+/** Visits the folded syllables of one word of `wordMatches` (a compound's parts, as `splitPhrases` has them). */
+function visitSyllables(word: string, visit: (syllable: string) => void, fold: (syllable: string) => string): void {
+  if (!CONNECTOR.test(word)) {
+    visit(fold(word));
+    return;
+  }
+  for (const part of word.split(CONNECTOR)) if (part.length > 0) visit(fold(part));
+}
+
+/**
+ * Visits each folded syllable of a text in order (repeats included): the syllables of
+ * `splitPhrases`, folded, which are the single-syllable terms of `foldedTermSet`, without
+ * building its compounds and bigrams. `fold` must equal `foldDiacritics` (a memo of it, say).
+ */
+export function forEachFoldedSyllable(
+  text: string,
+  visit: (syllable: string) => void,
+  fold: (syllable: string) => string = foldDiacritics,
+): void {
+  for (const { word } of wordMatches(normalizeVietnamese(text).toLowerCase())) visitSyllables(word, visit, fold);
+}
+
+/**
+ * The text lower-cased, when normalising and lower-casing it whole gives, cut where a sentence
+ * starts or ends (next to whitespace), what each sentence gives alone: the text is normalised
+ * already (NFC, canonical tones, no `Ð`), has no `Σ` (lower-cased by its neighbours) and keeps
+ * its length (`İ` grows). Undefined otherwise.
+ */
+function lowerCasedWhole(text: string): string | undefined {
+  if (text.includes('Σ') || normalizeVietnamese(text) !== text) return undefined;
+  const lower = text.toLowerCase();
+  return lower.length === text.length ? lower : undefined;
+}
+
+/**
+ * Visits each folded syllable of each sentence of `splitSentences(text)` with the sentence's
+ * number: exactly `forEachFoldedSyllable` of each sentence's text, in one pass over the whole
+ * text when it is normalised already (the archive's texts are). Returns the number of sentences.
+ */
+export function forEachSentenceSyllable(
+  text: string,
+  visit: (syllable: string, sentence: number) => void,
+  fold: (syllable: string) => string = foldDiacritics,
+): number {
+  const sentences = splitSentences(text);
+  const lower = lowerCasedWhole(text);
+  if (lower === undefined) {
+    sentences.forEach((sentence, i) => forEachFoldedSyllable(sentence.text, (syllable) => visit(syllable, i), fold));
+    return sentences.length;
+  }
+  // Only whitespace lies between sentences, and a word never holds any: each word is in one sentence.
+  let i = 0;
+  const inSentence = (syllable: string) => visit(syllable, i);
+  for (const { word, start } of wordMatches(lower)) {
+    while (i < sentences.length - 1 && sentences[i]!.end <= start) i++;
+    visitSyllables(word, inSentence, fold);
+  }
+  return sentences.length;
 }
 
 /** Distinct folded syllables, compounds and bigrams of a passage, for coverage checks. */
