@@ -102,6 +102,11 @@ interface PostingCursor {
   field: number;
 }
 
+/** BM25's inverse document frequency of a term in `df` of `n` documents (unknown terms get the maximum). */
+export function bm25Idf(n: number, df: number): number {
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
 /** The saved bytes are not an index this code can read. */
 export class IndexFormatError extends Error {
   override readonly name = 'IndexFormatError';
@@ -845,8 +850,7 @@ export class InvertedIndex {
     for (let f = 0; f < this.fieldCount; f++) {
       const df = next();
       if (df === 0) continue;
-      const statDf = fieldDf?.[f] ?? df;
-      const idf = Math.log(1 + (documentCount - statDf + 0.5) / (statDf + 0.5));
+      const idf = bm25Idf(documentCount, fieldDf?.[f] ?? df);
       out.push({ pos: next.position(), left: df, doc: 0, idf, weight: boost * fieldBoosts[f]!, field: f });
       // Skip to the next field's postings: (gap·2 + [tf > 1]) then tf when flagged.
       if (f + 1 < this.fieldCount) for (let i = 0; i < df; i++) if (next() & 1) next();

@@ -3,6 +3,7 @@ import type { Chunk } from '../../ingest/types.js';
 import { normalizeQuery } from '../../text/normalize.js';
 import { expandAbbreviations, type AbbreviationExpander } from '../../text/abbreviations.js';
 import {
+  bm25Idf,
   DocumentTable,
   IndexFormatError,
   InvertedIndex,
@@ -64,8 +65,6 @@ const EXPANSION_WEIGHT = 0.5;
 
 const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
 
-
-
 /** From this many passages on, the commonest query terms are dropped from the lexical search. */
 const LARGE_INDEX_PASSAGES = 2000;
 /** Share of passages above which a term counts as common. */
@@ -125,11 +124,6 @@ export interface ArchiveTerm {
 const ARCHIVE_TERMS_KEPT = 20_000;
 /** Enough for the terms of one query (a vocabulary made for a single search). */
 const QUERY_TERMS_KEPT = 256;
-
-/** BM25's inverse document frequency of a term in `df` of `n` documents (unknown terms get the maximum). */
-function bm25Idf(n: number, df: number): number {
-  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
-}
 
 /**
  * The vocabulary of an archive's segments (which never change once written): each term is looked
@@ -234,16 +228,11 @@ function finalScore(found: DocumentScores, i: number): number {
   return (found.scores[i]! * q) / q;
 }
 
-/** A segment's matches (ascending) and their final scores, side by side. */
-interface SegmentScores {
-  docs: Uint32Array;
-  scores: Float64Array;
-}
-
-function finalScores(found: DocumentScores): SegmentScores {
+/** The final scores of a segment's matches, in the order of its `docs`. */
+function finalScores(found: DocumentScores): Float64Array {
   const scores = new Float64Array(found.docs.length);
   for (let i = 0; i < scores.length; i++) scores[i] = finalScore(found, i);
-  return { docs: found.docs, scores };
+  return scores;
 }
 
 /** Where `doc` is in the ascending `docs`, or -1. */
@@ -259,12 +248,11 @@ function indexOfDoc(docs: Uint32Array, doc: number): number {
 }
 
 /** The `limit`-th best of all scores (ties counted), or -Infinity when there are fewer. */
-function limitthScore(segments: ReadonlyArray<SegmentScores | null>, limit: number): number {
+function limitthScore(segments: ReadonlyArray<Float64Array | null>, limit: number): number {
   if (limit <= 0) return Infinity;
   const best = new BoundedMinHeap(limit);
-  for (const segment of segments) {
-    if (!segment) continue;
-    const { scores } = segment;
+  for (const scores of segments) {
+    if (!scores) continue;
     for (let i = 0; i < scores.length; i++) best.offer(scores[i]!);
   }
   return best.size < limit ? -Infinity : best.min;
@@ -472,9 +460,9 @@ class SegmentMatches {
     const floor = this.accept === undefined ? limitthScore(finals, limit) : -Infinity;
     function* contenders(): Generator<Match> {
       for (let s = 0; s < found.length; s++) {
-        const segment = finals[s];
-        if (!segment) continue;
-        const { docs, scores } = segment;
+        const scores = finals[s];
+        if (!scores) continue;
+        const { docs } = found[s]!;
         for (let i = 0; i < scores.length; i++) {
           if (scores[i]! >= floor) yield { s, doc: docs[i]!, score: scores[i]!, id: null };
         }
