@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { SearchResult } from '../retrieval/types.js';
 import { expandAbbreviations } from '../text/abbreviations.js';
-import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
+import { hasDiacritics, normalizeQuery } from '../text/normalize.js';
+import { foldedWordsOf } from '../text/words.js';
 import { FACT, type AskedFact } from './askedFact.js';
 import { LogisticModelSchema, predictProbability } from './logistic.js';
 import modelJson from './answerability.model.json' with { type: 'json' };
@@ -61,7 +62,7 @@ const NEAR_COVERAGE = 0.8;
 /** Dense and lexical agree when both rank the top passage within this many places. */
 const AGREEMENT_RANK = 3;
 
-const foldedWords = (text: string) => new Set(normalizeQuery(text).toLowerCase().split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0).map((w) => foldDiacritics(w).replace(/^0+(?=\d)/u, '')));
+const foldedWords = (text: string) => new Set(foldedWordsOf(text));
 
 /**
  * The names a question gives: acronyms ("NATO") and runs of two or more capitalised words

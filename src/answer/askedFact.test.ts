@@ -81,6 +81,11 @@ describe('factStrength', () => {
     expect(price.unit).toBe('money');
     expect(factStrength(readSentence('Giá từ 650.000 đồng trở lên.'), price)).toBe(FACT.exact);
     expect(factStrength(readSentence('Phố có hơn 30 cửa hàng bán đủ 12 nhãn hiệu giày.'), price)).toBe(FACT.none);
+    // "bao nhiêu một năm" asks a rate per year, not a count of years; the currency may come first.
+    const fee = readAskedFact('Học ở trường mất học phí bao nhiêu một năm?');
+    expect(fee.unit).toBe('money');
+    expect(factStrength(readSentence('Học phí là USD 600 cho cả năm học.'), fee)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Trường nhận học sinh từ năm 2004.'), fee)).toBe(FACT.none);
     // Untoned "gia" is also "quốc gia": no money is asked here.
     expect(readAskedFact('co bao nhieu quoc gia tham gia hoi nghi').unit).toBeNull();
     const age = readAskedFact('Những phụ nữ trong nghiên cứu trung bình bao nhiêu tuổi?');

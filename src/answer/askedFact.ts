@@ -119,7 +119,9 @@ function countedAfterCue(question: string): string[] {
       const w = ws[i]!;
       const cueEnd = foldDiacritics(w) === 'bao' && foldDiacritics(ws[i + 1] ?? '') === 'nhieu' ? i + 2 : toned && w === 'mấy' ? i + 1 : -1;
       if (cueEnd < 0) continue;
-      return ws.slice(cueEnd, cueEnd + 3).map((x) => foldDiacritics(x));
+      const counted = ws.slice(cueEnd, cueEnd + 3).map((x) => foldDiacritics(x));
+      // "bao nhiêu một năm", "bao nhiêu mỗi học viên": a rate per unit, not a count of units.
+      return counted[0] === 'mot' || counted[0] === 'moi' ? [] : counted;
     }
   }
   return [];
@@ -290,7 +292,7 @@ function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolea
 
 
 /** A sum of money: "650.000 đồng", "50 triệu USD", "$40.000", "2 tỷ". */
-const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|đô la|đô|đôla|franc|yuan|rupee|rúp|peso|ringgit|rupiah|\$)|\$\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
+const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|đô la|đô|đôla|franc|yuan|rupee|rúp|peso|ringgit|rupiah|\$)|(?:\$|(?<![\p{L}])(?:usd|vnd|vnđ|eur|euro)\s*)\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
 
 function unitStrength(sentence: ReadSentence, unit: AskedUnit): number {
   switch (unit) {

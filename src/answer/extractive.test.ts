@@ -332,3 +332,34 @@ describe('answerExtractively for a question about the present', () => {
     expect(a.answer).toContain('12/03/2024');
   });
 });
+
+describe('answerExtractively: articles that name what the question names', () => {
+  const passage = (documentId: string, text: string, score: number): SearchResult => ({
+    text,
+    score,
+    documentId,
+    title: 'Điện ảnh',
+    outlet: 'VnExpress',
+    publishedAt: '2005-03-01',
+    chunkId: `${documentId}#0`,
+    start: 0,
+    end: text.length,
+  });
+  const otherFilm = passage('other', 'Kinh phí làm một bộ phim hiện nay khoảng 1,5 tỷ đồng. Hãng phim Việt cho biết kinh phí làm phim tăng mỗi năm.', 0.9);
+  const rouge = passage('rouge', 'Phần 2 của phim Rouge được quay ở Đà Lạt với kinh phí 4 tỷ đồng. Đạo diễn là Ngô Thanh Vân.', 0.6);
+
+  it('answers from the article that names the film asked about, not the one that shares more words', () => {
+    const a = answerExtractively('Kinh phí làm phim Rouge 2 là bao nhiêu?', [otherFilm, rouge]);
+    expect(a.grounded).toBe(true);
+    expect(a.citations.map((c) => c.documentId)).toEqual(['rouge']);
+    expect(a.answer).toContain('4 tỷ đồng');
+  });
+
+  it('says "not found" when no article found names it', () => {
+    const a = answerExtractively('Kinh phí làm phim Rouge 2 là bao nhiêu?', [otherFilm]);
+    expect(a.grounded).toBe(false);
+    expect(a.answer).toBe(NOT_FOUND_ANSWER);
+    // The same question without the film's name is answered from the same article.
+    expect(answerExtractively('Kinh phí làm phim là bao nhiêu?', [otherFilm]).grounded).toBe(true);
+  });
+});

@@ -7,6 +7,7 @@ import { answerabilityFeatures, answerabilityProbability, type AnswerabilityMode
 import { formatDateVi } from '../text/dates.js';
 import { expanderWith } from './definedAbbreviations.js';
 import { asksAboutNow, asksAboutToday } from './questionKind.js';
+import { anchoredDocuments, questionAnchors } from './anchors.js';
 import { FACT, asksPreciseFact, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
 import { readPassage, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { wordsOf } from '../text/words.js';
@@ -406,14 +407,18 @@ export function answerExtractively(
   if (results.length === 0 || (!model && options.relevant === false)) return notFoundAnswer();
   const opts = { ...DEFAULTS, ...definedOnly(options) };
   const scored = scoreCandidates(question, results, options);
-  if (asksPreciseFact(scored.asked) && !holdsFactNearKeyTerms(scored.candidates)) return notFoundAnswer();
+  // Only articles that name what the question names may answer it (see anchors.ts), and only
+  // their sentences tell whether the precise fact asked for is given.
+  const anchored = anchoredDocuments(questionAnchors(question), results);
+  const pool = anchored ? scored.candidates.filter((c) => anchored.has(c.result.documentId)) : scored.candidates;
+  if (asksPreciseFact(scored.asked) && !holdsFactNearKeyTerms(pool)) return notFoundAnswer();
   let answerability: number | undefined;
   if (model) {
     answerability = answerabilityProbability(model, featuresOf(question, results, scored));
     if (answerability < model.threshold) return { ...notFoundAnswer(), answerability };
   }
-  const chosen = selectSentences(scored.candidates, opts, model !== undefined, scored.asked.kind !== 'other');
-  if (chosen.length === 0) return notFoundAnswer();
+  const chosen = selectSentences(pool, opts, model !== undefined, scored.asked.kind !== 'other');
+  if (chosen.length === 0) return { ...notFoundAnswer(), ...(answerability !== undefined ? { answerability } : {}) };
   const grouped = groupBySource(chosen);
   const groups = options.newestFirst ? newestFirst(grouped) : grouped;
   const citations = groups.map((g, i) => citationFor(g, i + 1));

@@ -1,6 +1,16 @@
+import { foldDiacritics, normalizeQuery } from './normalize.js';
+
 /** A text's words: runs of letters, marks and digits (Vietnamese syllables, numbers, names). */
 export function wordsOf(text: string): string[] {
   return text.split(/[^\p{L}\p{M}\p{N}]+/u).filter((w) => w.length > 0);
+}
+
+/**
+ * A text's words folded for comparison: Unicode-normalised, lower case, without diacritics, and
+ * numbers without leading zeros ("05" = "5").
+ */
+export function foldedWordsOf(text: string): string[] {
+  return wordsOf(normalizeQuery(text).toLowerCase()).map((w) => foldDiacritics(w).replace(/^0+(?=\d)/u, ''));
 }
 
 /** Where `phrase` (words joined by single spaces) starts among `words`. */

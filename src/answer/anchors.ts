@@ -1,0 +1,121 @@
+import type { SearchResult } from '../retrieval/types.js';
+import { expandAbbreviations } from '../text/abbreviations.js';
+import { withinOneEdit } from '../text/editDistance.js';
+import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
+import { foldedWordsOf } from '../text/words.js';
+
+/**
+ * What a question pins its subject with, and which retrieved articles name it. In an archive of
+ * thousands of articles, the passages that share most of a question's words are often about
+ * another film, another Games, another company: "Kinh phí làm phim Rouge 2 …" finds the budgets
+ * of other films. An article that never names what the question names cannot answer it, however
+ * well its sentences match the rest.
+ *
+ * Anchors are the names a reader capitalises (runs of capitalised words, acronyms, a capitalised
+ * word inside the question), a number given with a name ("SEA Games 31") and codes mixing letters
+ * and digits ("W41CA", "COVID-19"). A question typed in lower case gives only its codes.
+ */
+
+const WORD = /[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}.-]*[\p{L}\p{M}\p{N}]|[\p{L}\p{M}\p{N}]/gu;
+/** Stands between two words where anything but spaces separates them: a name ends there. */
+const BREAK = '\u0000';
+
+const isCapitalised = (w: string) => /^\p{Lu}/u.test(w);
+const isAcronym = (w: string) => /^\p{Lu}{2,}[\p{Lu}\p{N}-]*$/u.test(w);
+const isCode = (w: string) => /\p{L}/u.test(w) && /\p{N}/u.test(w);
+const isNumber = (w: string) => /^\p{N}+$/u.test(w);
+
+/** The question's words in order, with BREAK wherever punctuation stands between two of them. */
+function wordsWithBreaks(text: string): string[] {
+  const words: string[] = [];
+  let last = 0;
+  for (const m of text.matchAll(WORD)) {
+    if (/\S/u.test(text.slice(last, m.index))) words.push(BREAK);
+    words.push(m[0]);
+    last = m.index + m[0].length;
+  }
+  return words;
+}
+
+/**
+ * One Vietnamese syllable, toneless: an onset, one to three vowels, a final. A capitalised word
+ * that is one ("Tin" lành, "Đại" học, "Người" Anh) is as often a capitalised common word as a
+ * name; a word that is not ("Tesla", "Paris", "Ludot") is a foreign name.
+ */
+const VIETNAMESE_SYLLABLE = /^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$/u;
+const isForeignWord = (w: string) => !VIETNAMESE_SYLLABLE.test(foldDiacritics(w.toLowerCase()));
+
+export function questionAnchors(question: string): string[] {
+  const words = wordsWithBreaks(normalizeQuery(question));
+  const anchors = new Set<string>();
+  let run: string[] = [];
+  const flush = () => {
+    const named = run.filter((w) => !isNumber(w));
+    if (named.length > 1 || (named.length === 1 && (isAcronym(named[0]!) || isForeignWord(named[0]!)))) anchors.add(run.join(' '));
+    run = [];
+  };
+  words.forEach((w, i) => {
+    if (isCode(w)) {
+      flush();
+      anchors.add(w);
+    } else if (run.length > 0 && isNumber(w)) {
+      run.push(w);
+      flush();
+    } else if (isCapitalised(w) && (i > 0 || isAcronym(w) || isCapitalised(words[i + 1] ?? ''))) {
+      // The first word is capitalised as the sentence's start; it may be a name's only when the next word is capitalised too.
+      run.push(w);
+    } else flush();
+  });
+  flush();
+  return [...anchors];
+}
+
+/** Readers misspell the names they ask about by a letter ("Lancater", "Harcaly"); numbers are exact. */
+const sameWord = (asked: string, seen: string) => asked === seen || (asked.length >= 3 && !isNumber(asked) && withinOneEdit(asked, seen));
+
+/** What is read of a text: its folded words, and every two neighbours joined ("Super Bowl" = "Superbowl"). */
+interface ReadText {
+  words: ReadonlySet<string>;
+  list: readonly string[];
+}
+
+function readText(text: string): ReadText {
+  const seq = foldedWordsOf(text);
+  const words = new Set(seq);
+  for (let i = 0; i + 1 < seq.length; i++) words.add(seq[i]! + seq[i + 1]!);
+  return { words, list: [...words] };
+}
+
+/**
+ * Whether a text names an anchor, in one of its forms: a number it gives, exactly; a code, with
+ * or without its hyphens ("AS-206" = "AS206"); a name, by at least half of its words, in any order
+ * ("Carolina Panthers" of a report that says "Panthers", "Trận Valencia" where the first word only
+ * opens the question).
+ */
+function namesAnchor(anchor: string, text: ReadText): boolean {
+  const seen = (w: string) => text.words.has(w) || text.list.some((t) => sameWord(w, t));
+  const form = (f: string) => {
+    const all = foldedWordsOf(f);
+    if (!/\s/u.test(f) && isCode(f) && all.length > 1 && seen(all.join(''))) return true;
+    if (!all.filter(isNumber).every((n) => text.words.has(n))) return false;
+    const name = all.filter((w) => !isNumber(w));
+    return name.filter(seen).length * 2 >= name.length;
+  };
+  return form(anchor) || expandAbbreviations(anchor).some(form);
+}
+
+/**
+ * The articles among `results` whose retrieved passages (titles included) name every anchor;
+ * null when the question gives none (then every article may answer).
+ */
+export function anchoredDocuments(anchors: readonly string[], results: readonly SearchResult[]): Set<string> | null {
+  if (anchors.length === 0) return null;
+  const texts = new Map<string, string[]>();
+  for (const r of results) texts.set(r.documentId, [...(texts.get(r.documentId) ?? []), r.title, r.text]);
+  const anchored = new Set<string>();
+  for (const [documentId, parts] of texts) {
+    const text = readText(parts.join('\n'));
+    if (anchors.every((a) => namesAnchor(a, text))) anchored.add(documentId);
+  }
+  return anchored;
+}
