@@ -18,7 +18,8 @@ describe('questionAnchors', () => {
   it('reads names, a number given with a name, and codes; not a capitalised Vietnamese word alone', () => {
     expect(questionAnchors('Kinh phí làm phim Rouge 2 của Hãng phim Việt là bao nhiêu?')).toEqual(['Rouge 2']);
     expect(questionAnchors('Lãnh đạo Tin lành nào học ở Đại học Paris?')).toEqual(['Paris']);
-    expect(questionAnchors('Tesla có xây nhà máy ở Việt Nam không?')).toEqual(['Việt Nam']);
+    expect(questionAnchors('Tesla có xây nhà máy ở Việt Nam không?')).toEqual(['Tesla', 'Việt Nam']);
+    expect(questionAnchors('Cách nấu phở ở Hà Nội?')).toEqual(['Hà Nội']);
     expect(questionAnchors('SEA Games 31 được tổ chức ở nước nào?')).toEqual(['SEA Games 31']);
     expect(questionAnchors('Điện thoại Casio W41CA bán giá bao nhiêu?')).toEqual(['Casio', 'W41CA']);
     expect(questionAnchors('Cách nấu phở bò như thế nào?')).toEqual([]);

@@ -61,8 +61,8 @@ export function questionAnchors(question: string): string[] {
     } else if (run.length > 0 && isNumber(w)) {
       run.push(w);
       flush();
-    } else if (isCapitalised(w) && (i > 0 || isAcronym(w) || isCapitalised(words[i + 1] ?? ''))) {
-      // The first word is capitalised as the sentence's start; it may be a name's only when the next word is capitalised too.
+    } else if (isCapitalised(w) && (i > 0 || isAcronym(w) || isForeignWord(w) || isCapitalised(words[i + 1] ?? ''))) {
+      // The first word is capitalised as the sentence's start: a name's when it is foreign or the next word is capitalised too.
       run.push(w);
     } else flush();
   });
