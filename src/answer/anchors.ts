@@ -12,8 +12,10 @@ import { foldedWordsOf } from '../text/words.js';
  * well its sentences match the rest.
  *
  * Anchors are the names a reader capitalises (runs of capitalised words, acronyms, a capitalised
- * word inside the question), a number given with a name ("SEA Games 31") and codes mixing letters
- * and digits ("W41CA", "COVID-19"). A question typed in lower case gives only its codes.
+ * foreign word), a number given with a name ("SEA Games 31") and codes mixing letters and digits
+ * ("W41CA", "COVID-19"). A question typed in lower case gives only its codes. Measured on
+ * ViQuAD-test questions 601–1400 and XQuAD-vi, where every question is answerable, the check
+ * declined none more than before; see docs/EVALUATION-HISTORY.md.
  */
 
 const WORD = /[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}.-]*[\p{L}\p{M}\p{N}]|[\p{L}\p{M}\p{N}]/gu;

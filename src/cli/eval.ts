@@ -261,12 +261,12 @@ async function runViquad(ctx: SectionContext, out: EvalResults): Promise<void> {
   );
 }
 
-function setLines(label: string, r: ArchiveSetReport): string[] {
+function setLines(label: string, r: ArchiveSetReport, opts: { listMisses: boolean } = { listMisses: true }): string[] {
   return [
     `  ${label}: answerable ${r.answerable.count}: right ${pct(r.answerable.accuracy)}; not answerable ${r.unanswerable.count}: "not found" ${pct(r.unanswerable.accuracy)}; ` +
       `follow-ups ${r.followUps.count}: ${pct(r.followUps.accuracy)} (first turns ${pct(r.followUps.firstTurnAccuracy)}); support ${pct(r.citationSupport)}`,
     ...Object.entries(r.byTyping).map(([typed, g]) => `    typed ${typed}: ${g.count} answerable, right ${pct(g.accuracy)}`),
-    ...r.failures.map((f) => `  ✗ ${f.id}: ${f.question}\n      expected ${f.expected}; got ${f.grounded ? `[${f.citedDocuments.join(', ')}] ` : ''}${f.answer.slice(0, 200)}`),
+    ...(opts.listMisses ? r.failures : []).map((f) => `  ✗ ${f.id}: ${f.question}\n      expected ${f.expected}; got ${f.grounded ? `[${f.citedDocuments.join(', ')}] ` : ''}${f.answer.slice(0, 200)}`),
   ];
 }
 
@@ -299,7 +299,8 @@ async function runArchive(ctx: SectionContext, out: EvalResults): Promise<void> 
     );
     out.archive = { index: dir, articles, chunks, seed };
     const lines = setLines('seed questions', seed);
-    const newsSet = async (label: string, questionsFile: string, conversationsFile: string) => {
+    // The held-out set's misses are not printed: it stays held out only while nobody changing the answerer reads them.
+    const newsSet = async (label: string, questionsFile: string, conversationsFile: string, listMisses = true) => {
       if (!(await exists(questionsFile))) {
         lines.push(`  ${label}: ${path.relative(ctx.cwd, questionsFile)} not found, skipped`);
         return undefined;
@@ -316,7 +317,7 @@ async function runArchive(ctx: SectionContext, out: EvalResults): Promise<void> 
         ),
         threshold: ctx.config.retrieval.relevanceThreshold,
       });
-      lines.push(...setLines(label, answers), `  ${label} retrieval: right article R@1 ${pct(retrieval.recallAt1)}  R@5 ${pct(retrieval.recallAt5)}  MRR ${pct(retrieval.mrr)}`);
+      lines.push(...setLines(label, answers, { listMisses }), `  ${label} retrieval: right article R@1 ${pct(retrieval.recallAt1)}  R@5 ${pct(retrieval.recallAt5)}  MRR ${pct(retrieval.mrr)}`);
       return { answers, retrieval };
     };
     const news = await newsSet('news questions', file('EVAL_NEWS_QUESTIONS', 'eval/news-questions.jsonl'), file('EVAL_NEWS_CONVERSATIONS', 'eval/news-conversations.jsonl'));
@@ -325,6 +326,7 @@ async function runArchive(ctx: SectionContext, out: EvalResults): Promise<void> 
       'held-out news questions',
       file('EVAL_NEWS_HOLDOUT_QUESTIONS', 'eval/news-holdout-questions.jsonl'),
       file('EVAL_NEWS_HOLDOUT_CONVERSATIONS', 'eval/news-holdout-conversations.jsonl'),
+      false,
     );
     if (holdout) Object.assign(out.archive, { holdout: holdout.answers, holdoutRetrieval: holdout.retrieval });
     ctx.log([...lines, `  ${((performance.now() - started) / 1000).toFixed(1)} s`].join('\n'));
