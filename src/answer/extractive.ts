@@ -469,7 +469,21 @@ export function sourceDateNote(citations: readonly Citation[], now: Date): strin
   // Undated sources (reference texts) say nothing about how current they are.
   if (!newest) return null;
   if (now.getTime() - newest.time < STALE_AFTER_DAYS * DAY_MS) return null;
-  return `Nguồn mới nhất tìm được đăng ngày ${formatDateVi(newest.citation.publishedAt)} [${newest.citation.n}], nên đây là thông tin tại thời điểm đó, không phải của hôm nay.`;
+  return `${SOURCE_DATE_NOTE_OPENING} ${formatDateVi(newest.citation.publishedAt)} [${newest.citation.n}], nên đây là thông tin tại thời điểm đó, không phải của hôm nay.`;
+}
+
+const SOURCE_DATE_NOTE_OPENING = 'Nguồn mới nhất tìm được đăng ngày';
+
+/**
+ * Whether an answer's sentence is the note `sourceDateNote` writes and states its source's own
+ * date: it claims a publication day, not something the passage says, so it is checked against
+ * the cited source's date. Null when the sentence is not such a note.
+ */
+export function sourceDateNoteHolds(sentence: string, citations: readonly Citation[]): boolean | null {
+  if (!sentence.startsWith(SOURCE_DATE_NOTE_OPENING)) return null;
+  const m = /^\S+ \[(\d+)\]/u.exec(sentence.slice(SOURCE_DATE_NOTE_OPENING.length).trimStart());
+  const cited = m ? citations.find((c) => c.n === Number(m[1])) : undefined;
+  return cited !== undefined && sentence.includes(`${formatDateVi(cited.publishedAt)} [${cited.n}]`);
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

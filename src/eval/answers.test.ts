@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sourceDateNote } from '../answer/extractive.js';
 import type { Citation } from '../answer/types.js';
 import { citationSupport, containsAnyGold, tokenF1 } from './answers.js';
 
@@ -27,5 +28,15 @@ describe('answer metrics', () => {
     expect(citationSupport('OSCE gồm 56 quốc gia thành viên [2].', sources)).toEqual({ sentences: 1, supported: 0 });
     // a marker that points at no source, and a sentence with no marker
     expect(citationSupport('OSCE gồm 56 quốc gia thành viên [7]. Hội nghị diễn ra tại Astana.', sources)).toEqual({ sentences: 2, supported: 0 });
+  });
+
+  it('checks the note giving the source\'s date against that source\'s publication day', () => {
+    const dated = { ...citation(1, 'OSCE gồm 56 quốc gia thành viên.'), publishedAt: '2020-10-30' };
+    const now = new Date('2026-11-30T12:00:00Z');
+    const note = sourceDateNote([dated], now);
+    expect(note).toContain('30/10/2020 [1]');
+    expect(citationSupport(`${note} OSCE gồm 56 quốc gia thành viên [1].`, [dated])).toEqual({ sentences: 2, supported: 2 });
+    const wrongDay = note!.replace('30/10/2020', '29/10/2020');
+    expect(citationSupport(`${wrongDay} OSCE gồm 56 quốc gia thành viên [1].`, [dated])).toEqual({ sentences: 2, supported: 1 });
   });
 });

@@ -3,6 +3,7 @@
  * answer contain a gold answer, token F1, do citations point at the gold passage, is every cited
  * sentence supported by its source, and does the assistant say "not found" when it should.
  */
+import { sourceDateNoteHolds } from '../answer/extractive.js';
 import type { Citation } from '../answer/types.js';
 import type { ChatRecord, ChatService } from '../chat/chatService.js';
 import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
@@ -70,6 +71,11 @@ export function citationSupport(answer: string, citations: readonly Citation[]):
     const tokens = answerTokens(s.text);
     if (tokens.length === 0) continue;
     sentences++;
+    const note = sourceDateNoteHolds(s.text, citations);
+    if (note !== null) {
+      if (note) supported++;
+      continue;
+    }
     const cited = [...s.text.matchAll(/\[(\d+)\]/g)].map((m) => byN.get(Number(m[1]))).filter((c): c is Citation => !!c);
     if (cited.length === 0) continue;
     const source = new Set(cited.flatMap((c) => answerTokens(c.snippet)));
