@@ -39,7 +39,8 @@ export async function writeMergedSegment(job: MergeJob): Promise<void> {
   const { failAfterArticles: failAt, holdAfterArticles: holdAt } = job;
   const stopForTest = failAt === undefined && holdAt === undefined ? undefined : (written: number) => {
     if (failAt !== undefined && written >= failAt) throw new Error(`merge stopped by a test after ${written} articles`);
-    if (holdAt !== undefined && written >= holdAt) return new Promise<void>(() => undefined);
+    // Held as a long merge would be: the process busy (a timer keeps it alive), the job unanswered.
+    if (holdAt !== undefined && written >= holdAt) return new Promise<void>(() => setInterval(() => undefined, 1000));
   };
   await mergeSegments(path.join(job.indexDir, job.output), job.dimensions, job.graph, sources, stopForTest);
 }
