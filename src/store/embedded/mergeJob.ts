@@ -117,7 +117,10 @@ export class MergeProcess {
         if (!reply.success) settle(new Error('the merge process sent an unknown reply'));
         else settle(reply.data.kind === 'done' ? null : new Error(reply.data.message));
       });
-      child.on('error', settle);
+      child.on('error', (err) => {
+        if (child.pid === undefined) this.children.delete(child); // never started: no exit to wait for
+        settle(err);
+      });
       child.once('exit', (code, signal) => settle(new Error(`the merge process stopped (${signal ? `signal ${signal}` : `exit code ${code}`})`)));
       child.send(job, (err) => {
         if (err) settle(err);
