@@ -51,8 +51,14 @@ const replySchema = z.discriminatedUnion('kind', [
 ]);
 export type MergeReply = z.infer<typeof replySchema>;
 
-/** Parses what the merge process sent. */
-export const parseMergeReply = (message: unknown) => replySchema.safeParse(message);
+/**
+ * A young generation of 1 MiB semi-spaces (16 MiB by default) in the merge process: its garbage
+ * is short-lived (article lines parsed one by one), and the smaller nursery lowered a merge's
+ * peak RSS, measured under tsx on the 10k archive: 241/216 → 204/187 MiB rewriting a 2,880-article
+ * segment (two runs each), 339 → 324 MiB merging the whole archive; times within the noise of a
+ * loaded machine (77 → 83 s for the whole archive).
+ */
+const CHILD_V8_FLAGS = ['--max-semi-space-size=1'];
 
 /**
  * How to start the child's entry module (mergeProcess.ts, beside this one, with the extension this
@@ -64,7 +70,8 @@ function childEntry(): { modulePath: string; execArgv: string[] } {
   const here = new URL(import.meta.url);
   const extension = path.extname(here.pathname);
   const modulePath = fileURLToPath(new URL(`./mergeProcess${extension}`, here));
-  return { modulePath, execArgv: extension === '.ts' ? ['--import', import.meta.resolve('tsx')] : [] };
+  const loader = extension === '.ts' ? ['--import', import.meta.resolve('tsx')] : [];
+  return { modulePath, execArgv: [...CHILD_V8_FLAGS, ...loader] };
 }
 
 /**
@@ -114,7 +121,7 @@ export class MergeProcess {
       };
       this.current = { child, fail: settle };
       child.on('message', (message: unknown) => {
-        const reply = parseMergeReply(message);
+        const reply = replySchema.safeParse(message);
         if (!reply.success) settle(new Error('the merge process sent an unknown reply'));
         else settle(reply.data.kind === 'done' ? null : new Error(reply.data.message));
       });
