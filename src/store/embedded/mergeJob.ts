@@ -1,12 +1,14 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { mergeSegments } from './segmentFiles.js';
 
 /**
  * A merge: the live articles of some immutable segment folders rewritten as one new segment
  * folder (HNSW graph and postings rebuilt from the stored vectors, nothing re-embedded). It only
- * reads the chosen folders and writes the new one, so it runs on a worker thread while the writer
+ * reads the chosen folders and writes the new one, so it runs in a child process while the writer
  * goes on committing; the writer publishes the result (see writer.ts).
  */
 export const mergeJobSchema = z.object({
@@ -25,42 +27,22 @@ export const mergeJobSchema = z.object({
   ),
   /** Test hook: throw after this many articles were written (a failure in the middle of a merge). */
   failAfterArticles: z.number().int().nonnegative().optional(),
+  /** Test hook: stop, never to go on, after this many articles were written (a merge to kill midway). */
+  holdAfterArticles: z.number().int().nonnegative().optional(),
 });
 
 export type MergeJob = z.infer<typeof mergeJobSchema>;
 
-/** Runs the job on this thread: writes the merged segment folder. */
+/** Runs the job in this process: writes the merged segment folder. */
 export async function writeMergedSegment(job: MergeJob): Promise<void> {
   const sources = job.segments.map((s) => ({ dir: path.join(job.indexDir, s.name), deleted: s.deleted }));
-  const failAt = job.failAfterArticles;
-  const stopForTest = failAt === undefined ? undefined : (written: number) => {
-    if (written >= failAt) throw new Error(`merge stopped by a test after ${written} articles`);
+  const { failAfterArticles: failAt, holdAfterArticles: holdAt } = job;
+  const stopForTest = failAt === undefined && holdAt === undefined ? undefined : (written: number) => {
+    if (failAt !== undefined && written >= failAt) throw new Error(`merge stopped by a test after ${written} articles`);
+    // Held as a long merge would be: the process busy (a timer keeps it alive), the job unanswered.
+    if (holdAt !== undefined && written >= holdAt) return new Promise<void>(() => setInterval(() => undefined, 1000));
   };
   await mergeSegments(path.join(job.indexDir, job.output), job.dimensions, job.graph, sources, stopForTest);
-}
-
-/**
- * The worker's bootstrap, plain CommonJS given inline: it imports the entry module, registering
- * tsx first when the entry is TypeScript (under `tsx` and vitest the sources run as .ts; a worker
- * started from vitest has no loader for them, and `execArgv: ['--import', 'tsx']` is not honoured
- * for workers here; registering again under the tsx CLI was tried and works). From the compiled
- * dist/ the entry is .js and needs nothing.
- */
-const BOOTSTRAP = `
-const { workerData } = require('node:worker_threads');
-(async () => {
-  if (workerData.tsxApi) (await import(workerData.tsxApi)).register();
-  await import(workerData.entry);
-})().catch((err) => setImmediate(() => { throw err; }));
-`;
-
-/** The worker's entry module beside this one, with the extension this module runs with (.ts or .js). */
-function workerEntry(): { entry: string; tsxApi: string | null } {
-  const here = new URL(import.meta.url);
-  const extension = path.extname(here.pathname);
-  const entry = new URL(`./mergeWorker${extension}`, here).href;
-  if (extension !== '.ts') return { entry, tsxApi: null };
-  return { entry, tsxApi: import.meta.resolve('tsx/esm/api') };
 }
 
 const replySchema = z.discriminatedUnion('kind', [
@@ -70,56 +52,97 @@ const replySchema = z.discriminatedUnion('kind', [
 export type MergeReply = z.infer<typeof replySchema>;
 
 /**
- * A worker thread that runs merge jobs one at a time, started on the first job and kept for the
- * next (starting one costs about 0.2–0.6 s compiled, 1.6 s under tsx on this machine). An idle
- * thread does not keep the process alive; a thread that dies is replaced by the next job.
+ * A young generation of 1 MiB semi-spaces (16 MiB by default) in the merge process: its garbage
+ * is short-lived (article lines parsed one by one), and the smaller nursery lowered a merge's
+ * peak RSS, measured under tsx on the 10k archive: 241/216 → 204/187 MiB rewriting a 2,880-article
+ * segment (two runs each), 339 → 324 MiB merging the whole archive; times within the noise of a
+ * loaded machine (77 → 83 s for the whole archive).
  */
-export class MergeThread {
-  private worker: Worker | null = null;
-  private job: { resolve: () => void; reject: (err: Error) => void } | null = null;
+const CHILD_V8_FLAGS = ['--max-semi-space-size=1'];
+
+/**
+ * How to start the child's entry module (mergeProcess.ts, beside this one, with the extension this
+ * module runs with): under tsx and vitest the sources are .ts and the child registers tsx first
+ * (resolved from here, whatever the working directory); from the compiled dist/ it is .js and
+ * needs nothing.
+ */
+function childEntry(): { modulePath: string; execArgv: string[] } {
+  const here = new URL(import.meta.url);
+  const extension = path.extname(here.pathname);
+  const modulePath = fileURLToPath(new URL(`./mergeProcess${extension}`, here));
+  const loader = extension === '.ts' ? ['--import', import.meta.resolve('tsx')] : [];
+  return { modulePath, execArgv: [...CHILD_V8_FLAGS, ...loader] };
+}
+
+/**
+ * Runs merge jobs one at a time, each in a child process of its own that exits once its job is
+ * answered. A process rather than a worker thread: what a merge allocates (the HNSW graph being
+ * built, postings, malloc's arenas) was kept by the ingest after a merge on a thread, on top of
+ * the embedding's memory; a process's memory goes back to the system when it exits. One process
+ * per job rather than one kept for the next: a process kept idle keeps much of its peak (merging
+ * the whole 10k archive, 8 segments, in one process under tsx: 95 MiB before, 335 MiB peak,
+ * 205 MiB after a full GC and 3 s idle), and starting one costs little beside a merge (measured
+ * on this machine: 0.4 s and 60 MiB compiled, 0.9–1.2 s and 90 MiB under tsx; that merge took
+ * 90 s).
+ * A child that dies (killed, out of memory) rejects its job; the next job starts a new one. The
+ * child exits by itself when its channel to this process closes, so an ingest killed with
+ * SIGKILL leaves no merge running behind it.
+ */
+export class MergeProcess {
+  /** The child of the running job, if any. */
+  private current: { child: ChildProcess; fail: (err: Error) => void } | null = null;
+  /** Children not yet exited (the last one may still be exiting after its answer). */
+  private readonly children = new Set<ChildProcess>();
+
+  /** Process id of the child running the current job (tests kill it). */
+  get pid(): number | undefined {
+    return this.current?.child.pid;
+  }
 
   /**
    * Writes the job's segment folder; resolves once it is complete (fsynced, its segment.json
-   * written last). Rejects with the job's error, or when the thread dies; the folder may then be
+   * written last). Rejects with the job's error, or when the child dies; the folder may then be
    * partly written (the caller removes it).
    */
   run(job: MergeJob): Promise<void> {
-    if (this.job) return Promise.reject(new Error('a merge is already running on this thread'));
-    const worker = (this.worker ??= this.start());
-    return new Promise((resolve, reject) => {
-      this.job = { resolve, reject };
-      worker.ref();
-      worker.postMessage(job);
+    if (this.current) return Promise.reject(new Error('a merge is already running'));
+    const { modulePath, execArgv } = childEntry();
+    const child = fork(modulePath, [], { execArgv, serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    this.children.add(child);
+    child.once('exit', () => this.children.delete(child));
+    return new Promise<void>((resolve, reject) => {
+      const settle = (outcome: Error | null) => {
+        if (this.current?.child !== child) return; // settled already
+        this.current = null;
+        // Closing the channel ends the child (see mergeProcess.ts).
+        if (child.connected) child.disconnect();
+        if (outcome) reject(outcome);
+        else resolve();
+      };
+      this.current = { child, fail: settle };
+      child.on('message', (message: unknown) => {
+        const reply = replySchema.safeParse(message);
+        if (!reply.success) settle(new Error('the merge process sent an unknown reply'));
+        else settle(reply.data.kind === 'done' ? null : new Error(reply.data.message));
+      });
+      child.on('error', (err) => {
+        if (child.pid === undefined) this.children.delete(child); // never started: no exit to wait for
+        settle(err);
+      });
+      child.once('exit', (code, signal) => settle(new Error(`the merge process stopped (${signal ? `signal ${signal}` : `exit code ${code}`})`)));
+      child.send(job, (err) => {
+        if (err) settle(err);
+      });
     });
   }
 
+  /** Ends the child of a running job (which rejects) and waits until every child has exited. */
   async close(): Promise<void> {
-    const worker = this.worker;
-    this.worker = null;
-    await worker?.terminate();
-  }
-
-  private start(): Worker {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: workerEntry() });
-    worker.unref();
-    const settle = (outcome: Error | null) => {
-      const job = this.job;
-      this.job = null;
-      worker.unref();
-      if (outcome) job?.reject(outcome);
-      else job?.resolve();
-    };
-    worker.on('message', (message: unknown) => {
-      const reply = replySchema.safeParse(message);
-      if (!reply.success) settle(new Error('the merge thread sent an unknown reply'));
-      else settle(reply.data.kind === 'done' ? null : new Error(reply.data.message));
-    });
-    const lost = (err: Error) => {
-      if (this.worker === worker) this.worker = null;
-      settle(err);
-    };
-    worker.on('error', lost);
-    worker.on('exit', (code) => lost(new Error(`the merge thread stopped (exit code ${code})`)));
-    return worker;
+    const running = this.current;
+    if (running) {
+      running.child.kill('SIGKILL');
+      running.fail(new Error('the merge process was closed'));
+    }
+    await Promise.all([...this.children].map((c) => (c.exitCode === null && c.signalCode === null ? once(c, 'exit') : undefined)));
   }
 }

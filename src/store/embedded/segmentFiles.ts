@@ -176,8 +176,11 @@ export async function mergeSegments(
   dimensions: number,
   params: GraphParams,
   sources: readonly MergeSource[],
-  /** Called before each article is written, with how many were (a test throws here to fail a merge midway). */
-  beforeArticle?: (written: number) => void,
+  /**
+   * Called before each article is written, with how many were (a test throws here to fail a
+   * merge midway, or returns a promise that never settles to hold it midway).
+   */
+  beforeArticle?: (written: number) => void | Promise<void>,
 ): Promise<WrittenSegment> {
   const live = (s: MergeSource) => (n: number) => s.deleted === null || s.deleted[n] === 0;
   const parts: IndexPart[] = [];
@@ -201,7 +204,8 @@ export async function mergeSegments(
     let written = 0;
     for (const source of sources) {
       for await (const input of segmentArticles(source.dir, dimensions, live(source))) {
-        beforeArticle?.(written++);
+        const held = beforeArticle?.(written++);
+        if (held) await held;
         yield input;
       }
     }

@@ -20,7 +20,7 @@ import {
   type SegmentRef,
 } from './commitLog.js';
 import { acquireLock } from './files.js';
-import { MergeThread } from './mergeJob.js';
+import { MergeProcess } from './mergeJob.js';
 import { chooseMerge, type MergePolicy, type SegmentSize } from './mergePolicy.js';
 import { migrateLegacyIndex } from './migrate.js';
 import type { ArticleTable } from './articleTable.js';
@@ -41,7 +41,7 @@ export interface WriterOptions {
   beforeStep?: (step: CommitStep) => void;
   /** Test hook: awaited once a merge's segment is written, before the writer publishes it. */
   beforeMergePublish?: () => Promise<void>;
-  /** Test hook: the merge thread throws after writing this many articles. */
+  /** Test hook: the merge process throws after writing this many articles. */
   failMergeAfterArticles?: number;
 }
 
@@ -78,9 +78,10 @@ export class MergeFailedError extends Error {
  * `mergePolicy` asks for after a commit (bounded by a tier's size, not the archive's) run in the
  * background, and all at once with `compact()`.
  *
- * A background merge is written by a worker thread from the chosen segments' immutable folders
- * while `commit()` returns and the writer goes on staging and committing; once the new folder is
- * complete the writer publishes a commit that replaces the chosen segments with it. Articles
+ * A background merge is written by a child process (`MergeProcess`, mergeJob.ts) from the chosen
+ * segments' immutable folders while `commit()` returns and the writer goes on staging and
+ * committing; once the new folder is complete the writer publishes a commit that replaces the
+ * chosen segments with it. Articles
  * deleted or replaced in the chosen segments meanwhile become tombstones of the merged segment
  * (by article id), so nothing deleted comes back. One merge runs at a time and a segment being
  * merged is merged with nothing else; `compact()` and `close()` wait for it. A merge that fails
@@ -106,7 +107,7 @@ export class EmbeddedWriter implements StoreWriter {
   /** With `rebuild`, the first commit is published even when empty: it replaces the old archive. */
   private mustPublish: boolean;
   private merging: RunningMerge | null = null;
-  private readonly mergeThread = new MergeThread();
+  private readonly mergeProcess = new MergeProcess();
   private mergeFailure: MergeFailedError | null = null;
   /**
    * Commits, merge publications and cleanups run one after another (each waits for the one
@@ -400,7 +401,7 @@ export class EmbeddedWriter implements StoreWriter {
   }
 
   /**
-   * Rewrites `chosen` as one segment of their live articles on a worker thread, then publishes it
+   * Rewrites `chosen` as one segment of their live articles in a child process, then publishes it
    * in turn with commits. A failure is kept for `reportMergeFailure`; the returned merge's `done`
    * never rejects.
    */
@@ -420,7 +421,7 @@ export class EmbeddedWriter implements StoreWriter {
     const removeOutput = () => fs.rm(path.join(indexDir, output), { recursive: true, force: true }).catch(() => undefined);
     const run = async () => {
       try {
-        await this.mergeThread.run(job);
+        await this.mergeProcess.run(job);
         await this.opts.beforeMergePublish?.();
         await this.inTurn(async () => {
           merge.published = await this.publishMerge(names, output);
@@ -537,7 +538,7 @@ export class EmbeddedWriter implements StoreWriter {
     try {
       await this.mergesSettled();
       await this.turn;
-      await this.mergeThread.close();
+      await this.mergeProcess.close();
     } finally {
       await this.release();
     }
