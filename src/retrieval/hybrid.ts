@@ -123,7 +123,11 @@ const PASSAGES_KEPT = 4000;
 /** Distinct syllables whose folds are remembered (news text uses ~10k); past that, forgotten at once. */
 const FOLDS_KEPT = 50_000;
 
-/** `foldDiacritics`, remembered: a passage's syllables are mostly the same few thousand. */
+/**
+ * `foldDiacritics`, remembered: a passage's syllables are mostly the same few thousand. A plain map
+ * emptied when full rather than an LRUCache: this runs for every syllable of every candidate
+ * passage, the vocabulary fits well under the bound, so recency bookkeeping would only cost time.
+ */
 function makeFold(): (syllable: string) => string {
   const folds = new Map<string, string>();
   return (syllable) => {

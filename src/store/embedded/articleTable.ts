@@ -1,3 +1,4 @@
+import { findSorted } from './bisect.js';
 import { compareBytes, SAME_ORDER_AS_BYTES } from './invertedIndex.js';
 import type { ArticleMeta } from './segment.js';
 
@@ -169,17 +170,8 @@ export class ArticleTable {
   numberOf(id: string): number {
     const target = Buffer.from(id, 'utf8');
     const ids = this.strings.id;
-    let lo = 0;
-    let hi = this.byId.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const n = this.byId[mid]!;
-      const order = ids.compare(n, target);
-      if (order === 0) return n;
-      if (order < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
+    const at = findSorted(this.byId.length, (i) => ids.compare(this.byId[i]!, target));
+    return at < 0 ? -1 : this.byId[at]!;
   }
 
   /** A table of `articles`, in order. */

@@ -11,6 +11,8 @@
  * query order, in the same floating-point order as MiniSearch.
  */
 
+import { findSorted } from './bisect.js';
+
 /** BM25+ parameters: term-frequency saturation `k`, length normalisation `b`, lower bound `d`. */
 export interface Bm25Params {
   k: number;
@@ -672,29 +674,14 @@ export class InvertedIndex {
   }
 
   private termIdByBytes(target: Buffer): number {
-    let lo = 0;
-    let hi = this.termCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const order = compareBytes(this.termBytes, this.termOffsets[mid]!, this.termOffsets[mid + 1]!, target);
-      if (order === 0) return mid;
-      if (order < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
+    return findSorted(this.termCount, (i) => compareBytes(this.termBytes, this.termOffsets[i]!, this.termOffsets[i + 1]!, target));
   }
 
   private termIdByString(term: string): number {
-    let lo = 0;
-    let hi = this.termCount;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const t = this.termAt(mid);
-      if (t === term) return mid;
-      if (t < term) lo = mid + 1;
-      else hi = mid;
-    }
-    return -1;
+    return findSorted(this.termCount, (i) => {
+      const t = this.termAt(i);
+      return t === term ? 0 : t < term ? -1 : 1;
+    });
   }
 
   private termAt(termId: number): string {

@@ -1,4 +1,5 @@
 import { LRUCache } from 'lru-cache';
+import { findSorted, lowerBound } from './bisect.js';
 import type { Chunk } from '../../ingest/types.js';
 import { normalizeQuery } from '../../text/normalize.js';
 import { expandAbbreviations, type AbbreviationExpander } from '../../text/abbreviations.js';
@@ -38,14 +39,11 @@ export function bestOf<T>(items: Iterable<T>, limit: number, before: (a: T, b: T
     if (best.length === limit && !before(item, best[limit - 1]!)) continue;
     if (accept && !accept(item)) continue;
     if (best.length === limit) best.pop();
-    let lo = 0;
-    let hi = best.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (before(best[mid]!, item)) lo = mid + 1;
-      else hi = mid;
-    }
-    best.splice(lo, 0, item);
+    best.splice(
+      lowerBound(best.length, (i) => before(best[i]!, item)),
+      0,
+      item,
+    );
   }
   return best;
 }
@@ -237,14 +235,7 @@ function finalScores(found: DocumentScores): Float64Array {
 
 /** Where `doc` is in the ascending `docs`, or -1. */
 function indexOfDoc(docs: Uint32Array, doc: number): number {
-  let lo = 0;
-  let hi = docs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (docs[mid]! < doc) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < docs.length && docs[lo] === doc ? lo : -1;
+  return findSorted(docs.length, (i) => docs[i]! - doc);
 }
 
 /** The `limit`-th best of all scores (ties counted), or -Infinity when there are fewer. */
