@@ -23,7 +23,8 @@ const WORD = /[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}.-]*[\p{L}\p{M}\p{N}]|[\p{L}\p{M}
 const BREAK = '\u0000';
 
 const isCapitalised = (w: string) => /^\p{Lu}/u.test(w);
-const isAcronym = (w: string) => /^\p{Lu}{2,}[\p{Lu}\p{N}-]*$/u.test(w);
+/** An acronym ("NATO", "COVID-19"): two capitals or more, then capitals, digits, hyphens. */
+export const isAcronym = (w: string) => /^\p{Lu}{2,}[\p{Lu}\p{N}-]*$/u.test(w);
 const isCode = (w: string) => /\p{L}/u.test(w) && /\p{N}/u.test(w);
 const isNumber = (w: string) => /^\p{N}+$/u.test(w);
 
@@ -88,22 +89,33 @@ function readText(text: string): ReadText {
   return { words, list: [...words] };
 }
 
+/** An anchor's form read once, to be looked for in every article: its code joined, its numbers, its name's words. */
+interface AnchorForm {
+  /** "AS-206" as "as206": a code matches without its hyphens. */
+  joinedCode: string | null;
+  numbers: string[];
+  name: string[];
+}
+
+function readForm(form: string): AnchorForm {
+  const all = foldedWordsOf(form);
+  const joinedCode = !/\s/u.test(form) && isCode(form) && all.length > 1 ? all.join('') : null;
+  return { joinedCode, numbers: all.filter(isNumber), name: all.filter((w) => !isNumber(w)) };
+}
+
 /**
- * Whether a text names an anchor, in one of its forms: a number it gives, exactly; a code, with
- * or without its hyphens ("AS-206" = "AS206"); a name, by at least half of its words, in any order
- * ("Carolina Panthers" of a report that says "Panthers", "Trận Valencia" where the first word only
- * opens the question).
+ * Whether a text names an anchor, in one of its forms (the anchor's own or another from the
+ * abbreviation table): a number it gives, exactly; a code, with or without its hyphens ("AS-206"
+ * = "AS206"); a name, by at least half of its words, in any order ("Carolina Panthers" of a
+ * report that says "Panthers", "Trận Valencia" where the first word only opens the question).
  */
-function namesAnchor(anchor: string, text: ReadText): boolean {
+function namesAnchor(forms: readonly AnchorForm[], text: ReadText): boolean {
   const seen = (w: string) => text.words.has(w) || text.list.some((t) => sameWord(w, t));
-  const form = (f: string) => {
-    const all = foldedWordsOf(f);
-    if (!/\s/u.test(f) && isCode(f) && all.length > 1 && seen(all.join(''))) return true;
-    if (!all.filter(isNumber).every((n) => text.words.has(n))) return false;
-    const name = all.filter((w) => !isNumber(w));
-    return name.filter(seen).length * 2 >= name.length;
-  };
-  return form(anchor) || expandAbbreviations(anchor).some(form);
+  return forms.some((f) => {
+    if (f.joinedCode !== null && seen(f.joinedCode)) return true;
+    if (!f.numbers.every((n) => text.words.has(n))) return false;
+    return f.name.filter(seen).length * 2 >= f.name.length;
+  });
 }
 
 /**
@@ -112,12 +124,27 @@ function namesAnchor(anchor: string, text: ReadText): boolean {
  */
 export function anchoredDocuments(anchors: readonly string[], results: readonly SearchResult[]): Set<string> | null {
   if (anchors.length === 0) return null;
+  const forms = anchors.map((a) => [a, ...expandAbbreviations(a)].map(readForm));
   const texts = new Map<string, string[]>();
-  for (const r of results) texts.set(r.documentId, [...(texts.get(r.documentId) ?? []), r.title, r.text]);
+  for (const r of results) {
+    const parts = texts.get(r.documentId);
+    if (parts) parts.push(r.title, r.text);
+    else texts.set(r.documentId, [r.title, r.text]);
+  }
   const anchored = new Set<string>();
   for (const [documentId, parts] of texts) {
     const text = readText(parts.join('\n'));
-    if (anchors.every((a) => namesAnchor(a, text))) anchored.add(documentId);
+    if (forms.every((f) => namesAnchor(f, text))) anchored.add(documentId);
   }
   return anchored;
+}
+
+/**
+ * Whether an article may answer `question` among `results`: it names what the question names
+ * (every article may when the question names nothing). The extractive answer and the language
+ * model read the same articles.
+ */
+export function mayAnswer(question: string, results: readonly SearchResult[]): (documentId: string) => boolean {
+  const anchored = anchoredDocuments(questionAnchors(question), results);
+  return anchored ? (documentId) => anchored.has(documentId) : () => true;
 }

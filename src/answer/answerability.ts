@@ -3,6 +3,7 @@ import type { SearchResult } from '../retrieval/types.js';
 import { expandAbbreviations } from '../text/abbreviations.js';
 import { hasDiacritics, normalizeQuery } from '../text/normalize.js';
 import { foldedWordsOf } from '../text/words.js';
+import { isAcronym } from './anchors.js';
 import { FACT, type AskedFact } from './askedFact.js';
 import { LogisticModelSchema, predictProbability } from './logistic.js';
 import modelJson from './answerability.model.json' with { type: 'json' };
@@ -73,7 +74,6 @@ export function questionNames(question: string): string[] {
   const words = [...normalizeQuery(question).matchAll(/[\p{L}\p{M}\p{N}][\p{L}\p{M}\p{N}-]*/gu)];
   const names: string[] = [];
   let run: string[] = [];
-  const isAcronym = (w: string) => /^\p{Lu}{2,}[\p{Lu}\p{N}-]*$/u.test(w);
   // One capitalised syllable alone is mostly a question's first word or half of a title.
   const flush = () => {
     if (run.length >= 2 || (run.length === 1 && isAcronym(run[0]!))) names.push(run.join(' '));

@@ -1,6 +1,6 @@
 import type { SearchResult } from '../retrieval/types.js';
 import { loadCommittedAnswerabilityModel, type AnswerabilityModel } from './answerability.js';
-import { anchoredDocuments, questionAnchors } from './anchors.js';
+import { mayAnswer } from './anchors.js';
 import { answerExtractively, streamingPieces, type ExtractiveAnswer } from './extractive.js';
 import type { LlmAnswerer } from './llm.js';
 import { makeCachedPassageReader, type PassageReader } from './passageSentences.js';
@@ -122,8 +122,8 @@ export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
       }
       try {
         // The model reads only the articles that name what the question names, as the extractive answer does.
-        const anchored = anchoredDocuments(questionAnchors(input.followUp?.question ?? input.question), input.results);
-        const results = anchored ? input.results.filter((r) => anchored.has(r.documentId)) : input.results;
+        const may = mayAnswer(input.followUp?.question ?? input.question, input.results);
+        const results = input.results.filter((r) => may(r.documentId));
         const checked = await llm.answer(input.question, results, opts);
         return { ...checked, mode: 'llm' };
       } catch (err) {

@@ -292,7 +292,7 @@ function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolea
 
 
 /** A sum of money: "650.000 đồng", "50 triệu USD", "$40.000", "2 tỷ". */
-const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|đô la|đô|đôla|franc|yuan|rupee|rúp|peso|ringgit|rupiah|\$)|(?:\$|(?<![\p{L}])(?:usd|vnd|vnđ|eur|euro)\s*)\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
+const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|đô la|đô|đôla|franc|yuan|rupee|rúp|peso|ringgit|rupiah|\$)|(?:\$|(?<![\p{L}])(?:usd|vnd|vnđ|eur|euro))\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
 
 function unitStrength(sentence: ReadSentence, unit: AskedUnit): number {
   switch (unit) {

@@ -7,7 +7,7 @@ import { answerabilityFeatures, answerabilityProbability, type AnswerabilityMode
 import { formatDateVi } from '../text/dates.js';
 import { expanderWith } from './definedAbbreviations.js';
 import { asksAboutNow, asksAboutToday } from './questionKind.js';
-import { anchoredDocuments, questionAnchors } from './anchors.js';
+import { mayAnswer } from './anchors.js';
 import { FACT, asksPreciseFact, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
 import { readPassage, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { wordsOf } from '../text/words.js';
@@ -409,8 +409,8 @@ export function answerExtractively(
   const scored = scoreCandidates(question, results, options);
   // Only articles that name what the question names may answer it (see anchors.ts), and only
   // their sentences tell whether the precise fact asked for is given.
-  const anchored = anchoredDocuments(questionAnchors(question), results);
-  const pool = anchored ? scored.candidates.filter((c) => anchored.has(c.result.documentId)) : scored.candidates;
+  const may = mayAnswer(question, results);
+  const pool = scored.candidates.filter((c) => may(c.result.documentId));
   if (asksPreciseFact(scored.asked) && !holdsFactNearKeyTerms(pool)) return notFoundAnswer();
   let answerability: number | undefined;
   if (model) {
@@ -469,10 +469,11 @@ export function sourceDateNote(citations: readonly Citation[], now: Date): strin
   // Undated sources (reference texts) say nothing about how current they are.
   if (!newest) return null;
   if (now.getTime() - newest.time < STALE_AFTER_DAYS * DAY_MS) return null;
-  return `${SOURCE_DATE_NOTE_OPENING} ${formatDateVi(newest.citation.publishedAt)} [${newest.citation.n}], nên đây là thông tin tại thời điểm đó, không phải của hôm nay.`;
+  return `${sourceDateNoteOpening(newest.citation)}, nên đây là thông tin tại thời điểm đó, không phải của hôm nay.`;
 }
 
 const SOURCE_DATE_NOTE_OPENING = 'Nguồn mới nhất tìm được đăng ngày';
+const sourceDateNoteOpening = (c: Citation) => `${SOURCE_DATE_NOTE_OPENING} ${formatDateVi(c.publishedAt)} [${c.n}]`;
 
 /**
  * Whether an answer's sentence is the note `sourceDateNote` writes and states its source's own
@@ -481,9 +482,7 @@ const SOURCE_DATE_NOTE_OPENING = 'Nguồn mới nhất tìm được đăng ngà
  */
 export function sourceDateNoteHolds(sentence: string, citations: readonly Citation[]): boolean | null {
   if (!sentence.startsWith(SOURCE_DATE_NOTE_OPENING)) return null;
-  const m = /^\S+ \[(\d+)\]/u.exec(sentence.slice(SOURCE_DATE_NOTE_OPENING.length).trimStart());
-  const cited = m ? citations.find((c) => c.n === Number(m[1])) : undefined;
-  return cited !== undefined && sentence.includes(`${formatDateVi(cited.publishedAt)} [${cited.n}]`);
+  return citations.some((c) => sentence.startsWith(sourceDateNoteOpening(c)));
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {
