@@ -1,8 +1,8 @@
 import type { SearchResult } from '../retrieval/types.js';
 import { expandAbbreviations } from '../text/abbreviations.js';
 import { withinOneEdit } from '../text/editDistance.js';
-import { foldDiacritics, normalizeQuery } from '../text/normalize.js';
-import { foldedWordsOf } from '../text/words.js';
+import { normalizeQuery } from '../text/normalize.js';
+import { foldedWordsOf, isForeignWord } from '../text/words.js';
 
 /**
  * What a question pins its subject with, and which retrieved articles name it. In an archive of
@@ -39,14 +39,6 @@ function wordsWithBreaks(text: string): string[] {
   }
   return words;
 }
-
-/**
- * One Vietnamese syllable, toneless: an onset, one to three vowels, a final. A capitalised word
- * that is one ("Tin" lành, "Đại" học, "Người" Anh) is as often a capitalised common word as a
- * name; a word that is not ("Tesla", "Paris", "Ludot") is a foreign name.
- */
-const VIETNAMESE_SYLLABLE = /^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$/u;
-const isForeignWord = (w: string) => !VIETNAMESE_SYLLABLE.test(foldDiacritics(w.toLowerCase()));
 
 export function questionAnchors(question: string): string[] {
   const words = wordsWithBreaks(normalizeQuery(question));

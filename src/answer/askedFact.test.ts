@@ -32,6 +32,15 @@ describe('readAskedFact', () => {
     expect(readAskedFact('co bao nhieu nuoc dong bao tro').counted[0]).toBe('nuoc');
   });
 
+  it('counts nothing when a preposition follows "bao nhiêu": the question words decide the unit', () => {
+    const invest = readAskedFact('Tập đoàn định đầu tư bao nhiêu vào hãng này?');
+    expect(invest.counted).toEqual([]);
+    expect(invest.unit).toBe('money');
+    expect(readAskedFact('tap doan dinh dau tu bao nhieu vao hang nay').unit).toBe('money');
+    // Untoned "tu" may be "tù": "bao nhieu tu nhan" still counts prisoners.
+    expect(readAskedFact('co bao nhieu tu nhan').counted[0]).toBe('tu');
+  });
+
   it('treats a span question as a time question that wants years', () => {
     const asked = readAskedFact('Việt Nam giữ ghế ở Hội đồng Bảo an trong nhiệm kỳ nào?');
     expect(asked).toMatchObject({ kind: 'time', period: true });
@@ -126,5 +135,57 @@ describe('factStrength', () => {
   it('"ở đâu" is answered by a place the question does not already name', () => {
     expect(factStrength(tenthSummit, readAskedFact('Hội nghị Cấp cao lần thứ 10 diễn ra ở đâu?'))).toBe(FACT.strong);
     expect(factStrength(tenthSummit, readAskedFact('Hội nghị ở Bangkok, Thái Lan diễn ra ở đâu?'))).toBeLessThan(FACT.strong);
+  });
+
+  it('a percentage needs its number: "phần trăm" alone says the figure is missing', () => {
+    const asked = readAskedFact('Việt Nam phải nhập khẩu bao nhiêu phần trăm lượng phân bón?');
+    expect(asked.unit).toBe('percent');
+    expect(factStrength(readSentence('Tới 95% lượng phân bón trông chờ vào nguồn nhập khẩu.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Lượng nhập khẩu đã giảm mười hai phần trăm.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Văn bản không nêu rõ doanh nghiệp được lãi bao nhiêu phần trăm.'), asked)).toBe(FACT.none);
+  });
+
+  it('"đường nào", "địa chỉ nào" ask for a place: a named street or a house number and street answer', () => {
+    const street = readAskedFact('Phố bán giày cũ nằm trên đường nào?');
+    expect(street.kind).toBe('place');
+    expect(factStrength(readSentence('Trên đường Lê Thị Hồng Gấm, quận 1, có hơn 20 tiệm giày.'), street)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Phố dài khoảng 300 m có hơn 20 tiệm nằm san sát nhau.'), street)).toBe(FACT.none);
+    const address = readAskedFact('tòa nhà nằm ở địa chỉ nào');
+    expect(address.kind).toBe('place');
+    expect(factStrength(readSentence('Thành phố gắn biển di tích cho tòa nhà 12 Ngô Quyền.'), address)).toBe(FACT.strong);
+    // A number before one capitalised word is a count, not an address.
+    expect(factStrength(readSentence('Tòa nhà có 12 phòng và 3 Tầng hầm.'), address)).toBeLessThan(FACT.strong);
+  });
+
+  it('"tên là gì" asks for the name of a thing: a capitalised or quoted name the question does not give', () => {
+    const asked = readAskedFact('Robot mà tàu vũ trụ thả xuống sao chổi tên là gì?');
+    expect(asked.kind).toBe('name');
+    expect(readAskedFact('robot ma tau vu tru tha xuong sao choi ten la gi').kind).toBe('name');
+    expect(factStrength(readSentence('Con tàu sẽ gửi một robot nhỏ - Philae - đáp xuống bề mặt.'), asked)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Con tàu sẽ gửi một robot mang tên “Người dò đường” xuống.'), asked)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Khó khăn nhất sẽ là công đoạn thả robot xuống.'), asked)).toBe(FACT.none);
+    // "Ai" still asks for a person; "tên viết tắt" for an abbreviation.
+    expect(readAskedFact('Ai là người đặt tên cho robot?').kind).toBe('person');
+    expect(readAskedFact('Tên viết tắt của viện là gì?').kind).toBe('abbreviation');
+  });
+
+  it('"X làm đạo diễn" names the holder of the role the question asks about, like "đạo diễn X"', () => {
+    const asked = readAskedFact('Ai đạo diễn vở kịch thiếu nhi của sân khấu nhỏ?');
+    expect(factStrength(readSentence('Vở do Thanh Phương viết kịch bản, Vũ Minh làm đạo diễn, sẽ diễn 18 suất.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Theo ông bầu Huỳnh Anh Tuấn, vở sẽ diễn ở rạp xiếc.'), asked)).toBe(FACT.strong);
+  });
+
+  it('"tỷ lệ … bao nhiêu" is answered best by a percentage, without requiring one', () => {
+    const asked = readAskedFact('Ở vùng gần lò thiêu, tỷ lệ bà mẹ sinh đôi là bao nhiêu?');
+    expect(asked.rate).toBe(true);
+    expect(asked.unit).toBeNull();
+    expect(factStrength(readSentence('Ở vùng này, 5,3% các bà mẹ sinh đôi.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Cứ 20 bà mẹ thì có 1 người sinh đôi.'), asked)).toBe(FACT.strong);
+  });
+
+  it('"bao nhiêu người" is answered exactly by a count of any kind of people', () => {
+    const asked = readAskedFact('Nước chủ nhà huy động bao nhiêu người bảo đảm an ninh?');
+    expect(factStrength(readSentence('Tổng cộng 15.000 cảnh sát và tình nguyện viên sẽ được huy động.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Có 15.000 xe được huy động.'), asked)).toBe(FACT.weak);
   });
 });

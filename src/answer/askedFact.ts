@@ -14,6 +14,8 @@ export interface AskedFact {
   kind: QuestionKind;
   /** "nhiệm kỳ nào": a span of years answers best. */
   period: boolean;
+  /** "tỷ lệ … bao nhiêu": a percentage answers best (a ratio may too, so it is not required). */
+  rate: boolean;
   /** Folded words right after "bao nhiêu"/"mấy": what is counted ("hoi", "nghi"). */
   counted: string[];
   /** The unit the asked number must carry: money for "giá bao nhiêu", years for "bao nhiêu tuổi". */
@@ -49,7 +51,7 @@ export interface ReadSentence {
   text: string;
   tokens: readonly Token[];
   numbers: readonly NumberMention[];
-  /** "Tổng Thư ký ASEAN Lê Lương Minh": the title's words and the name's. */
+  /** "Tổng Thư ký ASEAN Lê Lương Minh", "Vũ Minh làm đạo diễn": the title's words and the name's. */
   titledPeople: ReadonlyArray<{ title: readonly string[]; name: readonly string[] }>;
   /** Names that start with a Vietnamese surname. */
   surnamedPeople: ReadonlyArray<readonly string[]>;
@@ -109,6 +111,14 @@ function numbersOf(ts: readonly Token[]): NumberMention[] {
   return out;
 }
 
+/**
+ * Words that can follow "bao nhiêu" without being what it counts: "một"/"mỗi" make a rate ("bao
+ * nhiêu một năm"), a preposition ends the phrase ("đầu tư bao nhiêu vào hãng"). Without tones
+ * only the forms no counted noun shares ("tu" is also "tù", "so" also "số").
+ */
+const NOT_COUNTED_TONED = new Set(['một', 'mỗi', 'vào', 'cho', 'với', 'từ', 'trong', 'để', 'tại', 'ở', 'của', 'là', 'thì', 'mà', 'khi', 'và', 'so', 'sau', 'trước', 'đến', 'tới', 'trên', 'dưới', 'về', 'nữa', 'rồi']);
+const NOT_COUNTED_FOLDED = new Set(['mot', 'moi', 'vao', 'cho', 'voi', 'trong', 'cua', 'khi', 'den', 'tren', 'duoi']);
+
 /** Folded content words after the first "bao nhiêu" / "mấy", up to the end of that phrase. */
 function countedAfterCue(question: string): string[] {
   const phrases = splitPhrases(normalizeQuery(question));
@@ -120,8 +130,10 @@ function countedAfterCue(question: string): string[] {
       const cueEnd = foldDiacritics(w) === 'bao' && foldDiacritics(ws[i + 1] ?? '') === 'nhieu' ? i + 2 : toned && w === 'mấy' ? i + 1 : -1;
       if (cueEnd < 0) continue;
       const counted = ws.slice(cueEnd, cueEnd + 3).map((x) => foldDiacritics(x));
-      // "bao nhiêu một năm", "bao nhiêu mỗi học viên": a rate per unit, not a count of units.
-      return counted[0] === 'mot' || counted[0] === 'moi' ? [] : counted;
+      // "bao nhiêu một năm", "bao nhiêu mỗi học viên": a rate per unit, not a count of units;
+      // "đầu tư bao nhiêu vào hãng": a preposition follows, nothing is counted.
+      const next = ws[cueEnd]?.toLowerCase() ?? '';
+      return (toned ? NOT_COUNTED_TONED.has(next) : NOT_COUNTED_FOLDED.has(foldDiacritics(next))) ? [] : counted;
     }
   }
   return [];
@@ -146,6 +158,13 @@ function askedUnit(question: string, counted: readonly string[]): AskedUnit | nu
   return (hasDiacritics(text) ? MONEY_CUE_TONED.test(text) : MONEY_CUE_FOLDED.test(text)) ? 'money' : null;
 }
 
+const RATE_CUE = { toned: /(?<![\p{L}\p{M}])t[ỷỉ] lệ(?![\p{L}\p{M}])/u, folded: /\bt[yi] le\b/ };
+
+function asksRate(question: string): boolean {
+  const text = normalizeQuery(question).toLowerCase();
+  return hasDiacritics(text) ? RATE_CUE.toned.test(text) : RATE_CUE.folded.test(text);
+}
+
 export function readAskedFact(question: string, context?: string): AskedFact {
   let kind = detectQuestionKind(question);
   let period = asksForPeriod(question);
@@ -160,6 +179,7 @@ export function readAskedFact(question: string, context?: string): AskedFact {
   return {
     kind,
     period,
+    rate: kind === 'number' && asksRate(countedFrom),
     counted,
     unit: kind === 'number' ? askedUnit(countedFrom, counted) : null,
     numbers: numbersOf(tokens(question)),
@@ -206,16 +226,31 @@ const SURNAMES =
 const CAP = '\\p{Lu}[\\p{L}\\p{M}]*(?:-[\\p{L}\\p{M}]+)?';
 /** Title, up to four qualifying words ("Liên Hợp Quốc"), then the capitalised name. */
 const PERSON_AFTER_TITLE = new RegExp(`(?<![\\p{L}])(${TITLES}(?:\\s+[\\p{L}\\p{M}]+){0,4}?)\\s+(${CAP}(?:\\s+${CAP}){1,3})`, 'gu');
+/** "Vũ Minh làm đạo diễn", "Lê Văn A là HLV trưởng": a name, then the role it holds. */
+const PERSON_BEFORE_ROLE = new RegExp(`(${CAP}(?:\\s+${CAP}){1,3})\\s+(?:làm|là|giữ chức|giữ vai trò|đảm nhận vai trò|đảm nhiệm vai trò)\\s+([\\p{L}\\p{M}]+(?:\\s+[\\p{L}\\p{M}]+){0,2})`, 'gu');
 /** Places that begin with a surname. */
 const NOT_PEOPLE = '(?!Hà Nội|Hà Tĩnh|Hà Giang|Hà Nam|Lâm Đồng|Lý Sơn|Hồ Gươm|Hồ Tây|Hồ Chí Minh)';
 const PERSON_BY_SURNAME = new RegExp(`(?<![\\p{L}])${NOT_PEOPLE}(${SURNAMES}(?:\\s+${CAP}){1,3})`, 'gu');
 /** "tại thành phố Quảng Châu", "ở tỉnh Quảng Đông": the kind of place may come between. */
 const PLACE_NOUN = '(?:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường|thủ đô|bang|vùng|khu vực|nước|đảo|làng)';
 const PLACE_AFTER_PREPOSITION = new RegExp(`(?<![\\p{L}])(?:tại|ở|đến|từ)\\s+(?:${PLACE_NOUN}\\s+)?(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
+/** "đường Lê Thị Hồng Gấm", "khách sạn Daewoo", "số 12 Ngô Quyền": a named street or building is a place. */
+const NAMED_SITE = new RegExp(`(?<![\\p{L}])(?:đường|phố|khách sạn|sân vận động|sân|nhà hát|số)\\s+(?:\\d{1,4}\\s+)?(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
+/** "96 Lò Đúc", "2 Lê Lợi": a house number before a street's name (two capitalised words or more). */
+const STREET_ADDRESS = new RegExp(`(?<![\\p{L}\\p{N}.,/])\\d{1,3}[A-Z]?\\s+(${CAP}(?:\\s+${CAP}){1,3})`, 'gu');
 /** A run of capitalised words that is not the sentence's first word: a name of something. */
 const CAPITALISED_RUN = new RegExp(`(?<=[^\\s"“'‘(]\\s+)(${CAP}(?:\\s+${CAP}){0,3})`, 'gu');
 
 const ACRONYM = /(?<![\p{L}\p{M}\p{N}])\p{Lu}{2,}[\p{Lu}\p{N}]*(?![\p{L}\p{M}\p{N}])/gu;
+
+/**
+ * "95%", "12 phần trăm": a number with its percent sign or words. "phần trăm" alone is not one
+ * ("không nêu rõ được lãi bao nhiêu phần trăm" says the figure is missing).
+ */
+function statesPercentage(ts: readonly Token[], text: string): boolean {
+  if (/\d\s*%/u.test(text)) return true;
+  return ts.some((t, i) => t.folded === 'phan' && ts[i + 1]?.folded === 'tram' && i > 0 && isCountWord(ts[i - 1]!));
+}
 
 export function readSentence(text: string): ReadSentence {
   const ts = tokens(text);
@@ -224,16 +259,31 @@ export function readSentence(text: string): ReadSentence {
     text,
     tokens: ts,
     numbers: numbersOf(ts),
-    titledPeople: [...text.matchAll(PERSON_AFTER_TITLE)].map((m) => ({ title: wordsOf(m[1]!), name: wordsOf(m[2]!) })),
+    titledPeople: [
+      ...[...text.matchAll(PERSON_AFTER_TITLE)].map((m) => ({ title: wordsOf(m[1]!), name: wordsOf(m[2]!) })),
+      ...[...text.matchAll(PERSON_BEFORE_ROLE)].map((m) => ({ title: wordsOf(m[2]!), name: wordsOf(m[1]!) })),
+    ],
     surnamedPeople: names(PERSON_BY_SURNAME, 1),
-    places: names(PLACE_AFTER_PREPOSITION, 1),
+    places: [...names(PLACE_AFTER_PREPOSITION, 1), ...names(NAMED_SITE, 1), ...names(STREET_ADDRESS, 1)],
     capitalisedRuns: names(CAPITALISED_RUN, 1),
     dates: [...text.matchAll(DATE)].map((m) => numbersOf(tokens(m[0])).map((n) => n.value)),
     yearSpan: YEAR_SPAN.test(text),
-    percent: /\d\s*%|phần trăm/iu.test(text),
+    percent: statesPercentage(ts, text),
     acronyms: [...text.matchAll(ACRONYM)].map((m) => foldDiacritics(m[0].toLowerCase())),
     definitions: findDefinedAbbreviations(text),
   };
+}
+
+/** Text in quotation marks: how news gives the name of a film, a robot, a campaign. */
+const QUOTED = /["“]([^"”]{2,60})["”]/gu;
+
+/** A name of anything the question does not give: a person's, a quoted one, a capitalised run, an acronym. */
+function nameStrength(sentence: ReadSentence, asked: AskedFact): number {
+  const person = personStrength(sentence, asked);
+  if (person >= FACT.strong) return person;
+  const quoted = [...sentence.text.matchAll(QUOTED)].some((m) => isNew(wordsOf(m[1]!), asked));
+  const named = sentence.capitalisedRuns.some((name) => isNew(name, asked)) || sentence.acronyms.some((a) => !asked.given.has(a));
+  return quoted || named ? FACT.strong : person;
 }
 
 /** Whether a name says something the question does not: one of its words is not in the question. */
@@ -280,12 +330,29 @@ function countedWordAt(ts: readonly Token[], i: number, isUnit: (t: Token) => bo
   return j;
 }
 
+/**
+ * Nouns for kinds of people, toned: "bao nhiêu người" is answered by "15.000 cảnh sát, lính cứu
+ * hỏa và tình nguyện viên" as well as by "15.000 người".
+ */
+const PEOPLE_NOUNS = ['người', 'cảnh sát', 'binh sĩ', 'binh lính', 'lính', 'quân', 'chiến sĩ', 'học sinh', 'sinh viên',
+  'bác sĩ', 'y tá', 'công nhân', 'nhân viên', 'du khách', 'hành khách', 'khách', 'cầu thủ', 'vận động viên', 'vđv',
+  'tình nguyện viên', 'phụ nữ', 'trẻ em', 'nạn nhân', 'bệnh nhân', 'đại biểu', 'thành viên', 'lao động', 'giáo viên',
+  'nông dân', 'cán bộ', 'thí sinh', 'khán giả', 'cổ động viên', 'tù nhân', 'người dân', 'cư dân', 'dân'].map((n) => n.split(' '));
+
+/** Whether the words from `j` on name a kind of people. */
+function namesPeopleAt(ts: readonly Token[], j: number): boolean {
+  return PEOPLE_NOUNS.some((noun) => noun.every((w, k) => ts[j + k]?.word === w));
+}
+
 /** "300 hội nghị" for "bao nhiêu hội nghị": a count right before the counted word. */
 function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolean {
   const noun = counted[0];
   if (noun === undefined) return false;
+  const people = noun === 'nguoi';
   for (let i = 0; i + 1 < ts.length; i++) {
-    if (isCountWord(ts[i]!) && ts[countedWordAt(ts, i)]?.folded === noun) return true;
+    if (!isCountWord(ts[i]!)) continue;
+    const j = countedWordAt(ts, i);
+    if (ts[j]?.folded === noun || (people && namesPeopleAt(ts, j))) return true;
   }
   return false;
 }
@@ -310,6 +377,7 @@ function unitStrength(sentence: ReadSentence, unit: AskedUnit): number {
 function numberStrength(sentence: ReadSentence, asked: AskedFact): number {
   // A price is answered by a sum of money, an age by years: another number is another fact.
   if (asked.unit) return unitStrength(sentence, asked.unit);
+  if (asked.rate && sentence.percent) return FACT.exact;
   const ts = sentence.tokens;
   if (countsTheNoun(ts, asked.counted)) return FACT.exact;
   const given = new Set(asked.numbers.map((n) => n.value));
@@ -398,6 +466,8 @@ export function factStrength(sentence: ReadSentence, asked: AskedFact): number {
       return reasonStrength(sentence);
     case 'organisation':
       return organisationStrength(sentence, asked);
+    case 'name':
+      return nameStrength(sentence, asked);
     case 'other':
       return FACT.none;
   }

@@ -3,7 +3,7 @@ import { SEED, seedPassage, seedText } from '../../tests/helpers/seedPassages.js
 import type { SearchResult } from '../retrieval/types.js';
 import { splitSentences } from '../text/sentences.js';
 import { loadCommittedAnswerabilityModel } from './answerability.js';
-import { answerExtractively, appendMarker, streamingPieces } from './extractive.js';
+import { answerExtractively, appendMarker, rankSentences, streamingPieces } from './extractive.js';
 import { NOT_FOUND_ANSWER } from './types.js';
 
 const dialogueOpening = seedPassage(
@@ -175,6 +175,25 @@ describe('answerExtractively: the fact asked for', () => {
     expect(a.citations[0]?.documentId).toBe(SEED.osce);
     expect(a.answer).toContain('OSCE');
     expect(a.answer).not.toContain('18 tổ chức khu vực');
+  });
+});
+
+describe('answerExtractively: a follow-up\'s new topic named just before', () => {
+  it('ranks first "tập đoàn này …" right after the sentence naming the follow-up\'s topic', () => {
+    const text =
+      'Tập đoàn Temasek của Singapore vừa đạt thỏa thuận đầu tư vào hãng hàng không. Dự kiến, tập đoàn này sẽ đầu tư tới 50 triệu USD để giúp hãng trả nợ.';
+    const deal: SearchResult = {
+      text, score: 0.5, documentId: 'dau-tu-hang-khong', title: 'Hãng hàng không tái cơ cấu', outlet: null, publishedAt: null,
+      chunkId: 'dau-tu-hang-khong#0', start: 0, end: text.length,
+    };
+    const fares =
+      'Từ tháng 5, hãng đã giảm giá vé 10% trên tuyến Hà Nội, trong khi Temasek chưa công bố kế hoạch mới.';
+    const discount: SearchResult = { ...deal, text: fares, score: 0.7, chunkId: 'dau-tu-hang-khong#1', start: 1000, end: 1000 + fares.length };
+    const ranked = rankSentences('Temasek định đầu tư bao nhiêu vào hãng này?', [discount, deal], {
+      context: 'Hãng hàng không giảm giá vé bao nhiêu phần trăm?',
+      focus: ['Temasek'],
+    });
+    expect(ranked[0]?.text).toContain('50 triệu USD');
   });
 });
 

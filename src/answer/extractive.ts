@@ -204,6 +204,8 @@ function scoreCandidates(
   const strengths = raw.map((c) => factStrength(c.read, fact));
   const leading = Math.max(0, ...raw.map((c) => c.result.score));
   const coverageAt = new Map(raw.map((c, i) => [`${c.result.chunkId}#${c.ordinal}`, ownCoverage[i]!]));
+  const mentionsFocusHere = raw.map((c) => focus.length > 0 && mentionsFocus(c, focusWords));
+  const focusAt = new Map(raw.map((c, i) => [`${c.result.chunkId}#${c.ordinal}`, mentionsFocusHere[i]!]));
   const candidates = raw.map((c, i) => {
     const strength = strengths[i]!;
     const cov = fact.kind === 'other' || strength < FACT.strong ? ownCoverage[i]! : inContext(c, ownCoverage[i]!, coverageAt);
@@ -211,7 +213,7 @@ function scoreCandidates(
     const kindBonus = KIND_BONUS * cov * Math.min(strength, FACT.strong);
     const agreement = numberAgreement(c.read, fact);
     const numberFactor = agreement === 'conflict' ? NUMBER_CONFLICT_FACTOR : agreement === 'match' ? NUMBER_MATCH_FACTOR : 1;
-    const onTopic = focus.length === 0 || mentionsFocus(c, focusWords);
+    const onTopic = focus.length === 0 || mentionsFocusHere[i]! || focusJustBefore(c, focusAt);
     const focusFactor = onTopic ? (focus.length === 0 && preferred.has(c.result.documentId) ? PREVIOUS_DOCUMENT_FACTOR : 1) : MISSING_FOCUS_FACTOR;
     // A follow-up that names nothing new is about the documents just cited: their sentences
     // compete on what they say, not on how the joined question ranked their passages.
@@ -241,6 +243,17 @@ function inContext(c: RawCandidate, own: number, coverageAt: ReadonlyMap<string,
     if (before !== undefined) best = Math.max(best, CONTEXT_SHARE * before);
   }
   return best;
+}
+
+/**
+ * "Temasek định đầu tư bao nhiêu?": news names the topic once and then says "tập đoàn này"; a
+ * sentence right after one naming the follow-up's topic is about it too.
+ */
+function focusJustBefore(c: RawCandidate, focusAt: ReadonlyMap<string, boolean>): boolean {
+  for (let back = 1; back <= CONTEXT_SENTENCES; back++) {
+    if (focusAt.get(`${c.result.chunkId}#${c.ordinal - back}`) === true) return true;
+  }
+  return false;
 }
 
 const byScore = (a: Candidate, b: Candidate) => b.score - a.score;

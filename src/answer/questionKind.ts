@@ -6,7 +6,17 @@ import { containsPhrase, phraseStarts, wordsOf } from '../text/words.js';
  * prefers sentences that contain that kind of fact (a date for "khi nào", a number for "bao
  * nhiêu", a name for "ai").
  */
-export type QuestionKind = 'abbreviation' | 'time' | 'duration' | 'number' | 'reason' | 'person' | 'organisation' | 'place' | 'other';
+export type QuestionKind =
+  | 'abbreviation'
+  | 'time'
+  | 'duration'
+  | 'number'
+  | 'reason'
+  | 'person'
+  | 'organisation'
+  | 'place'
+  | 'name'
+  | 'other';
 
 interface KindCue {
   kind: Exclude<QuestionKind, 'other'>;
@@ -41,6 +51,10 @@ const PERSON_TITLES = ['tổng thư ký', 'thư ký', 'bộ trưởng', 'thứ t
 const ORGANISATION_NOUNS = ['hãng', 'công ty', 'doanh nghiệp', 'tập đoàn', 'ngân hàng', 'tổ chức', 'cơ quan', 'trường',
   'đại học', 'viện', 'bệnh viện', 'đội', 'câu lạc bộ', 'clb', 'báo', 'đài', 'bộ', 'tòa án', 'nhà sản xuất', 'hãng phim',
   'nhà mạng', 'đơn vị', 'nhà tài trợ', 'liên doanh', 'quỹ', 'hiệp hội', 'đảng'];
+
+/** Kinds of place: "<noun> nào" asks for one by name ("nằm trên đường nào", "ở địa chỉ nào"). */
+const PLACE_NOUNS = ['đường', 'phố', 'tỉnh', 'huyện', 'quận', 'xã', 'phường', 'thị trấn', 'làng', 'vùng', 'khu vực',
+  'miền', 'bang', 'thủ đô', 'châu lục', 'đảo', 'sông', 'địa chỉ', 'khách sạn', 'sân vận động', 'sân', 'nhà hát', 'rạp'];
 
 /** Questions after a span of years ("nhiệm kỳ nào" → 2020-2021), a kind of time question. */
 const PERIOD_CUES = {
@@ -99,6 +113,13 @@ const CUES: KindCue[] = [
       'quốc gia nào'],
     folded: ['o dau', 'tai dau', 'noi nao', 'dia diem nao', 'thanh pho nao', 'nuoc nao',
       'quoc gia nao'],
+    heads: PLACE_NOUNS,
+  },
+  {
+    // "Robot … tên là gì?", "được gọi là gì": the name of a thing (a person's is asked with "ai").
+    kind: 'name',
+    toned: ['tên là gì', 'tên gì', 'tên của', 'tên gọi', 'gọi là gì', 'mang tên gì', 'biệt danh'],
+    folded: ['ten la gi', 'ten gi', 'ten cua', 'ten goi', 'goi la gi', 'mang ten gi', 'biet danh'],
   },
 ];
 

@@ -46,6 +46,11 @@ describe('focusTerms and stripAnaphora', () => {
     expect(focusTerms('OSCE có bao nhiêu thành viên?')).toEqual(['OSCE']);
   });
 
+  it('counts a foreign name that opens the question: no Vietnamese word is spelt like it', () => {
+    expect(focusTerms('Temasek định đầu tư bao nhiêu vào hãng này?')).toEqual(['Temasek']);
+    expect(focusTerms('Tàu này thả robot khi nào?')).toEqual([]);
+  });
+
   it('keeps the question when nothing is left after stripping', () => {
     expect(stripAnaphora('Còn thì sao?')).toBe('Còn thì sao?');
   });

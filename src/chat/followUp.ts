@@ -1,5 +1,5 @@
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
-import { containsPhrase, wordsOf } from '../text/words.js';
+import { containsPhrase, isForeignWord, wordsOf } from '../text/words.js';
 
 /**
  * Follow-up questions without a language model: "Còn OSCE thì sao?", "Ông ấy nói gì?", "Ai phát
@@ -50,9 +50,10 @@ export function focusTerms(question: string): string[] {
     const acronym = /^\p{Lu}{2,}[\p{Lu}\p{N}]*$/u.test(w);
     const number = /\p{N}/u.test(w);
     const capitalised = /^\p{Lu}/u.test(w) && !(i === 0 && QUESTION_OPENERS.has(w.toLowerCase()));
-    // A capital that opens the question counts only as the start of a longer name ("Thái Lan").
+    // A capital that opens the question counts only as the start of a longer name ("Thái Lan")
+    // or as a foreign name ("Temasek định đầu tư …"), which no Vietnamese word is spelt like.
     const startsName = /^\p{Lu}/u.test(ws[i + 1] ?? '');
-    const opensQuestion = i === 0 && !acronym && !(capitalised && startsName);
+    const opensQuestion = i === 0 && !acronym && !(capitalised && (startsName || isForeignWord(w)));
     if (acronym || number || (capitalised && !opensQuestion)) out.push(w);
   });
   return out;

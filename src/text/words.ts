@@ -27,3 +27,13 @@ export function phraseStarts(words: readonly string[], phrase: string): number[]
 export function containsPhrase(words: readonly string[], phrase: string): boolean {
   return phraseStarts(words, phrase).length > 0;
 }
+
+/**
+ * One Vietnamese syllable, toneless: an onset, one to three vowels, a final. A capitalised word
+ * that is one ("Tin" lành, "Đại" học, "Người" Anh) is as often a capitalised common word as a
+ * name; a word that is not ("Tesla", "Paris", "Ludot") is a foreign name.
+ */
+const VIETNAMESE_SYLLABLE = /^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$/u;
+
+/** Whether a word cannot be a Vietnamese syllable: a foreign name ("Temasek", "Paris"). */
+export const isForeignWord = (w: string): boolean => !VIETNAMESE_SYLLABLE.test(foldDiacritics(w.toLowerCase()));
