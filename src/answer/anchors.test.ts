@@ -74,4 +74,11 @@ describe('anchoredDocuments', () => {
     expect(found('Ai đá cho Carolina Hurricanes?')).toBe(false);
     expect(found('Ai hát ở Super Bowl 49?')).toBe(false);
   });
+
+  it('takes half of a name with a foreign word only when a foreign word is among that half', () => {
+    const nilai = passage('h', 'Trường đại học Nilai phỏng vấn du học tại 96 Lò Đúc lúc 4h chiều.');
+    const nanning = passage('i', 'Buổi phỏng vấn của Trường Văn hóa và Ngôn ngữ Nanning diễn ra ở Hà Nội.');
+    const anchors = questionAnchors('Buổi phỏng vấn du học Trường Nanning bắt đầu lúc mấy giờ?');
+    expect(anchoredDocuments(anchors, [nilai, nanning])).toEqual(new Set(['i']));
+  });
 });

@@ -87,25 +87,32 @@ interface AnchorForm {
   joinedCode: string | null;
   numbers: string[];
   name: string[];
+  /** The name's words no Vietnamese syllable is spelt like ("nanning" in "Trường Nanning"). */
+  foreign: string[];
 }
 
 function readForm(form: string): AnchorForm {
   const all = foldedWordsOf(form);
   const joinedCode = !/\s/u.test(form) && isCode(form) && all.length > 1 ? all.join('') : null;
-  return { joinedCode, numbers: all.filter(isNumber), name: all.filter((w) => !isNumber(w)) };
+  const name = all.filter((w) => !isNumber(w));
+  return { joinedCode, numbers: all.filter(isNumber), name, foreign: name.filter(isForeignWord) };
 }
 
 /**
  * Whether a text names an anchor, in one of its forms (the anchor's own or another from the
  * abbreviation table): a number it gives, exactly; a code, with or without its hyphens ("AS-206"
  * = "AS206"); a name, by at least half of its words, in any order ("Carolina Panthers" of a
- * report that says "Panthers", "Trận Valencia" where the first word only opens the question).
+ * report that says "Panthers", "Trận Valencia" where the first word only opens the question),
+ * one of them foreign when the name has foreign words.
  */
 function namesAnchor(forms: readonly AnchorForm[], text: ReadText): boolean {
   const seen = (w: string) => text.words.has(w) || text.list.some((t) => sameWord(w, t));
   return forms.some((f) => {
     if (f.joinedCode !== null && seen(f.joinedCode)) return true;
     if (!f.numbers.every((n) => text.words.has(n))) return false;
+    // Half of "Trường Nanning" is "trường", which any school's article says: a name with a
+    // foreign word is named only with one of its foreign words.
+    if (f.foreign.length > 0 && !f.foreign.some(seen)) return false;
     return f.name.filter(seen).length * 2 >= f.name.length;
   });
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SEED, seedText } from '../../tests/helpers/seedPassages.js';
-import { FACT, factStrength, numberAgreement, readAskedFact, readSentence } from './askedFact.js';
+import { FACT, asksPreciseFact, factStrength, numberAgreement, readAskedFact, readSentence } from './askedFact.js';
 
 /** The whole sentence of a seed article that starts with `opening` (up to its full stop). */
 function seedSentence(id: string, opening: string) {
@@ -187,5 +187,15 @@ describe('factStrength', () => {
     const asked = readAskedFact('Nước chủ nhà huy động bao nhiêu người bảo đảm an ninh?');
     expect(factStrength(readSentence('Tổng cộng 15.000 cảnh sát và tình nguyện viên sẽ được huy động.'), asked)).toBe(FACT.exact);
     expect(factStrength(readSentence('Có 15.000 xe được huy động.'), asked)).toBe(FACT.weak);
+  });
+
+  it('"lúc mấy giờ" asks the hour, a precise fact: a date alone does not answer it', () => {
+    const asked = readAskedFact('Buổi phỏng vấn bắt đầu lúc mấy giờ?');
+    expect(asked).toMatchObject({ kind: 'time', hour: true });
+    expect(asksPreciseFact(asked)).toBe(true);
+    expect(readAskedFact('buoi phong van bat dau luc may gio').hour).toBe(true);
+    expect(factStrength(readSentence('Buổi phỏng vấn diễn ra lúc 15h ngày 7/8.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Buổi phỏng vấn diễn ra sáng ngày 12/8.'), asked)).toBe(FACT.none);
+    expect(readAskedFact('Buổi phỏng vấn diễn ra ngày nào?').hour).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 import { isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
 import { findDefinedAbbreviations, type DefinedAbbreviation } from './definedAbbreviations.js';
-import { asksForPeriod, detectQuestionKind, type QuestionKind } from './questionKind.js';
+import { asksForHour, asksForPeriod, detectQuestionKind, type QuestionKind } from './questionKind.js';
 
 /**
  * What a question pins down and what it leaves open, read so that a sentence can be checked
@@ -14,6 +14,8 @@ export interface AskedFact {
   kind: QuestionKind;
   /** "nhiệm kỳ nào": a span of years answers best. */
   period: boolean;
+  /** "lúc mấy giờ": only a time of day answers (a date alone does not). */
+  hour: boolean;
   /** "tỷ lệ … bao nhiêu": a percentage answers best (a ratio may too, so it is not required). */
   rate: boolean;
   /** Folded words right after "bao nhiêu"/"mấy": what is counted ("hoi", "nghi"). */
@@ -180,6 +182,7 @@ export function readAskedFact(question: string, context?: string): AskedFact {
     kind,
     period,
     rate: kind === 'number' && asksRate(countedFrom),
+    hour: kind === 'time' && asksForHour(context !== undefined && detectQuestionKind(question) === 'other' ? context : question),
     counted,
     unit: kind === 'number' ? askedUnit(countedFrom, counted) : null,
     numbers: numbersOf(tokens(question)),
@@ -310,7 +313,11 @@ function placeStrength(sentence: ReadSentence, asked: AskedFact): number {
   return sentence.capitalisedRuns.some((name) => isNew(name, asked)) ? FACT.weak : FACT.none;
 }
 
+/** A time of day: "22h", "7h30 sáng", "9 giờ 30", "10:45". */
+const HOUR = /(?<![\p{L}\p{N}])(?:\d{1,2}\s*(?:h|giờ)(?:\s*\d{1,2})?(?![\p{L}])|\d{1,2}:\d{2})/iu;
+
 function timeStrength(sentence: ReadSentence, asked: AskedFact): number {
+  if (asked.hour) return HOUR.test(sentence.text) ? FACT.exact : FACT.none;
   const given = new Set(asked.numbers.map((n) => n.value));
   const newDate = sentence.dates.some((values) => values.some((v) => !given.has(v)));
   if (asked.period) return sentence.yearSpan ? FACT.exact : newDate ? FACT.weak : FACT.none;
@@ -435,11 +442,11 @@ function abbreviationStrength(sentence: ReadSentence, asked: AskedFact): number 
 
 /**
  * Whether the question asks for a fact precise enough that a sentence either states it or does
- * not: a sum of money, an age, a percentage, a duration, a count of a named thing ("bao nhiêu
- * người"). Asked such a fact, an answer without it is no answer, however on topic.
+ * not: a sum of money, an age, a percentage, a duration, the hour of the day, a count of a named
+ * thing ("bao nhiêu người"). Asked such a fact, an answer without it is no answer, however on topic.
  */
 export function asksPreciseFact(asked: AskedFact): boolean {
-  if (asked.unit !== null || asked.kind === 'duration') return true;
+  if (asked.unit !== null || asked.kind === 'duration' || asked.hour) return true;
   return asked.kind === 'number' && countsNamedThing(asked.counted);
 }
 

@@ -56,6 +56,12 @@ const ORGANISATION_NOUNS = ['hãng', 'công ty', 'doanh nghiệp', 'tập đoàn
 const PLACE_NOUNS = ['đường', 'phố', 'tỉnh', 'huyện', 'quận', 'xã', 'phường', 'thị trấn', 'làng', 'vùng', 'khu vực',
   'miền', 'bang', 'thủ đô', 'châu lục', 'đảo', 'sông', 'địa chỉ', 'khách sạn', 'sân vận động', 'sân', 'nhà hát', 'rạp'];
 
+/** Questions after the hour of the day ("lúc mấy giờ"), a kind of time question. */
+const HOUR_CUES = {
+  toned: ['mấy giờ', 'giờ nào', 'mấy h'],
+  folded: ['may gio', 'gio nao'],
+};
+
 /** Questions after a span of years ("nhiệm kỳ nào" → 2020-2021), a kind of time question. */
 const PERIOD_CUES = {
   toned: ['nhiệm kỳ nào', 'giai đoạn nào', 'thời kỳ nào', 'niên khóa nào', 'nhiệm kỳ bao nhiêu'],
@@ -73,9 +79,9 @@ const CUES: KindCue[] = [
     kind: 'time',
     toned: ['năm nào', 'khi nào', 'ngày nào', 'bao giờ', 'lúc nào', 'tháng nào', 'hôm nào',
       'thời điểm nào', 'thời gian nào', 'ngày bao nhiêu', 'năm bao nhiêu', 'năm mấy', 'ngày mấy',
-      'tháng mấy', ...PERIOD_CUES.toned],
+      'tháng mấy', ...PERIOD_CUES.toned, ...HOUR_CUES.toned],
     folded: ['nam nao', 'khi nao', 'ngay nao', 'bao gio', 'luc nao', 'thang nao', 'hom nao',
-      'thoi diem nao', 'thoi gian nao', 'nam may', 'ngay may', 'thang may', ...PERIOD_CUES.folded],
+      'thoi diem nao', 'thoi gian nao', 'nam may', 'ngay may', 'thang may', ...PERIOD_CUES.folded, ...HOUR_CUES.folded],
   },
   {
     // "kéo dài bao lâu", "mất mấy ngày": a number with its unit of time answers.
@@ -148,6 +154,12 @@ export function detectQuestionKind(question: string): QuestionKind {
 export function asksForPeriod(question: string): boolean {
   const { text, toned } = questionText(question);
   return (toned ? PERIOD_CUES.toned : PERIOD_CUES.folded).some((p) => containsWords(text, p));
+}
+
+/** Whether the question asks for the hour of the day ("bắt đầu lúc mấy giờ"), not only the date. */
+export function asksForHour(question: string): boolean {
+  const { text, toned } = questionText(question);
+  return (toned ? HOUR_CUES.toned : HOUR_CUES.folded).some((p) => containsWords(text, p));
 }
 
 /** Words that ask for the state of things now: the answer must say how old its source is. */
