@@ -122,7 +122,7 @@ class ScoreBuffers {
   readonly windowScores = new Float64Array(SCORE_WINDOW);
   readonly windowMatched = new Uint32Array(SCORE_WINDOW);
   readonly termScore = new Float64Array(SCORE_WINDOW);
-  /** 1 + the index of the last query term that reached a document of this window. */
+  /** Which query term last reached a document of this window (`score`: 1 + its index; `top`: a mark fresh per term and window). */
   readonly reachedBy = new Uint32Array(SCORE_WINDOW);
   readonly touched = new Uint32Array(SCORE_WINDOW);
   /** The documents of this window that some query term reached (by document − window start), in the order reached. */
@@ -537,9 +537,9 @@ export class InvertedIndex {
   private docNumbers: Map<string, number> | null = null;
   /** The buffers of the last search, kept for the next (allocating them per query cost more than a short query). */
   private idle: ScoreBuffers | null = null;
-  /** Per field, the longest document's length (distinct terms): the size of the per-length tables. */
+  /** Per field, the longest document's length (distinct terms): the size of the length-normalisation tables. */
   private longest: Uint32Array | null = null;
-  /** Per field, the documents' lengths (built on the first pruned search). */
+  /** Per field, the documents' lengths (built on the first `top` search). */
   private columns: Array<Uint16Array | Uint32Array> | null = null;
   /** The length normalisation per field and length for the last statistics searched with (they change only with the archive). */
   private norms: { key: string; perField: Float64Array[] } | null = null;
@@ -935,10 +935,10 @@ export class InvertedIndex {
    * The same scores as `score`, for a search that wants only the best few and some known
    * documents: each window's matches are offered to `floor` as soon as the window is summed and
    * only those that reach it are kept, so a query matching half the archive hands back a few
-   * hundred documents, not all of them. Per posting it reads the parts of the BM25+ expression
-   * that depend on the document's field length alone from tables made per query (same operations
-   * in the same order, so every score is bit-identical to `score`'s): decoding and adding is then
-   * all that is left per posting.
+   * hundred documents, not all of them. Per posting it reads the document's length from a 16-bit
+   * column and the length normalisation from a table made per archive (the same operations in
+   * the same order, so every score is bit-identical to `score`'s), and a term's last field adds
+   * straight into the documents' totals. `score` stays the plain reference it is tested against.
    */
   top(query: readonly TermQuery[], fieldBoosts: readonly number[], bm25: Bm25Params, opts: TopOptions): TopScores {
     const buffers = this.idle ?? new ScoreBuffers();

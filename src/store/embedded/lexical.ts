@@ -327,11 +327,7 @@ function bestContenders(parts: readonly LexicalPart[], found: ReadonlyArray<TopS
   return bestOf(contenders, limit, (a, b) => a.score > b.score || (a.score === b.score && a.chunkId < b.chunkId));
 }
 
-/**
- * The score of a segment's `i`-th match as the previous versions gave it: MiniSearch multiplied
- * each sum by the number of query terms matched and the next version divided that back out; the
- * same round trip keeps every score bit-identical.
- */
+/** The score of a segment's `i`-th match as the previous versions gave it (see `reportedScore`). */
 function finalScore(found: DocumentScores, i: number): number {
   return reportedScore(found.scores[i]!, found.matchedTerms[i]!);
 }
