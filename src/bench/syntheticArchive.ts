@@ -38,7 +38,7 @@ export const DEFAULT_SYNTHETIC_OPTIONS: SyntheticArchiveOptions = {
 };
 
 /** mulberry32: a small, fast, seedable generator (Math.random cannot be seeded). */
-function seededRandom(seed: number): () => number {
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -8,9 +8,12 @@ import {
   DocumentTable,
   IndexFormatError,
   InvertedIndex,
+  reportedScore,
+  ScoreFloor,
   type CollectionStats,
   type DocumentScores,
   type TermQuery,
+  type TopScores,
 } from './invertedIndex.js';
 import { FOLDED_PREFIX, indexTerms, queryTerms, type WeightedTerm } from '../../text/tokenize.js';
 import { BoundedMinHeap } from './quantized.js';
@@ -186,19 +189,43 @@ export interface MatchOptions {
  * The best `limit` in-scope passages of all segments for the query (BM25 with archive-wide
  * statistics), and the scores of those and of the `also` chunks that match. Documents out of
  * scope are skipped while the postings are read, so a selective filter still yields `limit`
- * results when that many passages match.
+ * results when that many passages match. Each segment keeps only the passages that can still
+ * make the top (a common query matches a large share of a large archive); a per-chunk `accept`
+ * check needs every match, and takes the exhaustive path.
  */
 export function matchSegments(parts: readonly LexicalPart[], query: WeightedTerm[], limit: number, opts: MatchOptions = {}): LexicalMatches {
-  const indexes = parts.map((p) => p.index);
-  const vocabulary = opts.vocabulary ?? new ArchiveTerms(indexes, QUERY_TERMS_KEPT);
-  const stats = archiveStats(indexes);
-  const terms = withoutCommonTerms(vocabulary, query).map((t) => ({ ...t, ...vocabulary.get(t.term) }));
+  if (opts.accept !== undefined) return matchSegmentsExhaustively(parts, query, limit, opts);
+  const { stats, perPart } = segmentQueries(parts, query, opts.vocabulary);
+  const also = opts.also ?? [];
+  const wanted = alsoDocuments(parts, also, opts.locate);
+  const floor = new ScoreFloor(limit);
+  const found = parts.map((part, s): TopScores | null => {
+    const known = perPart[s]!;
+    return known.length === 0 ? null : part.index.top(known, FIELD_BOOSTS, BM25, { stats, keep: part.keep, floor, also: wanted[s]! });
+  });
+  const top = bestContenders(parts, found, floor.value, limit);
+  const scores = new Map(top.map((h) => [h.chunkId, h.score]));
+  for (const id of also) {
+    if (scores.has(id)) continue;
+    const score = alsoScore(parts, found, wanted, id, opts.locate);
+    if (score !== undefined) scores.set(id, score);
+  }
+  return { scores, top };
+}
+
+/**
+ * `matchSegments` by the plain method: every match of every segment scored and kept, then the best
+ * chosen. The reference the pruned path is tested against, and the path of a per-chunk `accept`.
+ */
+export function matchSegmentsExhaustively(
+  parts: readonly LexicalPart[],
+  query: WeightedTerm[],
+  limit: number,
+  opts: MatchOptions = {},
+): LexicalMatches {
+  const { stats, perPart } = segmentQueries(parts, query, opts.vocabulary);
   const found = parts.map((part, s): DocumentScores | null => {
-    const known: TermQuery[] = [];
-    for (const t of terms) {
-      const termId = t.ids[s]!;
-      if (termId >= 0) known.push({ termId, boost: t.weight, fieldDf: indexes.length === 1 ? undefined : t.fields });
-    }
+    const known = perPart[s]!;
     return known.length === 0 ? null : part.index.score(known, FIELD_BOOSTS, BM25, { stats, keep: part.keep });
   });
   try {
@@ -216,14 +243,93 @@ export function matchSegments(parts: readonly LexicalPart[], query: WeightedTerm
   }
 }
 
+/** The archive's statistics, and per segment the query's terms it holds (by its term ids), rare terms only in a large archive. */
+function segmentQueries(
+  parts: readonly LexicalPart[],
+  query: WeightedTerm[],
+  known: ArchiveTerms | undefined,
+): { stats: CollectionStats; perPart: TermQuery[][] } {
+  const indexes = parts.map((p) => p.index);
+  const vocabulary = known ?? new ArchiveTerms(indexes, QUERY_TERMS_KEPT);
+  const stats = archiveStats(indexes);
+  const terms = withoutCommonTerms(vocabulary, query).map((t) => ({ ...t, ...vocabulary.get(t.term) }));
+  const perPart = parts.map((_, s) => {
+    const inPart: TermQuery[] = [];
+    for (const t of terms) {
+      const termId = t.ids[s]!;
+      if (termId >= 0) inPart.push({ termId, boost: t.weight, fieldDf: indexes.length === 1 ? undefined : t.fields });
+    }
+    return inPart;
+  });
+  return { stats, perPart };
+}
+
 /**
- * The score of a segment's `i`-th match as the previous versions gave it: MiniSearch multiplied
- * each sum by the number of query terms matched and the next version divided that back out; the
- * same round trip keeps every score bit-identical.
+ * Per segment, the document numbers (ascending, distinct) of the `also` chunks: where `locate`
+ * puts each, or without it every segment holding the id (the first one where it matches wins).
  */
+function alsoDocuments(parts: readonly LexicalPart[], also: readonly string[], locate: ChunkLocator | undefined): Uint32Array[] {
+  const perPart = parts.map(() => new Set<number>());
+  for (const id of also) {
+    if (locate) {
+      const at = locate(id);
+      if (at) perPart[at.part]!.add(at.doc);
+      continue;
+    }
+    parts.forEach((part, s) => {
+      const doc = part.index.docNumber(id);
+      if (doc >= 0) perPart[s]!.add(doc);
+    });
+  }
+  return perPart.map((docs) => Uint32Array.from(docs).sort());
+}
+
+/** The reported score of an `also` chunk that matches, found as `alsoDocuments` placed it; undefined otherwise. */
+function alsoScore(
+  parts: readonly LexicalPart[],
+  found: ReadonlyArray<TopScores | null>,
+  wanted: readonly Uint32Array[],
+  chunkId: string,
+  locate: ChunkLocator | undefined,
+): number | undefined {
+  const scoreIn = (s: number, doc: number): number | undefined => {
+    const scores = found[s];
+    const docs = wanted[s]!;
+    const i = scores ? findSorted(docs.length, (j) => docs[j]! - doc) : -1;
+    return i < 0 || Number.isNaN(scores!.alsoScores[i]) ? undefined : scores!.alsoScores[i];
+  };
+  if (locate) {
+    const at = locate(chunkId);
+    return at ? scoreIn(at.part, at.doc) : undefined;
+  }
+  for (let s = 0; s < parts.length; s++) {
+    const doc = parts[s]!.index.docNumber(chunkId);
+    const score = doc >= 0 ? scoreIn(s, doc) : undefined;
+    if (score !== undefined) return score;
+  }
+  return undefined;
+}
+
+/**
+ * The best `limit` of the segments' contenders, best first: those at or above the final floor
+ * (every one below it is beaten by `limit` others), ties broken by chunk id in code-unit order
+ * (localeCompare over many matches costs more than the search), segment by segment and in
+ * document order as the exhaustive path meets them.
+ */
+function bestContenders(parts: readonly LexicalPart[], found: ReadonlyArray<TopScores | null>, floor: number, limit: number): LexicalHit[] {
+  const contenders: LexicalHit[] = [];
+  found.forEach((f, s) => {
+    if (!f) return;
+    for (let i = 0; i < f.docs.length; i++) {
+      if (f.scores[i]! >= floor) contenders.push({ chunkId: parts[s]!.index.docId(f.docs[i]!), score: f.scores[i]! });
+    }
+  });
+  return bestOf(contenders, limit, (a, b) => a.score > b.score || (a.score === b.score && a.chunkId < b.chunkId));
+}
+
+/** The score of a segment's `i`-th match as the previous versions gave it (see `reportedScore`). */
 function finalScore(found: DocumentScores, i: number): number {
-  const q = found.matchedTerms[i]!;
-  return (found.scores[i]! * q) / q;
+  return reportedScore(found.scores[i]!, found.matchedTerms[i]!);
 }
 
 /** The final scores of a segment's matches, in the order of its `docs`. */
