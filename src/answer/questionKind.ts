@@ -139,6 +139,18 @@ function questionText(question: string): { text: string; toned: boolean } {
   return { text: toned ? q : foldDiacritics(q), toned };
 }
 
+/** Cue phrases, toned and (the unambiguous ones) folded for questions typed without accents. */
+interface Cues {
+  toned: readonly string[];
+  folded: readonly string[];
+}
+
+/** Whether the question holds one of the cues, as whole words. */
+function hasCue(question: string, cues: Cues): boolean {
+  const { text, toned } = questionText(question);
+  return (toned ? cues.toned : cues.folded).some((p) => containsWords(text, p));
+}
+
 /** The kind of fact asked for; the first matching cue wins ("năm bao nhiêu" is a time). */
 export function detectQuestionKind(question: string): QuestionKind {
   const { text, toned } = questionText(question);
@@ -152,14 +164,12 @@ export function detectQuestionKind(question: string): QuestionKind {
 
 /** Whether the question asks for a span of years ("nhiệm kỳ nào") rather than a single date. */
 export function asksForPeriod(question: string): boolean {
-  const { text, toned } = questionText(question);
-  return (toned ? PERIOD_CUES.toned : PERIOD_CUES.folded).some((p) => containsWords(text, p));
+  return hasCue(question, PERIOD_CUES);
 }
 
 /** Whether the question asks for the hour of the day ("bắt đầu lúc mấy giờ"), not only the date. */
 export function asksForHour(question: string): boolean {
-  const { text, toned } = questionText(question);
-  return (toned ? HOUR_CUES.toned : HOUR_CUES.folded).some((p) => containsWords(text, p));
+  return hasCue(question, HOUR_CUES);
 }
 
 /** Words that ask for the state of things now: the answer must say how old its source is. */
@@ -170,8 +180,7 @@ const CURRENT_CUES = {
 
 /** Whether the question asks about now ("giá vàng hôm nay", "hiện nay có bao nhiêu …"). */
 export function asksAboutNow(question: string): boolean {
-  const { text, toned } = questionText(question);
-  return (toned ? CURRENT_CUES.toned : CURRENT_CUES.folded).some((p) => containsWords(text, p));
+  return hasCue(question, CURRENT_CUES);
 }
 
 /**
@@ -183,6 +192,5 @@ const TODAY_CUES = { toned: ['hôm nay'], folded: ['hom nay'] };
 
 /** Whether the question asks for today's state ("Giá vàng SJC hôm nay là bao nhiêu?"). */
 export function asksAboutToday(question: string): boolean {
-  const { text, toned } = questionText(question);
-  return (toned ? TODAY_CUES.toned : TODAY_CUES.folded).some((p) => containsWords(text, p));
+  return hasCue(question, TODAY_CUES);
 }
