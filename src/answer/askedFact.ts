@@ -1,7 +1,7 @@
 import { isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
 import { findDefinedAbbreviations, type DefinedAbbreviation } from './definedAbbreviations.js';
-import { asksForHour, asksForPeriod, detectQuestionKind, type QuestionKind } from './questionKind.js';
+import { asksForHour, asksForPeriod, asksForRate, detectQuestionKind, type QuestionKind } from './questionKind.js';
 
 /**
  * What a question pins down and what it leaves open, read so that a sentence can be checked
@@ -160,29 +160,20 @@ function askedUnit(question: string, counted: readonly string[]): AskedUnit | nu
   return (hasDiacritics(text) ? MONEY_CUE_TONED.test(text) : MONEY_CUE_FOLDED.test(text)) ? 'money' : null;
 }
 
-const RATE_CUE = { toned: /(?<![\p{L}\p{M}])t[ỷỉ] lệ(?![\p{L}\p{M}])/u, folded: /\bt[yi] le\b/ };
-
-function asksRate(question: string): boolean {
-  const text = normalizeQuery(question).toLowerCase();
-  return hasDiacritics(text) ? RATE_CUE.toned.test(text) : RATE_CUE.folded.test(text);
-}
-
 export function readAskedFact(question: string, context?: string): AskedFact {
-  let kind = detectQuestionKind(question);
-  let period = asksForPeriod(question);
+  const ownKind = detectQuestionKind(question);
   // "Còn OSCE thì sao?" asks for the same kind of fact as the question it follows.
-  if (kind === 'other' && context !== undefined) {
-    kind = detectQuestionKind(context);
-    period = asksForPeriod(context);
-  }
-  const countedFrom = detectQuestionKind(question) === 'number' || context === undefined ? question : context;
+  const askedIn = ownKind === 'other' && context !== undefined ? context : question;
+  const kind = askedIn === question ? ownKind : detectQuestionKind(askedIn);
+  const period = asksForPeriod(askedIn);
+  const countedFrom = ownKind === 'number' || context === undefined ? question : context;
   const given = new Set([...wordsOf(question), ...(context ? wordsOf(context) : [])]);
   const counted = kind === 'number' ? countedAfterCue(countedFrom) : [];
   return {
     kind,
     period,
-    rate: kind === 'number' && asksRate(countedFrom),
-    hour: kind === 'time' && asksForHour(context !== undefined && detectQuestionKind(question) === 'other' ? context : question),
+    rate: kind === 'number' && asksForRate(countedFrom),
+    hour: kind === 'time' && asksForHour(askedIn),
     counted,
     unit: kind === 'number' ? askedUnit(countedFrom, counted) : null,
     numbers: numbersOf(tokens(question)),

@@ -203,17 +203,19 @@ function scoreCandidates(
   const ownCoverage = raw.map((c) => coverageOf(c.terms));
   const strengths = raw.map((c) => factStrength(c.read, fact));
   const leading = Math.max(0, ...raw.map((c) => c.result.score));
-  const coverageAt = new Map(raw.map((c, i) => [`${c.result.chunkId}#${c.ordinal}`, ownCoverage[i]!]));
+  const indexAt = new Map(raw.map((c, i) => [sentenceKey(c.result.chunkId, c.ordinal), i]));
   const mentionsFocusHere = raw.map((c) => focus.length > 0 && mentionsFocus(c, focusWords));
-  const focusAt = new Map(raw.map((c, i) => [`${c.result.chunkId}#${c.ordinal}`, mentionsFocusHere[i]!]));
   const candidates = raw.map((c, i) => {
     const strength = strengths[i]!;
-    const cov = fact.kind === 'other' || strength < FACT.strong ? ownCoverage[i]! : inContext(c, ownCoverage[i]!, coverageAt);
+    const before = sentencesBefore(c, indexAt);
+    const cov = fact.kind === 'other' || strength < FACT.strong ? ownCoverage[i]! : inContext(ownCoverage[i]!, before.map((j) => ownCoverage[j]!));
     const byKind = fact.kind === 'other' ? 1 : kindFactor(strength);
     const kindBonus = KIND_BONUS * cov * Math.min(strength, FACT.strong);
     const agreement = numberAgreement(c.read, fact);
     const numberFactor = agreement === 'conflict' ? NUMBER_CONFLICT_FACTOR : agreement === 'match' ? NUMBER_MATCH_FACTOR : 1;
-    const onTopic = focus.length === 0 || mentionsFocusHere[i]! || focusJustBefore(c, focusAt);
+    // "Temasek định đầu tư bao nhiêu?": news names the topic once and then says "tập đoàn này"; a
+    // sentence right after one naming the follow-up's topic is about it too.
+    const onTopic = focus.length === 0 || mentionsFocusHere[i]! || before.some((j) => mentionsFocusHere[j]!);
     const focusFactor = onTopic ? (focus.length === 0 && preferred.has(c.result.documentId) ? PREVIOUS_DOCUMENT_FACTOR : 1) : MISSING_FOCUS_FACTOR;
     // A follow-up that names nothing new is about the documents just cited: their sentences
     // compete on what they say, not on how the joined question ranked their passages.
@@ -236,24 +238,22 @@ function scoreCandidates(
 const CONTEXT_SHARE = 0.8;
 const CONTEXT_SENTENCES = 2;
 
-function inContext(c: RawCandidate, own: number, coverageAt: ReadonlyMap<string, number>): number {
+function inContext(own: number, before: readonly number[]): number {
   let best = own;
-  for (let back = 1; back <= CONTEXT_SENTENCES; back++) {
-    const before = coverageAt.get(`${c.result.chunkId}#${c.ordinal - back}`);
-    if (before !== undefined) best = Math.max(best, CONTEXT_SHARE * before);
-  }
+  for (const coverage of before) best = Math.max(best, CONTEXT_SHARE * coverage);
   return best;
 }
 
-/**
- * "Temasek định đầu tư bao nhiêu?": news names the topic once and then says "tập đoàn này"; a
- * sentence right after one naming the follow-up's topic is about it too.
- */
-function focusJustBefore(c: RawCandidate, focusAt: ReadonlyMap<string, boolean>): boolean {
+const sentenceKey = (chunkId: string, ordinal: number) => `${chunkId}#${ordinal}`;
+
+/** Where among the candidates the sentences just before `c` in its passage are (nearest first). */
+function sentencesBefore(c: RawCandidate, indexAt: ReadonlyMap<string, number>): number[] {
+  const out: number[] = [];
   for (let back = 1; back <= CONTEXT_SENTENCES; back++) {
-    if (focusAt.get(`${c.result.chunkId}#${c.ordinal - back}`) === true) return true;
+    const j = indexAt.get(sentenceKey(c.result.chunkId, c.ordinal - back));
+    if (j !== undefined) out.push(j);
   }
-  return false;
+  return out;
 }
 
 const byScore = (a: Candidate, b: Candidate) => b.score - a.score;

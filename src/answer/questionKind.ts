@@ -62,6 +62,9 @@ const HOUR_CUES = {
   folded: ['may gio', 'gio nao'],
 };
 
+/** "tỷ lệ … bao nhiêu": a rate, best given as a percentage. */
+const RATE_CUES = { toned: ['tỷ lệ', 'tỉ lệ'], folded: ['ty le', 'ti le'] };
+
 /** Questions after a span of years ("nhiệm kỳ nào" → 2020-2021), a kind of time question. */
 const PERIOD_CUES = {
   toned: ['nhiệm kỳ nào', 'giai đoạn nào', 'thời kỳ nào', 'niên khóa nào', 'nhiệm kỳ bao nhiêu'],
@@ -170,6 +173,11 @@ export function asksForPeriod(question: string): boolean {
 /** Whether the question asks for the hour of the day ("bắt đầu lúc mấy giờ"), not only the date. */
 export function asksForHour(question: string): boolean {
   return hasCue(question, HOUR_CUES);
+}
+
+/** Whether the question asks for a rate ("tỷ lệ … là bao nhiêu"). */
+export function asksForRate(question: string): boolean {
+  return hasCue(question, RATE_CUES);
 }
 
 /** Words that ask for the state of things now: the answer must say how old its source is. */
