@@ -6,7 +6,7 @@ import { loadXquad, passageAsArticle, type XquadQuestion } from '../../eval/retr
 import { chunkArticle } from '../../ingest/chunk.js';
 import type { Chunk } from '../../ingest/types.js';
 import { foldDiacritics } from '../../text/normalize.js';
-import { LexicalIndex, type LexicalMatches } from './lexical.js';
+import { LexicalIndex, MAX_QUERY_TERMS, type LexicalMatches } from './lexical.js';
 import { indexTerms } from '../../text/tokenize.js';
 import type { Article } from '../../corpus/types.js';
 import { makeMemorySnapshot } from '../memory.js';
@@ -62,6 +62,11 @@ function oracleMatch(
       return f > 0 && f <= 0.05 * n;
     });
     terms = kept.length > 0 ? kept : all;
+  }
+  if (terms.length > MAX_QUERY_TERMS) {
+    const rarity = (t: { term: string }) => df(t.term) || Infinity;
+    const rarest = new Set([...terms].sort((a, b) => rarity(a) - rarity(b)).slice(0, MAX_QUERY_TERMS));
+    terms = terms.filter((t) => rarest.has(t));
   }
   const scores = new Map<string, number>();
   if (terms.length === 0) return { scores, top: [], pruned: false };

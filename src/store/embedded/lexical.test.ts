@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Chunk } from '../../ingest/types.js';
-import { bestOf, LexicalFormatError, LexicalIndex, type LexicalHit } from './lexical.js';
+import { bestOf, LexicalFormatError, LexicalIndex, MAX_QUERY_TERMS, type LexicalHit } from './lexical.js';
 
 function chunk(chunkId: string, text: string, title = 'Tin tức'): Chunk {
   return { chunkId, documentId: chunkId.split('#')[0]!, ordinal: 0, text, start: 0, end: text.length, title, outlet: null, publishedAt: null };
@@ -53,6 +53,26 @@ describe('LexicalIndex', () => {
     const tied = all.filter((h) => same.includes(h.chunkId));
     expect(new Set(tied.map((h) => h.score)).size).toBe(1);
     expect(tied.map((h) => h.chunkId)).toEqual([...same].sort());
+  });
+
+  it('searches a very long query with its rarest terms only', () => {
+    // 150 made-up words, one term each (commas keep them from pairing): 10 held by one passage,
+    // 130 by two, 10 by every filler.
+    const letters = 'abcdefghiklmnopqrstuvxy';
+    const words = Array.from({ length: 150 }, (_, i) => `xq${letters[Math.floor(i / letters.length)]}${letters[i % letters.length]}`);
+    const text = (ws: string[]) => `${ws.join(', ')}.`;
+    const common = words.slice(140);
+    const ix = indexOf([
+      chunk('rare#0', text(words.slice(0, 10))),
+      chunk('common#0', text(common)),
+      ...Array.from({ length: 30 }, (_, i) => chunk(`f${i}#0`, text(i < 2 ? [...words.slice(10, 140), ...common] : common))),
+    ]);
+    const query = text(words);
+    expect(ix.analyzeQuery(query).length).toBe(150);
+    expect(MAX_QUERY_TERMS).toBeLessThan(140);
+    const hits = ix.search(query, 50).map((h) => h.chunkId);
+    // The 10 commonest words are past the cap: what holds only them is not found.
+    expect(hits.sort()).toEqual(['f0#0', 'f1#0', 'rare#0']);
   });
 
   it('finds a full form from its abbreviation', () => {

@@ -594,19 +594,24 @@ async function fileVectors(file: string, dimensions: number, count: number): Pro
 /** Article texts read from the segment's articles file by offset, through an open handle and a small cache. */
 async function fileTexts(file: string, offsets: Float64Array): Promise<ArticleTexts> {
   const handle: FileHandle = await fs.open(file, 'r');
-  const cache = new LRUCache<number, StoredArticle>({ max: ARTICLES_CACHED });
-  return {
-    async read(n) {
-      const known = cache.get(n);
-      if (known) return known;
+  // `fetch` reads an article once however many of its passages are asked for at the same time.
+  const cache = new LRUCache<number, StoredArticle>({
+    max: ARTICLES_CACHED,
+    fetchMethod: async (n) => {
       const [from, to] = [offsets[n], offsets[n + 1]];
       if (from === undefined || to === undefined) throw new SegmentCorruptError(`${file}: no article number ${n}`);
       const buffer = Buffer.alloc(to - from);
       await handle.read(buffer, 0, buffer.length, from);
       const parsed = storedArticleSchema.safeParse(JSON.parse(buffer.toString('utf8')));
       if (!parsed.success) throw new SegmentCorruptError(`${file}: article number ${n} is invalid`);
-      cache.set(n, parsed.data);
       return parsed.data;
+    },
+  });
+  return {
+    async read(n) {
+      const article = await cache.fetch(n);
+      if (article === undefined) throw new SegmentCorruptError(`${file}: article number ${n} could not be read`);
+      return article;
     },
     close: () => handle.close(),
   };
