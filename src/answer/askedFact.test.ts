@@ -103,6 +103,13 @@ describe('factStrength', () => {
     const duration = readAskedFact('Lễ duyệt binh kéo dài bao lâu?');
     expect(duration.kind).toBe('duration');
     expect(factStrength(readSentence('Lễ duyệt binh diễn ra trong 90 phút với hàng nghìn người.'), duration)).toBe(FACT.exact);
+    // "ở tuổi 80" puts the count after the word.
+    expect(factStrength(readSentence('Nhà văn qua đời tháng 3/2010 ở tuổi 80.'), readAskedFact('Nhà văn mất khi bao nhiêu tuổi?'))).toBe(FACT.exact);
+    // "bán phá giá", "đánh giá" and "tiền đạo" hold "giá" and "tiền" without a price.
+    expect(readAskedFact('Hai công ty cáo buộc thép bị bán phá giá với biên độ bao nhiêu?').unit).toBeNull();
+    expect(readAskedFact('Bộ đánh giá dự án được bao nhiêu điểm?').unit).toBeNull();
+    expect(readAskedFact('Tiền đạo này ghi được bao nhiêu bàn?').unit).toBeNull();
+    expect(readAskedFact('Vé xem trận đấu giá bao nhiêu?').unit).toBe('money');
     const sentence = readAskedFact('Người mang lậu 610 viên kim cương bị phạt bao nhiêu năm tù?');
     expect(factStrength(readSentence('Tòa đã tuyên phạt Loh Kai Yeen 6 năm tù giam về tội vận chuyển trái phép.'), sentence)).toBe(FACT.exact);
   });
@@ -187,6 +194,20 @@ describe('factStrength', () => {
     const asked = readAskedFact('Nước chủ nhà huy động bao nhiêu người bảo đảm an ninh?');
     expect(factStrength(readSentence('Tổng cộng 15.000 cảnh sát và tình nguyện viên sẽ được huy động.'), asked)).toBe(FACT.exact);
     expect(factStrength(readSentence('Có 15.000 xe được huy động.'), asked)).toBe(FACT.weak);
+  });
+
+  it('the name right beside the role the question asks about holds it, whatever the role', () => {
+    const who = readAskedFact('Trưởng đoàn thanh tra của bộ ở Cần Thơ là ai?');
+    expect(who.role).toEqual(['truong', 'doan', 'thanh']);
+    expect(factStrength(readSentence('Ông Trần Văn Bình, trưởng đoàn thanh tra, cho biết sẽ công bố kết luận vào tuần sau.'), who)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Đoàn thanh tra đã làm việc với lãnh đạo Sở Xây Dựng trong ba ngày.'), who)).toBeLessThan(FACT.exact);
+    // A name near other question words ("tại Đại học Cần Thơ") is not the role's holder.
+    expect(factStrength(readSentence('Các chuyên gia tại Đại học Cần Thơ Nguyễn Thị Hoa và đồng nghiệp tham gia thanh tra.'), who)).toBeLessThan(FACT.exact);
+    const named = readAskedFact('giam doc cong ty phan phoi xe o ha noi ten la gi');
+    expect(named.kind).toBe('name');
+    expect(factStrength(readSentence('Giám đốc công ty Alan Becker khẳng định giá xe sẽ không tăng.'), named)).toBe(FACT.exact);
+    expect(readAskedFact('Ai là Tổng giám đốc hãng vào năm 2005?').role).toEqual(['tong', 'giam', 'doc']);
+    expect(readAskedFact('Ai đã ký hiệp định?').role).toEqual([]);
   });
 
   it('"lúc mấy giờ" asks the hour, a precise fact: a date alone does not answer it', () => {

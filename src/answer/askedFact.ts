@@ -26,6 +26,11 @@ export interface AskedFact {
   numbers: NumberMention[];
   /** Folded syllables the question (and its context) already gives: a name among them is no answer. */
   given: Set<string>;
+  /**
+   * For "ai" and "tên là gì": the first words of the role the person holds ("trưởng nhóm nghiên
+   * cứu" in "Trưởng nhóm nghiên cứu … là ai?"), folded; empty when the question names none.
+   */
+  role: string[];
 }
 
 export type AskedUnit = 'money' | 'age' | 'percent';
@@ -142,7 +147,9 @@ function countedAfterCue(question: string): string[] {
 }
 
 /** Words that make "bao nhiêu" a sum of money: "giá … bao nhiêu", "bị phạt bao nhiêu tiền", "kinh phí". */
-const MONEY_CUE_TONED = /(?<![\p{L}\p{M}])(?:giá|tiền|kinh phí|chi phí|học phí|viện phí|lệ phí|mức phí|trị giá|lương|vốn|đầu tư|doanh thu|lợi nhuận|thu nhập|tài trợ|bồi thường|hối lộ)(?![\p{L}\p{M}])/u;
+// "bán phá giá" (dumping) and "đánh giá" (judging) hold "giá" without a price; "tiền đạo",
+// "tiền nhiệm" hold "tiền" without money.
+const MONEY_CUE_TONED = /(?<![\p{L}\p{M}])(?<!(?:phá|đánh)\s)(?:giá|tiền(?!\s+(?:đạo|vệ|đề|thân|nhiệm|sử|tuyến|phương|cảnh|lệ))|kinh phí|chi phí|học phí|viện phí|lệ phí|mức phí|trị giá|lương|vốn|đầu tư|doanh thu|lợi nhuận|thu nhập|tài trợ|bồi thường|hối lộ)(?![\p{L}\p{M}])/u;
 /** Without tones "gia" is also "quốc gia", "tham gia": only the unambiguous forms. */
 const MONEY_CUE_FOLDED = /\b(?:gia (?:ban|ve|xe|niem yet|thue|bao nhieu|la bao nhieu)|tien|kinh phi|chi phi|hoc phi|vien phi|le phi|muc phi|tri gia|luong|dau tu|doanh thu|loi nhuan|thu nhap|boi thuong|hoi lo)\b/;
 
@@ -178,7 +185,23 @@ export function readAskedFact(question: string, context?: string): AskedFact {
     unit: kind === 'number' ? askedUnit(countedFrom, counted) : null,
     numbers: numbersOf(tokens(question)),
     given,
+    role: kind === 'person' || kind === 'name' ? roleAsked(question) : [],
   };
+}
+
+/** "Ai là <role> …?", "<role> … là ai / tên là gì?": the role's first words. */
+const ROLE_AFTER_WHO = /^ai (?:la|lam) (.+)$/;
+const ROLE_BEFORE_WHO = /^(.+?) (?:la ai|la nguoi nao|ten la gi|ten gi|la gi)$/;
+/** Words that open a subject without saying its role. */
+const NOT_ROLE = new Set(['ong', 'ba', 'nguoi', 'vi', 'nhan vat', 'nhung', 'cac']);
+const ROLE_WORDS = 3;
+
+function roleAsked(question: string): string[] {
+  const folded = wordsOf(question).join(' ');
+  const m = ROLE_AFTER_WHO.exec(folded) ?? ROLE_BEFORE_WHO.exec(folded);
+  if (!m) return [];
+  const words = m[1]!.split(' ').filter((w) => !NOT_ROLE.has(w));
+  return words.length >= 2 ? words.slice(0, ROLE_WORDS) : [];
 }
 
 function wordsOf(text: string): string[] {
@@ -285,7 +308,31 @@ function isNew(name: readonly string[], asked: AskedFact): boolean {
   return name.some((w) => !asked.given.has(w));
 }
 
+/** A name of two capitalised words or more, anywhere in the sentence (its first word too). */
+const NAME_RUN = new RegExp(`(?<![\\p{L}\\p{M}])${CAP}(?:\\s+${CAP}){1,3}`, 'gu');
+/** How many words before or after a name may hold the role it is given ("X, trưởng nhóm …"). */
+const ROLE_WINDOW = 4;
+
+/**
+ * "Cảnh sát trưởng thủ đô Philippines Vidal Querol", "Yoshihisa Nakamura, trưởng nhóm nghiên
+ * cứu": a new name right beside the role the question asks about is its holder, whatever the
+ * role (no list of titles can hold "cảnh sát trưởng" and "trưởng nhóm nghiên cứu" alike).
+ */
+function namesRoleHolder(sentence: ReadSentence, asked: AskedFact): boolean {
+  const need = Math.min(2, asked.role.length);
+  if (need === 0) return false;
+  for (const m of sentence.text.matchAll(NAME_RUN)) {
+    if (!isNew(wordsOf(m[0]), asked)) continue;
+    const before = wordsOf(sentence.text.slice(0, m.index)).slice(-ROLE_WINDOW);
+    const after = wordsOf(sentence.text.slice(m.index + m[0].length)).slice(0, ROLE_WINDOW);
+    const near = new Set([...before, ...after]);
+    if (asked.role.filter((w) => near.has(w)).length >= need) return true;
+  }
+  return false;
+}
+
 function personStrength(sentence: ReadSentence, asked: AskedFact): number {
+  if (namesRoleHolder(sentence, asked)) return FACT.exact;
   let best: number = FACT.none;
   for (const { title, name } of sentence.titledPeople) {
     if (!isNew(name, asked)) continue;
@@ -359,6 +406,9 @@ function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolea
 /** A sum of money: "650.000 đồng", "50 triệu USD", "$40.000", "2 tỷ". */
 const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|đô la|đô|đôla|franc|yuan|rupee|rúp|peso|ringgit|rupiah|\$)|(?:\$|(?<![\p{L}])(?:usd|vnd|vnđ|eur|euro))\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
 
+/** "71 tuổi", "ba tuổi": a count right before a word; "ở tuổi 71" puts it after. */
+const countsAt = (ts: readonly Token[], i: number) => i >= 0 && (isDigits(ts[i]!.word) || COUNT_WORDS.has(ts[i]!.word));
+
 function unitStrength(sentence: ReadSentence, unit: AskedUnit): number {
   switch (unit) {
     case 'money':
@@ -366,7 +416,7 @@ function unitStrength(sentence: ReadSentence, unit: AskedUnit): number {
     case 'percent':
       return sentence.percent ? FACT.exact : FACT.none;
     case 'age':
-      return sentence.tokens.some((t, i) => t.folded === 'tuoi' && i > 0 && (isDigits(sentence.tokens[i - 1]!.word) || COUNT_WORDS.has(sentence.tokens[i - 1]!.word)))
+      return sentence.tokens.some((t, i) => t.folded === 'tuoi' && (countsAt(sentence.tokens, i - 1) || isDigits(sentence.tokens[i + 1]?.word ?? '')))
         ? FACT.exact
         : FACT.none;
   }
