@@ -9,9 +9,11 @@
  * gold passage left out of the search (unanswerable: the rest of the article stays, so the
  * retrieved text is about the topic but does not hold the fact); with `--answer-removed yes`, once
  * more with the passages as found but every sentence stating the gold answer cut out
- * (unanswerable: the right story without the asked detail). Plus the seed questions over a
- * fresh index of CORPUS_DIR (answerable and not). ViQuAD-test and the news set are never read:
- * they are where the model is checked.
+ * (unanswerable: the right story without the asked detail). The same for ViQuAD-test questions
+ * 1401–2210 (`--viquad`; over the ViQuAD-test passages): questions written by native speakers,
+ * unlike XQuAD-vi's translations. Plus the seed questions over a fresh index of CORPUS_DIR
+ * (answerable and not). ViQuAD-test questions 1–1400 and the news sets are never read: they are
+ * where the model is checked.
  *
  * The threshold is the highest probability that still answers `--min-kept` of the answerable
  * training rows.
@@ -24,7 +26,7 @@ import { ANSWERABILITY_FEATURES, answerabilityProbability, type AnswerabilityMod
 import { fitLogistic } from '../answer/logistic.js';
 import { loadConfig, loadConfigFromProcess } from '../config/config.js';
 import { answerabilityRows, chooseThreshold, separationAt, type AnswerabilityRow } from '../eval/answerability.js';
-import { buildMemoryIndex, searcherOver, isUnanswerable, loadSeedQuestions, loadXquad, passageAsArticle } from '../eval/retrieval.js';
+import { buildMemoryIndex, loadQaSet, searcherOver, isUnanswerable, loadSeedQuestions, loadXquad, passageAsArticle } from '../eval/retrieval.js';
 import { chunkArticle } from '../ingest/chunk.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { ingestCorpus } from '../ingest/ingest.js';
@@ -33,13 +35,16 @@ import { openArchive } from '../app/product.js';
 import { foldDiacritics } from '../text/normalize.js';
 import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.975] [--answer-removed yes|no]
+const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.975] [--answer-removed yes|no] [--viquad 1400,2210]
   --out FILE        where to write the model (default src/answer/answerability.model.json)
+  --viquad A,B      ViQuAD-test questions A+1..B trained on too (default 1400,2210; "none" for none:
+                    then the model is fitted on XQuAD-vi and the seed questions only)
   --min-kept X      share of answerable training questions the threshold must still answer
   --answer-removed  also train on the passages found with the answer's sentences cut (default no:
                     measured, it declined more answerable ViQuAD-test questions and rejected no
                     more unanswerable news questions; see docs/EVALUATION.md)
-Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_SEED_QUESTIONS (default
+Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_VIQUAD_DIR (default
+../shared/eval/viquad-test), EVAL_SEED_QUESTIONS (default
 eval/seed-questions.jsonl), EMBEDDING_MODEL, CORPUS_DIR.`;
 
 const L2 = 1e-3;
@@ -51,6 +56,7 @@ async function main(argv: string[]): Promise<number> {
       out: { type: 'string', default: 'src/answer/answerability.model.json' },
       'min-kept': { type: 'string', default: '0.975' },
       'answer-removed': { type: 'string', default: 'no' },
+      viquad: { type: 'string', default: '1400,2210' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -64,6 +70,7 @@ async function main(argv: string[]): Promise<number> {
   if (answerRemovedFlag !== 'yes' && answerRemovedFlag !== 'no') throw new UsageError(`--answer-removed must be yes or no (got "${answerRemovedFlag}").`);
   const answerRemoved = answerRemovedFlag === 'yes';
   if (!(minKept > 0 && minKept < 1)) throw new UsageError(`--min-kept must be between 0 and 1 (got "${flags['min-kept']}").`);
+  const viquadRange = parseRange(flags.viquad);
   const cwd = process.cwd();
   const log = (l: string) => process.stdout.write(`${l}\n`);
   const config = await loadConfigFromProcess(cwd);
@@ -82,6 +89,17 @@ async function main(argv: string[]): Promise<number> {
       ...(await answerabilityRows(searcher, embeddings, asWritten, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('as written') })),
       ...(await answerabilityRows(searcher, embeddings, untoned, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('without diacritics') })),
     ];
+
+    if (viquadRange) {
+      const viquad = await loadQaSet(path.resolve(cwd, process.env.EVAL_VIQUAD_DIR ?? '../shared/eval/viquad-test'), 'viquad-test');
+      log(`ViQuAD-test: indexing ${viquad.passages.length} passages, training on questions ${viquadRange.from + 1}–${viquadRange.to}`);
+      const viquadIndex = await buildMemoryIndex(viquad.passages.map(passageAsArticle), (a) => chunkArticle(a, config.chunking), embeddings, config);
+      const viquadSearcher = searcherOver(viquadIndex, embeddings, hybridSettingsFromConfig(config));
+      const asked = viquad.questions.slice(viquadRange.from, viquadRange.to).map((q) => ({ id: q.qid, question: q.question, documentId: q.gold_passage_id, answers: q.answers }));
+      const askedUntoned = asked.map((q) => ({ ...q, id: `${q.id}-untoned`, question: foldDiacritics(q.question) }));
+      rows.push(...(await answerabilityRows(viquadSearcher, embeddings, asked, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('ViQuAD-test') })));
+      rows.push(...(await answerabilityRows(viquadSearcher, embeddings, askedUntoned, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('ViQuAD-test without diacritics') })));
+    }
 
     const seedConfig = loadConfig({ ...process.env, CORPUS_DIR: config.paths.corpusDir, INDEX_DIR: indexDir }, cwd);
     log(`Seed: indexing ${config.paths.corpusDir}`);
@@ -102,7 +120,8 @@ async function main(argv: string[]): Promise<number> {
       threshold,
       trainedOn:
         `npm run train:answerability (min kept ${minKept}, L2 ${L2}): ${questions.length} XQuAD-vi questions as written and without ` +
-        `diacritics, each with its gold passage indexed and left out${answerRemoved ? ' and with the answer sentences cut from the passages found' : ''}, plus ${seed.length} seed questions; ` +
+        `diacritics, each with its gold passage indexed and left out${answerRemoved ? ' and with the answer sentences cut from the passages found' : ''}` +
+        `${viquadRange ? `, the same for ViQuAD-test questions ${viquadRange.from + 1}–${viquadRange.to}` : ''}, plus ${seed.length} seed questions; ` +
         `${positives} answerable and ${rows.length - positives} unanswerable rows`,
     };
     const sep = separationAt(probabilities, labels, threshold);
@@ -123,6 +142,16 @@ async function main(argv: string[]): Promise<number> {
     await embeddings.dispose();
     await fs.rm(indexDir, { recursive: true, force: true });
   }
+}
+
+/** "1400,2210" → questions 1401–2210 (0-based from, exclusive to); "none" → null. */
+function parseRange(value: string): { from: number; to: number } | null {
+  if (value === 'none') return null;
+  const m = /^(\d+),(\d+)$/.exec(value);
+  const from = Number(m?.[1]);
+  const to = Number(m?.[2]);
+  if (!m || !(to > from)) throw new UsageError(`--viquad must be two question numbers "from,to" with from < to, or "none" (got "${value}").`);
+  return { from, to };
 }
 
 await runCli('Training the answerability model', USAGE, main);
