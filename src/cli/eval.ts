@@ -63,7 +63,8 @@ EVAL_ARCHIVE_INDEX, EVAL_RESULTS_FILE (default eval/results/latest.json), and th
 /**
  * ViQuAD-test's questions 1–600 were never used to fit anything; 601–2210 fitted the retrieval's
  * sentence weight (RETRIEVAL_SENTENCE_WEIGHT) and the share of the retrieval score in the
- * extractive answer's sentence score. Answers are measured on the first 600 only; retrieval on
+ * extractive answer's sentence score, and 1401–2210 train the not-found model (npm run
+ * train:answerability). Answers are measured on the first 600 only; retrieval on
  * all and on the first 600 alone.
  */
 const VIQUAD_HELD_OUT = 600;

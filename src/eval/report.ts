@@ -19,7 +19,7 @@ export interface EvalResults {
     /** The answerability model on XQuAD-vi (its training set) with the gold passage indexed vs left out. */
     answerability?: Separation;
   };
-  /** UIT-ViQuAD 1.0 test split: retrieval, answers, answerability (never tuned on). */
+  /** UIT-ViQuAD 1.0 test split: retrieval, answers, answerability (questions 1–600 never tuned on). */
   viquad?: {
     retrieval: XquadReport;
     answers: { toned: XquadAnswerMetrics; untoned: XquadAnswerMetrics };
@@ -94,10 +94,10 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
     '`npm test` runs the `--check` form, so a change that lowers a figure below its floor fails CI.',
     '',
     'What was tuned on what: the not-found decision (a logistic regression over answerability features, see',
-    '`src/answer/answerability.ts`; `npm run train:answerability` refits it) and the sentence scoring were fitted on XQuAD-vi',
-    'and the seed questions; two weights (the retrieval\'s sentence lift, `RETRIEVAL_SENTENCE_WEIGHT`, and the share of the',
-    'passage\'s retrieval score in a sentence\'s score) on ViQuAD-test questions 601–2210. ViQuAD-test questions 1–600 (the',
-    'answers\' questions) were never used to fit anything. The news question set (`eval/news-questions.jsonl`) is the',
+    '`src/answer/answerability.ts`; `npm run train:answerability` refits it) was fitted on XQuAD-vi, ViQuAD-test questions',
+    '1401–2210 and the seed questions, the sentence scoring on XQuAD-vi and the seed questions; two weights (the retrieval\'s',
+    'sentence lift, `RETRIEVAL_SENTENCE_WEIGHT`, and the share of the passage\'s retrieval score in a sentence\'s score) on',
+    'ViQuAD-test questions 601–2210. ViQuAD-test questions 1–600 (the answers\' questions) were never used to fit anything. The news question set (`eval/news-questions.jsonl`) is the',
     'development set of the archive answers (its misses were read); `eval/news-holdout-questions.jsonl`, written by someone',
     'who never ran the answerer and whose misses were never read, is what a stranger\'s questions get.',
     '',
@@ -194,7 +194,7 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
       ]),
       '',
       v.retrieval.heldOut
-        ? `Questions ${v.retrieval.heldOut.questions + 1}–${v.retrieval.questions} fitted the retrieval's sentence weight (RETRIEVAL_SENTENCE_WEIGHT), the share of the retrieval score in the extractive answer and the tone restorer's bigram weight; questions 1–${v.retrieval.heldOut.questions} (the answers' questions too) were never used to fit anything.`
+        ? `Questions ${v.retrieval.heldOut.questions + 1}–${v.retrieval.questions} fitted the retrieval's sentence weight (RETRIEVAL_SENTENCE_WEIGHT), the share of the retrieval score in the extractive answer and the tone restorer's bigram weight, and questions 1401–2210 train the not-found model; questions 1–${v.retrieval.heldOut.questions} (the answers' questions too) were never used to fit anything.`
         : '',
       '',
       `Answers on ${v.answerQuestions} questions ("not found": answerable questions wrongly declined):`,
