@@ -26,7 +26,7 @@ import { ANSWERABILITY_FEATURES, answerabilityProbability, type AnswerabilityMod
 import { fitLogistic } from '../answer/logistic.js';
 import { loadConfig, loadConfigFromProcess } from '../config/config.js';
 import { answerabilityRows, chooseThreshold, separationAt, type AnswerabilityRow } from '../eval/answerability.js';
-import { buildMemoryIndex, loadQaSet, searcherOver, isUnanswerable, loadSeedQuestions, loadXquad, passageAsArticle } from '../eval/retrieval.js';
+import { buildMemoryIndex, loadQaSet, searcherOver, isUnanswerable, loadSeedQuestions, loadXquad, passageAsArticle, type XquadPassage, type XquadQuestion } from '../eval/retrieval.js';
 import { chunkArticle } from '../ingest/chunk.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { ingestCorpus } from '../ingest/ingest.js';
@@ -79,26 +79,27 @@ async function main(argv: string[]): Promise<number> {
   try {
     const xquadDir = path.resolve(cwd, process.env.EVAL_XQUAD_DIR ?? '../shared/eval/xquad-vi');
     const { passages, questions } = await loadXquad(xquadDir);
-    log(`XQuAD-vi: indexing ${passages.length} passages`);
-    const index = await buildMemoryIndex(passages.map(passageAsArticle), (a) => chunkArticle(a, config.chunking), embeddings, config);
-    const searcher = searcherOver(index, embeddings, hybridSettingsFromConfig(config));
-    const asWritten = questions.map((q) => ({ id: q.qid, question: q.question, documentId: q.gold_passage_id, answers: q.answers }));
-    const untoned = asWritten.map((q) => ({ ...q, id: `${q.id}-untoned`, question: foldDiacritics(q.question) }));
     const progress = (label: string) => (n: number) => log(`  ${label}: ${n} questions`);
-    const rows: AnswerabilityRow[] = [
-      ...(await answerabilityRows(searcher, embeddings, asWritten, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('as written') })),
-      ...(await answerabilityRows(searcher, embeddings, untoned, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('without diacritics') })),
-    ];
-
+    /**
+     * A question-answer set's rows: its passages indexed in memory, each question asked as written
+     * and without diacritics, with its gold passage indexed and left out.
+     */
+    const qaSetRows = async (name: string, set: { passages: XquadPassage[]; questions: XquadQuestion[] }): Promise<AnswerabilityRow[]> => {
+      log(`${name}: indexing ${set.passages.length} passages, ${set.questions.length} questions`);
+      const index = await buildMemoryIndex(set.passages.map(passageAsArticle), (a) => chunkArticle(a, config.chunking), embeddings, config);
+      const searcher = searcherOver(index, embeddings, hybridSettingsFromConfig(config));
+      const asWritten = set.questions.map((q) => ({ id: q.qid, question: q.question, documentId: q.gold_passage_id, answers: q.answers }));
+      const untoned = asWritten.map((q) => ({ ...q, id: `${q.id}-untoned`, question: foldDiacritics(q.question) }));
+      const options = { withGoldRemoved: true, withAnswerRemoved: answerRemoved };
+      return [
+        ...(await answerabilityRows(searcher, embeddings, asWritten, { ...options, onProgress: progress(`${name}, as written`) })),
+        ...(await answerabilityRows(searcher, embeddings, untoned, { ...options, onProgress: progress(`${name}, without diacritics`) })),
+      ];
+    };
+    const rows = await qaSetRows('XQuAD-vi', { passages, questions });
     if (viquadRange) {
       const viquad = await loadQaSet(path.resolve(cwd, process.env.EVAL_VIQUAD_DIR ?? '../shared/eval/viquad-test'), 'viquad-test');
-      log(`ViQuAD-test: indexing ${viquad.passages.length} passages, training on questions ${viquadRange.from + 1}–${viquadRange.to}`);
-      const viquadIndex = await buildMemoryIndex(viquad.passages.map(passageAsArticle), (a) => chunkArticle(a, config.chunking), embeddings, config);
-      const viquadSearcher = searcherOver(viquadIndex, embeddings, hybridSettingsFromConfig(config));
-      const asked = viquad.questions.slice(viquadRange.from, viquadRange.to).map((q) => ({ id: q.qid, question: q.question, documentId: q.gold_passage_id, answers: q.answers }));
-      const askedUntoned = asked.map((q) => ({ ...q, id: `${q.id}-untoned`, question: foldDiacritics(q.question) }));
-      rows.push(...(await answerabilityRows(viquadSearcher, embeddings, asked, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('ViQuAD-test') })));
-      rows.push(...(await answerabilityRows(viquadSearcher, embeddings, askedUntoned, { withGoldRemoved: true, withAnswerRemoved: answerRemoved, onProgress: progress('ViQuAD-test without diacritics') })));
+      rows.push(...(await qaSetRows('ViQuAD-test', { passages: viquad.passages, questions: viquad.questions.slice(viquadRange.from, viquadRange.to) })));
     }
 
     const seedConfig = loadConfig({ ...process.env, CORPUS_DIR: config.paths.corpusDir, INDEX_DIR: indexDir }, cwd);
