@@ -57,4 +57,12 @@ describe('question cues', () => {
     expect(detectQuestionKind('Tên viết tắt của Viện Hòa bình và Hòa giải ASEAN là gì?')).toBe('abbreviation');
     expect(detectQuestionKind('vien hoa binh va hoa giai asean viet tat la gi')).toBe('abbreviation');
   });
+
+  it('read "tỷ lệ", "tỷ số", "số lượng" as asking for a number only when no question word asks for something else', () => {
+    expect(detectQuestionKind('Trường đại học nào nghiên cứu tỷ lệ sinh đôi ở vùng ô nhiễm?')).toBe('organisation');
+    expect(detectQuestionKind('Quốc gia có số lượng du khách đông nhất là nước nào?')).toBe('place');
+    expect(detectQuestionKind('Tỷ lệ sinh đôi ở vùng ô nhiễm là bao nhiêu?')).toBe('number');
+    expect(detectQuestionKind('Tỷ số chung cuộc của trận chung kết?')).toBe('number');
+    expect(detectQuestionKind('ty so chung cuoc cua tran chung ket')).toBe('number');
+  });
 });

@@ -168,12 +168,25 @@ describe('factStrength', () => {
     const asked = readAskedFact('Robot mà tàu vũ trụ thả xuống sao chổi tên là gì?');
     expect(asked.kind).toBe('name');
     expect(readAskedFact('robot ma tau vu tru tha xuong sao choi ten la gi').kind).toBe('name');
-    expect(factStrength(readSentence('Con tàu sẽ gửi một robot nhỏ - Philae - đáp xuống bề mặt.'), asked)).toBe(FACT.strong);
-    expect(factStrength(readSentence('Con tàu sẽ gửi một robot mang tên “Người dò đường” xuống.'), asked)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Sao chổi này được đặt tên là Wirtanen theo tên người phát hiện.'), asked)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Tàu vũ trụ Near đã hạ cánh xuống thiên thạch Eros.'), asked)).toBe(FACT.strong);
     expect(factStrength(readSentence('Khó khăn nhất sẽ là công đoạn thả robot xuống.'), asked)).toBe(FACT.none);
     // "Ai" still asks for a person; "tên viết tắt" for an abbreviation.
     expect(readAskedFact('Ai là người đặt tên cho robot?').kind).toBe('person');
     expect(readAskedFact('Tên viết tắt của viện là gì?').kind).toBe('abbreviation');
+  });
+
+  it('a name right beside the thing whose name is asked is that thing\'s name, even one word or quoted', () => {
+    const asked = readAskedFact('Robot mà tàu vũ trụ thả xuống sao chổi tên là gì?');
+    expect(asked.role).toEqual(['robot']);
+    expect(factStrength(readSentence('Con tàu sẽ gửi một robot nhỏ - Philae - đáp xuống bề mặt.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Con tàu sẽ gửi một robot mang tên “Người dò đường” xuống.'), asked)).toBe(FACT.exact);
+    // A name far from the robot names something else.
+    expect(factStrength(readSentence('Tàu vũ trụ Near của NASA từng hạ cánh xuống thiên thạch Eros, một chuyến bay không hề có robot.'), asked)).toBe(FACT.strong);
+    // "Tên của con tàu …": the thing is what follows "tên của".
+    const ship = readAskedFact('Tên của con tàu vũ trụ đầu tiên là gì?');
+    expect(ship.role).toEqual(['con', 'tau', 'vu']);
+    expect(factStrength(readSentence('Con tàu mang tên Vostok bay năm 1961.'), ship)).toBe(FACT.exact);
   });
 
   it('"X làm đạo diễn" names the holder of the role the question asks about, like "đạo diễn X"', () => {
@@ -188,6 +201,20 @@ describe('factStrength', () => {
     expect(asked.unit).toBeNull();
     expect(factStrength(readSentence('Ở vùng này, 5,3% các bà mẹ sinh đôi.'), asked)).toBe(FACT.exact);
     expect(factStrength(readSentence('Cứ 20 bà mẹ thì có 1 người sinh đôi.'), asked)).toBe(FACT.strong);
+  });
+
+  it('reads "tỷ lệ", "Ba Lan" and "năm nay" as no number, "hai tỷ", "ba người" and "năm ngày" as numbers', () => {
+    const rate = readAskedFact('Ở vùng gần lò thiêu, tỷ lệ bà mẹ sinh đôi là bao nhiêu?');
+    expect(factStrength(readSentence('Tỷ lệ này rất cao ở những phụ nữ sống gần lò thiêu.'), rate)).toBe(FACT.none);
+    expect(factStrength(readSentence('Tỷ giá và tỷ trọng đều tăng.'), rate)).toBe(FACT.none);
+    const count = readAskedFact('Hội nghị có bao nhiêu đại biểu?');
+    expect(factStrength(readSentence('Đoàn Ba Lan dự hội nghị hàng năm.'), count)).toBe(FACT.none);
+    expect(factStrength(readSentence('Năm nay hội nghị đông hơn năm ngoái.'), count)).toBe(FACT.none);
+    expect(factStrength(readSentence('Ba đoàn dự hội nghị.'), count)).toBe(FACT.weak);
+    expect(factStrength(readSentence('Kinh phí hội nghị là hai tỷ đồng.'), count)).toBe(FACT.weak);
+    const duration = readAskedFact('Hội nghị kéo dài bao lâu?');
+    expect(factStrength(readSentence('Hội nghị kéo dài năm ngày.'), duration)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Hội nghị năm nay kéo dài.'), duration)).toBe(FACT.none);
   });
 
   it('"bao nhiêu người" is answered exactly by a count of any kind of people', () => {

@@ -42,6 +42,8 @@ interface Token {
   /** Lower-cased, tones kept. */
   word: string;
   folded: string;
+  /** Written with a capital: "Ba" in "Ba Lan" is part of a name, not the number three. */
+  capital: boolean;
 }
 
 interface NumberMention {
@@ -80,10 +82,12 @@ export interface ReadSentence {
 /** Words of a text in order, numbers split at their separators ("10/2010" → 10, 2010). */
 function tokens(text: string): Token[] {
   return normalizeQuery(text)
-    .toLowerCase()
     .split(/[^\p{L}\p{M}\p{N}]+/u)
     .filter((w) => w.length > 0)
-    .map((word) => ({ word, folded: foldDiacritics(word) }));
+    .map((written) => {
+      const word = written.toLowerCase();
+      return { word, folded: foldDiacritics(word), capital: word !== written };
+    });
 }
 
 /** Ordinals and counts written in words, by folded form ("thứ ba" = "thứ 3"). */
@@ -185,7 +189,7 @@ export function readAskedFact(question: string, context?: string): AskedFact {
     unit: kind === 'number' ? askedUnit(countedFrom, counted) : null,
     numbers: numbersOf(tokens(question)),
     given,
-    role: kind === 'person' || kind === 'name' ? roleAsked(question) : [],
+    role: kind === 'person' || kind === 'name' ? roleAsked(question, kind) : [],
   };
 }
 
@@ -195,12 +199,26 @@ const ROLE_BEFORE_WHO = /^(.+?) (?:la ai|la nguoi nao|ten la gi|ten gi|la gi)$/;
 /** Words that open a subject without saying its role. */
 const NOT_ROLE = new Set(['ong', 'ba', 'nguoi', 'vi', 'nhan vat', 'nhung', 'cac']);
 const ROLE_WORDS = 3;
+/** Words that end the thing a "tên là gì" question names: "Robot | mà tàu Rosetta thả xuống …". */
+const CLAUSE_START = new Set(['ma', 'duoc', 'cua', 'da', 'dang', 'se', 'bi', 'la']);
 
-function roleAsked(question: string): string[] {
+/**
+ * The role a person question names ("Ai là <role> …", "<role> … là ai"), or, for "tên là gì",
+ * the thing whose name is asked, up to the clause that describes it ("robot" in "Robot mà tàu
+ * Rosetta thả xuống tên là gì?"): one word is enough to name a thing, not a role.
+ */
+function roleAsked(question: string, kind: QuestionKind): string[] {
   const folded = wordsOf(question).join(' ');
   const m = ROLE_AFTER_WHO.exec(folded) ?? ROLE_BEFORE_WHO.exec(folded);
   if (!m) return [];
   const words = m[1]!.split(' ').filter((w) => !NOT_ROLE.has(w));
+  if (kind === 'name') {
+    // "Tên của con tàu … là gì": the thing comes after "tên của".
+    while (words[0] === 'ten' || words[0] === 'cua') words.shift();
+    const end = words.findIndex((w) => CLAUSE_START.has(w));
+    const head = words.slice(0, Math.min(end < 0 ? words.length : end, ROLE_WORDS));
+    if (head.length > 0) return head;
+  }
   return words.length >= 2 ? words.slice(0, ROLE_WORDS) : [];
 }
 
@@ -266,7 +284,7 @@ const ACRONYM = /(?<![\p{L}\p{M}\p{N}])\p{Lu}{2,}[\p{Lu}\p{N}]*(?![\p{L}\p{M}\p{
  */
 function statesPercentage(ts: readonly Token[], text: string): boolean {
   if (/\d\s*%/u.test(text)) return true;
-  return ts.some((t, i) => t.folded === 'phan' && ts[i + 1]?.folded === 'tram' && i > 0 && isCountWord(ts[i - 1]!));
+  return ts.some((t, i) => t.folded === 'phan' && ts[i + 1]?.folded === 'tram' && i > 0 && isCountAt(ts, i - 1));
 }
 
 export function readSentence(text: string): ReadSentence {
@@ -321,15 +339,21 @@ const ROLE_WINDOW = 4;
 function namesRoleHolder(sentence: ReadSentence, asked: AskedFact): boolean {
   const need = Math.min(2, asked.role.length);
   if (need === 0) return false;
-  for (const m of sentence.text.matchAll(NAME_RUN)) {
+  const text = sentence.text;
+  // A thing's name is often one word ("robot … Philae"), or quoted; a person's has two or more.
+  const names = asked.kind === 'name' ? [...text.matchAll(NAME_RUN), ...text.matchAll(SINGLE_NAME), ...text.matchAll(QUOTED)] : [...text.matchAll(NAME_RUN)];
+  for (const m of names) {
     if (!isNew(wordsOf(m[0]), asked)) continue;
-    const before = wordsOf(sentence.text.slice(0, m.index)).slice(-ROLE_WINDOW);
-    const after = wordsOf(sentence.text.slice(m.index + m[0].length)).slice(0, ROLE_WINDOW);
+    const before = wordsOf(text.slice(0, m.index)).slice(-ROLE_WINDOW);
+    const after = wordsOf(text.slice(m.index + m[0].length)).slice(0, ROLE_WINDOW);
     const near = new Set([...before, ...after]);
     if (asked.role.filter((w) => near.has(w)).length >= need) return true;
   }
   return false;
 }
+
+/** One capitalised word that does not open the sentence. */
+const SINGLE_NAME = new RegExp(`(?<=[^\\s"“'‘(]\\s+[-–(]?\\s*)${CAP}(?![\\p{L}\\p{M}])`, 'gu');
 
 function personStrength(sentence: ReadSentence, asked: AskedFact): number {
   if (namesRoleHolder(sentence, asked)) return FACT.exact;
@@ -363,7 +387,30 @@ function timeStrength(sentence: ReadSentence, asked: AskedFact): number {
 }
 
 /** A word that counts: digits, a number word, "một". */
-const isCountWord = (t: Token) => isDigits(t.word) || COUNT_WORDS.has(t.word) || t.word === 'một';
+const isCountAt = (ts: readonly Token[], i: number) => isDigits(ts[i]!.word) || numberWordAt(ts, i) || ts[i]!.word === 'một';
+
+/** "tỷ lệ", "tỷ số", "tỷ giá", "tỷ trọng" are a ratio, a score, a rate, a share: no billion in them. */
+const NOT_A_BILLION = new Set(['lệ', 'số', 'giá', 'trọng']);
+
+/** What follows "năm" when it is a year, not five: "năm 2005", "năm nay", "năm học". */
+const YEAR_NEXT = new Set(['nay', 'ngoái', 'qua', 'tới', 'sau', 'trước', 'học', 'đó', 'ấy', 'này', 'nào', 'rồi', 'kia', 'xưa', 'tài', 'mới', 'âm', 'dương']);
+/** What comes before "năm" when it is a year: "hàng năm", "nhiều năm", "cuối năm", "3 năm". */
+const YEAR_BEFORE = new Set(['hàng', 'mỗi', 'nhiều', 'cuối', 'đầu', 'giữa', 'trong', 'các', 'những', 'vài', 'mấy', 'cả', 'suốt', 'từng', 'của', 'một']);
+
+/**
+ * Whether word i is a number word ("ba", "triệu"), not part of a name ("Ba Lan"), the first half
+ * of a compound ("tỷ lệ") or the year ("năm nay", "hàng năm").
+ */
+function numberWordAt(ts: readonly Token[], i: number): boolean {
+  const t = ts[i]!;
+  if (!COUNT_WORDS.has(t.word) || (t.capital && i > 0)) return false;
+  const next = ts[i + 1];
+  if (t.word === 'tỷ' || t.word === 'tỉ') return !NOT_A_BILLION.has(next?.word ?? '');
+  if (t.word !== 'năm') return true;
+  const before = ts[i - 1];
+  if (!next || isDigits(next.word) || YEAR_NEXT.has(next.word)) return false;
+  return !before || !(YEAR_BEFORE.has(before.word) || isDigits(before.word) || COUNT_WORDS.has(before.word));
+}
 
 /**
  * The index of the word a count at `i` counts: "2 triệu người", "1.500 quân" — a scale word or a
@@ -371,7 +418,7 @@ const isCountWord = (t: Token) => isDigits(t.word) || COUNT_WORDS.has(t.word) ||
  */
 function countedWordAt(ts: readonly Token[], i: number, isUnit: (t: Token) => boolean = () => false): number {
   let j = i + 1;
-  while (j < ts.length && j <= i + 2 && !isUnit(ts[j]!) && (isDigits(ts[j]!.word) || COUNT_WORDS.has(ts[j]!.word))) j++;
+  while (j < ts.length && j <= i + 2 && !isUnit(ts[j]!) && (isDigits(ts[j]!.word) || numberWordAt(ts, j))) j++;
   return j;
 }
 
@@ -395,7 +442,7 @@ function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolea
   if (noun === undefined) return false;
   const people = noun === 'nguoi';
   for (let i = 0; i + 1 < ts.length; i++) {
-    if (!isCountWord(ts[i]!)) continue;
+    if (!isCountAt(ts, i)) continue;
     const j = countedWordAt(ts, i);
     if (ts[j]?.folded === noun || (people && namesPeopleAt(ts, j))) return true;
   }
@@ -407,7 +454,7 @@ function countsTheNoun(ts: readonly Token[], counted: readonly string[]): boolea
 const MONEY = /(?:\d[\d.,]*\s*(?:(?:nghìn|ngàn|triệu|tỷ|tỉ)\s+)?(?:đồng|đ\b|usd|vnd|vnđ|euro|eur|yên|bảng|ndt|nhân dân tệ|won|baht|đô la|đô|đôla|franc|yuan|rupee|rúp|peso|ringgit|rupiah|\$)|(?:\$|(?<![\p{L}])(?:usd|vnd|vnđ|eur|euro))\s*\d|\d[\d.,]*\s*(?:triệu|tỷ|tỉ)(?![\p{L}])(?!\s+(?:người|lượt|ca|tấn|con|cây|m|km|ha|lít)))/iu;
 
 /** "71 tuổi", "ba tuổi": a count right before a word; "ở tuổi 71" puts it after. */
-const countsAt = (ts: readonly Token[], i: number) => i >= 0 && (isDigits(ts[i]!.word) || COUNT_WORDS.has(ts[i]!.word));
+const countsAt = (ts: readonly Token[], i: number) => i >= 0 && (isDigits(ts[i]!.word) || numberWordAt(ts, i));
 
 function unitStrength(sentence: ReadSentence, unit: AskedUnit): number {
   switch (unit) {
@@ -429,7 +476,7 @@ function numberStrength(sentence: ReadSentence, asked: AskedFact): number {
   const ts = sentence.tokens;
   if (countsTheNoun(ts, asked.counted)) return FACT.exact;
   const given = new Set(asked.numbers.map((n) => n.value));
-  const newNumber = ts.some((t) => (isDigits(t.word) && !given.has(t.word)) || COUNT_WORDS.has(t.word));
+  const newNumber = ts.some((t, i) => (isDigits(t.word) && !given.has(t.word)) || numberWordAt(ts, i));
   if (!newNumber) return FACT.none;
   // "bao nhiêu người" answered with a number of something else is weak evidence.
   return countsNamedThing(asked.counted) ? FACT.weak : FACT.strong;
@@ -444,7 +491,7 @@ function durationStrength(sentence: ReadSentence, asked: AskedFact): number {
   const isTimeUnit = (t: Token) => TIME_UNITS.has(t.folded);
   for (let i = 0; i + 1 < ts.length; i++) {
     const t = ts[i]!;
-    if (!isCountWord(t) || given.has(t.word)) continue;
+    if (!isCountAt(ts, i) || given.has(t.word)) continue;
     // "6 năm tù": "năm" is the unit here, not the number five.
     const unit = ts[countedWordAt(ts, i, isTimeUnit)];
     if (unit && isTimeUnit(unit)) return FACT.exact;

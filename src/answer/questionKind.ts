@@ -95,8 +95,8 @@ const CUES: KindCue[] = [
   },
   {
     kind: 'number',
-    toned: ['bao nhiêu', 'mấy', 'số lượng', 'tỷ số', 'tỉ số', 'tỷ lệ', 'tỉ lệ'],
-    folded: ['bao nhieu', 'so luong', 'ty so', 'ti so'],
+    toned: ['bao nhiêu', 'mấy'],
+    folded: ['bao nhieu'],
   },
   {
     kind: 'reason',
@@ -154,6 +154,13 @@ function hasCue(question: string, cues: Cues): boolean {
   return (toned ? cues.toned : cues.folded).some((p) => containsWords(text, p));
 }
 
+/**
+ * Nouns that name a figure ("tỷ lệ", "tỷ số", "số lượng") without asking for it: "Trường đại học
+ * nào nghiên cứu tỷ lệ sinh đôi …?" asks for a university. They make a number question only when
+ * no question word asks for something else.
+ */
+const FIGURE_NOUNS = { toned: ['số lượng', 'tỷ số', 'tỉ số', 'tỷ lệ', 'tỉ lệ'], folded: ['so luong', 'ty so', 'ti so'] };
+
 /** The kind of fact asked for; the first matching cue wins ("năm bao nhiêu" is a time). */
 export function detectQuestionKind(question: string): QuestionKind {
   const { text, toned } = questionText(question);
@@ -162,7 +169,7 @@ export function detectQuestionKind(question: string): QuestionKind {
     if (phrases.some((p) => containsWords(text, p))) return cue.kind;
     if (cue.heads && asksWhichOf(text, toned, cue.heads)) return cue.kind;
   }
-  return 'other';
+  return hasCue(question, FIGURE_NOUNS) ? 'number' : 'other';
 }
 
 /** Whether the question asks for a span of years ("nhiệm kỳ nào") rather than a single date. */
