@@ -20,6 +20,12 @@ export interface AnswerInput {
   results: readonly SearchResult[];
   relevant: boolean;
   /**
+   * The question with its diacritics put back by the search, when it was typed without them: what
+   * it asks for ("bao nhiêu tuổi", "mấy giờ") is read from it, since many cues are ambiguous
+   * without tones ("may" is "mấy" and "máy").
+   */
+  restoredQuestion?: string;
+  /**
    * A follow-up resolved without a model: the extractive answer scores sentences on the
    * follow-up's own words, with the previous question's words weighing less.
    */
@@ -71,6 +77,7 @@ function extractive(input: AnswerInput, readPassage: PassageReader, answerabilit
     ...(input.newestFirst ? { newestFirst: true } : {}),
     ...(input.today ? { now: new Date(`${input.today}T12:00:00Z`) } : {}),
   };
+  const restored = input.restoredQuestion ? { askedAs: input.restoredQuestion } : {};
   return followUp
     ? answerExtractively(followUp.question, input.results, {
         ...common,
@@ -78,7 +85,7 @@ function extractive(input: AnswerInput, readPassage: PassageReader, answerabilit
         ...(followUp.previousDocuments ? { preferDocuments: followUp.previousDocuments } : {}),
         ...(followUp.focus && followUp.focus.length > 0 ? { focus: followUp.focus } : {}),
       })
-    : answerExtractively(input.question, input.results, common);
+    : answerExtractively(input.question, input.results, { ...common, ...restored });
 }
 
 /** The answer record as clients see it: the answerability probability is for diagnosis only. */

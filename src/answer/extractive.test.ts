@@ -217,6 +217,21 @@ describe('answerExtractively: mechanisms of issue 9', () => {
     expect(a.answer).not.toContain('hằng tuần');
   });
 
+  it('reads what a question typed without diacritics asks from its restored form, unless that form lost the question word', () => {
+    const passage = (ordinal: number, text: string, score: number): SearchResult => ({
+      text, score, documentId: 'co-che', title: 'Hợp tác ASEAN – Liên Hợp Quốc', outlet: null, publishedAt: null,
+      chunkId: `co-che#${ordinal}`, start: ordinal * 1000, end: ordinal * 1000 + text.length,
+    });
+    const general = passage(0, 'Cơ chế hợp tác cấp cao giữa ASEAN và Liên Hợp Quốc được duy trì và củng cố.', 0.9);
+    const levels = passage(1, 'Cơ chế này gồm 3 cấp họp.', 0.8);
+    const best = (askedAs?: string) => rankSentences('co che hop tac co may cap', [general, levels], askedAs ? { askedAs } : {})[0]?.text;
+    // As typed, "may" may be "máy": nothing tells that a number is asked.
+    expect(best()).toContain('củng cố');
+    expect(best('cơ chế hợp tác có mấy cấp')).toContain('3 cấp');
+    // A restorer's slip on the question word ("máy") leaves the reading as typed.
+    expect(best('cơ chế hợp tác có máy cấp')).toContain('củng cố');
+  });
+
   it('answers "viết tắt là gì" with the sentence that defines the abbreviation', () => {
     const a = answerExtractively('Tên viết tắt của Viện Hòa bình và Hòa giải ASEAN là gì?', [dialogueOpening, participants, resolution]);
     expect(a.answer).toContain('(AIPR)');

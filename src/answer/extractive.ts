@@ -37,6 +37,11 @@ export interface ExtractiveOptions {
   /** The previous question when this one is a follow-up: its words count, but less. */
   context?: string;
   /**
+   * The question as read for the kind of fact it asks: its tone-restored form when it was typed
+   * without diacritics (its words still match as typed). Default: the question.
+   */
+  askedAs?: string;
+  /**
    * What a follow-up newly names ("OSCE" in "Còn OSCE thì sao?"): the answer must be about it,
    * and the previous question only lends its predicate.
    */
@@ -196,7 +201,7 @@ function scoreCandidates(
   terms.own = terms.own.map((t) => (topic.has(t.term) ? { ...t, weight: t.weight * TOPIC_WEIGHT } : t));
   const idf = termIdf(terms, raw.map((c) => c.terms));
   const asked = questionSyllables(question, opts.context);
-  const fact = readAskedFact(question, opts.context);
+  const fact = askedFactOf(question, opts);
   const coverageOf = makeCoverage(terms, idf);
   const focusWords = foldedFocusWords(focus);
   const preferred = new Set(opts.preferDocuments ?? []);
@@ -228,6 +233,18 @@ function scoreCandidates(
     return { ...c, coverage: cov, fact: strength, hasKind: strength > FACT.none, onTopic, score };
   });
   return { candidates, asked: fact, questionTermCount: terms.own.length };
+}
+
+/**
+ * What the question asks for, read from its tone-restored form when it has one ("may gio" is
+ * "mấy giờ", not "máy"). A restorer's slip on the question word itself ("bao nhiều") leaves that
+ * form asking for nothing; the reading as typed stands then.
+ */
+function askedFactOf(question: string, opts: ExtractiveOptions): AskedFact {
+  const asTyped = readAskedFact(question, opts.context);
+  if (opts.askedAs === undefined) return asTyped;
+  const restored = readAskedFact(opts.askedAs, opts.context);
+  return restored.kind === 'other' ? asTyped : restored;
 }
 
 /**

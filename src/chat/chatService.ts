@@ -118,6 +118,8 @@ interface Retrieval {
   standalone: string;
   results: SearchResult[];
   relevant: boolean;
+  /** The standalone question with its diacritics put back, when it was typed without them. */
+  restored?: string;
   followUp?: { question: string; context: string; focus: string[]; previousDocuments?: string[] };
 }
 
@@ -182,10 +184,10 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
 
   async function plain(question: string, scope: TurnScope): Promise<Retrieval> {
     const timeline = asksForTimeline(question);
-    const { results, relevant } = await scope.search(searcher, timeline ? timelineTopic(question) : question, {
+    const { results, relevant, restoredQuery } = await scope.search(searcher, timeline ? timelineTopic(question) : question, {
       k: timeline ? Math.max(pool, TIMELINE_POOL) : pool,
     });
-    return { standalone: question, results, relevant };
+    return { standalone: question, results, relevant, ...(restoredQuery && !timeline ? { restored: restoredQuery } : {}) };
   }
 
   /**
@@ -297,6 +299,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
                 question: retrieval.standalone,
                 results: retrieval.results,
                 relevant: retrieval.relevant,
+                ...(retrieval.restored ? { restoredQuestion: retrieval.restored } : {}),
                 ...(retrieval.followUp ? { followUp: retrieval.followUp } : {}),
                 ...(scope.recency ? { newestFirst: true } : {}),
                 today: scope.reference,

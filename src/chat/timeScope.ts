@@ -129,7 +129,7 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
     if ((inPeriod[0]?.score ?? 0) >= input.relevanceThreshold) {
       narrowedOnce = true;
       const results = (reading.recency ? boostRecent(inPeriod, input.reference) : inPeriod).slice(0, k);
-      return { results, relevant: true };
+      return { results, relevant: true, ...(published.restoredQuery ? { restoredQuery: published.restoredQuery } : {}) };
     }
     if (reading.anchor === 'inferred') {
       // "ngày 10/7", "cuối tháng 10" without a year were placed in the latest such days, a guess

@@ -9,7 +9,7 @@ import { extractiveAnswerabilityFeatures } from '../answer/extractive.js';
 import { makeCachedPassageReader } from '../answer/passageSentences.js';
 import type { TransformersEmbeddings } from '../ingest/embeddings.js';
 import type { HybridSearcher } from '../retrieval/hybrid.js';
-import type { SearchResult } from '../retrieval/types.js';
+import type { SearchResponse, SearchResult } from '../retrieval/types.js';
 import { normalizeQuery } from '../text/normalize.js';
 import { splitSentences } from '../text/sentences.js';
 
@@ -66,16 +66,17 @@ export async function answerabilityRows(
   opts: { withGoldRemoved: boolean; withAnswerRemoved?: boolean; onProgress?: (done: number) => void },
 ): Promise<AnswerabilityRow[]> {
   const readPassage = makeCachedPassageReader(4000);
-  const features = (question: string, results: readonly SearchResult[]) =>
-    extractiveAnswerabilityFeatures(question, results, { readPassage });
+  // The asked fact is read from the tone-restored question, as the chat service does.
+  const features = (question: string, response: SearchResponse) =>
+    extractiveAnswerabilityFeatures(question, response.results, { readPassage, ...(response.restoredQuery ? { askedAs: response.restoredQuery } : {}) });
   const rows: AnswerabilityRow[] = [];
   for (const [i, q] of queries.entries()) {
     const queryVector = await embeddings.embedQuery(q.question);
     const asked = await searcher.trace(q.question, { k: ANSWER_POOL, queryVector });
-    rows.push({ id: q.id, question: q.question, label: q.documentId === null ? 0 : 1, features: features(q.question, asked.response.results) });
+    rows.push({ id: q.id, question: q.question, label: q.documentId === null ? 0 : 1, features: features(q.question, asked.response) });
     if (opts.withGoldRemoved && q.documentId !== null) {
       const absent = await searcher.trace(q.question, { k: ANSWER_POOL, queryVector, excludeDocuments: new Set([q.documentId]) });
-      rows.push({ id: `${q.id}-gold-removed`, question: q.question, label: 0, features: features(q.question, absent.response.results) });
+      rows.push({ id: `${q.id}-gold-removed`, question: q.question, label: 0, features: features(q.question, absent.response) });
     }
     if (opts.withAnswerRemoved && q.documentId !== null && q.answers && q.answers.length > 0) {
       const cut = withoutAnswerSentences(asked.response.results, q.documentId, q.answers);
@@ -83,7 +84,7 @@ export async function answerabilityRows(
       const changed = cut.some((r, j) => r.text !== asked.response.results[j]!.text);
       const states = statesAnAnswer(q.answers);
       const stillStated = cut.some((r) => states(r.text));
-      if (changed && !stillStated) rows.push({ id: `${q.id}-answer-removed`, question: q.question, label: 0, features: features(q.question, cut) });
+      if (changed && !stillStated) rows.push({ id: `${q.id}-answer-removed`, question: q.question, label: 0, features: features(q.question, { ...asked.response, results: cut }) });
     }
     if ((i + 1) % 200 === 0) opts.onProgress?.(i + 1);
   }

@@ -343,7 +343,7 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
         phraseCoverage: coverages[i]?.phrases ?? 0,
         relevance: relevances[i] ?? 0,
       })),
-      response: { results, relevant },
+      response: { results, relevant, ...(denseQuery !== q ? { restoredQuery: denseQuery } : {}) },
     };
   }
   return {

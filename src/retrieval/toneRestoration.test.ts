@@ -57,6 +57,18 @@ describe('the hybrid search with tone restoration', () => {
     return embedded;
   }
 
+  async function restoredQuery(query: string): Promise<string | undefined> {
+    const snapshot = await makeMemorySnapshot(TEST_SETTINGS, ARTICLES());
+    const settings = { ...hybridSettingsFromConfig(loadConfig({ RETRIEVAL_RESTORE_TONES: 'true' })), k: 2 };
+    const search = makeHybridSearch({ snapshot: () => snapshot, embedQuery: async () => Array.from(unit(1, TEST_SETTINGS.dimensions)) }, settings);
+    return (await search.search(query)).restoredQuery;
+  }
+
+  it('says how it read a toneless question, so the answer reads what it asks from the same words', async () => {
+    expect(await restoredQuery('co che hop tac')).toBe('cơ chế hợp tác');
+    expect(await restoredQuery('Cơ chế hợp tác có mấy cấp')).toBeUndefined();
+  });
+
   it('embeds a toneless question with its diacritics put back, and a toned one as typed', async () => {
     expect(await embeddedTexts(true, 'co che hop tac co may cap')).toEqual(['cơ chế hợp tác có may cấp']); // "mấy" is in none of its articles
     expect(await embeddedTexts(true, 'Cơ chế hợp tác có mấy cấp')).toEqual(['Cơ chế hợp tác có mấy cấp']);

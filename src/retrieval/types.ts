@@ -39,6 +39,11 @@ export interface SearchResponse {
   results: SearchResult[];
   /** True when the best result clears the calibrated relevance threshold. */
   relevant: boolean;
+  /**
+   * The query with its diacritics put back from the archive's words, when it was typed without
+   * them ("muc phat bao nhieu" → "mức phạt bao nhiêu"): what the question asks is read from it.
+   */
+  restoredQuery?: string;
 }
 
 /** The retrieval contract that answering, the API and the CLI build on. */
