@@ -68,11 +68,17 @@ export interface Answerer {
  */
 const READ_PASSAGES_KEPT = 2000;
 
-function extractive(input: AnswerInput, readPassage: PassageReader, answerability: AnswerabilityModel | undefined): ExtractiveAnswer {
+function extractive(
+  input: AnswerInput,
+  may: (documentId: string) => boolean,
+  readPassage: PassageReader,
+  answerability: AnswerabilityModel | undefined,
+): ExtractiveAnswer {
   const { followUp } = input;
   const common = {
     relevant: input.relevant,
     readPassage,
+    mayAnswer: may,
     ...(answerability ? { answerability } : {}),
     ...(input.newestFirst ? { newestFirst: true } : {}),
     ...(input.today ? { now: new Date(`${input.today}T12:00:00Z`) } : {}),
@@ -119,7 +125,9 @@ export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
     async answer(input, opts = {}) {
       // The same not-found decision with or without a language model: the extractive reading
       // of the passages says whether they hold an answer at all.
-      const grounded = extractive(input, readPassage, answerability);
+      // Only articles that name what the question names may answer it, extractively or not.
+      const may = mayAnswer(input.followUp?.question ?? input.question, input.results);
+      const grounded = extractive(input, may, readPassage, answerability);
       opts.onDecided?.(grounded.grounded);
       const canUseLlm = llm !== undefined && grounded.grounded;
       if (!canUseLlm) {
@@ -128,8 +136,6 @@ export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
         return { ...withoutScore(grounded), mode: 'extractive' };
       }
       try {
-        // The model reads only the articles that name what the question names, as the extractive answer does.
-        const may = mayAnswer(input.followUp?.question ?? input.question, input.results);
         const results = input.results.filter((r) => may(r.documentId));
         const checked = await llm.answer(input.question, results, opts);
         return { ...checked, mode: 'llm' };

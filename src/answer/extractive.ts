@@ -50,6 +50,11 @@ export interface ExtractiveOptions {
   /** How passages are read into sentences; a cached reader spares re-reading the same passages. */
   readPassage?: PassageReader;
   /**
+   * Which retrieved documents may answer (see anchors.ts), when the caller has worked it out
+   * already (a language model is given the same documents). Default: read from the question.
+   */
+  mayAnswer?: (documentId: string) => boolean;
+  /**
    * Documents the previous answer of a follow-up cited: a follow-up that names no new topic
    * ("Hiệp định đó được ký khi nào?") is about them, not about a similar article's.
    */
@@ -439,7 +444,7 @@ export function answerExtractively(
   const scored = scoreCandidates(question, results, options);
   // Only articles that name what the question names may answer it (see anchors.ts), and only
   // their sentences tell whether the precise fact asked for is given.
-  const may = mayAnswer(question, results);
+  const may = options.mayAnswer ?? mayAnswer(question, results);
   const pool = scored.candidates.filter((c) => may(c.result.documentId));
   if (asksPreciseFact(scored.asked) && !holdsFactNearKeyTerms(pool)) return notFoundAnswer();
   let answerability: number | undefined;
