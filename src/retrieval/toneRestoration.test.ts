@@ -34,6 +34,9 @@ describe('restoreTones', () => {
     const termIdf = await archiveIdf();
     // "ở" and "Zanzibar" are in none of its articles.
     expect(await restoreTones('Cơ che moi o Zanzibar', termIdf)).toBe('Cơ chế mới o Zanzibar');
+    // A word the archive spells the same keeps the case it was typed in.
+    expect(await restoreTones('Viet Nam va ASEAN', termIdf)).toBe('Việt Nam va ASEAN');
+    expect(await restoreTones('Co che ASEAN', termIdf)).toBe('Cơ chế ASEAN');
   });
 });
 

@@ -35,7 +35,9 @@ interface Slot {
   joinsPrevious: boolean;
 }
 
+/** The restored word written as the original was: a word left as it was keeps its case ("OSCE"), a capital stays. */
 function capitalizedLike(original: string, restored: string): string {
+  if (restored === original.toLowerCase()) return original;
   const first = original[0] ?? '';
   return first !== first.toLowerCase() ? restored.charAt(0).toUpperCase() + restored.slice(1) : restored;
 }
