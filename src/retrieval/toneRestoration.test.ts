@@ -40,6 +40,19 @@ describe('restoreTones', () => {
   });
 });
 
+describe('restoreTones and question words', () => {
+  it('spells question words as a question does, though the archive writes other words far more often', async () => {
+    const snapshot = await makeMemorySnapshot(TEST_SETTINGS, [
+      articleEntry('n', ['Có nhiều sáng kiến và nhiều cơ hội ở nhiều nơi.', 'Hội nghị diễn ra tại Hà Nội, ở đầu năm.']),
+    ]);
+    const termIdf = (terms: readonly string[]) => snapshot.termIdf(terms);
+    expect(await restoreTones('co bao nhieu sang kien', termIdf)).toBe('có bao nhiêu sáng kiến');
+    expect(await restoreTones('hoi nghi dien ra o dau', termIdf)).toBe('hội nghị diễn ra ở đâu');
+    // Outside a question phrase the archive still decides.
+    expect(await restoreTones('co nhieu co hoi', termIdf)).toBe('có nhiều cơ hội');
+  });
+});
+
 describe('the hybrid search with tone restoration', () => {
   async function embeddedTexts(restore: boolean, query: string): Promise<string[]> {
     const snapshot = await makeMemorySnapshot(TEST_SETTINGS, ARTICLES());

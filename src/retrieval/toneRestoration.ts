@@ -26,6 +26,38 @@ const ABSENT_TERM = '\u0000';
 const WORD = /[\p{L}\p{M}]+/gu;
 const ONLY_SPACES = /^[ \t]*$/;
 
+/**
+ * Question words, spelt as a question spells them. News seldom writes them, so the archive is a
+ * poor dictionary for them ("bao nhieu" came back as "bao nhiều", "nhiều" being so common), and
+ * a question word restored wrong loses what the question asks. Only phrases without another
+ * reading ("nam nao" may be "Việt Nam nào") are pinned.
+ */
+const QUESTION_PHRASES: ReadonlyMap<string, readonly string[]> = new Map(
+  [
+    'bao nhiêu', 'bao lâu', 'bao giờ', 'khi nào', 'lúc nào', 'ở đâu', 'tại đâu', 'vì sao', 'tại sao', 'thế nào',
+    'là gì', 'là ai', 'những ai', 'mấy giờ', 'ngày nào', 'tháng nào', 'nơi nào', 'người nào', 'để làm gì', 'tên gì',
+  ].map((phrase) => [foldDiacritics(phrase), phrase.split(' ')]),
+);
+const LONGEST_QUESTION_PHRASE = Math.max(...[...QUESTION_PHRASES.keys()].map((k) => k.split(' ').length));
+
+/** For each word of the query, its pinned spelling when it is part of a question phrase. */
+function pinnedQuestionWords(words: readonly string[]): (string | undefined)[] {
+  const folded = words.map((w) => (hasDiacritics(w) ? null : foldDiacritics(w.toLowerCase())));
+  const pinned: (string | undefined)[] = words.map(() => undefined);
+  for (let i = 0; i < words.length; i++) {
+    for (let n = LONGEST_QUESTION_PHRASE; n >= 2; n--) {
+      const part = folded.slice(i, i + n);
+      if (part.length < n || part.some((w) => w === null)) continue;
+      const spelt = QUESTION_PHRASES.get(part.join(' '));
+      if (!spelt) continue;
+      spelt.forEach((w, k) => (pinned[i + k] = w));
+      i += n - 1;
+      break;
+    }
+  }
+  return pinned;
+}
+
 interface Slot {
   /** Where the word is in the query. */
   start: number;
@@ -50,15 +82,19 @@ function capitalizedLike(original: string, restored: string): string {
 export async function restoreTones(query: string, termIdf: TermIdf): Promise<string> {
   const matches = [...query.matchAll(WORD)];
   if (matches.length === 0) return query;
-  const variants = matches.map((m) => {
+  const pinned = pinnedQuestionWords(matches.map((m) => m[0]));
+  const variants = matches.map((m, i) => {
     const word = m[0].toLowerCase();
+    const pin = pinned[i];
+    if (pin !== undefined) return [pin];
     return hasDiacritics(word) ? [word] : tonedVariants(foldDiacritics(word));
   });
   const unigramIdf = await termIdf([ABSENT_TERM, ...new Set(variants.flat())]);
   const absent = unigramIdf.get(ABSENT_TERM) ?? Infinity;
   const idfOf = (idf: ReadonlyMap<string, number>, term: string) => idf.get(term) ?? absent;
   const slots: Slot[] = matches.map((m, i) => {
-    const held = variants[i]!.filter((v) => idfOf(unigramIdf, v) < absent).sort((a, b) => idfOf(unigramIdf, a) - idfOf(unigramIdf, b));
+    const pin = pinned[i];
+    const held = pin !== undefined ? [pin] : variants[i]!.filter((v) => idfOf(unigramIdf, v) < absent).sort((a, b) => idfOf(unigramIdf, a) - idfOf(unigramIdf, b));
     const previous = matches[i - 1];
     return {
       start: m.index,
