@@ -246,10 +246,8 @@ function scoreCandidates(
  * form asking for nothing; the reading as typed stands then.
  */
 function askedFactOf(question: string, opts: ExtractiveOptions): AskedFact {
-  const asTyped = readAskedFact(question, opts.context);
-  if (opts.askedAs === undefined) return asTyped;
-  const restored = readAskedFact(opts.askedAs, opts.context);
-  return restored.kind === 'other' ? asTyped : restored;
+  const restored = opts.askedAs === undefined ? undefined : readAskedFact(opts.askedAs, opts.context);
+  return restored && restored.kind !== 'other' ? restored : readAskedFact(question, opts.context);
 }
 
 /**

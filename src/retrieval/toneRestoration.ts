@@ -82,11 +82,11 @@ function capitalizedLike(original: string, restored: string): string {
 export async function restoreTones(query: string, termIdf: TermIdf): Promise<string> {
   const matches = [...query.matchAll(WORD)];
   if (matches.length === 0) return query;
+  // A pinned question word is the one candidate of its slot: the archive need not be asked about it.
   const pinned = pinnedQuestionWords(matches.map((m) => m[0]));
   const variants = matches.map((m, i) => {
+    if (pinned[i] !== undefined) return [];
     const word = m[0].toLowerCase();
-    const pin = pinned[i];
-    if (pin !== undefined) return [pin];
     return hasDiacritics(word) ? [word] : tonedVariants(foldDiacritics(word));
   });
   const unigramIdf = await termIdf([ABSENT_TERM, ...new Set(variants.flat())]);
