@@ -1,7 +1,8 @@
 /**
  * `npx tsx eval/check-news-questions.ts [ARCHIVE_DIR]`
- * Validates both news question sets — the development set (eval/news-questions.jsonl,
- * eval/news-conversations.jsonl) and the held-out set (eval/news-holdout-*.jsonl) — against the
+ * Validates the news question sets — the development set (eval/news-questions.jsonl,
+ * eval/news-conversations.jsonl), the held-out set (eval/news-holdout-*.jsonl) and the training
+ * set (eval/news-train-questions.jsonl, for tuning) — against the
  * archive they are asked in (default /work/archive/corpus: the seed corpus plus the 10,000
  * VNTC articles, or NEWS_ARCHIVE_DIR): every line has its shape, ids are unique, every document id
  * exists as the loader makes it, every mustContain is in the loaded (cleaned, normalised) text or
@@ -70,7 +71,8 @@ const answerableSchema = (id: RegExp, kinds: readonly [string, ...string[]]): z.
 interface SetSpec {
   /** File names under eval/. */
   questions: string;
-  conversations: string;
+  /** null: a set without conversations (the training set). */
+  conversations: string | null;
   answerable: z.ZodType<Answerable>;
   unanswerable: z.ZodType<Unanswerable>;
   min: Minimums;
@@ -107,6 +109,27 @@ const HOLDOUT: SetSpec = {
     })
     .transform((q) => ({ id: q.id, question: q.question, kind: q.kind, absentDetail: q.kind === 'detail-not-given', about: null })),
   min: { lines: 150, answerable: 100, vntcArticles: 60, unanswerable: 40, absentDetailShare: 0.5, untonedShare: 0.25, conversations: 12, coversSeed: false },
+};
+
+/**
+ * The tuning set (`t…`, `tu…`), over 122 other VNTC articles: mechanisms are chosen on it (and
+ * `npm run train:answerability -- --news` can fit the not-found decision on it). Written the same
+ * way as the development set, from articles neither of the other sets asks about.
+ */
+const TUNING: SetSpec = {
+  questions: 'news-train-questions.jsonl',
+  conversations: null,
+  answerable: answerableSchema(/^t\d{3}$/, ['number', 'amount', 'date', 'place', 'person', 'organisation', 'reason', 'fact']),
+  unanswerable: z
+    .strictObject({
+      id: z.string().regex(/^tu\d{3}$/),
+      question: z.string().min(5),
+      answerable: z.literal(false),
+      about: z.string().min(1).nullable(),
+      kind: z.enum(['absent-detail', 'off-topic', 'current']),
+    })
+    .transform((q) => ({ id: q.id, question: q.question, kind: q.kind, absentDetail: q.kind === 'absent-detail', about: q.about })),
+  min: { lines: 300, answerable: 180, vntcArticles: 100, unanswerable: 100, absentDetailShare: 0.8, untonedShare: 0.25, conversations: 0, coversSeed: false },
 };
 
 const conversationSchema = z.strictObject({
@@ -203,7 +226,8 @@ async function checkSet(spec: SetSpec, archive: Archive, problem: (where: string
   // ---- conversations ----
   const conversations: Conversation[] = [];
   const conversationIds = new Set<string>();
-  for (const { line, value, raw } of await readLines(path.join(EVAL_DIR, spec.conversations))) {
+  const conversationLines = spec.conversations === null ? [] : await readLines(path.join(EVAL_DIR, spec.conversations));
+  for (const { line, value, raw } of conversationLines) {
     const where = `${spec.conversations}:${line}`;
     if (raw !== raw.normalize('NFC')) problem(where, 'not NFC');
     const parsed = conversationSchema.safeParse(value);
@@ -246,7 +270,34 @@ async function checkSet(spec: SetSpec, archive: Archive, problem: (where: string
   show('articles by topic', countBy([...vntcArticles, ...seedCovered], (id) => topicOf(id, seedIds)));
   show('unanswerable by kind', countBy(unanswerable, (q) => q.kind));
   show('unanswerable by typing', countBy(unanswerable, (q) => (hasDiacritics(q.question) ? 'toned' : 'untoned')));
-  console.log(`${spec.conversations}: ${conversations.length} conversations, ${conversations.reduce((n, c) => n + c.turns.length - 1, 0)} follow-up turns`);
+  if (spec.conversations !== null) console.log(`${spec.conversations}: ${conversations.length} conversations, ${conversations.reduce((n, c) => n + c.turns.length - 1, 0)} follow-up turns`);
+}
+
+/** An article one set asks about must not be asked about by another: the sets measure each other. */
+async function checkDisjoint(specs: readonly SetSpec[], problem: (where: string, message: string) => void): Promise<void> {
+  const owner = new Map<string, string>();
+  for (const spec of specs) {
+    const files = [spec.questions, ...(spec.conversations === null ? [] : [spec.conversations])];
+    for (const file of files) {
+      for (const { line, value } of await readLines(path.join(EVAL_DIR, file))) {
+        for (const id of articleIdsOf(value)) {
+          const first = owner.get(id);
+          if (first !== undefined && first !== spec.questions) problem(`${file}:${line}`, `${id} is also asked about in ${first}`);
+          else owner.set(id, spec.questions);
+        }
+      }
+    }
+  }
+}
+
+/** The article ids a question or conversation line names (`documentId`, `about`, each turn's `documentId`). */
+function articleIdsOf(value: unknown): string[] {
+  const line = z
+    .object({ documentId: z.string().optional(), about: z.string().nullable().optional(), turns: z.array(z.object({ documentId: z.string().optional() })).optional() })
+    .safeParse(value);
+  if (!line.success) return [];
+  const { documentId, about, turns } = line.data;
+  return [documentId, about ?? undefined, ...(turns ?? []).map((t) => t.documentId)].filter((id): id is string => id !== undefined);
 }
 
 async function main(): Promise<void> {
@@ -261,14 +312,15 @@ async function main(): Promise<void> {
   for (const id of seedIds) if (!byId.has(id)) problem(archiveDir, `seed article ${id} is not in the archive`);
   console.log(`archive: ${archive.articles.length} articles (${archiveDir})`);
   const checked: Archive = { dir: archiveDir, articles: archive.articles.length, byId, seedIds };
-  for (const spec of [DEVELOPMENT, HOLDOUT]) await checkSet(spec, checked, problem);
+  for (const spec of [DEVELOPMENT, HOLDOUT, TUNING]) await checkSet(spec, checked, problem);
+  await checkDisjoint([DEVELOPMENT, HOLDOUT, TUNING], problem);
 
   if (problems.length > 0) {
     console.error(`\n${problems.length} problem(s):`);
     for (const p of problems) console.error(`- ${p}`);
     process.exitCode = 1;
   } else {
-    console.log('\nOK: every line valid, every id exists, every mustContain found, minimums met, in both sets.');
+    console.log('\nOK: every line valid, every id exists, every mustContain found, minimums met, in all three sets, and no article asked about by two of them.');
   }
 }
 

@@ -12,8 +12,13 @@
  * (unanswerable: the right story without the asked detail). The same for ViQuAD-test questions
  * 1401–2210 (`--viquad`; over the ViQuAD-test passages): questions written by native speakers,
  * unlike XQuAD-vi's translations. Plus the seed questions over a fresh index of CORPUS_DIR
- * (answerable and not). ViQuAD-test questions 1–1400 and the news sets are never read: they are
- * where the model is checked.
+ * (answerable and not). With `--news FILE` (not the default), news questions too
+ * (eval/news-train-questions.jsonl: answerable, and asking a detail their article does not give) over
+ * an in-memory index of the seed corpus, the VNTC articles they ask about and every 10th other
+ * article of the VNTC sample (so that the passages found are as crowded as in an archive); each
+ * answerable one also with its article left out and with the sentences stating its answer cut.
+ * ViQuAD-test questions 1–1400 and the news development and held-out sets are never read: they
+ * are where the model is checked.
  *
  * The threshold is the highest probability that still answers `--min-kept` of the answerable
  * training rows.
@@ -25,17 +30,21 @@ import { parseArgs } from 'node:util';
 import { ANSWERABILITY_FEATURES, answerabilityProbability, type AnswerabilityModel } from '../answer/answerability.js';
 import { fitLogistic } from '../answer/logistic.js';
 import { loadConfig, loadConfigFromProcess } from '../config/config.js';
-import { answerabilityRows, chooseThreshold, separationAt, type AnswerabilityRow } from '../eval/answerability.js';
+import { writeVntcSlice } from '../bench/vntc.js';
+import { loadCorpus } from '../corpus/load.js';
+import type { Article } from '../corpus/types.js';
+import { answerabilityRows, chooseThreshold, separationAt, type AnswerabilityRow, type LabelledQuery } from '../eval/answerability.js';
+import { loadQuestionSet, type SetQuestion } from '../eval/archive.js';
 import { buildMemoryIndex, loadQaSet, searcherOver, isUnanswerable, loadSeedQuestions, loadXquad, passageAsArticle, type XquadPassage, type XquadQuestion } from '../eval/retrieval.js';
 import { chunkArticle } from '../ingest/chunk.js';
 import { TransformersEmbeddings } from '../ingest/embeddings.js';
 import { ingestCorpus } from '../ingest/ingest.js';
 import { hybridSettingsFromConfig } from '../retrieval/hybrid.js';
 import { openArchive } from '../app/product.js';
-import { foldDiacritics } from '../text/normalize.js';
+import { foldDiacritics, hasDiacritics } from '../text/normalize.js';
 import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.975] [--answer-removed yes|no] [--viquad 1400,2210]
+const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.975] [--answer-removed yes|no] [--viquad 1400,2210] [--news FILE|none]
   --out FILE        where to write the model (default src/answer/answerability.model.json)
   --viquad A,B      ViQuAD-test questions A+1..B trained on too (default 1400,2210; "none" for none:
                     then the model is fitted on XQuAD-vi and the seed questions only)
@@ -43,11 +52,17 @@ const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.
   --answer-removed  also train on the passages found with the answer's sentences cut (default no:
                     measured, it declined more answerable ViQuAD-test questions and rejected no
                     more unanswerable news questions; see docs/EVALUATION.md)
+  --news FILE       also train on news questions, e.g. eval/news-train-questions.jsonl (default none:
+                    measured, it took one answerable development question and declined no more
+                    unanswerable ones; see docs/EVALUATION-HISTORY.md)
 Environment: EVAL_XQUAD_DIR (default ../shared/eval/xquad-vi), EVAL_VIQUAD_DIR (default
 ../shared/eval/viquad-test), EVAL_SEED_QUESTIONS (default
-eval/seed-questions.jsonl), EMBEDDING_MODEL, CORPUS_DIR.`;
+eval/seed-questions.jsonl), EVAL_VNTC (default ../shared/corpora/vntc-sample-10k.jsonl.xz),
+EMBEDDING_MODEL, CORPUS_DIR.`;
 
 const L2 = 1e-3;
+/** The VNTC sample's size (../shared/corpora/vntc-sample-10k.jsonl.xz). */
+const VNTC_SAMPLE_ARTICLES = 10_000;
 
 async function main(argv: string[]): Promise<number> {
   const { values: flags } = parseArgs({
@@ -57,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
       'min-kept': { type: 'string', default: '0.975' },
       'answer-removed': { type: 'string', default: 'no' },
       viquad: { type: 'string', default: '1400,2210' },
+      news: { type: 'string', default: 'none' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -111,6 +127,20 @@ async function main(argv: string[]): Promise<number> {
     rows.push(...(await answerabilityRows(seedArchive.searcher, embeddings, seed, { withGoldRemoved: false })));
     await seedArchive.close();
 
+    let newsCount = 0;
+    if (flags.news !== 'none') {
+      const questions = await loadQuestionSet(path.resolve(cwd, flags.news));
+      newsCount = questions.length;
+      const vntcXz = path.resolve(cwd, process.env.EVAL_VNTC ?? '../shared/corpora/vntc-sample-10k.jsonl.xz');
+      const articles = await newsTrainingArticles(config.paths.corpusDir, vntcXz, questions, indexDir);
+      log(`News: indexing ${articles.length} articles, ${questions.length} questions`);
+      const index = await buildMemoryIndex(articles, (a) => chunkArticle(a, config.chunking), embeddings, config);
+      const searcher = searcherOver(index, embeddings, hybridSettingsFromConfig(config));
+      const labelled = questions.map(labelledNewsQuestion);
+      const untoned = labelled.filter((q) => hasDiacritics(q.question)).map((q) => ({ ...q, id: `${q.id}-untoned`, question: foldDiacritics(q.question) }));
+      rows.push(...(await answerabilityRows(searcher, embeddings, [...labelled, ...untoned], { withGoldRemoved: true, withAnswerRemoved: true })));
+    }
+
     const labels = rows.map((r) => r.label);
     const fitted = fitLogistic(ANSWERABILITY_FEATURES, rows.map((r) => r.features), labels, { l2: L2 });
     const probabilities = rows.map((r) => answerabilityProbability({ ...fitted, threshold: 0, trainedOn: '' }, r.features));
@@ -122,7 +152,8 @@ async function main(argv: string[]): Promise<number> {
       trainedOn:
         `npm run train:answerability (min kept ${minKept}, L2 ${L2}): ${questions.length} XQuAD-vi questions as written and without ` +
         `diacritics, each with its gold passage indexed and left out${answerRemoved ? ' and with the answer sentences cut from the passages found' : ''}` +
-        `${viquadRange ? `, the same for ViQuAD-test questions ${viquadRange.from + 1}–${viquadRange.to}` : ''}, plus ${seed.length} seed questions; ` +
+        `${viquadRange ? `, the same for ViQuAD-test questions ${viquadRange.from + 1}–${viquadRange.to}` : ''}, plus ${seed.length} seed questions` +
+        `${newsCount > 0 ? ` and ${newsCount} news training questions (as written and without diacritics; answerable ones also with their article left out and with their answer's sentences cut)` : ''}; ` +
         `${positives} answerable and ${rows.length - positives} unanswerable rows`,
     };
     const sep = separationAt(probabilities, labels, threshold);
@@ -143,6 +174,33 @@ async function main(argv: string[]): Promise<number> {
     await embeddings.dispose();
     await fs.rm(indexDir, { recursive: true, force: true });
   }
+}
+
+/** A news question as a labelled query: its article and the texts its answer must hold, or no article. */
+function labelledNewsQuestion(q: SetQuestion): LabelledQuery {
+  if (q.answerable === false) return { id: q.id, question: q.question, documentId: null };
+  const answers = q.mustContain === undefined ? [] : Array.isArray(q.mustContain) ? q.mustContain : [q.mustContain];
+  return { id: q.id, question: q.question, documentId: q.documentId!, answers };
+}
+
+/** Every VNTC article beside the asked ones that the news training index holds (one in this many). */
+const DISTRACTOR_EVERY = 10;
+
+/**
+ * The news training index's articles: the seed corpus, the VNTC articles the questions ask about
+ * (`documentId`, or `about` for a detail not given) and every DISTRACTOR_EVERY-th other article of
+ * the VNTC sample, in the sample's order (deterministic).
+ */
+async function newsTrainingArticles(seedDir: string, vntcXz: string, questions: readonly SetQuestion[], workDir: string): Promise<Article[]> {
+  const vntcDir = path.join(workDir, 'vntc');
+  await writeVntcSlice(vntcXz, VNTC_SAMPLE_ARTICLES, vntcDir);
+  const [seed, vntc] = await Promise.all([loadCorpus(seedDir), loadCorpus(vntcDir)]);
+  const asked = new Set(questions.flatMap((q) => [q.documentId, q.about]).filter((id): id is string => id !== undefined && id !== null));
+  const found = new Set(vntc.articles.map((a) => a.id));
+  const seedIds = new Set(seed.articles.map((a) => a.id));
+  const missing = [...asked].filter((id) => !found.has(id) && !seedIds.has(id));
+  if (missing.length > 0) throw new Error(`News training questions ask about articles that are not in ${vntcXz} or the seed corpus: ${missing.slice(0, 5).join(', ')}`);
+  return [...seed.articles, ...vntc.articles.filter((a, i) => asked.has(a.id) || i % DISTRACTOR_EVERY === 0)];
 }
 
 /** "1400,2210" → questions 1401–2210 (0-based from, exclusive to); "none" → null. */

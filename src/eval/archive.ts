@@ -33,6 +33,8 @@ const questionSchema = z
     documentId: z.string().optional(),
     mustContain: mustContainSchema,
     answerable: z.literal(false).optional(),
+    /** For a question asking a detail its article does not give: that article. */
+    about: z.string().nullable().optional(),
     kind: z.string().optional(),
     typed: z.string().optional(),
   })
