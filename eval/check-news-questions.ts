@@ -68,6 +68,18 @@ const answerableSchema = (id: RegExp, kinds: readonly [string, ...string[]]): z.
     typed,
   });
 
+/** An unanswerable line of the development and tuning sets: `about` names the article of an absent detail. */
+const unanswerableSchema = (id: RegExp): z.ZodType<Unanswerable> =>
+  z
+    .strictObject({
+      id: z.string().regex(id),
+      question: z.string().min(5),
+      answerable: z.literal(false),
+      about: z.string().min(1).nullable(),
+      kind: z.enum(['absent-detail', 'off-topic', 'current']),
+    })
+    .transform((q) => ({ id: q.id, question: q.question, kind: q.kind, absentDetail: q.kind === 'absent-detail', about: q.about }));
+
 interface SetSpec {
   /** File names under eval/. */
   questions: string;
@@ -83,15 +95,7 @@ const DEVELOPMENT: SetSpec = {
   questions: 'news-questions.jsonl',
   conversations: 'news-conversations.jsonl',
   answerable: answerableSchema(/^q\d{3}$/, ['number', 'amount', 'date', 'place', 'person', 'organisation', 'reason', 'fact']),
-  unanswerable: z
-    .strictObject({
-      id: z.string().regex(/^u\d{3}$/),
-      question: z.string().min(5),
-      answerable: z.literal(false),
-      about: z.string().min(1).nullable(),
-      kind: z.enum(['absent-detail', 'off-topic', 'current']),
-    })
-    .transform((q) => ({ id: q.id, question: q.question, kind: q.kind, absentDetail: q.kind === 'absent-detail', about: q.about })),
+  unanswerable: unanswerableSchema(/^u\d{3}$/),
   min: { lines: 160, answerable: 120, vntcArticles: 60, unanswerable: 40, absentDetailShare: 0.5, untonedShare: 0.25, conversations: 12, coversSeed: true },
 };
 
@@ -120,15 +124,7 @@ const TUNING: SetSpec = {
   questions: 'news-train-questions.jsonl',
   conversations: null,
   answerable: answerableSchema(/^t\d{3}$/, ['number', 'amount', 'date', 'place', 'person', 'organisation', 'reason', 'fact']),
-  unanswerable: z
-    .strictObject({
-      id: z.string().regex(/^tu\d{3}$/),
-      question: z.string().min(5),
-      answerable: z.literal(false),
-      about: z.string().min(1).nullable(),
-      kind: z.enum(['absent-detail', 'off-topic', 'current']),
-    })
-    .transform((q) => ({ id: q.id, question: q.question, kind: q.kind, absentDetail: q.kind === 'absent-detail', about: q.about })),
+  unanswerable: unanswerableSchema(/^tu\d{3}$/),
   min: { lines: 300, answerable: 180, vntcArticles: 100, unanswerable: 100, absentDetailShare: 0.8, untonedShare: 0.25, conversations: 0, coversSeed: false },
 };
 
