@@ -175,9 +175,15 @@ interface Archive {
   seedIds: ReadonlySet<string>;
 }
 
-/** Checks one set against the archive; every problem is reported with its file and line. */
-async function checkSet(spec: SetSpec, archive: Archive, problem: (where: string, message: string) => void): Promise<void> {
+/**
+ * Checks one set against the archive; every problem is reported with its file and line. Returns
+ * the articles the set asks about (a question's, an absent detail's, a conversation turn's), each
+ * with where it is first asked about.
+ */
+async function checkSet(spec: SetSpec, archive: Archive, problem: (where: string, message: string) => void): Promise<Map<string, string>> {
   const { byId, seedIds } = archive;
+  const asked = new Map<string, string>();
+  const askedAbout = (id: string, where: string) => asked.has(id) || asked.set(id, where);
   const holds = (where: string, documentId: string, needles: readonly string[]) => {
     const article = byId.get(documentId);
     if (!article) return problem(where, `documentId ${documentId} is not an article of the archive`);
@@ -211,10 +217,12 @@ async function checkSet(spec: SetSpec, archive: Archive, problem: (where: string
     questions.add(key);
     if ('documentId' in q) {
       answerable.push(q);
+      askedAbout(q.documentId, where);
       holds(where, q.documentId, list(q.mustContain));
       if ((q.typed === 'untoned') === hasDiacritics(q.question)) problem(where, `typed "${q.typed}" does not match the question`);
     } else {
       unanswerable.push(q);
+      if (q.about !== null) askedAbout(q.about, where);
       if (q.about !== null && !byId.has(q.about)) problem(where, `about ${q.about} is not an article of the archive`);
     }
   }
@@ -237,6 +245,7 @@ async function checkSet(spec: SetSpec, archive: Archive, problem: (where: string
     conversations.push(c);
     c.turns.forEach((t, i) => {
       if (i > 0 && !t.mustContain) problem(`${where} turn ${i + 1}`, 'a follow-up turn needs mustContain');
+      askedAbout(t.documentId, `${where} turn ${i + 1}`);
       holds(`${where} turn ${i + 1}`, t.documentId, t.mustContain ?? []);
     });
   }
@@ -267,33 +276,19 @@ async function checkSet(spec: SetSpec, archive: Archive, problem: (where: string
   show('unanswerable by kind', countBy(unanswerable, (q) => q.kind));
   show('unanswerable by typing', countBy(unanswerable, (q) => (hasDiacritics(q.question) ? 'toned' : 'untoned')));
   if (spec.conversations !== null) console.log(`${spec.conversations}: ${conversations.length} conversations, ${conversations.reduce((n, c) => n + c.turns.length - 1, 0)} follow-up turns`);
+  return asked;
 }
 
 /** An article one set asks about must not be asked about by another: the sets measure each other. */
-async function checkDisjoint(specs: readonly SetSpec[], problem: (where: string, message: string) => void): Promise<void> {
+function checkDisjoint(sets: ReadonlyArray<{ name: string; asked: ReadonlyMap<string, string> }>, problem: (where: string, message: string) => void): void {
   const owner = new Map<string, string>();
-  for (const spec of specs) {
-    const files = [spec.questions, ...(spec.conversations === null ? [] : [spec.conversations])];
-    for (const file of files) {
-      for (const { line, value } of await readLines(path.join(EVAL_DIR, file))) {
-        for (const id of articleIdsOf(value)) {
-          const first = owner.get(id);
-          if (first !== undefined && first !== spec.questions) problem(`${file}:${line}`, `${id} is also asked about in ${first}`);
-          else owner.set(id, spec.questions);
-        }
-      }
+  for (const { name, asked } of sets) {
+    for (const [id, where] of asked) {
+      const first = owner.get(id);
+      if (first !== undefined) problem(where, `${id} is also asked about in ${first}`);
+      else owner.set(id, name);
     }
   }
-}
-
-/** The article ids a question or conversation line names (`documentId`, `about`, each turn's `documentId`). */
-function articleIdsOf(value: unknown): string[] {
-  const line = z
-    .object({ documentId: z.string().optional(), about: z.string().nullable().optional(), turns: z.array(z.object({ documentId: z.string().optional() })).optional() })
-    .safeParse(value);
-  if (!line.success) return [];
-  const { documentId, about, turns } = line.data;
-  return [documentId, about ?? undefined, ...(turns ?? []).map((t) => t.documentId)].filter((id): id is string => id !== undefined);
 }
 
 async function main(): Promise<void> {
@@ -308,8 +303,9 @@ async function main(): Promise<void> {
   for (const id of seedIds) if (!byId.has(id)) problem(archiveDir, `seed article ${id} is not in the archive`);
   console.log(`archive: ${archive.articles.length} articles (${archiveDir})`);
   const checked: Archive = { dir: archiveDir, articles: archive.articles.length, byId, seedIds };
-  for (const spec of [DEVELOPMENT, HOLDOUT, TUNING]) await checkSet(spec, checked, problem);
-  await checkDisjoint([DEVELOPMENT, HOLDOUT, TUNING], problem);
+  const sets = [];
+  for (const spec of [DEVELOPMENT, HOLDOUT, TUNING]) sets.push({ name: spec.questions, asked: await checkSet(spec, checked, problem) });
+  checkDisjoint(sets, problem);
 
   if (problems.length > 0) {
     console.error(`\n${problems.length} problem(s):`);

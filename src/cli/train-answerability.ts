@@ -34,6 +34,7 @@ import { writeVntcSlice } from '../bench/vntc.js';
 import { loadCorpus } from '../corpus/load.js';
 import type { Article } from '../corpus/types.js';
 import { answerabilityRows, chooseThreshold, separationAt, type AnswerabilityRow, type LabelledQuery } from '../eval/answerability.js';
+import { mustList } from '../eval/answers.js';
 import { loadQuestionSet, type SetQuestion } from '../eval/archive.js';
 import { buildMemoryIndex, loadQaSet, searcherOver, isUnanswerable, loadSeedQuestions, loadXquad, passageAsArticle, type XquadPassage, type XquadQuestion } from '../eval/retrieval.js';
 import { chunkArticle } from '../ingest/chunk.js';
@@ -179,8 +180,7 @@ async function main(argv: string[]): Promise<number> {
 /** A news question as a labelled query: its article and the texts its answer must hold, or no article. */
 function labelledNewsQuestion(q: SetQuestion): LabelledQuery {
   if (q.answerable === false) return { id: q.id, question: q.question, documentId: null };
-  const answers = q.mustContain === undefined ? [] : Array.isArray(q.mustContain) ? q.mustContain : [q.mustContain];
-  return { id: q.id, question: q.question, documentId: q.documentId!, answers };
+  return { id: q.id, question: q.question, documentId: q.documentId!, answers: mustList(q.mustContain) };
 }
 
 /** Every VNTC article beside the asked ones that the news training index holds (one in this many). */

@@ -193,7 +193,8 @@ export interface SeedAnswerReport {
   failures: SeedCaseResult[];
 }
 
-const mustList = (m: string | string[] | undefined): string[] => (m === undefined ? [] : Array.isArray(m) ? m : [m]);
+/** The texts a case's answer must hold, as a list (one text or none given). */
+export const mustList = (m: string | string[] | undefined): string[] => (m === undefined ? [] : Array.isArray(m) ? m : [m]);
 
 /** Right when: an answerable case is grounded, cites its article and holds every expected text; an unanswerable one is "not found". */
 function judgeSeedCase(c: SeedAnswerCase, record: ChatRecord): SeedCaseResult {
