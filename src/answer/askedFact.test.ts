@@ -246,17 +246,4 @@ describe('factStrength', () => {
     expect(factStrength(readSentence('Buổi phỏng vấn diễn ra sáng ngày 12/8.'), asked)).toBe(FACT.none);
     expect(readAskedFact('Buổi phỏng vấn diễn ra ngày nào?').hour).toBe(false);
   });
-
-  it('"khi nào" asks a time, a precise fact: a date answers it, a century or "sau khi …" weakly, a sentence with neither not at all', () => {
-    const asked = readAskedFact('Nước Tần dời đô khi nào?');
-    expect(asked.kind).toBe('time');
-    expect(asksPreciseFact(asked)).toBe(true);
-    expect(factStrength(readSentence('Ngày 12/3/350 TCN, nước Tần dời đô về Hàm Dương.'), asked)).toBe(FACT.strong);
-    expect(factStrength(readSentence('Sau khi Hiếu công lên ngôi, nước Tần dời đô về Hàm Dương.'), asked)).toBe(FACT.weak);
-    expect(factStrength(readSentence('Nước Tần dời đô vào thế kỷ thứ tư trước Công nguyên.'), asked)).toBe(FACT.weak);
-    expect(factStrength(readSentence('Sự sống xuất hiện khoảng 4 tỷ năm trước.'), asked)).toBe(FACT.weak);
-    expect(factStrength(readSentence('Nước Tần dời đô về Hàm Dương để mở rộng lãnh thổ.'), asked)).toBe(FACT.none);
-    // "sau khi" inside another word is no time.
-    expect(factStrength(readSentence('Nước Tần dời đô về Hàm Dương, thời tiết thuận lợi.'), asked)).toBe(FACT.none);
-  });
 });

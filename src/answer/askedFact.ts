@@ -383,16 +383,8 @@ function timeStrength(sentence: ReadSentence, asked: AskedFact): number {
   const given = new Set(asked.numbers.map((n) => n.value));
   const newDate = sentence.dates.some((values) => values.some((v) => !given.has(v)));
   if (asked.period) return sentence.yearSpan ? FACT.exact : newDate ? FACT.weak : FACT.none;
-  if (newDate) return FACT.strong;
-  return VAGUE_TIME.test(sentence.text) ? FACT.weak : FACT.none;
+  return newDate ? FACT.strong : FACT.none;
 }
-
-/**
- * A time without a date: a century, a decade, an era, a season, "4 tỷ năm trước", "sau khi …".
- * Histories give these where news gives dates.
- */
-const VAGUE_TIME =
-  /(?<![\p{L}\p{M}])(?:thế kỷ|thế kỉ|thập niên|thập kỷ|thập kỉ|triều|thời kỳ|thời kì|thời đại|kỷ nguyên|mùa (?:xuân|hè|hạ|thu|đông)|sau khi|trước khi|(?:\d+|vài|nhiều|hàng) (?:tỷ |triệu |nghìn |ngàn |trăm )?năm (?:trước|sau)|(?:đầu|cuối|giữa) (?:năm|tháng|thế kỷ|thập niên))(?![\p{L}\p{M}])/iu;
 
 /** A word that counts: digits, a number word, "một". */
 const isCountAt = (ts: readonly Token[], i: number) => isDigits(ts[i]!.word) || numberWordAt(ts, i) || ts[i]!.word === 'một';
@@ -538,13 +530,11 @@ function abbreviationStrength(sentence: ReadSentence, asked: AskedFact): number 
 
 /**
  * Whether the question asks for a fact precise enough that a sentence either states it or does
- * not: a sum of money, an age, a percentage, a duration, a time ("khi nào", "ngày nào", the hour
- * of the day), a count of a named thing ("bao nhiêu người"). Asked such a fact, an answer without
- * it is no answer, however on topic: the article of an event that never dates the step asked
- * about (its closing, a court's reply) quotes its other sentences.
+ * not: a sum of money, an age, a percentage, a duration, the hour of the day, a count of a named
+ * thing ("bao nhiêu người"). Asked such a fact, an answer without it is no answer, however on topic.
  */
 export function asksPreciseFact(asked: AskedFact): boolean {
-  if (asked.unit !== null || asked.kind === 'duration' || asked.kind === 'time') return true;
+  if (asked.unit !== null || asked.kind === 'duration' || asked.hour) return true;
   return asked.kind === 'number' && countsNamedThing(asked.counted);
 }
 

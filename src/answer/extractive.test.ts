@@ -276,17 +276,6 @@ describe('answerExtractively: mechanisms of issue 9', () => {
     const count = answerExtractively('OSCE có bao nhiêu quốc gia thành viên?', [osceSummit, osceCall], { answerability });
     expect(count.grounded).toBe(true);
   });
-
-  it('asked when, declines passages about the event that give no time for it, answers from the one that does', () => {
-    const answerability = loadCommittedAnswerabilityModel();
-    // The summit's passage says what it was, never when: the article's other passage does.
-    const undated = answerExtractively('Hội nghị cấp cao OSCE ở Astana diễn ra khi nào?', [osceSummit], { answerability });
-    expect(undated.answer).toBe(NOT_FOUND_ANSWER);
-    expect(undated.answerability).toBeUndefined();
-    const dated = answerExtractively('Hội nghị cấp cao OSCE ở Astana diễn ra khi nào?', [osceSummit, osceCall], { answerability });
-    expect(dated.grounded).toBe(true);
-    expect(dated.answer).toContain('1/12');
-  });
 });
 
 describe('appendMarker', () => {
