@@ -149,6 +149,9 @@ function renderScale(rows: ScaleResult[], origin: string[]): string[] {
     '(opening the archive included), then the time until the running server answers',
     '`/api/documents/:id` for them (200, then 404).',
     `Machine load (1-minute load average, 2 cores) at the start and end of each run: ${rows.map((s) => `${s.articles} articles ${s.loadAverage.start} → ${s.loadAverage.end}`).join('; ')}.`,
+    ...rows
+      .filter((s) => s.builtAt)
+      .map((s) => `The ${s.articles.toLocaleString('en')}-article archive was served again as the run of ${s.builtAt} wrote it (\`--scale-reuse\`): its build figures are that run's.`),
     '',
     markdownTable(
       ['articles', 'passages', 'build s', 'passages/s', 'longest commit s', 'close waited s', 'writer peak RSS MiB', 'on disk MiB', 'cold start ms', 'server RSS MiB'],

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { z } from 'zod';
@@ -19,6 +20,8 @@ export interface ScaleResult {
   /** Standard deviation of the noise added to each vector component. */
   noise: number;
   build: ScaleBuildResult & { passagesPerSecond: number };
+  /** When the archive was written by an earlier run (`--scale-reuse`): that run's date; the build figures are its own. */
+  builtAt?: string;
   diskMiB: number;
   /** Figures of the server process; null when it could not be started (`servingError` says why). */
   serving: {
@@ -61,6 +64,8 @@ export interface ScaleBenchOptions {
   dimensions: number;
   articles: number;
   commitEvery: number;
+  /** Serve and update the archive an earlier run wrote (its record says how) instead of writing it again. */
+  reuse?: boolean;
   queries: readonly string[];
   /** Environment of the server and worker processes (model, dtype, …). */
   env: NodeJS.ProcessEnv;
@@ -162,11 +167,60 @@ export async function measureArchiveColdStart(repoRoot: string, env: NodeJS.Proc
   }
 }
 
+/**
+ * What a run leaves beside the archive it wrote: its build figures, and the synthetic articles the
+ * next run adds and removes (each run adds 100 new ones and removes the 100 oldest still there, so
+ * that a re-run on the same archive measures real changes).
+ */
+const scaleRecordSchema = z.object({
+  builtAt: z.string(),
+  build: z.object({
+    articles: z.number(),
+    passages: z.number(),
+    commits: z.number(),
+    seconds: z.number(),
+    lastCommitSeconds: z.number(),
+    maxCommitSeconds: z.number(),
+    closeSeconds: z.number(),
+    peakRssMiB: z.number().nullable(),
+  }),
+  nextAdded: z.number().int().nonnegative(),
+  nextRemoved: z.number().int().nonnegative(),
+});
+type ScaleRecord = z.infer<typeof scaleRecordSchema>;
+
+const recordFile = (indexDir: string) => `${indexDir}.run.json`;
+
+async function readScaleRecord(indexDir: string): Promise<ScaleRecord> {
+  let text: string;
+  try {
+    text = await fsp.readFile(recordFile(indexDir), 'utf8');
+  } catch {
+    throw new Error(`--scale-reuse: no record of a run that wrote ${indexDir} (${recordFile(indexDir)}); run without --scale-reuse to write it.`);
+  }
+  return scaleRecordSchema.parse(JSON.parse(text));
+}
+
+/** The archive written now, or the one an earlier run wrote (with that run's record). */
+async function buildOrReuse(opts: ScaleBenchOptions, indexDir: string): Promise<ScaleRecord> {
+  if (opts.reuse) {
+    const record = await readScaleRecord(indexDir);
+    opts.log(`scale: serving the archive in ${indexDir} written on ${record.builtAt}`);
+    return record;
+  }
+  opts.log(`scale: writing ${opts.articles} synthetic articles to ${indexDir}`);
+  const builtAt = new Date().toISOString();
+  const build = await runScaleWorker<ScaleBuildResult>(opts, ['build', indexDir, String(opts.articles), String(opts.commitEvery)]);
+  const record: ScaleRecord = { builtAt, build, nextAdded: opts.articles, nextRemoved: 0 };
+  await fsp.writeFile(recordFile(indexDir), JSON.stringify(record, null, 2) + '\n');
+  return record;
+}
+
 export async function measureScale(opts: ScaleBenchOptions): Promise<ScaleResult> {
   const indexDir = path.join(opts.workDir, `scale-${opts.articles}`);
   const loadAtStart = os.loadavg()[0]!;
-  opts.log(`scale: writing ${opts.articles} synthetic articles to ${indexDir}`);
-  const build = await runScaleWorker<ScaleBuildResult>(opts, ['build', indexDir, String(opts.articles), String(opts.commitEvery)]);
+  const record = await buildOrReuse(opts, indexDir);
+  const { build } = record;
   const diskMiB = round((await folderBytes(indexDir)) / 2 ** 20, 1);
   opts.log(`scale: built in ${build.seconds} s, ${diskMiB} MiB on disk; starting a server`);
 
@@ -182,16 +236,18 @@ export async function measureScale(opts: ScaleBenchOptions): Promise<ScaleResult
       opts.log(`scale: ${JSON.stringify(serving)}`);
     }
 
-    const added = Array.from({ length: 100 }, (_, i) => syntheticArticleId(opts.sample, opts.articles + i));
-    const addResult = await runScaleWorker<ScaleUpdateResult>(opts, ['update', indexDir, String(opts.articles), '100']);
+    const added = Array.from({ length: 100 }, (_, i) => syntheticArticleId(opts.sample, record.nextAdded + i));
+    const addResult = await runScaleWorker<ScaleUpdateResult>(opts, ['update', indexDir, String(record.nextAdded), '100']);
     const visibleSeconds = server ? await secondsUntil(async () => (await documentStatus(server.url, added[added.length - 1]!)) === 200) : null;
     opts.log(`scale: add 100 ${JSON.stringify(addResult)}, visible after ${visibleSeconds} s`);
 
-    // The first 100 of the archive: written by the first commit, so the oldest segment.
-    const removed = Array.from({ length: 100 }, (_, i) => syntheticArticleId(opts.sample, i));
+    // The oldest 100 still in the archive: written by the first commit, so the oldest segment.
+    const removed = Array.from({ length: 100 }, (_, i) => syntheticArticleId(opts.sample, record.nextRemoved + i));
     const removeResult = await runScaleWorker<ScaleUpdateResult>(opts, ['update', indexDir, '0', '0', ...removed]);
     const goneSeconds = server ? await secondsUntil(async () => (await documentStatus(server.url, removed[removed.length - 1]!)) === 404) : null;
     opts.log(`scale: delete 100 ${JSON.stringify(removeResult)}, gone after ${goneSeconds} s`);
+    const next: ScaleRecord = { ...record, nextAdded: record.nextAdded + added.length, nextRemoved: record.nextRemoved + removed.length };
+    await fsp.writeFile(recordFile(indexDir), JSON.stringify(next, null, 2) + '\n');
 
     return {
       articles: opts.articles,
@@ -205,6 +261,7 @@ export async function measureScale(opts: ScaleBenchOptions): Promise<ScaleResult
       loadAverage: { start: round(loadAtStart, 1), end: round(os.loadavg()[0]!, 1) },
       add: { ...addResult, visibleSeconds },
       remove: { ...removeResult, goneSeconds },
+      ...(opts.reuse ? { builtAt: record.builtAt } : {}),
     };
   } finally {
     await server?.stop();

@@ -6,13 +6,15 @@
  *   npm run bench -- [--sizes 1000,10000] [--only ingest,retrieval,http,soak,scale]
  *                    [--load-seconds 20] [--soak-seconds 180] [--connections 8]
  *                    [--scale-articles 100000] [--scale-commit-every 10000] [--scale-sample 10000]
- *                    [--scale-vectors-from DIR]
+ *                    [--scale-vectors-from DIR] [--scale-reuse]
  *
  * `scale` (not in the default run: it takes long) writes a synthetic archive of
  * `--scale-articles` articles and serves it (src/bench/scaleBench.ts). It needs the real
  * embeddings of the 10k VNTC sample: embedded once and cached in the work folder (pass `--work`
  * to reuse them), or read from an existing archive of that sample built with the same settings
- * (`--scale-vectors-from`).
+ * (`--scale-vectors-from`). `--scale-reuse` serves and updates the archive an earlier run wrote
+ * in the work folder (its build figures are that run's; each run adds 100 new articles and
+ * removes the 100 oldest).
  */
 import { spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
@@ -150,6 +152,7 @@ async function main(): Promise<void> {
       'scale-commit-every': { type: 'string', default: '10000' },
       'scale-sample': { type: 'string', default: '10000' },
       'scale-vectors-from': { type: 'string' },
+      'scale-reuse': { type: 'boolean', default: false },
     },
   });
   const base = await loadConfigFromProcess(REPO_ROOT);
@@ -215,7 +218,7 @@ async function openVectorSource(from: string, copy: string, env: NodeJS.ProcessE
  * The scale section: the real sample with its real vectors (cached in the work folder after the
  * first run), then the synthetic archive written, served and updated.
  */
-async function runScale(repoRoot: string, work: string, benchCorpus: string, env: NodeJS.ProcessEnv, values: { 'scale-articles': string; 'scale-commit-every': string; 'scale-sample': string; 'scale-vectors-from'?: string }) {
+async function runScale(repoRoot: string, work: string, benchCorpus: string, env: NodeJS.ProcessEnv, values: { 'scale-articles': string; 'scale-commit-every': string; 'scale-sample': string; 'scale-vectors-from'?: string; 'scale-reuse': boolean }) {
   const config = loadConfig({ ...env, LOG_LEVEL: 'silent' }, repoRoot);
   const embeddings = await TransformersEmbeddings.create(config.embedding);
   try {
@@ -238,6 +241,7 @@ async function runScale(repoRoot: string, work: string, benchCorpus: string, env
         dimensions: embeddings.dimensions,
         articles: Number(values['scale-articles']),
         commitEvery: Number(values['scale-commit-every']),
+        reuse: values['scale-reuse'],
         queries: await readHeadlines(sampleFile, 200),
         env,
         log,

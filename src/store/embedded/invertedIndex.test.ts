@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DocumentTable, IndexFormatError, InvertedIndex, type TermQuery } from './invertedIndex.js';
+import { DocumentTable, IndexFormatError, InvertedIndex, ScoreFloor, type TermQuery } from './invertedIndex.js';
 
 const BM25 = { k: 1.2, b: 0.75, d: 0.5 };
 const VERSION = 7;
@@ -206,5 +206,29 @@ describe('InvertedIndex search', () => {
       expect(found.matchedTerms[i]).toBe(expected.get(doc)![1]);
     });
     expect(found.docs.length).toBeGreaterThan(3000);
+  });
+  it('once the best are known, scores only the documents a term too rare to ignore reaches, with the same results', () => {
+    // 20,000 documents hold a common word; 40 of them also a rare one (one in each window of 4,096 holds it several times).
+    const docs: Array<[string, string, string]> = Array.from({ length: 20_000 }, (_, i) => [
+      `d${i}`,
+      '',
+      i % 500 === 7 ? `hiếm ${i % 4096 < 500 ? 'hiếm hiếm ' : ''}phổ biến` : `phổ biến ${i % 3 === 0 ? 'chung' : ''}`,
+    ]);
+    const index = table(docs).freeze();
+    const terms = query(index, [['hiếm', 1], ['phổ', 1], ['chung', 1]]);
+    const limit = 10;
+    const top = index.top(terms, [1.5, 1], BM25, { floor: new ScoreFloor(limit), also: Uint32Array.of(3, 19_999) });
+    const all = index.score(terms, [1.5, 1], BM25);
+    const best = [...all.scores].sort((a, b) => b - a).slice(0, limit);
+    const kept = [...top.scores].sort((a, b) => b - a).slice(0, limit);
+    expect(kept).toEqual(best);
+    // Each document kept has its exact score, and so do the `also` documents.
+    const exact = new Map([...all.docs].map((d, i) => [d, all.scores[i]!]));
+    top.docs.forEach((d, i) => expect(top.scores[i]).toBe(exact.get(d)));
+    expect([...top.alsoScores]).toEqual([exact.get(3), exact.get(19_999)]);
+    expect(all.docs.length).toBe(20_000);
+    all.release();
+    // Past the first window the common words cannot lift a document to the floor alone.
+    expect(top.scored).toBeLessThan(6000);
   });
 });

@@ -107,6 +107,8 @@ export interface TopScores {
   scores: Float64Array;
   /** Per entry of `also`: its reported score, or NaN when it matches no query term (or is not kept). */
   alsoScores: Float64Array;
+  /** How many documents were scored (those the floor's cut left out are not). */
+  scored: number;
 }
 
 /**
@@ -127,6 +129,9 @@ class ScoreBuffers {
   readonly touched = new Uint32Array(SCORE_WINDOW);
   /** The documents of this window that some query term reached (by document − window start), in the order reached. */
   readonly windowDocs = new Uint32Array(SCORE_WINDOW);
+  /** `top`: the documents of this window that may still reach the floor are those marked with the window's stamp. */
+  readonly candidate = new Uint32Array(SCORE_WINDOW);
+  stamp = 0;
   docs = new Uint32Array(1024);
   scores = new Float64Array(1024);
   matchedTerms = new Uint32Array(1024);
@@ -204,6 +209,31 @@ function addToDocument(
 function inDocumentOrder(docs: Uint32Array, scores: Float64Array): { docs: Uint32Array; scores: Float64Array } {
   const order = Array.from(docs.keys()).sort((x, y) => docs[x]! - docs[y]!);
   return { docs: Uint32Array.from(order, (i) => docs[i]!), scores: Float64Array.from(order, (i) => scores[i]!) };
+}
+
+/**
+ * Bounds are raised by this factor before they are compared with the floor: their sums are added
+ * in another order than the documents' scores, and a bound must never fall below a score.
+ */
+const BOUND_MARGIN = 1 + 1e-9;
+
+/** Per cursor (a query term in one field), the most it can add to a document's score (any frequency and length); and the cursors by that bound, smallest first. */
+interface CursorBounds {
+  bound: Float64Array;
+  order: number[];
+}
+
+/**
+ * BM25+ of one field, idf·(d + tf·(k + 1)/(tf + norm)), stays below idf·(d + k + 1) for any tf
+ * and length. Each field of a term is bounded on its own: most postings are in the body, whose
+ * bound is below the term's title and body together. A query with a bound that is not a finite,
+ * non-negative number gets no order (nothing is left out).
+ */
+function cursorBounds(cursors: FieldCursors, { k, d }: Bm25Params): CursorBounds {
+  const bound = cursors.weight.map((weight, c) => weight * cursors.idf[c]! * (d + k + 1));
+  const sound = bound.every((x) => Number.isFinite(x) && x >= 0);
+  const order = sound ? Array.from(bound.keys()).sort((a, b) => bound[a]! - bound[b]! || a - b) : [];
+  return { bound, order };
 }
 
 /** BM25's inverse document frequency of a term in `df` of `n` documents (unknown terms get the maximum). */
@@ -959,24 +989,28 @@ export class InvertedIndex {
     const { termScore, reachedBy, touched } = buffers;
     const totals: WindowTotals = { windowScores: buffers.windowScores, windowMatched: buffers.windowMatched, windowDocs: buffers.windowDocs };
     reachedBy.fill(0);
+    const bounds = cursorBounds(cursors, bm25);
+    const essential = new Uint8Array(bounds.bound.length);
     let mark = 0;
     let found = 0;
     let nextAlso = 0;
+    let scored = 0;
     for (let start = 0; start < this.size; start += SCORE_WINDOW) {
       const end = Math.min(this.size, start + SCORE_WINDOW);
       let reached = 0;
+      const only = this.markCandidates(cursors, bounds, opts.floor.value, essential, buffers, keep, also, nextAlso, start, end);
       for (let q = 0; q + 1 < termStarts.length; q++) {
         // A fresh mark per term and window: no clearing of `reachedBy` between windows.
         mark++;
         const last = termStarts[q + 1]! - 1;
         let touchedCount = 0;
         for (let c = termStarts[q]!; c < last; c++) {
-          if (this.hasPostingsIn(cursors, c, end)) touchedCount = this.addPostings(cursors, c, buffers, keep, bm25, start, end, mark, touchedCount, false);
+          if (this.hasPostingsIn(cursors, c, end)) touchedCount = this.addPostings(cursors, c, buffers, keep, only, bm25, start, end, mark, touchedCount, false);
         }
         // The term's last field adds straight into the documents' totals (with what its earlier fields
         // left in `termScore`): most postings are in the body, the last field.
         if (last >= termStarts[q]! && this.hasPostingsIn(cursors, last, end)) {
-          reached = this.addPostings(cursors, last, buffers, keep, bm25, start, end, mark, reached, true);
+          reached = this.addPostings(cursors, last, buffers, keep, only, bm25, start, end, mark, reached, true);
         }
         // Documents the term reached only in its earlier fields.
         for (let i = 0; i < touchedCount; i++) {
@@ -990,9 +1024,76 @@ export class InvertedIndex {
         const matched = totals.windowMatched[w]!;
         if (matched > 0) alsoScores[nextAlso] = reportedScore(totals.windowScores[w]!, matched);
       }
+      scored += reached;
       found = this.admitWindow(buffers, start, reached, opts.floor, found);
     }
-    return { ...inDocumentOrder(buffers.docs.subarray(0, found), buffers.scores.subarray(0, found)), alsoScores };
+    return { ...inDocumentOrder(buffers.docs.subarray(0, found), buffers.scores.subarray(0, found)), alsoScores, scored };
+  }
+
+  /**
+   * MaxScore's cut, per window: the cursors (a query term in one field) whose score bounds add up
+   * to less than the floor cannot lift a document into the top by themselves, so only the
+   * documents another ("essential") cursor reaches in this window, and the `also` documents, are
+   * scored. They are marked in `buffers.candidate` with a fresh stamp; returns that array, or null
+   * when every document must be scored (no cursor can be left out yet). Scores stay exact: a
+   * document gets every term's part, in the usual order, or is not scored at all (it could not
+   * reach the floor, so offering it would not have moved the floor either).
+   */
+  private markCandidates(
+    cursors: FieldCursors,
+    bounds: CursorBounds,
+    floor: number,
+    essential: Uint8Array,
+    buffers: ScoreBuffers,
+    keep: Uint8Array | null,
+    also: Uint32Array,
+    nextAlso: number,
+    start: number,
+    end: number,
+  ): Uint32Array | null {
+    if (!(floor > 0) || bounds.order.length === 0) return null;
+    essential.fill(1);
+    let sum = 0;
+    let left = 0;
+    for (const c of bounds.order) {
+      sum += bounds.bound[c]!;
+      if (sum * BOUND_MARGIN >= floor) break;
+      essential[c] = 0;
+      left++;
+    }
+    if (left === 0) return null;
+    if (buffers.stamp === 0xffffffff) {
+      buffers.candidate.fill(0);
+      buffers.stamp = 0;
+    }
+    const stamp = ++buffers.stamp;
+    const { candidate } = buffers;
+    for (let c = 0; c < essential.length; c++) {
+      if (essential[c] === 1 && this.hasPostingsIn(cursors, c, end)) this.markPostings(cursors, c, candidate, stamp, keep, start, end);
+    }
+    for (let i = nextAlso; i < also.length && also[i]! < end; i++) candidate[also[i]! - start] = stamp;
+    return candidate;
+  }
+
+  /** Marks the window's documents that cursor `c` reaches, without moving the cursor. */
+  private markPostings(cursors: FieldCursors, c: number, candidate: Uint32Array, stamp: number, keep: Uint8Array | null, start: number, end: number): void {
+    const p = this.postings;
+    let pos = cursors.pos[c]!;
+    let left = cursors.left[c]!;
+    let doc = cursors.doc[c]!;
+    while (left > 0) {
+      let byte = p[pos++]!;
+      let v = byte & 0x7f;
+      for (let shift = 7; byte & 0x80; shift += 7) {
+        byte = p[pos++]!;
+        v |= (byte & 0x7f) << shift;
+      }
+      doc += v >>> 1;
+      if (doc >= end) break;
+      if (v & 1) while (p[pos++]! & 0x80);
+      left--;
+      if (keep === null || keep[doc] !== 0) candidate[doc - start] = stamp;
+    }
   }
 
   /** Offers the window's matches to the floor, appends those it admits to the buffers' results, and leaves the window clean; returns the new result count. */
@@ -1024,6 +1125,7 @@ export class InvertedIndex {
     c: number,
     buffers: ScoreBuffers,
     keep: Uint8Array | null,
+    only: Uint32Array | null,
     bm25: Bm25Params,
     start: number,
     end: number,
@@ -1031,6 +1133,7 @@ export class InvertedIndex {
     count: number,
     direct: boolean,
   ): number {
+    const stamp = buffers.stamp;
     const p = this.postings;
     const { termScore, reachedBy, touched } = buffers;
     const totals: WindowTotals = { windowScores: buffers.windowScores, windowMatched: buffers.windowMatched, windowDocs: buffers.windowDocs };
@@ -1072,6 +1175,7 @@ export class InvertedIndex {
       pos = at;
       left--;
       if (keep !== null && keep[doc] === 0) continue;
+      if (only !== null && only[doc - start] !== stamp) continue;
       const length = lengths[doc]!;
       // `score`'s expression with its length part read from `norm`: (k + 1) and k·(1 − b + b·length/avg)
       // are computed there first too, so the result rounds the same. (A per-term table of the whole

@@ -100,7 +100,8 @@ describe('matchSegments', () => {
         const query = randomQuery(random);
         const limit = pick(random, [0, 1, 3, 10, 50, 400]);
         const also = Array.from({ length: Math.floor(random() * 40) }, () => (random() < 0.1 ? 'missing#0' : pick(random, ids)));
-        const opts = { also, ...(locate ? { locate } : {}) };
+        const budget = pick(random, [undefined, undefined, 1, 40, 2000]);
+        const opts = { also, ...(locate ? { locate } : {}), ...(budget !== undefined ? { postingsBudget: budget } : {}) };
         const expected = comparable(matchSegmentsExhaustively(parts, query, limit, opts));
         expect(comparable(matchSegments(parts, query, limit, opts))).toEqual(expected);
         compared++;
@@ -113,5 +114,25 @@ describe('matchSegments', () => {
     expect(compared).toBeGreaterThan(400);
     // The case that matters most occurred: a passage tied with the last one kept, left out by its id.
     expect(tiedAtTheCut).toBeGreaterThan(20);
+  });
+});
+
+describe('matchSegments with a postings budget', () => {
+  const table = newLexicalTable();
+  // 'hiếm' in 2 passages, 'vừa' in 20, 'thường' in 100 (title empty, one word per passage).
+  for (let d = 0; d < 100; d++) table.add(`p${d}#0`, [[], ['thường', ...(d < 20 ? ['vừa'] : []), ...(d < 2 ? ['hiếm'] : [])]]);
+  const parts: LexicalPart[] = [{ index: table.freeze(), keep: null }];
+  const query: WeightedTerm[] = ['hiếm', 'vừa', 'thường'].map((term) => ({ term, weight: 1 }));
+  const found = (postingsBudget?: number) =>
+    matchSegments(parts, query, 200, postingsBudget === undefined ? {} : { postingsBudget }).top.map((h) => h.chunkId).sort();
+
+  it('reads every term while their postings fit', () => {
+    expect(found()).toHaveLength(100);
+    expect(found(122)).toHaveLength(100);
+  });
+
+  it('leaves out the commonest terms past it, and always keeps the rarest', () => {
+    expect(found(121)).toEqual(Array.from({ length: 20 }, (_, d) => `p${d}#0`).sort());
+    expect(found(1)).toEqual(['p0#0', 'p1#0']);
   });
 });

@@ -78,6 +78,17 @@ const COMMON_TERM_SHARE = 0.05;
  */
 export const MAX_QUERY_TERMS = 96;
 
+/**
+ * A query reads the postings of at most this many passages, summed over its terms (the rarest
+ * first; the rarest term always). The commonest of a long query's terms are left out past it, so
+ * a search costs about the same in an archive of a million articles as in one of a hundred
+ * thousand. An archive of 10,000 articles never reaches it (96 terms of at most 5% of 40,000
+ * passages). Chosen on the news development and tuning questions asked in the 1M synthetic
+ * archive, where it left as many answer-bearing passages in the top 5 as no budget did; see
+ * docs/BENCHMARKS.md.
+ */
+export const POSTINGS_BUDGET = 600_000;
+
 /** The saved bytes are not a lexical index this version can read. */
 export class LexicalFormatError extends Error {
   override readonly name = 'LexicalFormatError';
@@ -190,6 +201,10 @@ export interface MatchOptions {
   locate?: ChunkLocator;
   /** The parts' vocabulary, when the caller keeps one between queries. */
   vocabulary?: ArchiveTerms;
+  /** At most this many postings are read (the query's rarest terms): `POSTINGS_BUDGET` by default. */
+  postingsBudget?: number;
+  /** Told where each passage of the top is (its part and document number), so the caller need not look it up again. */
+  found?: (chunkId: string, part: number, doc: number) => void;
 }
 
 /**
@@ -202,7 +217,7 @@ export interface MatchOptions {
  */
 export function matchSegments(parts: readonly LexicalPart[], query: WeightedTerm[], limit: number, opts: MatchOptions = {}): LexicalMatches {
   if (opts.accept !== undefined) return matchSegmentsExhaustively(parts, query, limit, opts);
-  const { stats, perPart } = segmentQueries(parts, query, opts.vocabulary);
+  const { stats, perPart } = segmentQueries(parts, query, opts.vocabulary, opts.postingsBudget ?? POSTINGS_BUDGET);
   const also = opts.also ?? [];
   const wanted = alsoDocuments(parts, also, opts.locate);
   const floor = new ScoreFloor(limit);
@@ -210,7 +225,7 @@ export function matchSegments(parts: readonly LexicalPart[], query: WeightedTerm
     const known = perPart[s]!;
     return known.length === 0 ? null : part.index.top(known, FIELD_BOOSTS, BM25, { stats, keep: part.keep, floor, also: wanted[s]! });
   });
-  const top = bestContenders(parts, found, floor.value, limit);
+  const top = bestContenders(parts, found, floor.value, limit, opts.found);
   const scores = new Map(top.map((h) => [h.chunkId, h.score]));
   for (const id of also) {
     if (scores.has(id)) continue;
@@ -230,7 +245,7 @@ export function matchSegmentsExhaustively(
   limit: number,
   opts: MatchOptions = {},
 ): LexicalMatches {
-  const { stats, perPart } = segmentQueries(parts, query, opts.vocabulary);
+  const { stats, perPart } = segmentQueries(parts, query, opts.vocabulary, opts.postingsBudget ?? POSTINGS_BUDGET);
   const found = parts.map((part, s): DocumentScores | null => {
     const known = perPart[s]!;
     return known.length === 0 ? null : part.index.score(known, FIELD_BOOSTS, BM25, { stats, keep: part.keep });
@@ -255,11 +270,13 @@ function segmentQueries(
   parts: readonly LexicalPart[],
   query: WeightedTerm[],
   known: ArchiveTerms | undefined,
+  postingsBudget: number,
 ): { stats: CollectionStats; perPart: TermQuery[][] } {
   const indexes = parts.map((p) => p.index);
   const vocabulary = known ?? new ArchiveTerms(indexes, QUERY_TERMS_KEPT);
   const stats = archiveStats(indexes);
-  const terms = rarest(withoutCommonTerms(vocabulary, query), vocabulary, MAX_QUERY_TERMS).map((t) => ({ ...t, ...vocabulary.get(t.term) }));
+  const kept = rarest(withoutCommonTerms(vocabulary, query), vocabulary, MAX_QUERY_TERMS);
+  const terms = withinBudget(kept, vocabulary, postingsBudget).map((t) => ({ ...t, ...vocabulary.get(t.term) }));
   const perPart = parts.map((_, s) => {
     const inPart: TermQuery[] = [];
     for (const t of terms) {
@@ -323,15 +340,26 @@ function alsoScore(
  * (localeCompare over many matches costs more than the search), segment by segment and in
  * document order as the exhaustive path meets them.
  */
-function bestContenders(parts: readonly LexicalPart[], found: ReadonlyArray<TopScores | null>, floor: number, limit: number): LexicalHit[] {
-  const contenders: LexicalHit[] = [];
+function bestContenders(
+  parts: readonly LexicalPart[],
+  found: ReadonlyArray<TopScores | null>,
+  floor: number,
+  limit: number,
+  located?: MatchOptions['found'],
+): LexicalHit[] {
+  const contenders: Array<LexicalHit & { part: number; doc: number }> = [];
   found.forEach((f, s) => {
     if (!f) return;
     for (let i = 0; i < f.docs.length; i++) {
-      if (f.scores[i]! >= floor) contenders.push({ chunkId: parts[s]!.index.docId(f.docs[i]!), score: f.scores[i]! });
+      const doc = f.docs[i]!;
+      if (f.scores[i]! >= floor) contenders.push({ chunkId: parts[s]!.index.docId(doc), score: f.scores[i]!, part: s, doc });
     }
   });
-  return bestOf(contenders, limit, (a, b) => a.score > b.score || (a.score === b.score && a.chunkId < b.chunkId));
+  const best = bestOf(contenders, limit, (a, b) => a.score > b.score || (a.score === b.score && a.chunkId < b.chunkId));
+  return best.map(({ chunkId, score, part, doc }) => {
+    located?.(chunkId, part, doc);
+    return { chunkId, score };
+  });
 }
 
 /** The score of a segment's `i`-th match as the previous versions gave it (see `reportedScore`). */
@@ -381,6 +409,25 @@ function withoutCommonTerms(vocabulary: ArchiveTerms, terms: WeightedTerm[]): We
     return df > 0 && df <= COMMON_TERM_SHARE * n;
   });
   return kept.length > 0 ? kept : terms;
+}
+
+/**
+ * The rarest of `terms` whose passages add up to at most `budget` (always the rarest one), in the
+ * query's order: the cost of a search is the postings it reads, and in a large archive a long
+ * query's commoner terms hold most of them while adding little to the ranking.
+ */
+function withinBudget(terms: WeightedTerm[], vocabulary: ArchiveTerms, budget: number): WeightedTerm[] {
+  const df = terms.map((t) => vocabulary.get(t.term).union);
+  if (df.reduce((a, b) => a + b, 0) <= budget) return terms;
+  const byRarity = terms.map((_, i) => i).sort((a, b) => df[a]! - df[b]! || a - b);
+  const kept = new Set<number>();
+  let sum = 0;
+  for (const i of byRarity) {
+    if (kept.size > 0 && sum + df[i]! > budget) break;
+    kept.add(i);
+    sum += df[i]!;
+  }
+  return terms.filter((_, i) => kept.has(i));
 }
 
 /** The `max` terms held by the fewest passages (but by one at least), in the query's order (the order scores are summed in). */

@@ -31,6 +31,12 @@ interface ScopeMask {
 
 /** Scopes remembered per snapshot: a conversation asks its follow-ups with the same filter. */
 const SCOPES_KEPT = 32;
+/**
+ * Passages whose location the searches found, remembered per snapshot: a hybrid search asks for
+ * the texts and vectors of the hundred or so passages its two searches just returned, and finding
+ * each by its id again cost a bisection of the article ids in every segment.
+ */
+const LOCATIONS_KEPT = 8192;
 
 /** An article's location: which segment view and its number there. */
 interface Located {
@@ -47,6 +53,7 @@ export class EmbeddedSnapshot implements StoreSnapshot {
   private readonly liveMasks: ScopeMask[];
   private readonly scopes = new LRUCache<string, ScopeMask[]>({ max: SCOPES_KEPT });
   private facetsMemo: ArchiveFacets | null = null;
+  private readonly located = new LRUCache<string, { view: number; passage: number }>({ max: LOCATIONS_KEPT });
   private readonly vocabulary: ArchiveTerms;
 
   constructor(
@@ -68,12 +75,22 @@ export class EmbeddedSnapshot implements StoreSnapshot {
     return null;
   }
 
+  /** Where the live passage `chunkId` is (the newest segment holding it live), or null. */
   private locateChunk(chunkId: string): { view: number; passage: number } | null {
+    const known = this.located.get(chunkId);
+    if (known) return known;
     for (let v = this.views.length - 1; v >= 0; v--) {
       const p = this.views[v]!.segment.locate(chunkId);
-      if (p >= 0 && this.liveMasks[v]!.keep?.[p] !== 0) return { view: v, passage: p };
+      if (p >= 0 && this.liveMasks[v]!.keep?.[p] !== 0) return this.remember(chunkId, v, p);
     }
     return null;
+  }
+
+  /** Notes where a search found a passage (searches return live passages only, so this is where `locateChunk` would find it). */
+  private remember(chunkId: string, view: number, passage: number): { view: number; passage: number } {
+    const at = { view, passage };
+    this.located.set(chunkId, at);
+    return at;
   }
 
   private scopeMasks(scope: SearchScope | undefined): ScopeMask[] {
@@ -91,7 +108,13 @@ export class EmbeddedSnapshot implements StoreSnapshot {
     const query = Float32Array.from(vector);
     const masks = this.scopeMasks(scope);
     const perView = await Promise.all(this.views.map(({ segment }, v) => segment.dense(query, k, masks[v]!.keep, masks[v]!.kept)));
-    const hits: DenseHit[] = perView.flatMap((found, v) => found.map((h) => ({ chunkId: this.views[v]!.segment.chunkId(h.passage), score: h.score })));
+    const hits: DenseHit[] = perView.flatMap((found, v) =>
+      found.map((h) => {
+        const chunkId = this.views[v]!.segment.chunkId(h.passage);
+        this.remember(chunkId, v, h.passage);
+        return { chunkId, score: h.score };
+      }),
+    );
     return hits.sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1)).slice(0, k);
   }
 
@@ -100,13 +123,11 @@ export class EmbeddedSnapshot implements StoreSnapshot {
     const parts: LexicalPart[] = this.views.map(({ segment }, v) => ({ index: segment.lexical, keep: masks[v]!.keep }));
     // Tombstoned and filtered passages are never scored (their matchedTerms stay 0), so locating by id is enough.
     const locate = (chunkId: string) => {
-      for (let v = this.views.length - 1; v >= 0; v--) {
-        const doc = this.views[v]!.segment.locate(chunkId);
-        if (doc >= 0 && masks[v]!.keep?.[doc] !== 0) return { part: v, doc };
-      }
-      return null;
+      const at = this.locateChunk(chunkId);
+      return at && masks[at.view]!.keep?.[at.passage] !== 0 ? { part: at.view, doc: at.passage } : null;
     };
-    return matchSegments(parts, analyzeQuery(query), limit, { locate, vocabulary: this.vocabulary, ...(also ? { also } : {}) });
+    const found = (chunkId: string, part: number, doc: number) => void this.remember(chunkId, part, doc);
+    return matchSegments(parts, analyzeQuery(query), limit, { locate, found, vocabulary: this.vocabulary, ...(also ? { also } : {}) });
   }
 
   async termIdf(terms: readonly string[]): Promise<Map<string, number>> {

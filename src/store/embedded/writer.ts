@@ -97,8 +97,6 @@ export class MergeFailedError extends Error {
 export class EmbeddedWriter implements StoreWriter {
   private segments: WriterSegment[] = [];
   private manifest: CommitManifest;
-  /** Live articles: where each is. */
-  private readonly location = new Map<string, { segment: string; article: number }>();
   private readonly staged = new Map<string, ArticleEntry>();
   private readonly removals = new Set<string>();
   private closed = false;
@@ -172,15 +170,21 @@ export class EmbeddedWriter implements StoreWriter {
       this.segments.push({ ref, articles, deleted });
     }
     this.manifest = manifest;
-    this.indexLocations();
     await this.cleanup();
   }
 
-  private indexLocations(): void {
-    this.location.clear();
-    for (const s of this.segments) {
-      forLive(s, (n) => this.location.set(s.articles.id(n), { segment: s.ref.name, article: n }));
+  /**
+   * Where the live article `id` is: looked up in the segments' article tables (an article is live
+   * in one segment at most) rather than kept in a map of every id, which at a million articles
+   * held a few hundred megabytes of the writer's memory.
+   */
+  private locate(id: string): { segment: string; article: number } | undefined {
+    for (let i = this.segments.length - 1; i >= 0; i--) {
+      const s = this.segments[i]!;
+      const n = s.articles.numberOf(id);
+      if (n >= 0 && (s.deleted === null || s.deleted[n] === 0)) return { segment: s.ref.name, article: n };
     }
+    return undefined;
   }
 
   async articleHashes(): Promise<Map<string, string>> {
@@ -199,7 +203,7 @@ export class EmbeddedWriter implements StoreWriter {
     this.assertOpen();
     const staged = this.staged.get(documentId);
     if (staged) return { article: staged.article, vectors: staged.vectors };
-    const at = this.removals.has(documentId) ? undefined : this.location.get(documentId);
+    const at = this.removals.has(documentId) ? undefined : this.locate(documentId);
     const segment = at && this.segments.find((s) => s.ref.name === at.segment);
     if (!at || !segment) return undefined;
     const stored = await readSegmentArticle(path.join(this.opts.indexDir, segment.ref.name), this.opts.settings.dimensions, {
@@ -239,7 +243,7 @@ export class EmbeddedWriter implements StoreWriter {
   async remove(documentId: string): Promise<void> {
     this.assertOpen();
     this.staged.delete(documentId);
-    if (this.location.has(documentId)) this.removals.add(documentId);
+    if (this.locate(documentId)) this.removals.add(documentId);
   }
 
   /** Articles staged and not yet committed. */
@@ -279,7 +283,7 @@ export class EmbeddedWriter implements StoreWriter {
       };
     }
     // Replaced and removed articles become tombstones in the segments that hold them.
-    const gone = [...this.removals, ...this.staged.keys()].filter((id) => this.location.has(id));
+    const gone = [...this.removals, ...this.staged.keys()].filter((id) => this.locate(id) !== undefined);
     const next = await this.withTombstones(this.segments, gone, sequence, step);
     if (added) next.push(added);
     await this.publish(next, sequence, step);
@@ -306,7 +310,7 @@ export class EmbeddedWriter implements StoreWriter {
   ): Promise<WriterSegment[]> {
     const byName = new Map<string, number[]>();
     for (const id of ids) {
-      const at = this.location.get(id)!;
+      const at = this.locate(id)!;
       byName.set(at.segment, [...(byName.get(at.segment) ?? []), at.article]);
     }
     if (byName.size > 0) step('tombstones');
@@ -349,7 +353,6 @@ export class EmbeddedWriter implements StoreWriter {
     await publishCommit(this.opts.indexDir, manifest, () => step('pointer'));
     this.manifest = manifest;
     this.segments = segments;
-    this.indexLocations();
   }
 
   /**
@@ -458,9 +461,15 @@ export class EmbeddedWriter implements StoreWriter {
     const articles = await readSegmentArticles(path.join(indexDir, output));
     const deleted = new Uint8Array(articles.length);
     let live = 0;
+    // An article is live in one segment at most: only the chosen ones need looking at.
+    const sources = this.segments.filter((s) => chosen.has(s.ref.name));
+    const liveIn = (id: string) =>
+      sources.some((s) => {
+        const n = s.articles.numberOf(id);
+        return n >= 0 && (s.deleted === null || s.deleted[n] === 0);
+      });
     for (let n = 0; n < articles.length; n++) {
-      const at = this.location.get(articles.id(n));
-      if (at && chosen.has(at.segment)) live++;
+      if (liveIn(articles.id(n))) live++;
       else deleted[n] = 1;
     }
     const kept = this.segments.filter((s) => !chosen.has(s.ref.name));
