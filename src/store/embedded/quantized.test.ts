@@ -3,8 +3,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DIR, testConfig } from '../../../tests/helpers/config.js';
 import { TransformersEmbeddings } from '../../ingest/embeddings.js';
-import { insertHit, QuantizedVectors, type QuantizedHit } from './quantized.js';
-import { builtSegment, memoryTexts, memoryVectors, SegmentBuilder, type Segment, type SegmentInput, type StoredArticle } from './segment.js';
+import { exactTop, keptPassages, QuantizedVectors, type QuantizedHit } from './quantized.js';
+import { builtSegment, memoryTexts, memoryVectors, SegmentBuilder, segmentScope, type Segment, type SegmentInput, type StoredArticle } from './segment.js';
 import { readSegment, writeSegment } from './segmentFiles.js';
 import { makeTempDir } from '../../../tests/helpers/config.js';
 
@@ -34,12 +34,11 @@ beforeAll(async () => {
 
 /** The exact top k by float cosine, ties to the lower passage: what the scan must return. */
 function floatTop(query: Float32Array, vectors: Float32Array, k: number, keep: Uint8Array | null): QuantizedHit[] {
-  const best: QuantizedHit[] = [];
-  for (let p = 0; p < vectors.length / dimensions; p++) {
-    if (keep !== null && keep[p] === 0) continue;
-    insertHit(best, { passage: p, score: floatDot(query, vectors, p) }, k);
-  }
-  return best;
+  return [...Array(vectors.length / dimensions).keys()]
+    .filter((p) => keep === null || keep[p] !== 0)
+    .map((p) => ({ passage: p, score: floatDot(query, vectors, p) }))
+    .sort((a, b) => b.score - a.score || a.passage - b.passage)
+    .slice(0, Math.max(0, k));
 }
 
 function floatDot(query: Float32Array, vectors: Float32Array, p: number): number {
@@ -73,7 +72,7 @@ describe('int8 codes with exact rescoring', () => {
     for (const query of queries) {
       for (const keep of masks(ARCHIVE)) {
         for (const k of [1, 5, 20, 100]) {
-          const got = await codes.top(query, k, keep, async (passages) => {
+          const got = await codes.top(query, k, keptPassages(keep), async (passages) => {
             rescored += passages.length;
             return passages.map((p) => floatDot(query, archive, p));
           });
@@ -187,7 +186,7 @@ describe('a segment without float vectors of its own', () => {
     segments.push(segment);
     const [, third] = masks(ARCHIVE);
     const kept = third!.reduce((n, x) => n + x, 0);
-    for (const query of queries.slice(0, 5)) expectSameTop(await segment.dense(query, 10, third!, kept), floatTop(query, archive, 10, third!));
+    for (const query of queries.slice(0, 5)) expectSameTop(await segment.nearest(query, 10, segmentScope(third!, kept)), floatTop(query, archive, 10, third!));
   });
 
   it('returns the exact top k for a selective scope (the scan), scores as cosines', async () => {
@@ -195,7 +194,7 @@ describe('a segment without float vectors of its own', () => {
     const kept = third!.reduce((n, x) => n + x, 0);
     for (const segment of segments) {
       for (const query of queries.slice(0, 10)) {
-        expectSameTop(await segment.dense(query, 10, third!, kept), floatTop(query, archive, 10, third!));
+        expectSameTop(await segment.nearest(query, 10, segmentScope(third!, kept)), floatTop(query, archive, 10, third!));
       }
     }
   });

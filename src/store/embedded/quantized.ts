@@ -12,6 +12,8 @@
  * renormalised copy) and float32 rounding.
  */
 
+import { Int8Scanner } from './int8Scan.js';
+
 /** Covers float32 rounding in the scores and in a renormalised copy of a vector (about d·2⁻²⁴ for d = 384, and below). */
 const ROUNDING_SLACK = 1e-4;
 const CODE_MAX = 127;
@@ -24,12 +26,19 @@ export interface QuantizedHit {
 }
 
 export class QuantizedVectors {
+  private readonly codes: Int8Array;
+  /** The codes in WebAssembly memory, scanned with SIMD; null when the kernel cannot read them (then the plain loop). */
+  private readonly scanner: Int8Scanner | null;
+
   constructor(
     readonly dimensions: number,
-    private readonly codes: Int8Array,
+    codes: Int8Array,
     private readonly scales: Float32Array,
     private readonly radii: Float32Array,
-  ) {}
+  ) {
+    this.scanner = Int8Scanner.holding(codes, dimensions);
+    this.codes = this.scanner?.codes ?? codes;
+  }
 
   get count(): number {
     return this.scales.length;
@@ -58,7 +67,8 @@ export class QuantizedVectors {
     const n = bytes.byteLength / (dimensions + 8);
     if (!Number.isInteger(n)) throw new Error(`${bytes.byteLength} bytes are not whole codes of ${dimensions} dimensions.`);
     const aligned = bytes.byteOffset % 4 === 0 ? bytes : bytes.slice();
-    const floats = (at: number) => new Float32Array(aligned.buffer, aligned.byteOffset + at, n);
+    // Copied out, so that the file's bytes are not kept alive once the codes are in the scanner's memory.
+    const floats = (at: number) => new Float32Array(aligned.buffer, aligned.byteOffset + at, n).slice();
     const codes = new Int8Array(aligned.buffer, aligned.byteOffset + n * 8, n * dimensions);
     return new QuantizedVectors(dimensions, codes, floats(0), floats(n * 4));
   }
@@ -99,51 +109,178 @@ export class QuantizedVectors {
   }
 
   /**
-   * The exact top `k` in-scope passages by cosine with `query`, best first: `exact(passages)`
-   * gives their exact scores and is asked only about passages whose bounds leave them a chance
-   * (a few more than k in practice), in batches. `keep` (per passage, 0 = out of scope) or null
-   * for every passage.
+   * Offers every passage of `scope` with its approximate cosine and bound, from the SIMD scan of
+   * an int16 copy of the query. With s·c the code (‖s·c‖ ≤ 1 + radius) and q' the int16 query
+   * scaled back: |q·v − q'·(s·c)| ≤ ‖q‖·radius + ‖q − q'‖·(1 + radius).
    */
-  async top(
+  private scanAll(
+    scanner: Int8Scanner,
     query: Float32Array,
-    k: number,
-    keep: Uint8Array | null,
-    exact: (passages: number[]) => Promise<ArrayLike<number>>,
-  ): Promise<QuantizedHit[]> {
-    if (k <= 0) return [];
+    qNorm: number,
+    scope: Uint32Array | null,
+    consider: (p: number, a: number, r: number) => void,
+  ): void {
+    const { q16, factor, error } = quantizeQuery(query, scanner.maxQueryComponent);
+    const list = scanner.list;
+    let count = this.count;
+    if (scope === null) for (let p = 0; p < count; p++) list[p] = p;
+    else {
+      list.set(scope);
+      count = scope.length;
+    }
+    const dots = scanner.dots(q16, count);
+    for (let i = 0; i < count; i++) {
+      const p = list[i]!;
+      const radius = this.radii[p]!;
+      consider(p, (dots[i]! / factor) * this.scales[p]!, radius * qNorm + error * (1 + radius) + SCAN_SLACK);
+    }
+  }
+
+  /**
+   * The passages of `scope` (ascending passage numbers; null for all) that may be among the `k`
+   * nearest to `query`, with bounds of their cosine: every other one has an upper bound below k
+   * passages' lower bounds.
+   */
+  candidates(query: Float32Array, k: number, scope: Uint32Array | null): ScanCandidates {
+    const out: ScanCandidates = { passages: [], lowers: [], uppers: [] };
+    if (k <= 0) return out;
     let qNormSq = 0;
     for (let i = 0; i < query.length; i++) qNormSq += query[i]! * query[i]!;
     const qNorm = Math.sqrt(qNormSq);
     // Each passage's score lies within [a − r, a + r]. The k-th best lower bound so far is a
     // score k passages reach, so a passage whose upper bound is below it cannot be in the top k.
     const lowers = new BoundedMinHeap(k);
-    const candidates: number[] = [];
-    const uppers: number[] = [];
-    for (let p = 0; p < this.count; p++) {
-      if (keep !== null && keep[p] === 0) continue;
-      const a = this.approximate(query, p);
-      const r = this.radii[p]! * qNorm;
+    const consider = (p: number, a: number, r: number) => {
       lowers.offer(a - r);
-      if (lowers.size === k && a + r < lowers.min) continue;
-      candidates.push(p);
-      uppers.push(a + r);
+      if (lowers.size === k && a + r < lowers.min) return;
+      out.passages.push(p);
+      out.lowers.push(a - r);
+      out.uppers.push(a + r);
+    };
+    if (this.scanner !== null) {
+      this.scanAll(this.scanner, query, qNorm, scope, consider);
+    } else if (scope === null) {
+      for (let p = 0; p < this.count; p++) consider(p, this.approximate(query, p), this.radii[p]! * qNorm);
+    } else {
+      for (const p of scope) consider(p, this.approximate(query, p), this.radii[p]! * qNorm);
     }
-    const floor = lowers.size < k ? -Infinity : lowers.min;
-    // The rest are rescored exactly in order of their upper bound, a batch at a time, until the
-    // k-th exact score is above every bound left.
-    const order: number[] = [];
-    for (let i = 0; i < candidates.length; i++) if (uppers[i]! >= floor) order.push(i);
-    order.sort((x, y) => uppers[y]! - uppers[x]! || x - y);
-    const best: QuantizedHit[] = [];
-    for (let at = 0; at < order.length; ) {
-      if (best.length === k && best[k - 1]!.score > uppers[order[at]!]!) break;
-      const batch = order.slice(at, at + Math.max(k, RESCORE_BATCH)).map((i) => candidates[i]!);
-      const scores = await exact(batch);
-      batch.forEach((passage, i) => insertHit(best, { passage, score: scores[i]! }, k));
-      at += batch.length;
-    }
-    return best;
+    return out;
   }
+
+  /**
+   * The exact top `k` passages of `scope` by cosine with `query`, best first: `exact(passages)`
+   * gives their exact scores and is asked only about passages whose bounds leave them a chance
+   * (a few more than k in practice), in batches.
+   */
+  async top(
+    query: Float32Array,
+    k: number,
+    scope: Uint32Array | null,
+    exact: (passages: number[]) => Promise<ArrayLike<number>>,
+  ): Promise<QuantizedHit[]> {
+    const best = await exactTop(k, [{ candidates: this.candidates(query, k, scope), exact }], []);
+    return best.map(({ passage, score }) => ({ passage, score }));
+  }
+}
+
+/** Passages of one scan that may be among the best, with bounds of their scores. */
+export interface ScanCandidates {
+  passages: number[];
+  lowers: number[];
+  uppers: number[];
+}
+
+/** A scan's candidates and how to score them exactly. */
+export interface RescoreSource {
+  candidates: ScanCandidates;
+  exact(passages: number[]): Promise<ArrayLike<number>>;
+}
+
+/** A passage of one of several sources (segments) with its exact score. */
+export interface SourcedHit {
+  source: number;
+  passage: number;
+  score: number;
+}
+
+/**
+ * The exact top `k` of several scans' candidates (`sources`, by index; null for none) and of hits
+ * whose exact scores are known already, best first (ties: lower source, then lower passage). The
+ * candidates are rescored in order of their upper bound, a batch at a time across all sources,
+ * until the k-th exact score is above every bound left: a search over many segments rescores
+ * about k passages in all rather than k in each.
+ */
+export async function exactTop(k: number, sources: ReadonlyArray<RescoreSource | null>, known: readonly SourcedHit[]): Promise<SourcedHit[]> {
+  if (k <= 0) return [];
+  const lowers = new BoundedMinHeap(k);
+  for (const h of known) lowers.offer(h.score);
+  sources.forEach((s) => s?.candidates.lowers.forEach((x) => lowers.offer(x)));
+  const floor = lowers.size < k ? -Infinity : lowers.min;
+  const order: Array<{ source: number; i: number; upper: number }> = [];
+  sources.forEach((s, source) => {
+    if (!s) return;
+    const { uppers } = s.candidates;
+    for (let i = 0; i < uppers.length; i++) if (uppers[i]! >= floor) order.push({ source, i, upper: uppers[i]! });
+  });
+  order.sort((x, y) => y.upper - x.upper || x.source - y.source || x.i - y.i);
+  const best: SourcedHit[] = [];
+  for (const h of known) insertSourced(best, h, k);
+  for (let at = 0; at < order.length; ) {
+    if (best.length === k && best[k - 1]!.score > order[at]!.upper) break;
+    const batch = order.slice(at, at + Math.max(k, RESCORE_BATCH));
+    const bySource = new Map<number, number[]>();
+    for (const { source, i } of batch) bySource.set(source, [...(bySource.get(source) ?? []), sources[source]!.candidates.passages[i]!]);
+    const scored = await Promise.all(
+      [...bySource].map(async ([source, passages]) => ({ source, passages, scores: await sources[source]!.exact(passages) })),
+    );
+    for (const { source, passages, scores } of scored) passages.forEach((passage, i) => insertSourced(best, { source, passage, score: scores[i]! }, k));
+    at += batch.length;
+  }
+  return best;
+}
+
+/** Inserts into a list sorted best first (ties: lower source, then lower passage), kept at `k` entries. */
+function insertSourced(best: SourcedHit[], hit: SourcedHit, k: number): void {
+  const before = (a: SourcedHit, b: SourcedHit) =>
+    a.score > b.score || (a.score === b.score && (a.source < b.source || (a.source === b.source && a.passage < b.passage)));
+  let at = best.length;
+  while (at > 0 && before(hit, best[at - 1]!)) at--;
+  if (at >= k) return;
+  best.splice(at, 0, hit);
+  if (best.length > k) best.pop();
+}
+
+/** The passage numbers `keep` keeps (1), ascending; null for a null mask (every passage). */
+export function keptPassages(keep: Uint8Array | null): Uint32Array | null {
+  if (keep === null) return null;
+  let count = 0;
+  for (let p = 0; p < keep.length; p++) if (keep[p] !== 0) count++;
+  const out = new Uint32Array(count);
+  let at = 0;
+  for (let p = 0; p < keep.length; p++) if (keep[p] !== 0) out[at++] = p;
+  return out;
+}
+
+/** Covers the rounding of the integer products' conversion and scaling (a few ulps of values near 1). */
+const SCAN_SLACK = 1e-9;
+
+/**
+ * The query as int16 (each component × `factor`, rounded) and the length of its rounding error
+ * ‖q − q16/factor‖, which widens every passage's bound by that much times the code's length.
+ */
+function quantizeQuery(query: Float32Array, maxComponent: number): { q16: Int16Array; factor: number; error: number } {
+  let maxAbs = 0;
+  for (let i = 0; i < query.length; i++) maxAbs = Math.max(maxAbs, Math.abs(query[i]!));
+  const factor = maxAbs > 0 ? maxComponent / maxAbs : 1;
+  const q16 = new Int16Array(query.length);
+  let errSq = 0;
+  for (let i = 0; i < query.length; i++) {
+    const x = Math.max(-maxComponent, Math.min(maxComponent, Math.round(query[i]! * factor)));
+    q16[i] = x;
+    const e = query[i]! - x / factor;
+    errSq += e * e;
+  }
+  return { q16, factor, error: Math.sqrt(errSq) };
 }
 
 /** Codes made vector by vector (a segment under construction), without holding the float vectors. */
@@ -204,15 +341,6 @@ export class QuantizedVectorsBuilder {
     const fit = <T extends Int8Array | Float32Array>(a: T, length: number): T => (a.length === length ? a : (a.slice(0, length) as T));
     return new QuantizedVectors(this.dimensions, fit(this.codes, n * this.dimensions), fit(this.scales, n), fit(this.radii, n));
   }
-}
-
-/** Inserts into a list sorted best first (ties: lower passage first), kept at `k` entries. */
-export function insertHit(best: QuantizedHit[], hit: QuantizedHit, k: number): void {
-  let at = best.length;
-  while (at > 0 && (best[at - 1]!.score < hit.score || (best[at - 1]!.score === hit.score && best[at - 1]!.passage > hit.passage))) at--;
-  if (at >= k) return;
-  best.splice(at, 0, hit);
-  if (best.length > k) best.pop();
 }
 
 /** The `k` largest numbers offered, with the smallest of them at hand. */

@@ -7,7 +7,7 @@ import { ArticleTableBuilder, U32Column, type ArticleTable } from './articleTabl
 import type { InvertedIndex } from './invertedIndex.js';
 import { newLexicalTable, passageFields } from './lexical.js';
 import type { DocumentTable } from './invertedIndex.js';
-import { QuantizedVectors, QuantizedVectorsBuilder, type QuantizedHit } from './quantized.js';
+import { exactTop, keptPassages, QuantizedVectors, QuantizedVectorsBuilder, type QuantizedHit, type ScanCandidates } from './quantized.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
@@ -103,6 +103,24 @@ const EXACT_SCAN_MAX_SHARE = 0.05;
 /** A passage of a segment and its cosine with the query. */
 export type SegmentHit = QuantizedHit;
 
+/** Which passages of a segment a search may return. */
+export interface SegmentScope {
+  /** Per passage: 1 = in scope; null = every passage. */
+  keep: Uint8Array | null;
+  kept: number;
+  /** The passages in scope, ascending (null: every passage); asked only by a scan. */
+  passages(): Uint32Array | null;
+}
+
+/** A scope of `kept` passages (`keep` per passage, null for all); its list is made when a scan first asks. */
+export function segmentScope(keep: Uint8Array | null, kept: number): SegmentScope {
+  let list: Uint32Array | null | undefined;
+  return { keep, kept, passages: () => (list === undefined ? (list = keptPassages(keep)) : list) };
+}
+
+/** What a segment's dense search found: exact hits, or a scan's candidates to rescore. */
+export type DenseFound = { hits: SegmentHit[] } | { candidates: ScanCandidates };
+
 export class Segment {
   /** First passage of each article (passages are stored article by article). */
   private readonly firstPassage: Uint32Array;
@@ -172,29 +190,39 @@ export class Segment {
   }
 
   /**
-   * The `k` in-scope passages nearest to `query` (unit length), best first, score = cosine.
-   * `keep` (per passage, 0 = out of scope) with `kept` in-scope passages. A selective scope is
-   * scanned exactly (fast, and HNSW with a filter that rejects most nodes misses results); a
-   * broad one goes through the graph with the filter, and falls back to the scan if the graph
-   * returned fewer than `k` while more are in scope.
+   * The in-scope passages nearest to `query` (unit length), score = cosine: the `k` best as the
+   * graph finds them (`hits`), or, for a selective scope, the candidates of an exact scan of the
+   * int8 codes (`candidates`) for the caller to rescore with `rescore`, together with the other
+   * segments' (`exactTop`). A selective scope is scanned (fast, and HNSW with a filter that rejects
+   * most nodes misses results); a broad one goes through the graph with the filter, and falls back
+   * to the scan if the graph returned fewer than `k` while more are in scope.
    */
-  async dense(query: Float32Array, k: number, keep: Uint8Array | null, kept: number): Promise<SegmentHit[]> {
-    const want = Math.min(k, kept);
-    if (want <= 0) return [];
+  dense(query: Float32Array, k: number, scope: SegmentScope): DenseFound {
+    const want = Math.min(k, scope.kept);
+    if (want <= 0) return { hits: [] };
+    const { keep, kept } = scope;
     const n = this.passageCount;
     if (keep !== null && (kept <= EXACT_SCAN_MAX_PASSAGES || kept <= EXACT_SCAN_MAX_SHARE * n)) {
-      return this.exactScan(query, want, keep);
+      return { candidates: this.codes.candidates(query, want, scope.passages()) };
     }
     const q = Array.from(query);
     const filter = keep === null ? undefined : (label: number) => keep[label] === 1;
     const { neighbors, distances } = this.graph.searchKnn(q, Math.min(want, this.graph.getMaxElements()), filter);
-    if (neighbors.length < want) return this.exactScan(query, want, keep);
-    return neighbors.map((passage, i) => ({ passage, score: 1 - distances[i]! }));
+    if (neighbors.length < want) return { candidates: this.codes.candidates(query, want, scope.passages()) };
+    return { hits: neighbors.map((passage, i) => ({ passage, score: 1 - distances[i]! })) };
   }
 
-  /** The exact top `k` in scope: ranked by the int8 codes, rescored from the stored vectors where the ranking could differ. */
-  private exactScan(query: Float32Array, k: number, keep: Uint8Array | null): Promise<SegmentHit[]> {
-    return this.codes.top(query, k, keep, async (passages) => (await this.floats.read(passages)).map((v) => dot(query, v)));
+  /** The exact `k` nearest passages in scope, best first: `dense` with a scan's candidates rescored. */
+  async nearest(query: Float32Array, k: number, scope: SegmentScope): Promise<SegmentHit[]> {
+    const found = this.dense(query, k, scope);
+    if ('hits' in found) return found.hits;
+    const best = await exactTop(k, [{ candidates: found.candidates, exact: (passages) => this.rescore(query, passages) }], []);
+    return best.map(({ passage, score }) => ({ passage, score }));
+  }
+
+  /** The exact cosines of `passages` with `query`, from the stored float vectors. */
+  async rescore(query: Float32Array, passages: number[]): Promise<number[]> {
+    return (await this.floats.read(passages)).map((v) => dot(query, v));
   }
 
   async close(): Promise<void> {

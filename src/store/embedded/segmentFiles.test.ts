@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeTempDir, SHARED_DIR } from '../../../tests/helpers/config.js';
 import { unit } from '../../../tests/helpers/storeEntries.js';
-import type { SegmentInput } from './segment.js';
+import { segmentScope, type SegmentInput } from './segment.js';
 import { mergeSegments, readSegment, readSegmentManifest, SegmentCorruptError, writeSegment } from './segmentFiles.js';
 
 const DIMENSIONS = 16;
@@ -58,7 +58,7 @@ describe('mergeSegments', () => {
     try {
       const p = segment.locate(`${b[3]!.article.id}#0`);
       expect(p).toBeGreaterThanOrEqual(0);
-      expect((await segment.dense(unit(28 * 100, DIMENSIONS), 1, null, segment.passageCount))[0]?.passage).toBe(p);
+      expect((await segment.nearest(unit(28 * 100, DIMENSIONS), 1, segmentScope(null, segment.passageCount)))[0]?.passage).toBe(p);
     } finally {
       await segment.close();
     }

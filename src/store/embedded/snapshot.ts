@@ -13,7 +13,8 @@ import type {
 } from '../types.js';
 import { addFacets, articleNumbers, compileTableFilter, type TableFacets } from './articleFilter.js';
 import { analyzeQuery, ArchiveTerms, matchSegments, type LexicalPart } from './lexical.js';
-import type { Segment } from './segment.js';
+import { exactTop } from './quantized.js';
+import { segmentScope, type Segment, type SegmentScope } from './segment.js';
 
 /** A segment as one commit sees it: the segment (shared between commits) and its tombstones in this commit. */
 export interface SegmentView {
@@ -23,11 +24,7 @@ export interface SegmentView {
 }
 
 /** Which passages of each segment a search may return. */
-interface ScopeMask {
-  /** Per passage: 1 = in scope; null = every passage. */
-  keep: Uint8Array | null;
-  kept: number;
-}
+type ScopeMask = SegmentScope;
 
 /** Scopes remembered per snapshot: a conversation asks its follow-ups with the same filter. */
 const SCOPES_KEPT = 32;
@@ -107,14 +104,20 @@ export class EmbeddedSnapshot implements StoreSnapshot {
   async denseSearch(vector: readonly number[], k: number, scope?: SearchScope): Promise<DenseHit[]> {
     const query = Float32Array.from(vector);
     const masks = this.scopeMasks(scope);
-    const perView = await Promise.all(this.views.map(({ segment }, v) => segment.dense(query, k, masks[v]!.keep, masks[v]!.kept)));
-    const hits: DenseHit[] = perView.flatMap((found, v) =>
-      found.map((h) => {
-        const chunkId = this.views[v]!.segment.chunkId(h.passage);
-        this.remember(chunkId, v, h.passage);
-        return { chunkId, score: h.score };
-      }),
-    );
+    // Graph hits are exact; the scans' candidates are rescored together, about k in all.
+    const found = this.views.map(({ segment }, v) => segment.dense(query, k, masks[v]!));
+    const known = found.flatMap((f, v) => ('hits' in f ? f.hits.map((h) => ({ source: v, ...h })) : []));
+    const sources = found.map((f, v) => {
+      if (!('candidates' in f)) return null;
+      const segment = this.views[v]!.segment;
+      return { candidates: f.candidates, exact: (passages: number[]) => segment.rescore(query, passages) };
+    });
+    const best = sources.some((s) => s !== null) ? await exactTop(k, sources, known) : known;
+    const hits: DenseHit[] = best.map((h) => {
+      const chunkId = this.views[h.source]!.segment.chunkId(h.passage);
+      this.remember(chunkId, h.source, h.passage);
+      return { chunkId, score: h.score };
+    });
     return hits.sort((a, b) => b.score - a.score || (a.chunkId < b.chunkId ? -1 : 1)).slice(0, k);
   }
 
@@ -190,7 +193,7 @@ export class EmbeddedSnapshot implements StoreSnapshot {
 
 /** The passages a commit's tombstones leave alive in a segment. */
 function liveMask({ segment, deleted }: SegmentView): ScopeMask {
-  if (deleted === null) return { keep: null, kept: segment.passageCount };
+  if (deleted === null) return segmentScope(null, segment.passageCount);
   const keep = new Uint8Array(segment.passageCount).fill(1);
   let kept = segment.passageCount;
   deleted.forEach((dead, n) => {
@@ -199,7 +202,7 @@ function liveMask({ segment, deleted }: SegmentView): ScopeMask {
     keep.fill(0, from, to);
     kept -= to - from;
   });
-  return { keep, kept };
+  return segmentScope(keep, kept);
 }
 
 /** Live passages of the articles the scope keeps. */
@@ -226,7 +229,7 @@ function scopeMask({ segment, deleted }: SegmentView, live: ScopeMask, scope: Se
   } else {
     for (let n = 0; n < segment.articles.length; n++) consider(n);
   }
-  return kept === segment.passageCount && live.keep === null ? live : { keep, kept };
+  return kept === segment.passageCount && live.keep === null ? live : segmentScope(keep, kept);
 }
 
 function computeFacets(views: readonly SegmentView[]): ArchiveFacets {
