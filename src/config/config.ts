@@ -78,6 +78,12 @@ export const envSchema = z.object({
   STORE_MAX_SEGMENT_PASSAGES: int(2, 1_000_000_000).default(500_000),
   /** Files of a superseded commit are kept this long for readers still using it. */
   STORE_FILE_GRACE_SECONDS: int(0, 86_400).default(60),
+  /**
+   * A lexical search reads the postings of at most this many passages, summed over the query's
+   * terms, its rarest first (0: every posting). An archive of 10,000 articles never reaches the
+   * default; at a million it bounds the cost of a long query (docs/BENCHMARKS.md).
+   */
+  STORE_POSTINGS_BUDGET: int(0, 2_000_000_000).default(600_000),
   /** An ingest commits every this many articles, or every INGEST_COMMIT_SECONDS, whichever comes first. */
   INGEST_COMMIT_ARTICLES: int(1, 1_000_000).default(500),
   INGEST_COMMIT_SECONDS: int(1, 86_400).default(120),
@@ -169,6 +175,8 @@ export interface Config {
     pollMs: number;
     merge: { mergeFactor: number; floorPassages: number; maxPassages: number };
     graceMs: number;
+    /** See STORE_POSTINGS_BUDGET (Infinity: no budget). */
+    postingsBudget: number;
   };
   ingest: { commitArticles: number; commitSeconds: number };
   retrieval: {
@@ -294,6 +302,7 @@ export function loadConfig(
         maxPassages: e.STORE_MAX_SEGMENT_PASSAGES,
       },
       graceMs: e.STORE_FILE_GRACE_SECONDS * 1000,
+      postingsBudget: e.STORE_POSTINGS_BUDGET === 0 ? Infinity : e.STORE_POSTINGS_BUDGET,
     },
     ingest: { commitArticles: e.INGEST_COMMIT_ARTICLES, commitSeconds: e.INGEST_COMMIT_SECONDS },
     retrieval: {

@@ -23,6 +23,7 @@ export function makeEmbeddedStore(config: Config, settings: StoreSettings): Arch
         follow: opts.follow ?? false,
         pollMs: config.store.pollMs,
         graceMs: config.store.graceMs,
+        postingsBudget: config.store.postingsBudget,
       }),
     openWriter: (opts = {}) =>
       EmbeddedWriter.open({

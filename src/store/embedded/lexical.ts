@@ -85,7 +85,7 @@ export const MAX_QUERY_TERMS = 96;
  * thousand. An archive of 10,000 articles never reaches it (96 terms of at most 5% of 40,000
  * passages). Chosen on the news development and tuning questions asked in the 1M synthetic
  * archive, where it left as many answer-bearing passages in the top 5 as no budget did; see
- * docs/BENCHMARKS.md.
+ * docs/BENCHMARKS.md. A server reads `STORE_POSTINGS_BUDGET` instead.
  */
 export const POSTINGS_BUDGET = 600_000;
 

@@ -22,6 +22,8 @@ export interface ReaderOptions {
    * request in flight). The writer keeps the files of superseded commits at least this long.
    */
   graceMs: number;
+  /** The lexical searches' budget of postings (see `POSTINGS_BUDGET`). */
+  postingsBudget: number;
 }
 
 /**
@@ -217,7 +219,7 @@ export class EmbeddedReader implements StoreReader {
       const ref = manifest.segments[i]!;
       if (ref.deletes && v.deleted) this.deletes.set(ref.deletes.file, v.deleted);
     });
-    this.current = new EmbeddedSnapshot(commitInfo(manifest), manifest.settings, views);
+    this.current = new EmbeddedSnapshot(commitInfo(manifest), manifest.settings, views, { postingsBudget: this.opts.postingsBudget });
     this.currentFile = file;
     this.unchecked.push(...checks);
     this.checkInBackground();

@@ -23,6 +23,12 @@ export interface SegmentView {
   deleted: Uint8Array | null;
 }
 
+/** How a snapshot searches. */
+export interface SnapshotOptions {
+  /** The lexical searches' budget of postings (default `POSTINGS_BUDGET`; Infinity: none). */
+  postingsBudget?: number;
+}
+
 /** Which passages of each segment a search may return. */
 type ScopeMask = SegmentScope;
 
@@ -57,6 +63,7 @@ export class EmbeddedSnapshot implements StoreSnapshot {
     readonly commit: CommitInfo,
     readonly settings: StoreSettings,
     readonly views: readonly SegmentView[],
+    private readonly options: SnapshotOptions = {},
   ) {
     this.liveMasks = views.map(liveMask);
     this.vocabulary = new ArchiveTerms(views.map((v) => v.segment.lexical));
@@ -130,7 +137,14 @@ export class EmbeddedSnapshot implements StoreSnapshot {
       return at && masks[at.view]!.keep?.[at.passage] !== 0 ? { part: at.view, doc: at.passage } : null;
     };
     const found = (chunkId: string, part: number, doc: number) => void this.remember(chunkId, part, doc);
-    return matchSegments(parts, analyzeQuery(query), limit, { locate, found, vocabulary: this.vocabulary, ...(also ? { also } : {}) });
+    const budget = this.options.postingsBudget;
+    return matchSegments(parts, analyzeQuery(query), limit, {
+      locate,
+      found,
+      vocabulary: this.vocabulary,
+      ...(also ? { also } : {}),
+      ...(budget !== undefined ? { postingsBudget: budget } : {}),
+    });
   }
 
   async termIdf(terms: readonly string[]): Promise<Map<string, number>> {

@@ -98,6 +98,20 @@ describe('embedded store: commits, tombstones, refresh', () => {
     expect(r.snapshot().commit.articles).toBe(2);
   });
 
+  it('reads at most STORE_POSTINGS_BUDGET postings per lexical search: past it, the commonest query terms are left out', async () => {
+    const found = async (budget: string) => {
+      const { store } = await newStore({ STORE_POSTINGS_BUDGET: budget });
+      const w = await writer(store);
+      for (let i = 0; i < 30; i++) await w.upsert(news(i));
+      await w.commit();
+      return (await (await reader(store)).snapshot().lexicalSearch('tin 7 về kinh tế', 50)).top.map((h) => h.chunkId);
+    };
+    expect((await found('0')).length).toBeGreaterThan(30); // every posting: every article's passages match
+    const few = await found('3');
+    expect(few.length).toBeGreaterThan(0);
+    expect(few.every((id) => id.startsWith('n7#'))).toBe(true);
+  });
+
   it('keeps BM25 archive-wide: an article scores the same in a later segment as in one segment', async () => {
     const entries = Array.from({ length: 40 }, (_, i) => news(i, 1, i % 2 ? 'VOV' : 'TTXVN'));
     const { store } = await newStore();
