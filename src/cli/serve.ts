@@ -20,16 +20,14 @@ const say = (line: string) => process.stderr.write(`${line}\n`);
  * Another ingest already writing the archive is left to finish: the server follows its commits.
  */
 async function updateArchive(config: Config, embeddings: TransformersEmbeddings): Promise<void> {
-  // Loaded here: `--no-ingest` never needs the corpus readers or the ingest.
-  const [{ loadCorpus }, { ingestCorpus }, { formatIngestReport, makeProgressReporter }] = await Promise.all([
-    import('../corpus/load.js'),
+  // Loaded here: `--no-ingest` never needs the ingest (which reads the corpus itself, an article at a time).
+  const [{ ingestCorpus }, { formatIngestReport, makeProgressReporter }] = await Promise.all([
     import('../ingest/ingest.js'),
     import('../ingest/progress.js'),
   ]);
-  const corpus = await loadCorpus(config.paths.corpusDir);
   const progress = makeProgressReporter({ stream: process.stderr });
   try {
-    const report = await ingestCorpus(config, { embeddings, corpus, onProgress: (p) => progress.onProgress(p) });
+    const report = await ingestCorpus(config, { embeddings, onProgress: (p) => progress.onProgress(p) });
     progress.stop();
     const changed = report.added.length + report.changed.length + report.removed.length > 0;
     if (changed || report.problems.length > 0 || report.notes.length > 0) say(formatIngestReport(report));

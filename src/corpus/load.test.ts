@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CorpusFolderError, formatCorpusProblem, loadCorpus } from './load.js';
+import { CorpusFolderError, formatCorpusProblem, loadCorpus, readCorpus } from './load.js';
 import type { LoadedCorpus } from './types.js';
 
 const REPO_CORPUS = path.resolve(import.meta.dirname, '../../corpus');
@@ -196,5 +196,32 @@ describe('loadCorpus on the curated corpus/', () => {
     });
     const fromSeed002 = corpus.articles.filter((a) => a.originalFile?.includes('002_'));
     expect(fromSeed002.map((a) => a.outlet).sort()).toEqual(['TPO', 'VOV', null].sort());
+  });
+});
+
+describe('readCorpus on a large JSONL collection', () => {
+  it('reads it line by line across read chunks: long lines whole, an over-long one as a problem, line numbers kept', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'vnrag-jsonl-'));
+    try {
+      // Lines of 200 KB (several 64 KB read chunks each) around one of 600 KB, over a 300 KB limit.
+      const row = (i: number, filler: number) => JSON.stringify({ id: `bai-${i}`, title: `Bài ${i}`, text: `Nội dung bài ${i}. ${'Câu dài. '.repeat(filler)}` });
+      const lines = [row(1, 20_000), row(2, 60_000), '', row(3, 20_000), row(4, 10)];
+      await fs.writeFile(path.join(dir, 'big.jsonl'), lines.join('\n')); // no newline after the last line
+      const items = [];
+      for await (const item of readCorpus(dir, { maxFileBytes: 300 * 1024 })) items.push(item);
+      const articles = items.flatMap((x) => ('article' in x ? [[x.article.id, x.where, x.article.text.length > 100_000]] : []));
+      expect(articles).toEqual([
+        ['bai-1', `${path.join(dir, 'big.jsonl')}:1`, true],
+        ['bai-3', `${path.join(dir, 'big.jsonl')}:4`, true],
+        ['bai-4', `${path.join(dir, 'big.jsonl')}:5`, false],
+      ]);
+      const problems = items.flatMap((x) => ('problem' in x ? [x.problem] : []));
+      expect(problems).toHaveLength(1);
+      expect(problems[0]!.file).toBe(`${path.join(dir, 'big.jsonl')}:2`);
+      // Its length counted whole, though it was never held: 645 KB.
+      expect(problems[0]!.message).toBe(`line is ${Math.ceil(Buffer.byteLength(lines[1]!) / 1024)} KB, over the 300 KB limit`);
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
   });
 });

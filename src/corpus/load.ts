@@ -3,6 +3,7 @@
  * collections, all cleaned the same way. A file that cannot be read as an article becomes a
  * problem naming the file and what to do; it never stops the others from loading.
  */
+import { createReadStream } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
@@ -26,49 +27,55 @@ const DEFAULT_MAX_FILE_BYTES = 5 * MB;
 const DEFAULT_MAX_JSONL_FILE_BYTES = 1024 * MB;
 const ARTICLE_EXTENSIONS = new Set(['.md', '.txt', '.jsonl']);
 
-/** An article before the duplicate-id check, with where it came from for messages. */
-interface Candidate {
+/** An article read from the corpus, with where it came from for messages. */
+export interface CorpusArticle {
   article: Article;
   where: string;
 }
 
-type FileResult = { articles: Candidate[]; problems: CorpusProblem[] };
-
 export { CorpusFolderError };
+
+/** What reading a corpus yields, file after file: an article (and where it was read), or a problem. */
+export type CorpusItem = CorpusArticle | { problem: CorpusProblem };
 
 /**
  * Reads every `*.md`, `*.txt` and `*.jsonl` under `dir` (recursively, in sorted order; hidden
- * entries and README.md files skipped). Problems name files as `dir` was given plus the path
- * inside it (`corpus/x.md`), JSONL lines as `file:line`. Throws only when `dir` itself is not
- * a readable folder.
+ * entries and README.md files skipped), one article at a time: a JSONL collection is read line
+ * by line, so a corpus of any size is read in little memory. An id met again is a problem (the
+ * first article keeps it). Problems name files as `dir` was given plus the path inside it
+ * (`corpus/x.md`), JSONL lines as `file:line`. Throws only when `dir` itself is not a readable folder.
  */
-export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
+export async function* readCorpus(dir: string, options: LoadCorpusOptions = {}): AsyncGenerator<CorpusItem> {
   const limits = {
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     maxJsonlFileBytes: options.maxJsonlFileBytes ?? DEFAULT_MAX_JSONL_FILE_BYTES,
   };
   const files = await listArticleFiles(dir);
-  const candidates: Candidate[] = [];
-  const problems: CorpusProblem[] = [];
-  for (const rel of files) {
-    const result = await loadFile(dir, rel, limits);
-    candidates.push(...result.articles);
-    problems.push(...result.problems);
-  }
-
-  const articles: Article[] = [];
   const firstWith = new Map<string, string>();
-  for (const { article, where } of candidates) {
-    const previous = firstWith.get(article.id);
-    if (previous !== undefined) {
-      problems.push({
-        file: where,
-        message: `duplicate id "${article.id}" (already used by ${previous}); give one of them another id`,
-      });
-      continue;
+  for (const rel of files) {
+    for await (const item of readFile(dir, rel, limits)) {
+      if ('problem' in item) {
+        yield item;
+        continue;
+      }
+      const previous = firstWith.get(item.article.id);
+      if (previous !== undefined) {
+        yield { problem: { file: item.where, message: `duplicate id "${item.article.id}" (already used by ${previous}); give one of them another id` } };
+        continue;
+      }
+      firstWith.set(item.article.id, item.where);
+      yield item;
     }
-    firstWith.set(article.id, where);
-    articles.push(article);
+  }
+}
+
+/** The whole corpus in memory (`readCorpus` collected): for small corpora and tests. */
+export async function loadCorpus(dir: string, options: LoadCorpusOptions = {}): Promise<LoadedCorpus> {
+  const articles: Article[] = [];
+  const problems: CorpusProblem[] = [];
+  for await (const item of readCorpus(dir, options)) {
+    if ('problem' in item) problems.push(item.problem);
+    else articles.push(item.article);
   }
   return { articles, problems };
 }
@@ -107,38 +114,42 @@ async function listArticleFiles(dir: string): Promise<string[]> {
   return found.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
-async function loadFile(
-  dir: string,
-  rel: string,
-  limits: { maxFileBytes: number; maxJsonlFileBytes: number },
-): Promise<FileResult> {
+async function* readFile(dir: string, rel: string, limits: { maxFileBytes: number; maxJsonlFileBytes: number }): AsyncGenerator<CorpusItem> {
   const where = path.join(dir, rel);
-  const problem = (message: string): FileResult => ({ articles: [], problems: [{ file: where, message }] });
+  const problem = (message: string): CorpusItem => ({ problem: { file: where, message } });
   const ext = path.extname(rel).toLowerCase();
   const limit = ext === '.jsonl' ? limits.maxJsonlFileBytes : limits.maxFileBytes;
-
-  let bytes: Buffer;
   try {
     const stat = await fs.stat(where);
     if (stat.size > limit) {
-      return problem(`file is ${formatBytes(stat.size)}, over the ${formatBytes(limit)} limit; split it into smaller files`);
+      yield problem(`file is ${formatBytes(stat.size)}, over the ${formatBytes(limit)} limit; split it into smaller files`);
+      return;
     }
+  } catch (error) {
+    yield problem(`cannot be read: ${(error as Error).message}`);
+    return;
+  }
+  if (ext === '.jsonl') {
+    yield* readJsonl(rel, where, limits.maxFileBytes);
+    return;
+  }
+  let bytes: Buffer;
+  try {
     bytes = await fs.readFile(where);
   } catch (error) {
-    return problem(`cannot be read: ${(error as Error).message}`);
+    yield problem(`cannot be read: ${(error as Error).message}`);
+    return;
   }
-  if (ext === '.jsonl') return loadJsonl(rel, where, bytes, limits.maxFileBytes);
-
   const decoded = decodeUtf8(bytes);
-  if (!decoded.ok) return problem(decoded.message);
-  if (decoded.text.trim() === '') return problem('file is empty');
+  if (!decoded.ok) return yield problem(decoded.message);
+  if (decoded.text.trim() === '') return yield problem('file is empty');
   const id = slugify(path.basename(rel, path.extname(rel)));
   const result =
     ext === '.md' && hasFrontMatter(decoded.text)
       ? articleFromMarkdown(decoded.text, rel, id)
       : articleFromScrape(decoded.text, rel, id);
-  if (!result.ok) return problem(result.message);
-  return { articles: [{ article: result.article, where }], problems: [] };
+  if (!result.ok) return yield problem(result.message);
+  yield { article: result.article, where };
 }
 
 type ArticleResult = { ok: true; article: Article } | { ok: false; message: string };
@@ -225,40 +236,63 @@ const jsonlRowSchema = z.looseObject({
   topic: z.string().nullable().optional(),
 });
 
+/**
+ * The lines of a file as bytes, without their newline, read a chunk at a time; a line longer
+ * than `maxLineBytes` comes back as its length only (its bytes are not kept).
+ */
+async function* fileLines(file: string, maxLineBytes: number): AsyncGenerator<Buffer | number> {
+  let parts: Buffer[] = [];
+  let length = 0;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) {
+    let start = 0;
+    for (let end = chunk.indexOf(0x0a); end !== -1; end = chunk.indexOf(0x0a, start)) {
+      const total = length + (end - start);
+      if (total > maxLineBytes) yield total;
+      else yield parts.length === 0 ? chunk.subarray(start, end) : Buffer.concat([...parts, chunk.subarray(start, end)]);
+      parts = [];
+      length = 0;
+      start = end + 1;
+    }
+    const rest = chunk.length - start;
+    if (rest > 0) {
+      if (length + rest <= maxLineBytes) parts.push(chunk.subarray(start));
+      else parts = []; // too long already: only its length is counted
+      length += rest;
+    }
+  }
+  if (length > 0) yield length > maxLineBytes ? length : Buffer.concat(parts);
+}
+
 /** One article per line; a bad line is a problem of its own and the others still load. */
-function loadJsonl(rel: string, where: string, bytes: Buffer, maxLineBytes: number): FileResult {
-  const articles: Candidate[] = [];
-  const problems: CorpusProblem[] = [];
+async function* readJsonl(rel: string, where: string, maxLineBytes: number): AsyncGenerator<CorpusItem> {
   const fileBase = slugify(path.basename(rel, path.extname(rel))) || 'line';
-  let start = 0;
   let lineNo = 0;
   let anyContent = false;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(0x0a, start);
-    if (end === -1) end = bytes.length;
-    lineNo++;
-    const lineWhere = `${where}:${lineNo}`;
-    const lineBytes = bytes.subarray(start, end);
-    start = end + 1;
-    if (lineBytes.length > maxLineBytes) {
+  try {
+    for await (const line of fileLines(where, maxLineBytes)) {
+      lineNo++;
+      const lineWhere = `${where}:${lineNo}`;
+      if (typeof line === 'number') {
+        anyContent = true;
+        yield { problem: { file: lineWhere, message: `line is ${formatBytes(line)}, over the ${formatBytes(maxLineBytes)} limit` } };
+        continue;
+      }
+      const decoded = decodeUtf8(line);
+      if (!decoded.ok) {
+        anyContent = true;
+        yield { problem: { file: lineWhere, message: decoded.message } };
+        continue;
+      }
+      if (decoded.text.trim() === '') continue;
       anyContent = true;
-      problems.push({ file: lineWhere, message: `line is ${formatBytes(lineBytes.length)}, over the ${formatBytes(maxLineBytes)} limit` });
-      continue;
+      const result = articleFromJsonLine(decoded.text, rel, `${fileBase}-${lineNo}`);
+      yield result.ok ? { article: result.article, where: lineWhere } : { problem: { file: lineWhere, message: result.message } };
     }
-    const decoded = decodeUtf8(lineBytes);
-    if (!decoded.ok) {
-      anyContent = true;
-      problems.push({ file: lineWhere, message: decoded.message });
-      continue;
-    }
-    if (decoded.text.trim() === '') continue;
-    anyContent = true;
-    const result = articleFromJsonLine(decoded.text, rel, `${fileBase}-${lineNo}`);
-    if (result.ok) articles.push({ article: result.article, where: lineWhere });
-    else problems.push({ file: lineWhere, message: result.message });
+  } catch (error) {
+    yield { problem: { file: where, message: `cannot be read: ${(error as Error).message}` } };
+    return;
   }
-  if (!anyContent) problems.push({ file: where, message: 'file is empty' });
-  return { articles, problems };
+  if (!anyContent) yield { problem: { file: where, message: 'file is empty' } };
 }
 
 function articleFromJsonLine(line: string, rel: string, fallbackId: string): ArticleResult {

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import type { Config } from '../config/config.js';
-import { loadCorpus } from '../corpus/load.js';
+import { readCorpus, type CorpusItem } from '../corpus/load.js';
 import type { Article, CorpusProblem, LoadedCorpus } from '../corpus/types.js';
 import { IndexCorruptError } from '../store/errors.js';
 import { makeArchiveStore } from '../store/index.js';
@@ -82,31 +82,44 @@ export function embeddingText(chunk: Chunk): string {
   return `${chunk.title}\n${chunk.text}`;
 }
 
+/** Where an ingest reads its articles: read anew for each pass, so the corpus is never held whole. */
+type CorpusSource = () => AsyncIterable<CorpusItem>;
+
+function corpusSource(config: Config, corpus: LoadedCorpus | undefined): CorpusSource {
+  if (!corpus) return () => readCorpus(config.paths.corpusDir);
+  return async function* () {
+    for (const article of corpus.articles) yield { article, where: article.sourceFile };
+    for (const problem of corpus.problems) yield { problem };
+  };
+}
+
 /**
  * Brings the archive in line with the corpus: embeds only new and changed articles, removes
  * the others' absent ones, and commits every `INGEST_COMMIT_ARTICLES` articles or
  * `INGEST_COMMIT_SECONDS` seconds, so a run killed half-way and started again redoes only the
- * batch that was in flight (committed articles have their hashes in the archive).
+ * batch that was in flight (committed articles have their hashes in the archive). The corpus is
+ * read twice, an article at a time: once to plan (ids and hashes), once to embed what changed;
+ * memory does not grow with its size.
  * @throws IndexMismatchError when the existing archive was built with other settings (unless `rebuild`)
  */
 export async function ingestCorpus(config: Config, opts: IngestOptions = {}): Promise<IngestReport> {
   const started = performance.now();
-  const corpus = opts.corpus ?? (await loadCorpus(config.paths.corpusDir));
-  const { articles, problems } = corpus;
-  if (articles.length === 0) {
-    const listed = problems.length > 0 ? ` (${problems.length} file(s) could not be read)` : '';
-    throw new EmptyCorpusError(
-      `No articles found in ${config.paths.corpusDir}${listed}. Set CORPUS_DIR (or --corpus) to a folder of .md, .txt or .jsonl articles.`,
-    );
-  }
+  const source = corpusSource(config, opts.corpus);
   const embeddings = opts.embeddings ?? (await TransformersEmbeddings.create(config.embedding));
   try {
     const store = opts.store ?? makeArchiveStore(config, storeSettings(config, embeddings.dimensions));
     const notes: string[] = [];
     const writer = await openWriter(store, opts.rebuild ?? false, notes);
     try {
-      const report = await ingestInto(config, writer, embeddings, articles, opts, notes);
-      return { ...report, problems, seconds: (performance.now() - started) / 1000 };
+      const plan = await planChanges(config, source, await writer.articleHashes());
+      if (plan.articles === 0) {
+        const listed = plan.problems.length > 0 ? ` (${plan.problems.length} file(s) could not be read)` : '';
+        throw new EmptyCorpusError(
+          `No articles found in ${config.paths.corpusDir}${listed}. Set CORPUS_DIR (or --corpus) to a folder of .md, .txt or .jsonl articles.`,
+        );
+      }
+      const report = await ingestInto(config, writer, embeddings, source, plan, opts, notes);
+      return { ...report, problems: plan.problems, seconds: (performance.now() - started) / 1000 };
     } finally {
       await writer.close();
     }
@@ -126,25 +139,51 @@ async function openWriter(store: ArchiveStore, rebuild: boolean, notes: string[]
   }
 }
 
+/** What the first pass over the corpus found: each article's hash, and what to do with it (by id). */
 interface ChangePlan {
+  articles: number;
+  problems: CorpusProblem[];
   hashes: Map<string, string>;
   added: string[];
   changed: string[];
   removed: string[];
   unchanged: string[];
   /** Changed articles whose text may be what the archive holds: filed again without embedding if so. */
-  maybeMetadataOnly: Article[];
-  toEmbed: Article[];
+  maybeMetadataOnly: Set<string>;
+  toEmbed: Set<string>;
+  /** Passages of the articles to embed. */
+  chunksToEmbed: number;
 }
 
-function planChanges(config: Config, articles: Article[], stored: Map<string, string>): ChangePlan {
-  const plan: ChangePlan = { hashes: new Map(), added: [], changed: [], removed: [], unchanged: [], maybeMetadataOnly: [], toEmbed: [] };
-  for (const article of articles) {
+async function planChanges(config: Config, source: CorpusSource, stored: Map<string, string>): Promise<ChangePlan> {
+  const plan: ChangePlan = {
+    articles: 0,
+    problems: [],
+    hashes: new Map(),
+    added: [],
+    changed: [],
+    removed: [],
+    unchanged: [],
+    maybeMetadataOnly: new Set(),
+    toEmbed: new Set(),
+    chunksToEmbed: 0,
+  };
+  const embed = (article: Article) => {
+    plan.toEmbed.add(article.id);
+    plan.chunksToEmbed += chunkArticle(article, config.chunking).length;
+  };
+  for await (const item of source()) {
+    if ('problem' in item) {
+      plan.problems.push(item.problem);
+      continue;
+    }
+    const { article } = item;
+    plan.articles++;
     plan.hashes.set(article.id, articleContentHash(article, config));
     const known = stored.get(article.id);
     if (known === undefined) {
       plan.added.push(article.id);
-      plan.toEmbed.push(article);
+      embed(article);
       continue;
     }
     const change = compareStoredHash(known, article, config);
@@ -153,7 +192,8 @@ function planChanges(config: Config, articles: Article[], stored: Map<string, st
       continue;
     }
     plan.changed.push(article.id);
-    (change === 'text' ? plan.toEmbed : plan.maybeMetadataOnly).push(article);
+    if (change === 'text') embed(article);
+    else plan.maybeMetadataOnly.add(article.id);
   }
   for (const id of stored.keys()) if (!plan.hashes.has(id)) plan.removed.push(id);
   return plan;
@@ -172,21 +212,23 @@ async function refiledEntry(config: Config, sink: IngestSink, article: Article, 
   return { article, passages, vectors: stored.vectors, contentHash };
 }
 
+/**
+ * The second pass: the planned articles read again, one at a time. One whose hash differs from
+ * the first pass's (its file changed in between) is embedded as it is now; the next run sees the rest.
+ */
 async function ingestInto(
   config: Config,
   writer: StoreWriter,
   embeddings: TransformersEmbeddings,
-  articles: Article[],
+  source: CorpusSource,
+  plan: ChangePlan,
   opts: IngestOptions,
   notes: string[],
 ): Promise<Omit<IngestReport, 'problems' | 'seconds'>> {
-  const stored = await writer.articleHashes();
-  const plan = planChanges(config, articles, stored);
-
   // Removals are staged first: they go out with the first commit.
   for (const id of plan.removed) await writer.remove(id);
 
-  const counts = { articlesDone: 0, chunksDone: 0, committed: 0, pending: 0, commits: 0 };
+  const counts = { articlesDone: 0, chunksDone: 0, committed: 0, pending: 0, commits: 0, chunksTotal: plan.chunksToEmbed };
   let embedSeconds = 0;
   let lastCommit = performance.now();
   let commit: CommitSummary | null = null;
@@ -201,64 +243,76 @@ async function ingestInto(
     counts.pending = 0;
     lastCommit = performance.now();
   };
-
-  // Metadata-only changes first: no model, just the article's record and filter fields rewritten.
-  const metadataOnly: string[] = [];
-  for (const article of plan.maybeMetadataOnly) {
-    const entry = await refiledEntry(config, writer, article, plan.hashes.get(article.id)!);
-    if (!entry) {
-      plan.toEmbed.push(article);
-      continue;
-    }
-    await writer.upsert(entry);
-    metadataOnly.push(article.id);
-    counts.articlesDone++;
-    counts.pending++;
-    if (counts.pending >= config.ingest.commitArticles) await commitNow();
-  }
-  const work = plan.toEmbed.map((article) => ({ article, chunks: chunkArticle(article, config.chunking) }));
-  const chunksTotal = work.reduce((n, w) => n + w.chunks.length, 0);
-
+  const articlesTotal = plan.maybeMetadataOnly.size + plan.toEmbed.size;
   const report = (phase: IngestProgress['phase']) => {
     const rate = embedSeconds > 0 ? counts.chunksDone / embedSeconds : 0;
     opts.onProgress?.({
       phase,
       articlesDone: counts.articlesDone,
-      articlesTotal: metadataOnly.length + work.length,
+      articlesTotal,
       chunksDone: counts.chunksDone,
-      chunksTotal,
+      chunksTotal: counts.chunksTotal,
       chunksPerSecond: rate,
-      etaSeconds: rate > 0 ? (chunksTotal - counts.chunksDone) / rate : null,
+      etaSeconds: rate > 0 ? (counts.chunksTotal - counts.chunksDone) / rate : null,
       articlesCommitted: counts.committed,
       articlesPending: counts.pending,
     });
   };
-  report('embedding');
+  const commitIfDue = async () => {
+    const due =
+      counts.pending >= config.ingest.commitArticles || performance.now() - lastCommit >= config.ingest.commitSeconds * 1000;
+    if (due) await commitNow();
+  };
+
+  const metadataOnly: string[] = [];
+  let embedded = 0;
   const batchSize = Math.min(EMBED_ARTICLES, config.ingest.commitArticles);
-  for (let from = 0; from < work.length; from += batchSize) {
-    const batch = work.slice(from, from + batchSize);
+  let batch: Array<{ article: Article; chunks: Chunk[]; contentHash: string }> = [];
+  const embedBatch = async () => {
+    if (batch.length === 0) return;
     const t0 = performance.now();
     const vectors = await embedInLengthOrder(embeddings, batch.flatMap((w) => w.chunks));
     embedSeconds += (performance.now() - t0) / 1000;
     let at = 0;
-    for (const { article, chunks } of batch) {
-      const entry: ArticleEntry = {
-        article,
-        passages: chunks,
-        vectors: vectors.slice(at, at + chunks.length),
-        contentHash: plan.hashes.get(article.id)!,
-      };
+    for (const { article, chunks, contentHash } of batch) {
+      await writer.upsert({ article, passages: chunks, vectors: vectors.slice(at, at + chunks.length), contentHash });
       at += chunks.length;
-      await writer.upsert(entry);
       counts.articlesDone++;
       counts.chunksDone += chunks.length;
       counts.pending++;
+      embedded += chunks.length;
     }
-    const due =
-      counts.pending >= config.ingest.commitArticles || performance.now() - lastCommit >= config.ingest.commitSeconds * 1000;
-    if (due) await commitNow();
+    batch = [];
+    await commitIfDue();
     report('embedding');
+  };
+
+  report('embedding');
+  for await (const item of source()) {
+    if ('problem' in item) continue;
+    const { article } = item;
+    const planned = plan.hashes.get(article.id);
+    const metadata = plan.maybeMetadataOnly.has(article.id);
+    if (planned === undefined || (!metadata && !plan.toEmbed.has(article.id))) continue;
+    const contentHash = articleContentHash(article, config);
+    if (metadata && contentHash === planned) {
+      // Metadata-only changes need no model: the article's record and filter fields are rewritten.
+      const entry = await refiledEntry(config, writer, article, contentHash);
+      if (entry) {
+        await writer.upsert(entry);
+        metadataOnly.push(article.id);
+        counts.articlesDone++;
+        counts.pending++;
+        await commitIfDue();
+        continue;
+      }
+    }
+    const chunks = chunkArticle(article, config.chunking);
+    if (metadata || contentHash !== planned) counts.chunksTotal += chunks.length;
+    batch.push({ article, chunks, contentHash });
+    if (batch.length >= batchSize) await embedBatch();
   }
+  await embedBatch();
   report('writing');
   if (counts.pending > 0 || removalsStaged || commit === null) await commitNow();
   const compaction = opts.compact ? await writer.compact() : null;
@@ -271,18 +325,19 @@ async function ingestInto(
     indexDir: config.paths.indexDir,
     commit: commit!,
     commits: counts.commits,
-    rebuilt: stored.size === 0,
+    // Nothing was in the archive: every article new, none to remove.
+    rebuilt: plan.added.length === plan.articles && plan.removed.length === 0,
     notes,
     added: plan.added,
     changed: plan.changed,
     metadataOnly,
     removed: plan.removed,
     unchanged: plan.unchanged,
-    articlesTotal: articles.length,
-    chunksEmbedded: chunksTotal,
+    articlesTotal: plan.articles,
+    chunksEmbedded: embedded,
     chunksTotal: commit!.passages,
     embedSeconds,
-    chunksPerSecond: embedSeconds > 0 ? chunksTotal / embedSeconds : 0,
+    chunksPerSecond: embedSeconds > 0 ? embedded / embedSeconds : 0,
     compaction,
   };
 }
