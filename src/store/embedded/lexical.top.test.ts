@@ -135,4 +135,10 @@ describe('matchSegments with a postings budget', () => {
     expect(found(121)).toEqual(Array.from({ length: 20 }, (_, d) => `p${d}#0`).sort());
     expect(found(1)).toEqual(['p0#0', 'p1#0']);
   });
+
+  it('keeps the rarest term some passage holds: a term no passage holds does not take its place', () => {
+    const withUnknown: WeightedTerm[] = ['không-có', 'vừa'].map((term) => ({ term, weight: 1 }));
+    const hits = matchSegments(parts, withUnknown, 200, { postingsBudget: 10 }).top.map((h) => h.chunkId);
+    expect(hits.sort()).toEqual(Array.from({ length: 20 }, (_, d) => `p${d}#0`).sort());
+  });
 });

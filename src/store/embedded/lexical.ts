@@ -275,8 +275,7 @@ function segmentQueries(
   const indexes = parts.map((p) => p.index);
   const vocabulary = known ?? new ArchiveTerms(indexes, QUERY_TERMS_KEPT);
   const stats = archiveStats(indexes);
-  const kept = rarest(withoutCommonTerms(vocabulary, query), vocabulary, MAX_QUERY_TERMS);
-  const terms = withinBudget(kept, vocabulary, postingsBudget).map((t) => ({ ...t, ...vocabulary.get(t.term) }));
+  const terms = rarest(withoutCommonTerms(vocabulary, query), vocabulary, MAX_QUERY_TERMS, postingsBudget).map((t) => ({ ...t, ...vocabulary.get(t.term) }));
   const perPart = parts.map((_, s) => {
     const inPart: TermQuery[] = [];
     for (const t of terms) {
@@ -412,31 +411,23 @@ function withoutCommonTerms(vocabulary: ArchiveTerms, terms: WeightedTerm[]): We
 }
 
 /**
- * The rarest of `terms` whose passages add up to at most `budget` (always the rarest one), in the
- * query's order: the cost of a search is the postings it reads, and in a large archive a long
- * query's commoner terms hold most of them while adding little to the ranking.
+ * The rarest of `terms` (held by the fewest passages, but by one at least), in the query's order
+ * (the order scores are summed in): at most `maxTerms` of them, and past the rarest, only while
+ * their passages add up to at most `maxPostings`. The cost of a search is the postings it reads,
+ * and a long query's commoner terms hold most of them while adding little to the ranking.
  */
-function withinBudget(terms: WeightedTerm[], vocabulary: ArchiveTerms, budget: number): WeightedTerm[] {
+function rarest(terms: WeightedTerm[], vocabulary: ArchiveTerms, maxTerms: number, maxPostings: number): WeightedTerm[] {
   const df = terms.map((t) => vocabulary.get(t.term).union);
-  if (df.reduce((a, b) => a + b, 0) <= budget) return terms;
-  const byRarity = terms.map((_, i) => i).sort((a, b) => df[a]! - df[b]! || a - b);
-  const kept = new Set<number>();
-  let sum = 0;
-  for (const i of byRarity) {
-    if (kept.size > 0 && sum + df[i]! > budget) break;
-    kept.add(i);
-    sum += df[i]!;
-  }
-  return terms.filter((_, i) => kept.has(i));
-}
-
-/** The `max` terms held by the fewest passages (but by one at least), in the query's order (the order scores are summed in). */
-function rarest(terms: WeightedTerm[], vocabulary: ArchiveTerms, max: number): WeightedTerm[] {
-  if (terms.length <= max) return terms;
+  if (terms.length <= maxTerms && df.reduce((a, b) => a + b, 0) <= maxPostings) return terms;
   // A term no passage holds costs nothing and ranks nothing: it must not take a rare term's place.
-  const df = terms.map((t) => vocabulary.get(t.term).union || Infinity);
-  const byRarity = terms.map((_, i) => i).sort((a, b) => df[a]! - df[b]! || a - b);
-  const kept = new Set(byRarity.slice(0, max));
+  const byRarity = terms.map((_, i) => i).sort((a, b) => (df[a]! || Infinity) - (df[b]! || Infinity) || a - b);
+  const kept = new Set<number>();
+  let postings = 0;
+  for (const i of byRarity) {
+    if (kept.size >= maxTerms || (kept.size > 0 && postings + df[i]! > maxPostings)) break;
+    kept.add(i);
+    postings += df[i]!;
+  }
   return terms.filter((_, i) => kept.has(i));
 }
 
