@@ -178,8 +178,7 @@ export class QuantizedVectors {
     scope: Uint32Array | null,
     exact: (passages: number[]) => Promise<ArrayLike<number>>,
   ): Promise<QuantizedHit[]> {
-    const best = await exactTop(k, [{ candidates: this.candidates(query, k, scope), exact }], []);
-    return best.map(({ passage, score }) => ({ passage, score }));
+    return exactTopOfScan(k, this.candidates(query, k, scope), exact);
   }
 }
 
@@ -229,7 +228,11 @@ export async function exactTop(k: number, sources: ReadonlyArray<RescoreSource |
     if (best.length === k && best[k - 1]!.score > order[at]!.upper) break;
     const batch = order.slice(at, at + Math.max(k, RESCORE_BATCH));
     const bySource = new Map<number, number[]>();
-    for (const { source, i } of batch) bySource.set(source, [...(bySource.get(source) ?? []), sources[source]!.candidates.passages[i]!]);
+    for (const { source, i } of batch) {
+      const passages = bySource.get(source) ?? [];
+      passages.push(sources[source]!.candidates.passages[i]!);
+      bySource.set(source, passages);
+    }
     const scored = await Promise.all(
       [...bySource].map(async ([source, passages]) => ({ source, passages, scores: await sources[source]!.exact(passages) })),
     );
@@ -237,6 +240,16 @@ export async function exactTop(k: number, sources: ReadonlyArray<RescoreSource |
     at += batch.length;
   }
   return best;
+}
+
+/** The exact top `k` of one scan's candidates (`exactTop` with a single source). */
+export async function exactTopOfScan(
+  k: number,
+  candidates: ScanCandidates,
+  exact: (passages: number[]) => Promise<ArrayLike<number>>,
+): Promise<QuantizedHit[]> {
+  const best = await exactTop(k, [{ candidates, exact }], []);
+  return best.map(({ passage, score }) => ({ passage, score }));
 }
 
 /** Inserts into a list sorted best first (ties: lower source, then lower passage), kept at `k` entries. */

@@ -7,7 +7,7 @@ import { ArticleTableBuilder, U32Column, type ArticleTable } from './articleTabl
 import type { InvertedIndex } from './invertedIndex.js';
 import { newLexicalTable, passageFields } from './lexical.js';
 import type { DocumentTable } from './invertedIndex.js';
-import { exactTop, keptPassages, QuantizedVectors, QuantizedVectorsBuilder, type QuantizedHit, type ScanCandidates } from './quantized.js';
+import { exactTopOfScan, keptPassages, QuantizedVectors, QuantizedVectorsBuilder, type QuantizedHit, type ScanCandidates } from './quantized.js';
 
 const { HierarchicalNSW } = hnswlib;
 export type HnswGraph = InstanceType<typeof HierarchicalNSW>;
@@ -216,8 +216,7 @@ export class Segment {
   async nearest(query: Float32Array, k: number, scope: SegmentScope): Promise<SegmentHit[]> {
     const found = this.dense(query, k, scope);
     if ('hits' in found) return found.hits;
-    const best = await exactTop(k, [{ candidates: found.candidates, exact: (passages) => this.rescore(query, passages) }], []);
-    return best.map(({ passage, score }) => ({ passage, score }));
+    return exactTopOfScan(k, found.candidates, (passages) => this.rescore(query, passages));
   }
 
   /** The exact cosines of `passages` with `query`, from the stored float vectors. */

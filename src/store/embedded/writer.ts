@@ -181,8 +181,8 @@ export class EmbeddedWriter implements StoreWriter {
   private locate(id: string): { segment: string; article: number } | undefined {
     for (let i = this.segments.length - 1; i >= 0; i--) {
       const s = this.segments[i]!;
-      const n = s.articles.numberOf(id);
-      if (n >= 0 && (s.deleted === null || s.deleted[n] === 0)) return { segment: s.ref.name, article: n };
+      const n = liveNumber(s, id);
+      if (n >= 0) return { segment: s.ref.name, article: n };
     }
     return undefined;
   }
@@ -463,13 +463,9 @@ export class EmbeddedWriter implements StoreWriter {
     let live = 0;
     // An article is live in one segment at most: only the chosen ones need looking at.
     const sources = this.segments.filter((s) => chosen.has(s.ref.name));
-    const liveIn = (id: string) =>
-      sources.some((s) => {
-        const n = s.articles.numberOf(id);
-        return n >= 0 && (s.deleted === null || s.deleted[n] === 0);
-      });
     for (let n = 0; n < articles.length; n++) {
-      if (liveIn(articles.id(n))) live++;
+      const id = articles.id(n);
+      if (sources.some((s) => liveNumber(s, id) >= 0)) live++;
       else deleted[n] = 1;
     }
     const kept = this.segments.filter((s) => !chosen.has(s.ref.name));
@@ -584,6 +580,12 @@ function segmentSize(s: WriterSegment): SegmentSize {
 }
 
 /** Calls `fn` with the number of each article of `s` not deleted. */
+/** The number of the article `id` in segment `s` when it is live there, else -1. */
+function liveNumber(s: WriterSegment, id: string): number {
+  const n = s.articles.numberOf(id);
+  return n >= 0 && (s.deleted === null || s.deleted[n] === 0) ? n : -1;
+}
+
 function forLive(s: WriterSegment, fn: (n: number) => void): void {
   for (let n = 0; n < s.articles.length; n++) if (s.deleted === null || s.deleted[n] === 0) fn(n);
 }
