@@ -83,7 +83,7 @@ const unanswerableSchema = (id: RegExp): z.ZodType<Unanswerable> =>
 interface SetSpec {
   /** File names under eval/. */
   questions: string;
-  /** null: a set without conversations (the training set). */
+  /** null: a set without conversations. */
   conversations: string | null;
   answerable: z.ZodType<Answerable>;
   unanswerable: z.ZodType<Unanswerable>;
@@ -118,14 +118,15 @@ const HOLDOUT: SetSpec = {
 /**
  * The tuning set (`t…`, `tu…`), over 122 other VNTC articles: mechanisms are chosen on it (and
  * `npm run train:answerability -- --news` can fit the not-found decision on it). Written the same
- * way as the development set, from articles neither of the other sets asks about.
+ * way as the development set, from articles neither of the other sets asks about. Its 50
+ * conversations (`tc-…`, eleventh session) are over 50 further articles.
  */
 const TUNING: SetSpec = {
   questions: 'news-train-questions.jsonl',
-  conversations: null,
+  conversations: 'news-train-conversations.jsonl',
   answerable: answerableSchema(/^t\d{3}$/, ['number', 'amount', 'date', 'place', 'person', 'organisation', 'reason', 'fact']),
   unanswerable: unanswerableSchema(/^tu\d{3}$/),
-  min: { lines: 300, answerable: 180, vntcArticles: 100, unanswerable: 100, absentDetailShare: 0.8, untonedShare: 0.25, conversations: 0, coversSeed: false },
+  min: { lines: 300, answerable: 180, vntcArticles: 100, unanswerable: 100, absentDetailShare: 0.8, untonedShare: 0.25, conversations: 40, coversSeed: false },
 };
 
 const conversationSchema = z.strictObject({
@@ -140,6 +141,8 @@ const conversationSchema = z.strictObject({
     )
     .min(2)
     .max(3),
+  /** The tuning conversations name the shapes of their follow-ups ("con-thi-sao", "pronoun", "untoned", …). */
+  shapes: z.array(z.string().min(1)).optional(),
 });
 
 type Conversation = z.infer<typeof conversationSchema>;
