@@ -46,6 +46,13 @@ describe('readAskedFact', () => {
     expect(asked).toMatchObject({ kind: 'time', period: true });
   });
 
+  it('reads "đêm nào", "sáng nào", "tuần nào" as asking a time, like "ngày nào"', () => {
+    expect(readAskedFact('Vụ trộm xảy ra đêm nào?').kind).toBe('time');
+    expect(readAskedFact('vu trom xay ra dem nao').kind).toBe('time');
+    expect(readAskedFact('Hai bên ký hợp đồng vào sáng nào?').kind).toBe('time');
+    expect(readAskedFact('Giá vàng tăng mạnh nhất tuần nào?').kind).toBe('time');
+  });
+
   it('takes the kind of fact from the previous question when the follow-up names none', () => {
     expect(readAskedFact('Còn OSCE thì sao?', 'ASEAN có bao nhiêu thành viên?').kind).toBe('number');
   });

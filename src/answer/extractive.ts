@@ -115,7 +115,7 @@ const NUMBER_MATCH_FACTOR = 1.1;
 /** A follow-up's sentence that does not name its new topic answers the previous question instead. */
 const MISSING_FOCUS_FACTOR = 0.5;
 /** A follow-up without a new topic prefers the sentences of the documents just cited. */
-const PREVIOUS_DOCUMENT_FACTOR = 1.15;
+const PREVIOUS_DOCUMENT_FACTOR = 1.5;
 /** The previous question's words weigh at most this share of a follow-up with a new topic. */
 const FOCUS_CONTEXT_SHARE = 0.5;
 /**
@@ -226,7 +226,7 @@ function scoreCandidates(
     // "Temasek định đầu tư bao nhiêu?": news names the topic once and then says "tập đoàn này"; a
     // sentence right after one naming the follow-up's topic is about it too.
     const onTopic = focus.length === 0 || mentionsFocusHere[i]! || before.some((j) => mentionsFocusHere[j]!);
-    const focusFactor = onTopic ? (focus.length === 0 && preferred.has(c.result.documentId) ? PREVIOUS_DOCUMENT_FACTOR : 1) : MISSING_FOCUS_FACTOR;
+    const focusFactor = onTopic ? (preferred.has(c.result.documentId) ? PREVIOUS_DOCUMENT_FACTOR : 1) : MISSING_FOCUS_FACTOR;
     // A follow-up that names nothing new is about the documents just cited: their sentences
     // compete on what they say, not on how the joined question ranked their passages.
     const followsCited = focus.length === 0 && preferred.has(c.result.documentId);

@@ -81,10 +81,10 @@ const CUES: KindCue[] = [
   {
     kind: 'time',
     toned: ['năm nào', 'khi nào', 'ngày nào', 'bao giờ', 'lúc nào', 'tháng nào', 'hôm nào',
-      'thời điểm nào', 'thời gian nào', 'ngày bao nhiêu', 'năm bao nhiêu', 'năm mấy', 'ngày mấy',
+      'đêm nào', 'tối nào', 'sáng nào', 'chiều nào', 'tuần nào', 'thời điểm nào', 'thời gian nào', 'ngày bao nhiêu', 'năm bao nhiêu', 'năm mấy', 'ngày mấy',
       'tháng mấy', ...PERIOD_CUES.toned, ...HOUR_CUES.toned],
     folded: ['nam nao', 'khi nao', 'ngay nao', 'bao gio', 'luc nao', 'thang nao', 'hom nao',
-      'thoi diem nao', 'thoi gian nao', 'nam may', 'ngay may', 'thang may', ...PERIOD_CUES.folded, ...HOUR_CUES.folded],
+      'dem nao', 'chieu nao', 'tuan nao', 'thoi diem nao', 'thoi gian nao', 'nam may', 'ngay may', 'thang may', ...PERIOD_CUES.folded, ...HOUR_CUES.folded],
   },
   {
     // "kéo dài bao lâu", "mất mấy ngày": a number with its unit of time answers.

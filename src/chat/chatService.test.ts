@@ -72,6 +72,29 @@ describe('chat service without a language model', () => {
   });
 });
 
+describe('follow-ups typed without diacritics', () => {
+  it('are recognised by their words put back ("luc do" → "lúc đó") and searched joined to the conversation', async () => {
+    const toned = new Map([['luc do ai phat bieu khai mac hoi nghi?', 'lúc đó ai phát biểu khai mạc hội nghị?']]);
+    const restoring = () => {
+      const searcher = fixedSearcher(() => [osceSummit, peace]);
+      return Object.assign(searcher, { restoreTones: async (q: string) => toned.get(q) ?? q });
+    };
+    const opening = 'Hội nghị thượng đỉnh OSCE họp ở đâu?';
+    const alone = restoring();
+    await service(alone).chat({ message: 'luc do ai phat bieu khai mac hoi nghi?' });
+    expect(alone.calls.map((c) => c.query)).toEqual(['luc do ai phat bieu khai mac hoi nghi?']);
+
+    const inConversation = restoring();
+    const chat = service(inConversation);
+    const first = await chat.chat({ message: opening });
+    const before = inConversation.calls.length;
+    await chat.chat({ message: 'luc do ai phat bieu khai mac hoi nghi?', conversationId: first.conversationId });
+    const followUps = inConversation.calls.slice(before).map((c) => c.query);
+    expect(followUps.length).toBeGreaterThan(0);
+    expect(followUps.every((q) => q === `${opening} lúc đó ai phát biểu khai mạc hội nghị?`)).toBe(true);
+  });
+});
+
 describe('the stream of a turn', () => {
   it('announces sources only once the answer is decided: none for "not found", before any text either way', async () => {
     const searcher = fixedSearcher(() => [pressConference, peace]);

@@ -126,7 +126,7 @@ interface Retrieval {
 /** Follow-ups stay within a bounded query even after many turns of "còn … thì sao?". */
 const MAX_CONTEXT_CHARS = 400;
 /** Ordering bonus for passages of the documents the previous answer cited. */
-const PREVIOUS_DOCUMENT_BONUS = 0.1;
+const PREVIOUS_DOCUMENT_BONUS = 0.3;
 /**
  * Without a model the answer quotes sentences, and the one that holds the fact ("300 hội nghị")
  * is often in a passage ranked just below k: the extractive answerer reads this many passages
@@ -209,10 +209,9 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     else if (prevDocs.size > 0) searches.push(scope.search(searcher, joined, wide, { documentIds: [...prevDocs] }));
     const responses = await Promise.all(searches);
     const merged = mergeByChunk(responses.map((r) => r.results));
+    // Passages naming the new topic first; among them, and without one, the documents just cited.
     const rank = (r: SearchResult) =>
-      focus.length > 0
-        ? (mentionsAll(r.text, focus) ? 1 : 0) + r.score
-        : r.score + (prevDocs.has(r.documentId) ? PREVIOUS_DOCUMENT_BONUS : 0);
+      (focus.length > 0 && mentionsAll(r.text, focus) ? 1 : 0) + r.score + (prevDocs.has(r.documentId) ? PREVIOUS_DOCUMENT_BONUS : 0);
     const results = merged.sort((a, b) => rank(b) - rank(a)).slice(0, pool);
     return {
       standalone: joined,
@@ -222,7 +221,12 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     };
   }
 
-  async function retrieve(asked: string, turns: readonly Turn[], scope: TurnScope, signal?: AbortSignal): Promise<Retrieval> {
+  /**
+   * `readAs` is the question with its diacritics put back when it was typed without them: a
+   * follow-up is recognised ("ong ay" → "ông ấy", "luc do" → "lúc đó"), stripped and joined to
+   * the conversation in that form, as a question alone is searched and read in it.
+   */
+  async function retrieve(asked: string, readAs: string, followUp: boolean, turns: readonly Turn[], scope: TurnScope, signal?: AbortSignal): Promise<Retrieval> {
     const question = scope.query(asked);
     const prev = turns[turns.length - 1];
     if (!prev) return plain(question, scope);
@@ -236,7 +240,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         logger?.warn({ err }, 'could not rewrite the follow-up with the language model; using the heuristic');
       }
     }
-    return isFollowUp(asked) ? heuristicFollowUp(question, prev, scope) : plain(question, scope);
+    return followUp ? heuristicFollowUp(scope.query(readAs), prev, scope) : plain(question, scope);
   }
 
   async function begin(req: ChatRequest): Promise<ChatExchange> {
@@ -252,16 +256,18 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     const run = async (opts: ChatRunOptions = {}): Promise<ChatRecord> => {
       // Read once per turn: both uses see the same commit, and a remote store is asked once.
       const archiveFacets = facets ? await facets() : null;
+      const readAs = previous && searcher.restoreTones ? await searcher.restoreTones(question) : question;
+      const followUp = previous !== undefined && isFollowUp(readAs);
       const scope = makeTurnScope({
         question,
         filter,
         ...(previous?.period ? { previousPeriod: previous.period } : {}),
-        isFollowUp: previous !== undefined && isFollowUp(question),
+        isFollowUp: followUp,
         reference: resolveReferenceDay(config.time.reference, archiveFacets),
         relevanceThreshold: config.retrieval.relevanceThreshold,
         archiveHasDates: archiveFacets ? archiveFacets.lastPublished !== null : true,
       });
-      const retrieval = await retrieve(question, conversation.turns, scope, opts.signal);
+      const retrieval = await retrieve(question, readAs, followUp, conversation.turns, scope, opts.signal);
       opts.signal?.throwIfAborted();
       const applied: AppliedScope = { filter: scope.filter ?? null, period: scope.period, recency: scope.recency };
       // The answer says which period narrowed it, found or not: a period is never dropped silently.

@@ -10,6 +10,7 @@ import { chunkArticle } from './chunk.js';
 import { EmptyCorpusError } from './errors.js';
 import { articleContentHash, articleTextHash, compareStoredHash } from './contentHash.js';
 import { TransformersEmbeddings } from './embeddings.js';
+import { IdDigests } from './idDigests.js';
 import type { ArticleEntry, Chunk, CommitSummary, IngestSink } from './types.js';
 
 /**
@@ -50,7 +51,8 @@ export interface IngestReport {
   /** Changed articles whose text was unchanged: filed again under their new metadata, nothing embedded. */
   metadataOnly: string[];
   removed: string[];
-  unchanged: string[];
+  /** Articles the archive already held as the corpus has them: counted, not listed (most of a large archive). */
+  unchanged: number;
   articlesTotal: number;
   chunksEmbedded: number;
   chunksTotal: number;
@@ -111,7 +113,7 @@ export async function ingestCorpus(config: Config, opts: IngestOptions = {}): Pr
     const notes: string[] = [];
     const writer = await openWriter(store, opts.rebuild ?? false, notes);
     try {
-      const plan = await planChanges(config, source, await writer.articleHashes());
+      const plan = await planChanges(config, source, writer);
       if (plan.articles === 0) {
         const listed = plan.problems.length > 0 ? ` (${plan.problems.length} file(s) could not be read)` : '';
         throw new EmptyCorpusError(
@@ -139,15 +141,20 @@ async function openWriter(store: ArchiveStore, rebuild: boolean, notes: string[]
   }
 }
 
-/** What the first pass over the corpus found: each article's hash, and what to do with it (by id). */
+/** What the first pass over the corpus found: what to do with each article (by id). */
 interface ChangePlan {
   articles: number;
   problems: CorpusProblem[];
-  hashes: Map<string, string>;
+  /**
+   * The first pass's hash of each article to embed or file again: the second pass embeds one
+   * whose file changed in between as it is then. Unchanged articles are only counted, so the
+   * plan of a small update to a large archive stays small.
+   */
+  planned: Map<string, string>;
   added: string[];
   changed: string[];
   removed: string[];
-  unchanged: string[];
+  unchanged: number;
   /** Changed articles whose text may be what the archive holds: filed again without embedding if so. */
   maybeMetadataOnly: Set<string>;
   toEmbed: Set<string>;
@@ -155,47 +162,65 @@ interface ChangePlan {
   chunksToEmbed: number;
 }
 
-async function planChanges(config: Config, source: CorpusSource, stored: Map<string, string>): Promise<ChangePlan> {
+/** Articles looked up in the archive at a time while planning. */
+const PLAN_BATCH = 512;
+
+async function planChanges(config: Config, source: CorpusSource, sink: IngestSink): Promise<ChangePlan> {
   const plan: ChangePlan = {
     articles: 0,
     problems: [],
-    hashes: new Map(),
+    planned: new Map(),
     added: [],
     changed: [],
     removed: [],
-    unchanged: [],
+    unchanged: 0,
     maybeMetadataOnly: new Set(),
     toEmbed: new Set(),
     chunksToEmbed: 0,
   };
-  const embed = (article: Article) => {
+  const inCorpus = new IdDigests();
+  const embed = (article: Article, hash: string) => {
+    plan.planned.set(article.id, hash);
     plan.toEmbed.add(article.id);
     plan.chunksToEmbed += chunkArticle(article, config.chunking).length;
+  };
+  let batch: Article[] = [];
+  const classify = async () => {
+    const stored = await sink.storedHashes(batch.map((a) => a.id));
+    for (const article of batch) {
+      const hash = articleContentHash(article, config);
+      const known = stored.get(article.id);
+      if (known === undefined) {
+        plan.added.push(article.id);
+        embed(article, hash);
+        continue;
+      }
+      const change = compareStoredHash(known, article, config);
+      if (change === 'unchanged') {
+        plan.unchanged++;
+        continue;
+      }
+      plan.changed.push(article.id);
+      if (change === 'text') embed(article, hash);
+      else {
+        plan.planned.set(article.id, hash);
+        plan.maybeMetadataOnly.add(article.id);
+      }
+    }
+    batch = [];
   };
   for await (const item of source()) {
     if ('problem' in item) {
       plan.problems.push(item.problem);
       continue;
     }
-    const { article } = item;
     plan.articles++;
-    plan.hashes.set(article.id, articleContentHash(article, config));
-    const known = stored.get(article.id);
-    if (known === undefined) {
-      plan.added.push(article.id);
-      embed(article);
-      continue;
-    }
-    const change = compareStoredHash(known, article, config);
-    if (change === 'unchanged') {
-      plan.unchanged.push(article.id);
-      continue;
-    }
-    plan.changed.push(article.id);
-    if (change === 'text') embed(article);
-    else plan.maybeMetadataOnly.add(article.id);
+    inCorpus.add(item.article.id);
+    batch.push(item.article);
+    if (batch.length >= PLAN_BATCH) await classify();
   }
-  for (const id of stored.keys()) if (!plan.hashes.has(id)) plan.removed.push(id);
+  await classify();
+  for await (const ids of sink.storedIds()) for (const id of ids) if (!inCorpus.has(id)) plan.removed.push(id);
   return plan;
 }
 
@@ -291,9 +316,9 @@ async function ingestInto(
   for await (const item of source()) {
     if ('problem' in item) continue;
     const { article } = item;
-    const planned = plan.hashes.get(article.id);
+    const planned = plan.planned.get(article.id);
+    if (planned === undefined) continue;
     const metadata = plan.maybeMetadataOnly.has(article.id);
-    if (planned === undefined || (!metadata && !plan.toEmbed.has(article.id))) continue;
     const contentHash = articleContentHash(article, config);
     if (metadata && contentHash === planned) {
       // Metadata-only changes need no model: the article's record and filter fields are rewritten.

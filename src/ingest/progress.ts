@@ -107,7 +107,7 @@ export function formatIngestReport(report: IngestReport): string {
     `Indexed ${report.articlesTotal} articles (${report.added.length} added, ${report.changed.length} changed` +
       (report.metadataOnly.length > 0 ? ` (${report.metadataOnly.length} in metadata only, not re-embedded)` : '') +
       `, ` +
-      `${report.removed.length} removed, ${report.unchanged.length} unchanged): ${report.chunksTotal} chunks.`,
+      `${report.removed.length} removed, ${report.unchanged} unchanged): ${report.chunksTotal} chunks.`,
     `Embedded ${report.chunksEmbedded} chunks in ${report.embedSeconds.toFixed(1)} s` +
       (report.chunksEmbedded > 0 ? ` (${report.chunksPerSecond.toFixed(1)} chunks/s)` : '') +
       `; total ${report.seconds.toFixed(1)} s${report.rebuilt ? ' (full build)' : ''}.`,

@@ -42,8 +42,13 @@ export interface CommitSummary {
  * them at once, with `commit`; a crash before `commit` loses only what was staged since the last one.
  */
 export interface IngestSink {
-  /** Content hash of every article the archive holds, committed or staged, by article id. */
-  articleHashes(): Promise<Map<string, string>>;
+  /**
+   * Content hashes of those of `ids` the archive holds (committed or staged), by article id: an
+   * ingest plans a batch of its corpus at a time instead of holding a map of the whole archive.
+   */
+  storedHashes(ids: readonly string[]): Promise<Map<string, string>>;
+  /** Every article id the archive holds (committed or staged), a batch at a time: the ones the corpus lacks are removed. */
+  storedIds(): AsyncIterable<readonly string[]>;
   /**
    * An article as the archive holds it (committed or staged), with its passages' vectors in
    * passage order: an article whose text is unchanged is filed again under new metadata from it.

@@ -265,13 +265,19 @@ function scopeOf(options: TraceOptions): SearchScope {
 export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): HybridSearcher {
   const sentenceSyllables = makeSentenceSyllables();
   const passageTerms = makePassageTerms();
+  /** The query with its diacritics put back from the archive's words, when it was typed without them. */
+  async function tonedForm(q: string, snapshot: StoreSnapshot): Promise<string> {
+    if (!settings.restoreTones || isTonedQuery(splitPhrases(q))) return q;
+    return restoreTones(q, (terms) => snapshot.termIdf(terms));
+  }
+
   async function trace(query: string, options: TraceOptions = {}): Promise<HybridTrace> {
     const snapshot = deps.snapshot();
     const k = options.k ?? settings.k;
     const q = normalizeQuery(query);
     if (q.length === 0) return { dense: [], lexical: [], fused: [], evidence: [], response: { results: [], relevant: false } };
     const toned = isTonedQuery(splitPhrases(q));
-    const denseQuery = toned || !settings.restoreTones ? q : await restoreTones(q, (terms) => snapshot.termIdf(terms));
+    const denseQuery = toned ? q : await tonedForm(q, snapshot);
     const vector = options.queryVector ?? (await deps.embedQuery(denseQuery));
     // Enough candidates that de-duplication and k > candidates never leave the list short.
     const n = Math.max(settings.candidates, k * 3);
@@ -350,6 +356,10 @@ export function makeHybridSearch(deps: HybridDeps, settings: HybridSettings): Hy
     trace,
     async search(query, options) {
       return (await trace(query, options)).response;
+    },
+    async restoreTones(query) {
+      const q = normalizeQuery(query);
+      return q.length === 0 ? q : tonedForm(q, deps.snapshot());
     },
   };
 }

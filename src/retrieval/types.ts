@@ -49,4 +49,9 @@ export interface SearchResponse {
 /** The retrieval contract that answering, the API and the CLI build on. */
 export interface Searcher {
   search(query: string, options?: SearchOptions): Promise<SearchResponse>;
+  /**
+   * The query with its diacritics put back as `search` reads it (the query itself when typed with
+   * them): a follow-up's own words are read this way before they are joined to the conversation.
+   */
+  restoreTones?(query: string): Promise<string>;
 }

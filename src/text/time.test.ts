@@ -50,6 +50,14 @@ describe('readTime: relative periods and recency', () => {
     expect(readTime('ASEAN làm gì?', REF).anchor).toBeNull();
   });
 
+  it('reads no period in "bao nhiêu năm trước" (how long ago) nor in "năm nay bao nhiêu tuổi" (an age)', () => {
+    expect(readTime('Tấm bia mới đào được có từ bao nhiêu năm trước?', REF).period).toBeNull();
+    expect(readTime('hoa thach co tu may nam truoc', REF).period).toBeNull();
+    expect(readTime('Ông ấy năm nay bao nhiêu tuổi?', REF).period).toBeNull();
+    expect(period('Năm nay giá vàng tăng bao nhiêu?')).toEqual(['2020-01-01', '2020-11-24']);
+    expect(period('Ba năm trước LHQ làm gì?')).toEqual(['2017-01-01', '2017-12-31']);
+  });
+
   it('does not count "trước đó" (before the event just named) back from today', () => {
     expect(readTime('Tháng trước đó vì sao OPEC cắt giảm sản lượng?', REF).period).toBeNull();
     expect(readTime('nam truoc do doi bong xep thu may', REF).period).toBeNull();

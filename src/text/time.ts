@@ -222,11 +222,13 @@ const PERIOD_RULES: Rule[] = [
       return m === 1 ? monthSpan(y - 1, 12) : monthSpan(y, m - 1);
     },
   },
-  { anchor: 'relative', re: /\bnam (?:nay)\b/g, read: (_m, r) => ({ from: iso(parseDay(r).y, 1, 1), to: r }) },
-  // "năm trước đó" leans on the event just named, not on today; "hai năm trước" is two years back.
+  // "năm nay bao nhiêu tuổi" asks someone's age now, not for this year's articles.
+  { anchor: 'relative', re: /\bnam nay\b(?!\s+(?:bao nhieu|may)\s+tuoi\b)/g, read: (_m, r) => ({ from: iso(parseDay(r).y, 1, 1), to: r }) },
+  // "năm trước đó" leans on the event just named, not on today; "hai năm trước" is two years back;
+  // "(từ) bao nhiêu năm trước" asks how long ago, it names no year.
   {
     anchor: 'relative',
-    re: /\b(?:(\d{1,2}|mot|hai|ba|bon|nam|muoi) )?nam (?:ngoai|truoc|roi)\b(?!\s+(?:do|ay|nua)\b)/g,
+    re: /\b(?<!\b(?:bao nhieu|may) )(?:(\d{1,2}|mot|hai|ba|bon|nam|muoi) )?nam (?:ngoai|truoc|roi)\b(?!\s+(?:do|ay|nua)\b)/g,
     read: (m, r) => {
       const back = m[1] === undefined ? 1 : Number(m[1]) || (YEARS_BACK[m[1]] ?? 0);
       return back > 0 ? yearSpan(parseDay(r).y - back) : null;

@@ -1,5 +1,5 @@
 import type { Article } from '../../src/corpus/types.js';
-import type { ArticleEntry, Chunk } from '../../src/ingest/types.js';
+import type { ArticleEntry, Chunk, IngestSink } from '../../src/ingest/types.js';
 import type { WriterOptions } from '../../src/store/embedded/writer.js';
 import type { StoreSettings } from '../../src/store/types.js';
 
@@ -88,4 +88,11 @@ export function articleEntry(
     vectors: passages.map((_, i) => unit(seed + i * 7919, dims)),
     contentHash: `${id}-v${version}`,
   };
+}
+
+/** Every article the sink holds with its content hash, read the way an ingest plans (ids in batches, then their hashes). */
+export async function storedHashMap(sink: IngestSink): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for await (const ids of sink.storedIds()) for (const [id, hash] of await sink.storedHashes(ids)) out.set(id, hash);
+  return out;
 }

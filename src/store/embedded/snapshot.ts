@@ -191,18 +191,6 @@ export class EmbeddedSnapshot implements StoreSnapshot {
     this.facetsMemo ??= computeFacets(this.views);
     return this.facetsMemo;
   }
-
-  /** Every live article's id and content hash (the writer plans ingests with them). */
-  articleHashes(): Map<string, string> {
-    const out = new Map<string, string>();
-    for (const { segment, deleted } of this.views) {
-      const table = segment.articles;
-      for (let n = 0; n < table.length; n++) {
-        if (deleted === null || deleted[n] === 0) out.set(table.id(n), table.contentHash(n));
-      }
-    }
-    return out;
-  }
 }
 
 /** The passages a commit's tombstones leave alive in a segment. */

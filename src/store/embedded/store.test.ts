@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeTempDir, testConfig } from '../../../tests/helpers/config.js';
-import { TEST_SETTINGS, articleEntry, testWriterOptions, unit } from '../../../tests/helpers/storeEntries.js';
+import { TEST_SETTINGS, articleEntry, testWriterOptions, storedHashMap, unit } from '../../../tests/helpers/storeEntries.js';
 import { IndexBusyError, IndexCorruptError, IndexMismatchError } from '../errors.js';
 import { makeMemorySnapshot } from '../memory.js';
 import type { ArchiveStore, StoreReader, StoreWriter } from '../types.js';
@@ -220,7 +220,31 @@ describe('embedded store: commits, tombstones, refresh', () => {
     await w.upsert(news(2, 2));
     await w.remove('n1');
     await w.upsert(news(3));
-    expect(await w.articleHashes()).toEqual(new Map([['n2', 'n2-v2'], ['n3', 'n3-v1']]));
+    expect(await storedHashMap(w)).toEqual(new Map([['n2', 'n2-v2'], ['n3', 'n3-v1']]));
+    expect(await w.storedHashes(['n1', 'n2', 'n9'])).toEqual(new Map([['n2', 'n2-v2']]));
+  });
+
+  it('hands out the stored ids in batches, each live article once, across segments and tombstones', async () => {
+    const { store } = await newStore();
+    const w = await writer(store);
+    const total = 4500; // more than one batch of ids
+    for (let i = 0; i < total; i++) {
+      await w.upsert(news(i));
+      if (i % 1500 === 1499) await w.commit();
+    }
+    await w.remove('n5');
+    await w.upsert(news(7, 2));
+    await w.commit();
+    await w.remove('n8');
+    const batches: string[][] = [];
+    for await (const ids of w.storedIds()) batches.push([...ids]);
+    const ids = batches.flat();
+    expect(batches.length).toBeGreaterThan(1);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids).toHaveLength(total - 2);
+    expect(ids).not.toContain('n5');
+    expect(ids).not.toContain('n8');
+    expect((await w.storedHashes(['n7'])).get('n7')).toBe('n7-v2');
   });
 });
 

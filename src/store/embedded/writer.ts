@@ -48,6 +48,8 @@ export interface WriterOptions {
 export type CommitStep = 'segment' | 'tombstones' | 'commit-file' | 'pointer';
 
 const LOCK_FILE = '.writer.lock';
+/** Ids handed to an ingest's plan at a time by `storedIds`. */
+const ID_BATCH = 4096;
 
 /** A committed segment as the writer tracks it: which articles it holds, which of them are deleted. */
 interface WriterSegment {
@@ -178,25 +180,46 @@ export class EmbeddedWriter implements StoreWriter {
    * in one segment at most) rather than kept in a map of every id, which at a million articles
    * held a few hundred megabytes of the writer's memory.
    */
-  private locate(id: string): { segment: string; article: number } | undefined {
+  private locate(id: string): { segment: WriterSegment; article: number } | undefined {
     for (let i = this.segments.length - 1; i >= 0; i--) {
       const s = this.segments[i]!;
       const n = liveNumber(s, id);
-      if (n >= 0) return { segment: s.ref.name, article: n };
+      if (n >= 0) return { segment: s, article: n };
     }
     return undefined;
   }
 
-  async articleHashes(): Promise<Map<string, string>> {
+  async storedHashes(ids: readonly string[]): Promise<Map<string, string>> {
+    this.assertOpen();
     const out = new Map<string, string>();
-    for (const s of this.segments) {
-      forLive(s, (n) => {
-        const id = s.articles.id(n);
-        if (!this.removals.has(id)) out.set(id, s.articles.contentHash(n));
-      });
+    for (const id of ids) {
+      const staged = this.staged.get(id);
+      const at = staged || this.removals.has(id) ? undefined : this.locate(id);
+      if (staged) out.set(id, staged.contentHash);
+      else if (at) out.set(id, at.segment.articles.contentHash(at.article));
     }
-    for (const [id, entry] of this.staged) out.set(id, entry.contentHash);
     return out;
+  }
+
+  async *storedIds(): AsyncIterable<readonly string[]> {
+    this.assertOpen();
+    // The segments of this moment: a merge publishing meanwhile holds the same live articles.
+    const segments = [...this.segments];
+    let batch: string[] = [];
+    for (const s of segments) {
+      for (let n = 0; n < s.articles.length; n++) {
+        if (s.deleted !== null && s.deleted[n] !== 0) continue;
+        const id = s.articles.id(n);
+        if (this.removals.has(id) || this.staged.has(id)) continue;
+        batch.push(id);
+        if (batch.length >= ID_BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+    }
+    batch.push(...this.staged.keys());
+    if (batch.length > 0) yield batch;
   }
 
   async storedArticle(documentId: string): Promise<{ article: Article; vectors: Float32Array[] } | undefined> {
@@ -204,8 +227,8 @@ export class EmbeddedWriter implements StoreWriter {
     const staged = this.staged.get(documentId);
     if (staged) return { article: staged.article, vectors: staged.vectors };
     const at = this.removals.has(documentId) ? undefined : this.locate(documentId);
-    const segment = at && this.segments.find((s) => s.ref.name === at.segment);
-    if (!at || !segment) return undefined;
+    if (!at) return undefined;
+    const { segment } = at;
     const stored = await readSegmentArticle(path.join(this.opts.indexDir, segment.ref.name), this.opts.settings.dimensions, {
       articleNumber: at.article,
       firstPassage: this.firstPassage(segment, at.article),
@@ -311,7 +334,8 @@ export class EmbeddedWriter implements StoreWriter {
     const byName = new Map<string, number[]>();
     for (const id of ids) {
       const at = this.locate(id)!;
-      byName.set(at.segment, [...(byName.get(at.segment) ?? []), at.article]);
+      const name = at.segment.ref.name;
+      byName.set(name, [...(byName.get(name) ?? []), at.article]);
     }
     if (byName.size > 0) step('tombstones');
     const out: WriterSegment[] = [];
@@ -579,13 +603,13 @@ function segmentSize(s: WriterSegment): SegmentSize {
   return { name: s.ref.name, passages: s.ref.passages, livePassages };
 }
 
-/** Calls `fn` with the number of each article of `s` not deleted. */
 /** The number of the article `id` in segment `s` when it is live there, else -1. */
 function liveNumber(s: WriterSegment, id: string): number {
   const n = s.articles.numberOf(id);
   return n >= 0 && (s.deleted === null || s.deleted[n] === 0) ? n : -1;
 }
 
+/** Calls `fn` with the number of each article of `s` not deleted. */
 function forLive(s: WriterSegment, fn: (n: number) => void): void {
   for (let n = 0; n < s.articles.length; n++) if (s.deleted === null || s.deleted[n] === 0) fn(n);
 }
