@@ -56,6 +56,13 @@ describe('readAskedFact', () => {
   it('takes the kind of fact from the previous question when the follow-up names none', () => {
     expect(readAskedFact('Còn OSCE thì sao?', 'ASEAN có bao nhiêu thành viên?').kind).toBe('number');
   });
+  it('keeps a follow-up\'s own open question ("làm gì", "thế nào") instead of asking the previous kind again', () => {
+    const previous = 'Trong gia đình họ thì ai làm chủ?';
+    expect(readAskedFact('Khi có nguyệt thực thì phụ nữ ở đó làm gì?', previous).kind).toBe('other');
+    expect(readAskedFact('khi co nguyet thuc thi phu nu o do lam gi', previous).kind).toBe('other');
+    expect(readAskedFact('Còn người chồng thì thế nào?', previous).kind).toBe('person');
+    expect(readAskedFact('Còn OSCE thì sao?', previous).kind).toBe('person');
+  });
 });
 
 describe('numberAgreement', () => {
@@ -80,6 +87,21 @@ describe('numberAgreement', () => {
 });
 
 describe('factStrength', () => {
+  it('"bao nhiêu <thing>" is not answered by a date, an hour, an ordinal or a count of years', () => {
+    const asked = readAskedFact('Có bao nhiêu nguyên thủ quốc gia dự Hội nghị cấp cao OSCE ở Astana?');
+    const strength = (text: string) => factStrength(readSentence(text), asked);
+    expect(strength('Đây là hội nghị cấp cao đầu tiên của OSCE trong vòng 11 năm qua.')).toBe(FACT.none);
+    expect(strength('Ngày 1/12, tại diễn đàn Hội nghị ở Astana, ông Ban Ki-moon phát biểu.')).toBe(FACT.none);
+    expect(strength('Năm 2010, hội nghị lần thứ 7 diễn ra lúc 9 giờ tại số 2 đại lộ chính.')).toBe(FACT.none);
+    expect(strength('Nhà lãnh đạo 71 tuổi tới Astana.')).toBe(FACT.none);
+    // A count of something else is still weak evidence; a count of heads of state answers exactly.
+    expect(strength('Hội nghị có 56 đoàn tham dự.')).toBe(FACT.weak);
+    expect(strength('Ba vị tổng thống đã tới Astana.')).toBe(FACT.weak);
+    expect(strength('Hội nghị có 38 nguyên thủ quốc gia tham dự.')).toBe(FACT.exact);
+    // Asked a count of years, a count of years answers.
+    expect(factStrength(readSentence('OSCE đã 11 năm không họp cấp cao.'), readAskedFact('OSCE bao nhiêu năm không họp cấp cao?'))).toBeGreaterThan(FACT.none);
+  });
+
   it('a place is named after its kind too: "tại thành phố Quảng Châu", "ở tỉnh Quảng Đông"', () => {
     const asked = readAskedFact('Cơ sở sản xuất trứng gà giả ở đâu?');
     expect(factStrength(readSentence('Cơ sở này đặt tại thành phố Quảng Châu, tỉnh Quảng Đông.'), asked)).toBe(FACT.strong);
@@ -252,5 +274,9 @@ describe('factStrength', () => {
     expect(factStrength(readSentence('Buổi phỏng vấn diễn ra lúc 15h ngày 7/8.'), asked)).toBe(FACT.exact);
     expect(factStrength(readSentence('Buổi phỏng vấn diễn ra sáng ngày 12/8.'), asked)).toBe(FACT.none);
     expect(readAskedFact('Buổi phỏng vấn diễn ra ngày nào?').hour).toBe(false);
+    // "11g30", "11g trưa" as some papers write the hour; "50g đường" is a weight.
+    expect(factStrength(readSentence('Cuộc làm việc kéo dài đến hơn 11g trưa.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Phiên tòa mở lúc 7g30.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Cho thêm 50g đường vào nồi.'), asked)).toBe(FACT.none);
   });
 });

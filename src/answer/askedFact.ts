@@ -1,7 +1,7 @@
 import { isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
 import { findDefinedAbbreviations, type DefinedAbbreviation } from './definedAbbreviations.js';
-import { asksForHour, asksForPeriod, asksForRate, detectQuestionKind, type QuestionKind } from './questionKind.js';
+import { asksForHour, asksForPeriod, asksForRate, asksOwnOpenQuestion, detectQuestionKind, type QuestionKind } from './questionKind.js';
 
 /**
  * What a question pins down and what it leaves open, read so that a sentence can be checked
@@ -174,7 +174,7 @@ function askedUnit(question: string, counted: readonly string[]): AskedUnit | nu
 export function readAskedFact(question: string, context?: string): AskedFact {
   const ownKind = detectQuestionKind(question);
   // "Còn OSCE thì sao?" asks for the same kind of fact as the question it follows.
-  const askedIn = ownKind === 'other' && context !== undefined ? context : question;
+  const askedIn = ownKind === 'other' && context !== undefined && !asksOwnOpenQuestion(question) ? context : question;
   const kind = askedIn === question ? ownKind : detectQuestionKind(askedIn);
   const period = asksForPeriod(askedIn);
   const countedFrom = ownKind === 'number' || context === undefined ? question : context;
@@ -375,8 +375,12 @@ function placeStrength(sentence: ReadSentence, asked: AskedFact): number {
   return sentence.capitalisedRuns.some((name) => isNew(name, asked)) ? FACT.weak : FACT.none;
 }
 
-/** A time of day: "22h", "7h30 sáng", "9 giờ 30", "10:45". */
-const HOUR = /(?<![\p{L}\p{N}])(?:\d{1,2}\s*(?:h|giờ)(?:\s*\d{1,2})?(?![\p{L}])|\d{1,2}:\d{2})/iu;
+/**
+ * A time of day: "22h", "7h30 sáng", "9 giờ 30", "10:45", and as some papers write it "11g30",
+ * "11g trưa" ("g" alone after a number is more often grams: only with minutes or a part of the day).
+ */
+const HOUR =
+  /(?<![\p{L}\p{N}])(?:\d{1,2}\s*(?:h|giờ)(?:\s*\d{1,2})?(?![\p{L}])|\d{1,2}:\d{2}|\d{1,2}g(?:\d{2}(?![\p{L}\p{N}])|\s+(?:sáng|trưa|chiều|tối|đêm)(?![\p{L}\p{M}])))/iu;
 
 function timeStrength(sentence: ReadSentence, asked: AskedFact): number {
   if (asked.hour) return HOUR.test(sentence.text) ? FACT.exact : FACT.none;
@@ -476,10 +480,30 @@ function numberStrength(sentence: ReadSentence, asked: AskedFact): number {
   const ts = sentence.tokens;
   if (countsTheNoun(ts, asked.counted)) return FACT.exact;
   const given = new Set(asked.numbers.map((n) => n.value));
-  const newNumber = ts.some((t, i) => (isDigits(t.word) && !given.has(t.word)) || numberWordAt(ts, i));
+  const countsThing = countsNamedThing(asked.counted);
+  const datedParts = countsThing ? new Set(sentence.dates.flat()) : new Set<string>();
+  const newNumber = ts.some(
+    (t, i) => ((isDigits(t.word) && !given.has(t.word)) || numberWordAt(ts, i)) && !(countsThing && countsNoThing(ts, i, datedParts)),
+  );
   if (!newNumber) return FACT.none;
   // "bao nhiêu người" answered with a number of something else is weak evidence.
-  return countsNamedThing(asked.counted) ? FACT.weak : FACT.strong;
+  return countsThing ? FACT.weak : FACT.strong;
+}
+
+/** Words after which a number is a date, an hour, an ordinal or a house number: "năm 2005", "lúc 7", "lần thứ 3", "số 2". */
+const DATE_OR_RANK_BEFORE = new Set(['ngay', 'thang', 'nam', 'luc', 'thu', 'quy', 'so', 'khoa']);
+
+/**
+ * Whether the number at i counts no thing: part of a date, an hour, an ordinal, or a count of
+ * time or of years of age ("11 năm qua", "71 tuổi"). News sentences nearly all hold one, and
+ * "bao nhiêu nguyên thủ" is not answered by any of them.
+ */
+function countsNoThing(ts: readonly Token[], i: number, datedParts: ReadonlySet<string>): boolean {
+  if (datedParts.has(ts[i]!.word) || DATE_OR_RANK_BEFORE.has(ts[i - 1]?.folded ?? '')) return true;
+  // "ngày 1/12": the separator is gone, the day's number before the month's says what it is.
+  if (i > 0 && isDigits(ts[i - 1]!.word) && isDigits(ts[i]!.word) && countsNoThing(ts, i - 1, datedParts)) return true;
+  const unit = ts[countedWordAt(ts, i)];
+  return unit !== undefined && (TIME_UNITS.has(unit.folded) || unit.folded === 'tuoi');
 }
 
 /** Units of time: a count right before one is a duration ("90 phút", "ba năm tù"). */

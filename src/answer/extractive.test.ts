@@ -17,6 +17,19 @@ const osceCall = seedPassage(SEED.osce, 'Ngày 1/12, tại diễn đàn', 'khôn
 const undp = seedPassage(SEED.relations, 'Hợp tác giữa ASEAN và Liên Hợp Quốc được lập từ sớm', 'thúc đẩy liên kết khu vực.', { score: 0.8 });
 const resolution = seedPassage(SEED.resolution, 'Đại hội đồng Liên Hợp Quốc khóa 75 ngày 23/11', 'thương lượng nghị quyết.', { score: 0.5 });
 
+/** A news report's passage (it names its outlet and day), its text given whole. */
+const newsPassage = (text: string, documentId: string, score: number): SearchResult => ({
+  text,
+  score,
+  documentId,
+  title: 'Tin tức',
+  outlet: 'VnExpress',
+  publishedAt: '2005-03-26',
+  chunkId: `${documentId}#0`,
+  start: 0,
+  end: text.length,
+});
+
 /** Each sentence of the answer, markers removed, must be verbatim text of one of the sources. */
 function expectVerbatim(answer: string, sources: readonly SearchResult[]): void {
   const bare = answer.replace(/\s*\[\d+\]/g, '');
@@ -264,6 +277,43 @@ describe('answerExtractively: mechanisms of issue 9', () => {
     const absent = answerExtractively('Thủ tướng Nhật Bản phát biểu gì tại Tokyo?', [osceSummit, osceCall], { answerability });
     expect(absent.answer).toBe(NOT_FOUND_ANSWER);
     expect(absent.answerability).toBeLessThan(answerability.threshold);
+  });
+
+  it('asked when of a news report, declines when the sentences about the event never say; a reference text is not held to it', () => {
+    const climate = seedPassage(SEED.osce, 'Trong lĩnh vực phát triển bền vững', 'các nguy cơ về an ninh khác.', { score: 0.8, ordinal: 4 });
+    const question = 'Ông Ban Ki-moon kêu gọi chống biến đổi khí hậu vào ngày nào?';
+    const report = answerExtractively(question, [climate]);
+    expect(report.answer).toBe(NOT_FOUND_ANSWER);
+    // The article's dated opening paragraph, retrieved too, tells the day of the call.
+    const dated = answerExtractively(question, [climate, osceCall]);
+    expect(dated.grounded).toBe(true);
+    expect(dated.answer).toContain('1/12');
+    // An encyclopedia answers "when" with eras the date reader does not take for one: its sentence is quoted.
+    const reference = answerExtractively(question, [{ ...climate, outlet: null, publishedAt: null }]);
+    expect(reference.grounded).toBe(true);
+    expect(reference.answer).toContain('biến đổi khí hậu');
+  });
+
+  it('declines to quote a news report\'s sentence without the asked fact, even when another sentence near the key terms has one', () => {
+    // The closing is told without its day; another article's sentence on the same exhibition has a
+    // day, of another event: the best sentence would answer "when did it close" with no day.
+    const closing = newsPassage('Triển lãm hội họa đương đại tại khách sạn Palm Garden ở Hội An bế mạc trong sự tiếc nuối của du khách.', 'closing', 0.95);
+    const prizes = newsPassage('Ngày 25/3, triển lãm ở khách sạn Palm Garden trao giải cho ba họa sĩ.', 'prizes', 0.1);
+    const question = 'Triển lãm hội họa ở khách sạn Palm Garden bế mạc ngày nào?';
+    expect(rankSentences(question, [closing, prizes])[0]?.chunkId).toBe('closing#0');
+    expect(answerExtractively(question, [closing, prizes]).answer).toBe(NOT_FOUND_ANSWER);
+    // The same sentences as reference texts are quoted as before.
+    const reference = answerExtractively(question, [closing, prizes].map((p) => ({ ...p, outlet: null, publishedAt: null })));
+    expect(reference.citations[0]?.documentId).toBe('closing');
+  });
+
+  it('a follow-up naming nothing new is answered from the documents just cited when they state the asked fact', () => {
+    const mouse = newsPassage('Laser Mouse 6000 là loại chuột vi tính dành cho game thủ. Laser Mouse 6000 sẽ có mặt trên thị trường vào tháng 10 tới.', 'mouse', 0.7);
+    // Another article's sentence shares more of the words ("bán", "con chuột", "game thủ") and states no time.
+    const games = newsPassage('Con chuột cho game thủ được bán khắp nơi ở chợ Nhật Tảo.', 'games', 0.6);
+    const a = answerExtractively('Khi nào có bán?', [games, mouse], { context: 'Thế còn con chuột Laser Mouse 6000 cho game thủ?', preferDocuments: ['mouse'] });
+    expect(a.answer).toContain('tháng 10');
+    expect(a.citations[0]?.documentId).toBe('mouse');
   });
 
   it('asked a precise fact (a price, a duration, a count of people), declines passages that never state one', () => {

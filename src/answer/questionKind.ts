@@ -172,6 +172,20 @@ export function detectQuestionKind(question: string): QuestionKind {
   return hasCue(question, FIGURE_NOUNS) ? 'number' : 'other';
 }
 
+/**
+ * Question words that ask something of their own without naming a kind of fact: "làm gì", "nói
+ * gì", "thế nào", "ra sao". A follow-up holding one asks its own question ("Khi có nguyệt thực
+ * thì phụ nữ ở đó làm gì?" after "Ai làm chủ?"), not again the previous question's kind of fact.
+ */
+const OPEN_CUES = { toned: ['gì', 'thế nào', 'ra sao'], folded: ['lam gi', 'noi gi', 'the nao', 'ra sao'] };
+/** "Còn X thì sao / thì thế nào?": the previous question asked again, about X. */
+const ASKED_AGAIN = /th[iì]\s+(?:sao|th[eế]\s+n[aà]o|ra\s+sao)\s*\??\s*$/iu;
+
+/** Whether a question asks its own open question, rather than the previous one again about something else. */
+export function asksOwnOpenQuestion(question: string): boolean {
+  return !ASKED_AGAIN.test(question.trim()) && hasCue(question, OPEN_CUES);
+}
+
 /** Whether the question asks for a span of years ("nhiệm kỳ nào") rather than a single date. */
 export function asksForPeriod(question: string): boolean {
   return hasCue(question, PERIOD_CUES);
