@@ -316,6 +316,16 @@ describe('answerExtractively: mechanisms of issue 9', () => {
     expect(a.citations[0]?.documentId).toBe('mouse');
   });
 
+  it('does not take a sentence repeating "bao nhiêu phần trăm" for the one giving the percentage', () => {
+    const echo = newsPassage('Thực ra lúc ấy không ai nghĩ đến chuyện tính phần trăm bao nhiêu, ai cũng muốn lấy chồng sớm.', 'echo', 0.6);
+    const survey = newsPassage('Có 95% các em ước mơ lấy một tấm chồng ở độ tuổi 25.', 'survey', 0.5);
+    for (const question of ['Bao nhiêu phần trăm muốn lấy chồng ở tuổi 25?', 'bao nhieu phan tram muon lay chong o tuoi 25?']) {
+      const a = answerExtractively(question, [echo, survey]);
+      expect(a.answer, question).toContain('95%');
+      expect(a.citations.map((c) => c.documentId)).toEqual(['survey']);
+    }
+  });
+
   it('asked a precise fact (a price, a duration, a count of people), declines passages that never state one', () => {
     const answerability = loadCommittedAnswerabilityModel();
     // On topic (the OSCE summit), but no sum of money anywhere: the model is not even asked.

@@ -11,7 +11,7 @@ import { mayAnswer } from './anchors.js';
 import { FACT, asksPreciseFact, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
 import { readPassage, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { wordsOf } from '../text/words.js';
-import { density, makeCoverage, makeQuestionTerms, questionSyllables, termIdf, termSetOf } from './sentenceScoring.js';
+import { density, makeCoverage, makeQuestionTerms, questionSyllables, termIdf, termSetOf, withoutFigureQuestion } from './sentenceScoring.js';
 import { NOT_FOUND_ANSWER, citationOf, type Citation } from './types.js';
 
 /**
@@ -177,8 +177,8 @@ function mentionsFocus(c: RawCandidate, focusWords: readonly string[]): boolean 
 function contextWeight(question: string, context: string, focused: boolean): number {
   const base = 0.15;
   if (!focused) return base;
-  const own = makeQuestionTerms(question, {}).own.reduce((sum, t) => sum + t.weight, 0);
-  const ctx = makeQuestionTerms(context, {}).own.reduce((sum, t) => sum + t.weight, 0);
+  const own = makeQuestionTerms(withoutFigureQuestion(question), {}).own.reduce((sum, t) => sum + t.weight, 0);
+  const ctx = makeQuestionTerms(withoutFigureQuestion(context), {}).own.reduce((sum, t) => sum + t.weight, 0);
   if (ctx === 0) return base;
   return Math.min(base, (own * FOCUS_CONTEXT_SHARE) / ((1 - FOCUS_CONTEXT_SHARE) * ctx));
 }
@@ -199,9 +199,9 @@ function scoreCandidates(
   const focus = opts.focus ?? [];
   // "AIPR" in the question finds "Viện Hòa bình và Hòa giải ASEAN" in a sentence when a passage defines it.
   const expand = opts.expand ?? expanderWith(raw.flatMap((c) => c.read.definitions));
-  const terms = makeQuestionTerms(question, {
+  const terms = makeQuestionTerms(withoutFigureQuestion(question), {
     ...(opts.context !== undefined
-      ? { context: opts.context, contextWeight: contextWeight(question, opts.context, focus.length > 0) }
+      ? { context: withoutFigureQuestion(opts.context), contextWeight: contextWeight(question, opts.context, focus.length > 0) }
       : {}),
     expand,
   });

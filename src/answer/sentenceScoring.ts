@@ -19,6 +19,17 @@ export interface QuestionTerms {
 const EXPANSION_SCALE = 0.8;
 
 /**
+ * The words that ask for a figure: "bao nhiêu", and "phần trăm" after it. An answer gives the figure
+ * ("95%"), not these words; a sentence that repeats them ("chẳng ai tính phần trăm bao nhiêu")
+ * would otherwise cover the question best. Typed without tones, "bao" is also "báo" and is kept
+ * as a word by the tokenizer, so the phrase is taken out here, where it is known to ask.
+ */
+const ASKING_FOR_A_FIGURE = /(?<![\p{L}\p{M}])(?:bao\s+nhi[eê]u(?:\s+ph[aầ]n\s+tr[aă]m)?|mấy\s+phần\s+trăm)(?![\p{L}\p{M}])/giu;
+
+/** The question without the words that ask for a figure: what the answering sentence must talk about. */
+export const withoutFigureQuestion = (text: string) => text.replace(ASKING_FOR_A_FIGURE, ' ');
+
+/**
  * Builds the weighted terms of a question. `context` (the previous question of a follow-up) adds
  * its terms at `contextWeight`, so the follow-up's own words still decide.
  */
