@@ -26,8 +26,12 @@ const EXPANSION_SCALE = 0.8;
  */
 const ASKING_FOR_A_FIGURE = /(?<![\p{L}\p{M}])(?:bao\s+nhi[eê]u(?:\s+ph[aầ]n\s+tr[aă]m)?|mấy\s+phần\s+trăm)(?![\p{L}\p{M}])/giu;
 
-/** The question without the words that ask for a figure: what the answering sentence must talk about. */
-export const withoutFigureQuestion = (text: string) => text.replace(ASKING_FOR_A_FIGURE, ' ');
+/**
+ * The question without the words that ask for a figure: what the answering sentence must talk
+ * about. A comma stands where they were, so the words around them ("tổ chức", "hội nghị") do not
+ * join into a two-word term no sentence holds.
+ */
+export const withoutFigureQuestion = (text: string) => text.replace(ASKING_FOR_A_FIGURE, ',');
 
 /**
  * Builds the weighted terms of a question. `context` (the previous question of a follow-up) adds
