@@ -177,8 +177,8 @@ function mentionsFocus(c: RawCandidate, focusWords: readonly string[]): boolean 
 function contextWeight(question: string, context: string, focused: boolean): number {
   const base = 0.15;
   if (!focused) return base;
-  const own = makeQuestionTerms(withoutFigureQuestion(question), {}).own.reduce((sum, t) => sum + t.weight, 0);
-  const ctx = makeQuestionTerms(withoutFigureQuestion(context), {}).own.reduce((sum, t) => sum + t.weight, 0);
+  const own = makeQuestionTerms(question, {}).own.reduce((sum, t) => sum + t.weight, 0);
+  const ctx = makeQuestionTerms(context, {}).own.reduce((sum, t) => sum + t.weight, 0);
   if (ctx === 0) return base;
   return Math.min(base, (own * FOCUS_CONTEXT_SHARE) / ((1 - FOCUS_CONTEXT_SHARE) * ctx));
 }
@@ -199,9 +199,12 @@ function scoreCandidates(
   const focus = opts.focus ?? [];
   // "AIPR" in the question finds "Viện Hòa bình và Hòa giải ASEAN" in a sentence when a passage defines it.
   const expand = opts.expand ?? expanderWith(raw.flatMap((c) => c.read.definitions));
-  const terms = makeQuestionTerms(withoutFigureQuestion(question), {
-    ...(opts.context !== undefined
-      ? { context: withoutFigureQuestion(opts.context), contextWeight: contextWeight(question, opts.context, focus.length > 0) }
+  // Scored without the words that ask for a figure ("bao nhiêu phần trăm"): the answer gives the figure instead.
+  const ownWords = withoutFigureQuestion(question);
+  const contextWords = opts.context === undefined ? undefined : withoutFigureQuestion(opts.context);
+  const terms = makeQuestionTerms(ownWords, {
+    ...(contextWords !== undefined
+      ? { context: contextWords, contextWeight: contextWeight(ownWords, contextWords, focus.length > 0) }
       : {}),
     expand,
   });
@@ -284,15 +287,18 @@ const byScore = (a: Candidate, b: Candidate) => b.score - a.score;
 /** A sentence this close to the best coverage is "next to the question's key terms". */
 const KEY_TERMS_SHARE = 0.6;
 
-/**
- * Whether a sentence that holds the question's key terms (or follows the one that does) also
- * holds the fact asked for, even weakly: without one, the passages tell the event but not the
- * asked detail (a fine, a price, an age the article never gives).
- */
-function holdsFactNearKeyTerms(candidates: readonly Candidate[]): boolean {
+/** The sentences that hold the question's key terms (or follow the one that does): those close to the best coverage. */
+function nearKeyTerms(candidates: readonly Candidate[]): Candidate[] {
   const best = Math.max(0, ...candidates.map((c) => c.coverage));
-  return candidates.some((c) => c.coverage >= KEY_TERMS_SHARE * best && c.fact >= FACT.weak);
+  return candidates.filter((c) => c.coverage >= KEY_TERMS_SHARE * best);
 }
+
+/**
+ * Whether any of the sentences holds the fact asked for, even weakly: near the key terms without
+ * one, the passages tell the event but not the asked detail (a fine, a price, an age the article
+ * never gives).
+ */
+const holdsAskedFact = (candidates: readonly Candidate[]) => candidates.some((c) => c.fact >= FACT.weak);
 
 /**
  * Kinds of fact a news report states outright when it has them: a date, a place, a name, a count.
@@ -314,11 +320,9 @@ const isNewsReport = (r: SearchResult) => r.outlet !== null || r.publishedAt !==
  * would pass for an answer. Measured on the news development and tuning sets: no answerable
  * question lost, "not found" 0.698 → 0.721 and 0.376 → 0.513 (docs/EVALUATION-HISTORY.md).
  */
-function mustStateAskedFact(asked: AskedFact, pool: readonly Candidate[]): boolean {
+function mustStateAskedFact(asked: AskedFact, nearKeyTerms: readonly Candidate[]): boolean {
   if (asksPreciseFact(asked)) return true;
   if (!STATED_IN_NEWS.has(asked.kind)) return false;
-  const best = Math.max(0, ...pool.map((c) => c.coverage));
-  const nearKeyTerms = pool.filter((c) => c.coverage >= KEY_TERMS_SHARE * best);
   return nearKeyTerms.length > 0 && nearKeyTerms.every((c) => isNewsReport(c.result));
 }
 
@@ -487,9 +491,9 @@ export function answerExtractively(
   // their sentences tell whether the precise fact asked for is given.
   const may = options.mayAnswer ?? mayAnswer(question, results);
   const pool = scored.candidates.filter((c) => may(c.result.documentId));
-  const stating = statingPool(pool, options);
-  const mustState = mustStateAskedFact(scored.asked, stating);
-  if (mustState && !holdsFactNearKeyTerms(stating)) return notFoundAnswer();
+  const near = nearKeyTerms(statingPool(pool, options));
+  const mustState = mustStateAskedFact(scored.asked, near);
+  if (mustState && !holdsAskedFact(near)) return notFoundAnswer();
   let answerability: number | undefined;
   if (model) {
     answerability = answerabilityProbability(model, featuresOf(question, results, scored));
@@ -498,8 +502,7 @@ export function answerExtractively(
   const chosen = selectSentences(pool, opts, model !== undefined, scored.asked.kind !== 'other');
   // The fact may be stated near the key terms and yet not in what would be quoted: quoting the
   // event without the asked detail is no answer.
-  const statesFact = !mustState || chosen.some((c) => c.fact >= FACT.weak);
-  if (chosen.length === 0 || !statesFact) return { ...notFoundAnswer(), ...(answerability !== undefined ? { answerability } : {}) };
+  if (chosen.length === 0 || (mustState && !holdsAskedFact(chosen))) return { ...notFoundAnswer(), ...(answerability !== undefined ? { answerability } : {}) };
   const grouped = groupBySource(chosen);
   const groups = options.newestFirst ? newestFirst(grouped) : grouped;
   const citations = groups.map((g, i) => citationFor(g, i + 1));
