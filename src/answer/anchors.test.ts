@@ -31,9 +31,17 @@ describe('questionAnchors', () => {
     expect(questionAnchors('Ai bắt chính trận Valencia - Marseille?')).toEqual(['Valencia', 'Marseille']);
   });
 
-  it('gives nothing but codes for a question typed in lower case', () => {
-    expect(questionAnchors('dien thoai casio w41ca ban gia bao nhieu')).toEqual(['w41ca']);
-    expect(questionAnchors('nghien cuu cua patrick miller dang o dau')).toEqual([]);
+  it('reads the runs of foreign words of a question typed in lower case, and its codes', () => {
+    expect(questionAnchors('dien thoai casio w41ca ban gia bao nhieu')).toEqual(['casio', 'w41ca']);
+    expect(questionAnchors('nghien cuu cua patrick miller dang o dau')).toEqual(['patrick miller']);
+    expect(questionAnchors('tran chelsea hoa everton 1-1 co bao nhieu khan gia')).toEqual(['chelsea', 'everton']);
+    // A unit ("mb") or a lower-case acronym ("tp hcm") is not a name; Vietnamese syllables never are.
+    expect(questionAnchors('ban cap nhat nang bao nhieu mb')).toEqual([]);
+    expect(questionAnchors('cach nau pho bo o tp hcm')).toEqual([]);
+  });
+
+  it('reads no lower-case foreign word of a question that capitalises its names', () => {
+    expect(questionAnchors('Cuộc thi hôn marathon ở Vicenza có bao nhiêu cặp?')).toEqual(['Vicenza']);
   });
 });
 

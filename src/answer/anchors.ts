@@ -40,9 +40,30 @@ function wordsWithBreaks(text: string): string[] {
   return words;
 }
 
+/** A word spelt like no Vietnamese syllable, of letters with a vowel ("fabiano", not "mb" or "1-1"). */
+const isForeignName = (w: string) => /^\p{L}{3,}$/u.test(w) && /[aeiouy]/u.test(w) && isForeignWord(w);
+
+/**
+ * A question typed in lower case names its subject without capitals: its runs of foreign words
+ * ("luis fabiano", "vicenza") are what it pins, read as a reader who capitalised them would.
+ */
+function lowerCaseAnchors(words: readonly string[]): string[] {
+  const anchors: string[] = [];
+  let run: string[] = [];
+  for (const w of [...words, BREAK]) {
+    if (isForeignName(w)) run.push(w);
+    else if (run.length > 0) {
+      anchors.push(run.join(' '));
+      run = [];
+    }
+  }
+  return anchors;
+}
+
 export function questionAnchors(question: string): string[] {
   const words = wordsWithBreaks(normalizeQuery(question));
   const anchors = new Set<string>();
+  if (!words.some((w) => /\p{Lu}/u.test(w))) for (const a of lowerCaseAnchors(words)) anchors.add(a);
   let run: string[] = [];
   const flush = () => {
     const named = run.filter((w) => !isNumber(w));

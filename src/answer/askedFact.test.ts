@@ -279,4 +279,31 @@ describe('factStrength', () => {
     expect(factStrength(readSentence('Phiên tòa mở lúc 7g30.'), asked)).toBe(FACT.exact);
     expect(factStrength(readSentence('Cho thêm 50g đường vào nồi.'), asked)).toBe(FACT.none);
   });
+
+  it('"tạp chí nào" asks for a publication: named with its kind or where a work appeared, not any new name', () => {
+    const asked = readAskedFact('Nghiên cứu của Robert Shadwick được công bố trên tạp chí khoa học nào?');
+    expect(asked).toMatchObject({ kind: 'organisation', publication: true });
+    expect(readAskedFact('nghien cuu duoc dang tren tap chi nao').publication).toBe(true);
+    expect(readAskedFact('Nghiên cứu do trường đại học nào thực hiện?').publication).toBe(false);
+    expect(factStrength(readSentence('Nghiên cứu được đăng trên tạp chí khoa học Nature tuần này.'), asked)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Kết quả được công bố trên Science.'), asked)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Tờ New York Times cho biết như vậy.'), asked)).toBe(FACT.strong);
+    // A study's university and city, a report's author: other names, not the journal.
+    expect(factStrength(readSentence('Nhà nghiên cứu Robert Shadwick từ Đại học British Columbia ở Vancouver cho biết.'), asked)).toBe(FACT.none);
+    expect(factStrength(readSentence('Theo báo cáo của Nhà Trắng, lạm phát sẽ tăng.'), asked)).toBe(FACT.none);
+  });
+
+  it('"ở độ tuổi nào" asks for an age, like "bao nhiêu tuổi"', () => {
+    const asked = readAskedFact('Các em được phỏng vấn ở độ tuổi nào?');
+    expect(asked).toMatchObject({ kind: 'number', unit: 'age' });
+    expect(readAskedFact('cac em o do tuoi nao').unit).toBe('age');
+    expect(factStrength(readSentence('Các em từ 7 đến 11 tuổi được hỏi.'), asked)).toBe(FACT.exact);
+    expect(factStrength(readSentence('Nhóm nghiên cứu đã phỏng vấn 100 em.'), asked)).toBe(FACT.none);
+  });
+
+  it('"ngày nào" is not answered by a length of days: "tour 3 ngày 3 đêm" names no day', () => {
+    const asked = readAskedFact('Tour khởi hành chuyến đầu tiên vào ngày nào?');
+    expect(factStrength(readSentence('Tour 3 ngày 3 đêm, giá 777.000đ.'), asked)).toBe(FACT.none);
+    expect(factStrength(readSentence('Tour khởi hành ngày 3 tháng 5.'), asked)).toBe(FACT.strong);
+  });
 });

@@ -1,7 +1,7 @@
 import { isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
 import { findDefinedAbbreviations, type DefinedAbbreviation } from './definedAbbreviations.js';
-import { asksForHour, asksForPeriod, asksForRate, asksOwnOpenQuestion, detectQuestionKind, type QuestionKind } from './questionKind.js';
+import { asksForAge, asksForHour, asksForPeriod, asksForPublication, asksForRate, asksOwnOpenQuestion, detectQuestionKind, type QuestionKind } from './questionKind.js';
 
 /**
  * What a question pins down and what it leaves open, read so that a sentence can be checked
@@ -22,6 +22,8 @@ export interface AskedFact {
   counted: string[];
   /** The unit the asked number must carry: money for "giá bao nhiêu", years for "bao nhiêu tuổi". */
   unit: AskedUnit | null;
+  /** "đăng trên tạp chí nào": a publication, which news names with its kind ("tạp chí Nature"). */
+  publication: boolean;
   /** Numbers the question names, with the folded word before each ("thu" in "lần thứ 3"). */
   numbers: NumberMention[];
   /** Folded syllables the question (and its context) already gives: a name among them is no answer. */
@@ -162,7 +164,7 @@ const countsNamedThing = (counted: readonly string[]) => counted[0] !== undefine
 
 function askedUnit(question: string, counted: readonly string[]): AskedUnit | null {
   const first = counted[0];
-  if (first === 'tuoi') return 'age';
+  if (first === 'tuoi' || asksForAge(question)) return 'age';
   if (first === 'phan' && counted[1] === 'tram') return 'percent';
   if (first === 'tien' || first === 'dong' || first === 'usd') return 'money';
   // A counted thing that is not money ("bao nhiêu người") decides, whatever else the question says.
@@ -187,6 +189,7 @@ export function readAskedFact(question: string, context?: string): AskedFact {
     hour: kind === 'time' && asksForHour(askedIn),
     counted,
     unit: kind === 'number' ? askedUnit(countedFrom, counted) : null,
+    publication: kind === 'organisation' && asksForPublication(askedIn),
     numbers: numbersOf(tokens(question)),
     given,
     role: kind === 'person' || kind === 'name' ? roleAsked(question, kind) : [],
@@ -250,8 +253,9 @@ export function numberAgreement(sentence: ReadSentence, asked: AskedFact): Numbe
 
 // ---------- the fact asked for ----------
 
+/** A day, a month, a year; "ngày 3" after a count is a length of time ("tour 3 ngày 3 đêm"), not a day. */
 const DATE =
-  /(?<![\p{L}\p{N}])(?:\d{1,2}\s*[/-]\s*\d{1,2}(?:\s*[/-]\s*\d{2,4})?|(?:19|20)\d{2}|(?:ngày|tháng|năm|quý|thế kỷ)\s+\d{1,4})(?![\p{L}\p{N}])/giu;
+  /(?<![\p{L}\p{N}])(?:\d{1,2}\s*[/-]\s*\d{1,2}(?:\s*[/-]\s*\d{2,4})?|(?:19|20)\d{2}|(?<!\d\s{1,3})(?:ngày|tháng|năm|quý|thế kỷ)\s+\d{1,4})(?![\p{L}\p{N}])/giu;
 const YEAR_SPAN =
   /(?<![\p{N}])(?:1[5-9]|20)\d{2}\s*[-–—]\s*(?:(?:1[5-9]|20)\d{2}|\d{2})(?![\p{N}])|(?:từ|giai đoạn)\s+(?:năm\s+)?\d{4}\s+(?:đến|tới)\s+(?:năm\s+)?\d{4}/iu;
 const TITLES =
@@ -534,8 +538,19 @@ function reasonStrength(sentence: ReadSentence): number {
   return PURPOSE.test(text) ? FACT.weak : FACT.none;
 }
 
+/**
+ * A publication named with its kind, or as where a work appeared: "tạp chí Nature", "báo Tuổi
+ * Trẻ", "đăng trên Science".
+ */
+const NAMED_PUBLICATION = new RegExp(
+  `(?<![\\p{L}\\p{M}])(?:[tT]ạp chí(?:\\s+[\\p{Ll}\\p{M}]+){0,2}|(?<!thông\\s)[bB]áo|[tT]ờ(?:\\s+báo)?|[hH]ãng tin|[nN]hà xuất bản|[tT]ập san|(?:đăng|công bố|xuất bản|in)\\s+(?:trên|trong))\\s+["“]?\\p{Lu}`,
+  'u',
+);
+
 /** An organisation: an acronym or a run of capitalised words the question does not give. */
 function organisationStrength(sentence: ReadSentence, asked: AskedFact): number {
+  // A study's university or a report's city is not the journal that printed it.
+  if (asked.publication) return NAMED_PUBLICATION.test(sentence.text) ? FACT.strong : FACT.none;
   if (sentence.acronyms.some((a) => !asked.given.has(a))) return FACT.strong;
   return sentence.capitalisedRuns.some((name) => isNew(name, asked)) ? FACT.strong : FACT.none;
 }

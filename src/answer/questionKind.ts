@@ -48,7 +48,7 @@ const PERSON_TITLES = ['tổng thư ký', 'thư ký', 'bộ trưởng', 'thứ t
   'tay vợt', 'võ sĩ', 'bị cáo', 'nghệ sĩ', 'nhạc sĩ', 'họa sĩ', 'phóng viên', 'chuyên gia', 'lãnh đạo'];
 
 /** Kinds of organisation: "<noun> nào" asks for one by name. */
-const ORGANISATION_NOUNS = ['hãng', 'công ty', 'doanh nghiệp', 'tập đoàn', 'ngân hàng', 'tổ chức', 'cơ quan', 'trường',
+const ORGANISATION_NOUNS = ['hãng', 'tạp chí', 'tờ báo', 'hãng tin', 'nhà xuất bản', 'công ty', 'doanh nghiệp', 'tập đoàn', 'ngân hàng', 'tổ chức', 'cơ quan', 'trường',
   'đại học', 'viện', 'bệnh viện', 'đội', 'câu lạc bộ', 'clb', 'báo', 'đài', 'bộ', 'tòa án', 'nhà sản xuất', 'hãng phim',
   'nhà mạng', 'đơn vị', 'nhà tài trợ', 'liên doanh', 'quỹ', 'hiệp hội', 'đảng'];
 
@@ -94,9 +94,10 @@ const CUES: KindCue[] = [
     folded: ['bao lau', 'bao nhieu ngay', 'bao nhieu thang', 'bao nhieu gio', 'bao nhieu phut', 'bao nhieu tuan'],
   },
   {
+    // "ở độ tuổi nào": an age, a number of years.
     kind: 'number',
-    toned: ['bao nhiêu', 'mấy'],
-    folded: ['bao nhieu'],
+    toned: ['bao nhiêu', 'mấy', 'tuổi nào'],
+    folded: ['bao nhieu', 'tuoi nao'],
   },
   {
     kind: 'reason',
@@ -190,6 +191,22 @@ export function asksOwnOpenQuestion(question: string): boolean {
 export function asksForPeriod(question: string): boolean {
   return hasCue(question, PERIOD_CUES);
 }
+
+/** Kinds of publication: "đăng trên tạp chí nào" asks for one by name. */
+const PUBLICATION_NOUNS = ['tạp chí', 'báo', 'tờ báo', 'tờ', 'hãng tin', 'nhà xuất bản', 'tập san'];
+
+/** Whether the question asks which publication ("tạp chí khoa học nào", "báo nào"). */
+export function asksForPublication(question: string): boolean {
+  const { text, toned } = questionText(question);
+  return asksWhichOf(text, toned, PUBLICATION_NOUNS);
+}
+
+/** Whether the question asks for an age ("bao nhiêu tuổi", "ở độ tuổi nào"). */
+export function asksForAge(question: string): boolean {
+  return hasCue(question, AGE_CUES);
+}
+
+const AGE_CUES = { toned: ['bao nhiêu tuổi', 'mấy tuổi', 'tuổi nào'], folded: ['bao nhieu tuoi', 'tuoi nao'] };
 
 /** Whether the question asks for the hour of the day ("bắt đầu lúc mấy giờ"), not only the date. */
 export function asksForHour(question: string): boolean {

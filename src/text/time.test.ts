@@ -22,6 +22,15 @@ describe('readTime: explicit periods', () => {
     expect(readTime('Năm 2019 ASEAN đã làm gì?', REF).period?.text).toBe('Năm 2019');
   });
 
+  it('reads the first or last months of a year and its quarters, not the whole year or its first quarter', () => {
+    expect(period('Kim ngạch trong 6 tháng đầu năm 2004 đạt bao nhiêu?')).toEqual(['2004-01-01', '2004-06-30']);
+    expect(period('vi sao xuat khau nua dau nam 2004 tang')).toEqual(['2004-01-01', '2004-06-30']);
+    expect(period('Sáu tháng cuối năm 2005 thì sao?')).toEqual(['2005-07-01', '2005-12-31']);
+    expect(period('3 tháng cuối năm 2005')).toEqual(['2005-10-01', '2005-12-31']);
+    expect(period('Doanh số quý IV/2005 là bao nhiêu?')).toEqual(['2005-10-01', '2005-12-31']);
+    expect(period('doanh so quy 2 nam 2019')).toEqual(['2019-04-01', '2019-06-30']);
+  });
+
   it('resolves a day or month without a year to the latest one on or before the reference', () => {
     expect(period('Ngày 23/11 Đại hội đồng thông qua gì?')).toEqual(['2020-11-23', '2020-11-23']);
     expect(period('Ngày 23/11 Đại hội đồng thông qua gì?', '2021-03-01')).toEqual(['2020-11-23', '2020-11-23']);

@@ -93,6 +93,11 @@ const PART_OF_YEAR: Record<string, [number, number]> = {
   cuoi: [10, 12],
 };
 
+/** "sáu tháng đầu năm": counts of months written as words (folded). */
+const MONTH_COUNT_WORDS: Record<string, number> = { ba: 3, sau: 6, chin: 9 };
+/** "quý IV", "quý 4". */
+const QUARTERS: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
+
 interface Rule {
   anchor: PeriodAnchor;
   re: RegExp;
@@ -155,6 +160,28 @@ const PERIOD_RULES: Rule[] = [
     read: (m) => {
       const [mo, y] = [Number(m[1]), Number(m[2])];
       return isYear(y) && mo >= 1 && mo <= 12 ? monthSpan(y, mo) : null;
+    },
+  },
+  {
+    // "6 tháng đầu năm 2004", "nửa cuối năm 2019", "3 tháng cuối năm 2005": the first or last months
+    anchor: 'calendar',
+    re: /\b(?:(\d{1,2}|ba|sau|chin) thang|nua) (dau|cuoi) nam (\d{4})\b/g,
+    read: (m) => {
+      const y = Number(m[3]);
+      const months = m[1] === undefined ? 6 : (MONTH_COUNT_WORDS[m[1]] ?? Number(m[1]));
+      if (!isYear(y) || months < 1 || months > 12) return null;
+      const [a, b] = m[2] === 'dau' ? [1, months] : [13 - months, 12];
+      return { from: monthSpan(y, a).from, to: monthSpan(y, b).to };
+    },
+  },
+  {
+    // "quý IV/2005", "quý 2 năm 2019"
+    anchor: 'calendar',
+    re: /\bquy (iv|i{1,3}|[1-4])(?:[/.-]|\s+(?:nam\s+)?)(\d{4})\b/g,
+    read: (m) => {
+      const y = Number(m[2]);
+      const q = QUARTERS[m[1]!]!;
+      return isYear(y) ? { from: monthSpan(y, 3 * q - 2).from, to: monthSpan(y, 3 * q).to } : null;
     },
   },
   {
