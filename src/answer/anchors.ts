@@ -2,7 +2,7 @@ import type { SearchResult } from '../retrieval/types.js';
 import { expandAbbreviations } from '../text/abbreviations.js';
 import { withinOneEdit } from '../text/editDistance.js';
 import { normalizeQuery } from '../text/normalize.js';
-import { foldedWordsOf, isForeignWord } from '../text/words.js';
+import { foldedWordsOf, isForeignName, isForeignWord } from '../text/words.js';
 
 /**
  * What a question pins its subject with, and which retrieved articles name it. In an archive of
@@ -39,9 +39,6 @@ function wordsWithBreaks(text: string): string[] {
   }
   return words;
 }
-
-/** A word spelt like no Vietnamese syllable, of letters with a vowel ("fabiano", not "mb" or "1-1"). */
-const isForeignName = (w: string) => /^\p{L}{3,}$/u.test(w) && /[aeiouy]/u.test(w) && isForeignWord(w);
 
 /**
  * A question typed in lower case names its subject without capitals: its runs of foreign words

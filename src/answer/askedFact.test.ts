@@ -305,5 +305,20 @@ describe('factStrength', () => {
     const asked = readAskedFact('Tour khởi hành chuyến đầu tiên vào ngày nào?');
     expect(factStrength(readSentence('Tour 3 ngày 3 đêm, giá 777.000đ.'), asked)).toBe(FACT.none);
     expect(factStrength(readSentence('Tour khởi hành ngày 3 tháng 5.'), asked)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Lễ đính hôn diễn ra vào 27 tháng 8 năm 1325.'), asked)).toBe(FACT.strong);
+  });
+
+  it('"ai" in news is not answered by a place\'s name: only a foreign-spelt name is weak evidence of a person', () => {
+    const asked = readAskedFact('Ai là người đã phát hiện ra hang Cueva del Fantasma?');
+    const news = { news: true };
+    expect(factStrength(readSentence('Báo giới Trung Quốc cho biết hang rất rộng.'), asked, news)).toBe(FACT.none);
+    expect(factStrength(readSentence('Trong tiếng Tây Ban Nha, tên hang có nghĩa "Hang Ma".'), asked, news)).toBe(FACT.none);
+    expect(factStrength(readSentence('Theo Charles Brewer, hang rất rộng.'), asked, news)).toBe(FACT.weak);
+    // Chinese names, spelt in Vietnamese, begin with a surname.
+    expect(factStrength(readSentence('Thuyết này do Giang Trạch Dân đề xướng.'), readAskedFact('Thuyết này do ai đề xướng?'), news)).toBe(FACT.strong);
+    // A reference text spells historical names in Vietnamese: any new capitalised name may be one.
+    const successor = readAskedFact('Ai thay thế Cơ Xương làm thủ lĩnh bộ lạc?');
+    expect(factStrength(readSentence('Người lên thay là Cơ Phát.'), successor)).toBe(FACT.weak);
+    expect(factStrength(readSentence('Người lên thay là Cơ Phát.'), successor, { news: true })).toBe(FACT.none);
   });
 });

@@ -1,4 +1,5 @@
 import { isTonedQuery, splitPhrases } from '../text/tokenize.js';
+import { isForeignWord } from '../text/words.js';
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
 import { findDefinedAbbreviations, type DefinedAbbreviation } from './definedAbbreviations.js';
 import { asksForAge, asksForHour, asksForPeriod, asksForPublication, asksForRate, asksOwnOpenQuestion, detectQuestionKind, type QuestionKind } from './questionKind.js';
@@ -253,15 +254,28 @@ export function numberAgreement(sentence: ReadSentence, asked: AskedFact): Numbe
 
 // ---------- the fact asked for ----------
 
-/** A day, a month, a year; "ngày 3" after a count is a length of time ("tour 3 ngày 3 đêm"), not a day. */
+/**
+ * A day, a month, a year; "ngày 3" after a count is a length of time ("tour 3 ngày 3 đêm"), not a
+ * day, while "27 tháng 8" is a day of August.
+ */
 const DATE =
-  /(?<![\p{L}\p{N}])(?:\d{1,2}\s*[/-]\s*\d{1,2}(?:\s*[/-]\s*\d{2,4})?|(?:19|20)\d{2}|(?<!\d\s{1,3})(?:ngày|tháng|năm|quý|thế kỷ)\s+\d{1,4})(?![\p{L}\p{N}])/giu;
+  /(?<![\p{L}\p{N}])(?:\d{1,2}\s*[/-]\s*\d{1,2}(?:\s*[/-]\s*\d{2,4})?|(?:19|20)\d{2}|(?:(?<!\d\s{1,3})ngày|tháng|năm|quý|thế kỷ)\s+\d{1,4})(?![\p{L}\p{N}])/giu;
 const YEAR_SPAN =
   /(?<![\p{N}])(?:1[5-9]|20)\d{2}\s*[-–—]\s*(?:(?:1[5-9]|20)\d{2}|\d{2})(?![\p{N}])|(?:từ|giai đoạn)\s+(?:năm\s+)?\d{4}\s+(?:đến|tới)\s+(?:năm\s+)?\d{4}/iu;
-const TITLES =
-  '(?:ông|bà|Ông|Bà|Thứ trưởng|Bộ trưởng|Thủ tướng|Chủ tịch|Tổng Thư ký|Tổng thư ký|Đại sứ|Trợ lý|Phó|Giám đốc|Tổng Giám đốc|Trưởng|Phát ngôn viên|Ngoại trưởng|Tổng thống|Thượng nghị sĩ|Giáo sư|Tiến sĩ|TS|GS|PGS|Thống đốc|Bí thư|Tướng|Đô đốc|Hoàng đế|Vua|Nữ hoàng|Giáo hoàng|Luật sư|HLV|Huấn luyện viên|Bác sĩ|Đạo diễn|Nhà văn|Ca sĩ|Diễn viên|Nhạc sĩ|Họa sĩ|Tay vợt|Võ sĩ|Cầu thủ|Tiền đạo|Thủ môn|Chuyên gia|Bị cáo|Nghệ sĩ|Tác giả)';
+/** Titles before a person's name, as a sentence opens with them or writes them inside ("ca sĩ Mỹ Tâm"). */
+const TITLE_WORDS = ['Ông', 'Bà', 'Thứ trưởng', 'Bộ trưởng', 'Thủ tướng', 'Chủ tịch', 'Tổng Thư ký', 'Tổng thư ký', 'Đại sứ', 'Trợ lý',
+  'Phó', 'Giám đốc', 'Tổng Giám đốc', 'Trưởng', 'Phát ngôn viên', 'Ngoại trưởng', 'Tổng thống', 'Thượng nghị sĩ', 'Giáo sư', 'Tiến sĩ',
+  'TS', 'GS', 'PGS', 'Thống đốc', 'Bí thư', 'Tướng', 'Đô đốc', 'Hoàng đế', 'Vua', 'Nữ hoàng', 'Giáo hoàng', 'Luật sư', 'HLV',
+  'Huấn luyện viên', 'Bác sĩ', 'Đạo diễn', 'Nhà văn', 'Ca sĩ', 'Diễn viên', 'Nhạc sĩ', 'Họa sĩ', 'Tay vợt', 'Võ sĩ', 'Cầu thủ',
+  'Tiền đạo', 'Thủ môn', 'Chuyên gia', 'Bị cáo', 'Nghệ sĩ', 'Tác giả'];
+const TITLES = `(?:${TITLE_WORDS.flatMap((t) => (/^\p{Lu}\p{Ll}/u.test(t) ? [t, t[0]!.toLowerCase() + t.slice(1)] : [t])).join('|')})`;
+/**
+ * Vietnamese surnames, and the Sino-Vietnamese ones news spells Chinese names with ("Giang Trạch
+ * Dân", "Ôn Gia Bảo"); not those that open common capitalised names ("Đoàn Thanh niên", "Cung Văn
+ * hóa") nor dynasties' ("Chu Văn Vương", "nhà Tống", "nước Triệu", "nhà Mạc").
+ */
 const SURNAMES =
-  '(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trịnh|Mai|Đào|Lương|Tô|Hà|Trương|Lâm|Tạ)';
+  '(?:Nguyễn|Trần|Lê|Phạm|Hoàng|Huỳnh|Phan|Vũ|Võ|Đặng|Bùi|Đỗ|Hồ|Ngô|Dương|Lý|Đinh|Trịnh|Mai|Đào|Lương|Tô|Hà|Trương|Lâm|Tạ|Giang|Ôn|Tập|Tôn|Mao|Khổng|Quách|Lưu|Hứa|Phùng|Thân|Doãn|Kiều|Khúc|Diệp|Tăng|Lục|Tiêu|Lã|Lữ|Cù|Bạch|Đàm|Vương|Trình|Thạch|Nghiêm|Củng)';
 const CAP = '\\p{Lu}[\\p{L}\\p{M}]*(?:-[\\p{L}\\p{M}]+)?';
 /** Title, up to four qualifying words ("Liên Hợp Quốc"), then the capitalised name. */
 const PERSON_AFTER_TITLE = new RegExp(`(?<![\\p{L}])(${TITLES}(?:\\s+[\\p{L}\\p{M}]+){0,4}?)\\s+(${CAP}(?:\\s+${CAP}){1,3})`, 'gu');
@@ -317,8 +331,8 @@ export function readSentence(text: string): ReadSentence {
 const QUOTED = /["“]([^"”]{2,60})["”]/gu;
 
 /** A name of anything the question does not give: a person's, a quoted one, a capitalised run, an acronym. */
-function nameStrength(sentence: ReadSentence, asked: AskedFact): number {
-  const person = personStrength(sentence, asked);
+function nameStrength(sentence: ReadSentence, asked: AskedFact, source: FactSource): number {
+  const person = personStrength(sentence, asked, source);
   if (person >= FACT.strong) return person;
   const quoted = [...sentence.text.matchAll(QUOTED)].some((m) => isNew(wordsOf(m[1]!), asked));
   const named = sentence.capitalisedRuns.some((name) => isNew(name, asked)) || sentence.acronyms.some((a) => !asked.given.has(a));
@@ -359,7 +373,7 @@ function namesRoleHolder(sentence: ReadSentence, asked: AskedFact): boolean {
 /** One capitalised word that does not open the sentence. */
 const SINGLE_NAME = new RegExp(`(?<=[^\\s"“'‘(]\\s+[-–(]?\\s*)${CAP}(?![\\p{L}\\p{M}])`, 'gu');
 
-function personStrength(sentence: ReadSentence, asked: AskedFact): number {
+function personStrength(sentence: ReadSentence, asked: AskedFact, source: FactSource): number {
   if (namesRoleHolder(sentence, asked)) return FACT.exact;
   let best: number = FACT.none;
   for (const { title, name } of sentence.titledPeople) {
@@ -370,8 +384,11 @@ function personStrength(sentence: ReadSentence, asked: AskedFact): number {
   }
   if (sentence.surnamedPeople.some((name) => isNew(name, asked))) best = Math.max(best, FACT.strong);
   if (best > FACT.none) return best;
-  // Foreign names carry no title or Vietnamese surname: any new capitalised name is weak evidence.
-  return sentence.capitalisedRuns.some((name) => isNew(name, asked)) ? FACT.weak : FACT.none;
+  // Foreign names carry no title or Vietnamese surname: a new capitalised name is weak evidence.
+  // In news, only one spelt like no Vietnamese word ("Anatoly Karpov"): "Trung Quốc", "Tây Ban
+  // Nha" are places. Reference texts also spell historical names in Vietnamese ("Cơ Phát").
+  const person = (name: readonly string[]) => isNew(name, asked) && (!source.news || name.some(isForeignWord));
+  return sentence.capitalisedRuns.some(person) ? FACT.weak : FACT.none;
 }
 
 function placeStrength(sentence: ReadSentence, asked: AskedFact): number {
@@ -582,12 +599,17 @@ export function asksPreciseFact(asked: AskedFact): boolean {
  * question does not already give for "ai", a count of the very thing asked about for "bao
  * nhiêu", a span of years for "nhiệm kỳ nào", …
  */
-export function factStrength(sentence: ReadSentence, asked: AskedFact): number {
+/** Where a sentence comes from: a news report (an outlet or a day) names people otherwise than a reference text. */
+export interface FactSource {
+  news: boolean;
+}
+
+export function factStrength(sentence: ReadSentence, asked: AskedFact, source: FactSource = { news: false }): number {
   switch (asked.kind) {
     case 'abbreviation':
       return abbreviationStrength(sentence, asked);
     case 'person':
-      return personStrength(sentence, asked);
+      return personStrength(sentence, asked, source);
     case 'place':
       return placeStrength(sentence, asked);
     case 'time':
@@ -601,7 +623,7 @@ export function factStrength(sentence: ReadSentence, asked: AskedFact): number {
     case 'organisation':
       return organisationStrength(sentence, asked);
     case 'name':
-      return nameStrength(sentence, asked);
+      return nameStrength(sentence, asked, source);
     case 'other':
       return FACT.none;
   }

@@ -217,9 +217,9 @@ function scoreCandidates(
   const focusWords = foldedFocusWords(focus);
   const preferred = new Set(opts.preferDocuments ?? []);
   const ownCoverage = raw.map((c) => coverageOf(c.terms));
-  const strengths = raw.map((c) => factStrength(c.read, fact));
   const leading = Math.max(0, ...raw.map((c) => c.result.score));
   const indexAt = new Map(raw.map((c, i) => [sentenceKey(c.result.chunkId, c.ordinal), i]));
+  const strengths = withAntecedentPeople(raw.map((c) => factStrength(c.read, fact, { news: isNewsReport(c.result) })), raw, fact, indexAt);
   const mentionsFocusHere = raw.map((c) => focus.length > 0 && mentionsFocus(c, focusWords));
   const candidates = raw.map((c, i) => {
     const strength = strengths[i]!;
@@ -263,6 +263,20 @@ function askedFactOf(question: string, opts: ExtractiveOptions): AskedFact {
  */
 const CONTEXT_SHARE = 0.8;
 const CONTEXT_SENTENCES = 2;
+
+/**
+ * "Ông tái khẳng định …" names, for "ai", the person the sentence before names ("Tổng Thư ký
+ * ASEAN Lê Lương Minh"): a sentence opening with a pronoun holds its antecedent's person.
+ */
+function withAntecedentPeople(strengths: number[], raw: readonly RawCandidate[], fact: AskedFact, indexAt: ReadonlyMap<string, number>): number[] {
+  if (fact.kind !== 'person') return strengths;
+  return strengths.map((own, i) => {
+    const c = raw[i]!;
+    if (own >= FACT.strong || !ANAPHORIC_OPENING.test(c.text)) return own;
+    const j = indexAt.get(sentenceKey(c.result.chunkId, c.ordinal - 1));
+    return j !== undefined && strengths[j]! >= FACT.strong ? FACT.strong : own;
+  });
+}
 
 function inContext(own: number, before: readonly number[]): number {
   let best = own;

@@ -15,6 +15,9 @@ describe('isFollowUp', () => {
     'su viec do xay ra o dau',
     'Ông ấy giữ chức vụ gì?',
     'Hiệp định này được ký khi nào?',
+    // Short in what it says, however many words it takes to ask.
+    'Có khoảng bao nhiêu em tham dự?',
+    'Tính ra mỗi người dân có mấy đồng?',
   ])('"%s" leans on the previous question', (q) => {
     expect(isFollowUp(q)).toBe(true);
   });
@@ -24,6 +27,9 @@ describe('isFollowUp', () => {
     'OSCE có bao nhiêu quốc gia thành viên?',
     'Hội nghị Cấp cao ASEAN-Liên Hợp Quốc lần thứ 3 diễn ra ở đâu?',
     'Nghị quyết về hợp tác ASEAN-LHQ có bao nhiêu nước đồng bảo trợ?',
+    // Typed in lower case, a question names its topic by its foreign words.
+    'porto mua luis fabiano voi gia bao nhieu?',
+    'osce gom bao nhieu quoc gia thanh vien',
   ])('"%s" stands on its own', (q) => {
     expect(isFollowUp(q)).toBe(false);
   });
@@ -49,6 +55,11 @@ describe('focusTerms and stripAnaphora', () => {
   it('counts a foreign name that opens the question: no Vietnamese word is spelt like it', () => {
     expect(focusTerms('Temasek định đầu tư bao nhiêu vào hãng này?')).toEqual(['Temasek']);
     expect(focusTerms('Tàu này thả robot khi nào?')).toEqual([]);
+  });
+
+  it('reads the foreign words of a question typed in lower case as its topic', () => {
+    expect(focusTerms('con diamond plaza thi sao?')).toEqual(['diamond', 'plaza']);
+    expect(focusTerms('con giam sat vien thi sao?')).toEqual([]);
   });
 
   it('keeps the question when nothing is left after stripping', () => {

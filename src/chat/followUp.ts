@@ -1,5 +1,5 @@
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
-import { containsPhrase, isForeignWord, wordsOf } from '../text/words.js';
+import { containsPhrase, isForeignName, isForeignWord, wordsOf } from '../text/words.js';
 
 /**
  * Follow-up questions without a language model: "Còn OSCE thì sao?", "Ông ấy nói gì?", "Ai phát
@@ -20,8 +20,21 @@ const FOLDED_WEAK = ['o dau', 'tiep theo'];
 /** Words that open a question capitalised only because they open it. */
 const QUESTION_OPENERS = new Set(['ai', 'còn', 'vậy', 'thế', 'khi', 'tại', 'vì', 'ở', 'bao', 'có', 'những', 'các', 'ông', 'bà', 'anh', 'chị', 'cô']);
 
-/** Questions at most this many words long, with no name of their own, lean on the conversation. */
+/** Questions of at most this many words besides their question words, with no name of their own, lean on the conversation. */
 const SHORT_QUESTION_WORDS = 6;
+/**
+ * Words that ask rather than say: "Có khoảng bao nhiêu em tham dự?" says three things ("em",
+ * "tham dự", "khoảng") and is as short as "Ai dẫn đầu nghiên cứu?".
+ */
+const QUESTION_WORDS = new Set(['có', 'không', 'bao', 'nhiêu', 'mấy', 'gì', 'nào', 'ai', 'đâu', 'là', 'vậy', 'thế', 'sao', 'khi', 'giờ', 'lúc', 'những', 'các']);
+const FOLDED_QUESTION_WORDS = new Set(['co', 'khong', 'bao', 'nhieu', 'may', 'gi', 'nao', 'ai', 'dau', 'la', 'vay', 'the', 'sao', 'khi', 'gio', 'luc', 'nhung', 'cac']);
+
+/** The question's words that say something, not those that ask. */
+function sayingWords(question: string): string[] {
+  const q = normalizeQuery(question).toLowerCase();
+  const toned = hasDiacritics(q);
+  return wordsOf(q).filter((w) => !(toned ? QUESTION_WORDS : FOLDED_QUESTION_WORDS).has(toned ? w : foldDiacritics(w)));
+}
 
 function anaphoraStrength(question: string): 'strong' | 'weak' | 'none' {
   const q = normalizeQuery(question).toLowerCase();
@@ -45,6 +58,8 @@ export function hasAnaphora(question: string): boolean {
  */
 export function focusTerms(question: string): string[] {
   const ws = wordsOf(normalizeQuery(question));
+  // Typed all in lower case, a question names its topic by its foreign words ("porto", "osce").
+  if (!ws.some((w) => /\p{Lu}/u.test(w))) return ws.filter((w) => isForeignName(w) || /\p{N}/u.test(w));
   const out: string[] = [];
   ws.forEach((w, i) => {
     const acronym = /^\p{Lu}{2,}[\p{Lu}\p{N}]*$/u.test(w);
@@ -65,7 +80,7 @@ export function isFollowUp(question: string): boolean {
   if (strength === 'strong') return true;
   const ownTopic = focusTerms(question).length > 0;
   if (strength === 'weak') return !ownTopic;
-  return wordsOf(question).length <= SHORT_QUESTION_WORDS && !ownTopic;
+  return sayingWords(question).length <= SHORT_QUESTION_WORDS && !ownTopic;
 }
 
 /** The question without its pointing-back phrases: "Còn OSCE thì sao?" → "OSCE". */

@@ -37,3 +37,9 @@ const VIETNAMESE_SYLLABLE = /^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprs
 
 /** Whether a word cannot be a Vietnamese syllable: a foreign name ("Temasek", "Paris"). */
 export const isForeignWord = (w: string): boolean => !VIETNAMESE_SYLLABLE.test(foldDiacritics(w.toLowerCase()));
+
+/**
+ * A foreign word that can be a name even typed in lower case: letters only, three or more, with a
+ * vowel ("fabiano", "osce"; not "mb", "tp" or "1-1").
+ */
+export const isForeignName = (w: string): boolean => /^\p{L}{3,}$/u.test(w) && /[aeiouy]/iu.test(w) && isForeignWord(w);
