@@ -321,4 +321,12 @@ describe('factStrength', () => {
     expect(factStrength(readSentence('Người lên thay là Cơ Phát.'), successor)).toBe(FACT.weak);
     expect(factStrength(readSentence('Người lên thay là Cơ Phát.'), successor, { news: true })).toBe(FACT.none);
   });
+
+  it('a fee ("cát-xê", "thù lao") is a sum of money, typed with or without tones', () => {
+    expect(readAskedFact('Bùi Thị Diễm được trả cát-xê bao nhiêu cho vai diễn đầu tay?').unit).toBe('money');
+    expect(readAskedFact('luat su nhan thu lao bao nhieu?').unit).toBe('money');
+    const asked = readAskedFact('Cô được trả cát-xê bao nhiêu cho vai diễn?');
+    expect(factStrength(readSentence('Cô đang nghiền ngẫm kịch bản cho vai diễn đầu tiên năm 2004.'), asked)).toBe(FACT.none);
+    expect(factStrength(readSentence('Cát-xê cho vai diễn là 20 triệu đồng.'), asked)).toBe(FACT.exact);
+  });
 });

@@ -156,9 +156,9 @@ function countedAfterCue(question: string): string[] {
 /** Words that make "bao nhiêu" a sum of money: "giá … bao nhiêu", "bị phạt bao nhiêu tiền", "kinh phí". */
 // "bán phá giá" (dumping) and "đánh giá" (judging) hold "giá" without a price; "tiền đạo",
 // "tiền nhiệm" hold "tiền" without money.
-const MONEY_CUE_TONED = /(?<![\p{L}\p{M}])(?<!(?:phá|đánh)\s)(?:giá|tiền(?!\s+(?:đạo|vệ|đề|thân|nhiệm|sử|tuyến|phương|cảnh|lệ))|kinh phí|chi phí|học phí|viện phí|lệ phí|mức phí|trị giá|lương|vốn|đầu tư|doanh thu|lợi nhuận|thu nhập|tài trợ|bồi thường|hối lộ)(?![\p{L}\p{M}])/u;
+const MONEY_CUE_TONED = /(?<![\p{L}\p{M}])(?<!(?:phá|đánh)\s)(?:giá|tiền(?!\s+(?:đạo|vệ|đề|thân|nhiệm|sử|tuyến|phương|cảnh|lệ))|kinh phí|chi phí|học phí|viện phí|lệ phí|mức phí|trị giá|lương|vốn|đầu tư|doanh thu|lợi nhuận|thu nhập|tài trợ|bồi thường|hối lộ|thù lao|cát-xê|cát xê|catse)(?![\p{L}\p{M}])/u;
 /** Without tones "gia" is also "quốc gia", "tham gia": only the unambiguous forms. */
-const MONEY_CUE_FOLDED = /\b(?:gia (?:ban|ve|xe|niem yet|thue|bao nhieu|la bao nhieu)|tien|kinh phi|chi phi|hoc phi|vien phi|le phi|muc phi|tri gia|luong|dau tu|doanh thu|loi nhuan|thu nhap|boi thuong|hoi lo)\b/;
+const MONEY_CUE_FOLDED = /\b(?:gia (?:ban|ve|xe|niem yet|thue|bao nhieu|la bao nhieu)|tien|kinh phi|chi phi|hoc phi|vien phi|le phi|muc phi|tri gia|luong|dau tu|doanh thu|loi nhuan|thu nhap|boi thuong|hoi lo|thu lao|cat-xe|cat xe|catse)\b/;
 
 /** "bao nhiêu người": the question counts a named thing (not a bare "bao nhiêu?"). */
 const countsNamedThing = (counted: readonly string[]) => counted[0] !== undefined && /^\p{L}/u.test(counted[0]);
