@@ -2,7 +2,7 @@ import type { SearchResult } from '../retrieval/types.js';
 import { expandAbbreviations } from '../text/abbreviations.js';
 import { withinOneEdit } from '../text/editDistance.js';
 import { normalizeQuery } from '../text/normalize.js';
-import { foldedWordsOf, isForeignName, isForeignWord } from '../text/words.js';
+import { foldedWordsOf, isForeignName, isForeignWord, typedInLowerCase } from '../text/words.js';
 
 /**
  * What a question pins its subject with, and which retrieved articles name it. In an archive of
@@ -60,7 +60,7 @@ function lowerCaseAnchors(words: readonly string[]): string[] {
 export function questionAnchors(question: string): string[] {
   const words = wordsWithBreaks(normalizeQuery(question));
   const anchors = new Set<string>();
-  if (!words.some((w) => /\p{Lu}/u.test(w))) for (const a of lowerCaseAnchors(words)) anchors.add(a);
+  if (typedInLowerCase(words)) for (const a of lowerCaseAnchors(words)) anchors.add(a);
   let run: string[] = [];
   const flush = () => {
     const named = run.filter((w) => !isNumber(w));

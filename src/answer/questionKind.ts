@@ -47,9 +47,12 @@ const PERSON_TITLES = ['tổng thư ký', 'thư ký', 'bộ trưởng', 'thứ t
   'tác giả', 'luật sư', 'bác sĩ', 'giáo sư', 'tiến sĩ', 'nhà khoa học', 'đại sứ', 'ngoại trưởng', 'vận động viên',
   'tay vợt', 'võ sĩ', 'bị cáo', 'nghệ sĩ', 'nhạc sĩ', 'họa sĩ', 'phóng viên', 'chuyên gia', 'lãnh đạo'];
 
+/** Kinds of publication, a kind of organisation: "đăng trên tạp chí nào" asks for one by name. */
+const PUBLICATION_NOUNS = ['tạp chí', 'báo', 'tờ báo', 'hãng tin', 'nhà xuất bản'];
+
 /** Kinds of organisation: "<noun> nào" asks for one by name. */
-const ORGANISATION_NOUNS = ['hãng', 'tạp chí', 'tờ báo', 'hãng tin', 'nhà xuất bản', 'công ty', 'doanh nghiệp', 'tập đoàn', 'ngân hàng', 'tổ chức', 'cơ quan', 'trường',
-  'đại học', 'viện', 'bệnh viện', 'đội', 'câu lạc bộ', 'clb', 'báo', 'đài', 'bộ', 'tòa án', 'nhà sản xuất', 'hãng phim',
+const ORGANISATION_NOUNS = ['hãng', ...PUBLICATION_NOUNS, 'công ty', 'doanh nghiệp', 'tập đoàn', 'ngân hàng', 'tổ chức', 'cơ quan', 'trường',
+  'đại học', 'viện', 'bệnh viện', 'đội', 'câu lạc bộ', 'clb', 'đài', 'bộ', 'tòa án', 'nhà sản xuất', 'hãng phim',
   'nhà mạng', 'đơn vị', 'nhà tài trợ', 'liên doanh', 'quỹ', 'hiệp hội', 'đảng'];
 
 /** Kinds of place: "<noun> nào" asks for one by name ("nằm trên đường nào", "ở địa chỉ nào"). */
@@ -191,9 +194,6 @@ export function asksOwnOpenQuestion(question: string): boolean {
 export function asksForPeriod(question: string): boolean {
   return hasCue(question, PERIOD_CUES);
 }
-
-/** Kinds of publication: "đăng trên tạp chí nào" asks for one by name. */
-const PUBLICATION_NOUNS = ['tạp chí', 'báo', 'tờ báo', 'tờ', 'hãng tin', 'nhà xuất bản', 'tập san'];
 
 /** Whether the question asks which publication ("tạp chí khoa học nào", "báo nào"). */
 export function asksForPublication(question: string): boolean {

@@ -1,5 +1,5 @@
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
-import { containsPhrase, isForeignName, isForeignWord, wordsOf } from '../text/words.js';
+import { containsPhrase, isForeignName, isForeignWord, typedInLowerCase, wordsOf } from '../text/words.js';
 
 /**
  * Follow-up questions without a language model: "Còn OSCE thì sao?", "Ông ấy nói gì?", "Ai phát
@@ -27,7 +27,7 @@ const SHORT_QUESTION_WORDS = 6;
  * "tham dự", "khoảng") and is as short as "Ai dẫn đầu nghiên cứu?".
  */
 const QUESTION_WORDS = new Set(['có', 'không', 'bao', 'nhiêu', 'mấy', 'gì', 'nào', 'ai', 'đâu', 'là', 'vậy', 'thế', 'sao', 'khi', 'giờ', 'lúc', 'những', 'các']);
-const FOLDED_QUESTION_WORDS = new Set(['co', 'khong', 'bao', 'nhieu', 'may', 'gi', 'nao', 'ai', 'dau', 'la', 'vay', 'the', 'sao', 'khi', 'gio', 'luc', 'nhung', 'cac']);
+const FOLDED_QUESTION_WORDS = new Set([...QUESTION_WORDS].map(foldDiacritics));
 
 /** The question's words that say something, not those that ask. */
 function sayingWords(question: string): string[] {
@@ -59,7 +59,7 @@ export function hasAnaphora(question: string): boolean {
 export function focusTerms(question: string): string[] {
   const ws = wordsOf(normalizeQuery(question));
   // Typed all in lower case, a question names its topic by its foreign words ("porto", "osce").
-  if (!ws.some((w) => /\p{Lu}/u.test(w))) return ws.filter((w) => isForeignName(w) || /\p{N}/u.test(w));
+  if (typedInLowerCase(ws)) return ws.filter((w) => isForeignName(w) || /\p{N}/u.test(w));
   const out: string[] = [];
   ws.forEach((w, i) => {
     const acronym = /^\p{Lu}{2,}[\p{Lu}\p{N}]*$/u.test(w);

@@ -83,8 +83,8 @@ function latestYearOf(m: number, d: number, reference: string): number {
   return m < ref.m || (m === ref.m && d <= ref.d) ? ref.y : ref.y - 1;
 }
 
-/** "hai năm trước": counts of years written as words (folded). */
-const YEARS_BACK: Record<string, number> = { mot: 1, hai: 2, ba: 3, bon: 4, nam: 5, muoi: 10 };
+/** Counts written as words (folded), where a rule's pattern lets them in: "hai năm trước", "sáu tháng đầu năm". */
+const COUNT_WORDS: Record<string, number> = { mot: 1, hai: 2, ba: 3, bon: 4, nam: 5, sau: 6, chin: 9, muoi: 10 };
 
 /** Cue-led parts of a year: "đầu năm 2020" = January–March. */
 const PART_OF_YEAR: Record<string, [number, number]> = {
@@ -93,8 +93,6 @@ const PART_OF_YEAR: Record<string, [number, number]> = {
   cuoi: [10, 12],
 };
 
-/** "sáu tháng đầu năm": counts of months written as words (folded). */
-const MONTH_COUNT_WORDS: Record<string, number> = { ba: 3, sau: 6, chin: 9 };
 /** "quý IV", "quý 4". */
 const QUARTERS: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
 
@@ -168,7 +166,7 @@ const PERIOD_RULES: Rule[] = [
     re: /\b(?:(\d{1,2}|ba|sau|chin) thang|nua) (dau|cuoi) nam (\d{4})\b/g,
     read: (m) => {
       const y = Number(m[3]);
-      const months = m[1] === undefined ? 6 : (MONTH_COUNT_WORDS[m[1]] ?? Number(m[1]));
+      const months = m[1] === undefined ? 6 : (COUNT_WORDS[m[1]] ?? Number(m[1]));
       if (!isYear(y) || months < 1 || months > 12) return null;
       const [a, b] = m[2] === 'dau' ? [1, months] : [13 - months, 12];
       return { from: monthSpan(y, a).from, to: monthSpan(y, b).to };
@@ -257,7 +255,7 @@ const PERIOD_RULES: Rule[] = [
     anchor: 'relative',
     re: /\b(?<!\b(?:bao nhieu|may) )(?:(\d{1,2}|mot|hai|ba|bon|nam|muoi) )?nam (?:ngoai|truoc|roi)\b(?!\s+(?:do|ay|nua)\b)/g,
     read: (m, r) => {
-      const back = m[1] === undefined ? 1 : Number(m[1]) || (YEARS_BACK[m[1]] ?? 0);
+      const back = m[1] === undefined ? 1 : Number(m[1]) || (COUNT_WORDS[m[1]] ?? 0);
       return back > 0 ? yearSpan(parseDay(r).y - back) : null;
     },
   },

@@ -43,3 +43,6 @@ export const isForeignWord = (w: string): boolean => !VIETNAMESE_SYLLABLE.test(f
  * vowel ("fabiano", "osce"; not "mb", "tp" or "1-1").
  */
 export const isForeignName = (w: string): boolean => /^\p{L}{3,}$/u.test(w) && /[aeiouy]/iu.test(w) && isForeignWord(w);
+
+/** Whether a question's words hold no capital: typed all in lower case, it names nothing by capitals. */
+export const typedInLowerCase = (words: readonly string[]): boolean => !words.some((w) => /\p{Lu}/u.test(w));
