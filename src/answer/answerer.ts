@@ -55,6 +55,11 @@ export interface TimelineAnswer extends Answer {
 export interface Answerer {
   answer(input: AnswerInput, opts?: AnswerRunOptions): Promise<Answer>;
   /**
+   * Whether `answer` would answer rather than say "not found" (the extractive reading decides
+   * with or without a language model), without writing the answer.
+   */
+  answers(input: AnswerInput): boolean;
+  /**
    * "Diễn biến …": the dated events of the passages, oldest first, each cited; written by the
    * language model when one is configured and its lines keep every date and citation, extractive
    * otherwise. Undefined when no passage tells a dated event of the question.
@@ -122,6 +127,10 @@ export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
   const answerability = deps.answerability === null ? undefined : (deps.answerability ?? loadCommittedAnswerabilityModel());
   const readPassage = makeCachedPassageReader(READ_PASSAGES_KEPT);
   return {
+    answers(input) {
+      return extractive(input, mayAnswer(input.followUp?.question ?? input.question, input.results), readPassage, answerability).grounded;
+    },
+
     async answer(input, opts = {}) {
       // The same not-found decision with or without a language model: the extractive reading
       // of the passages says whether they hold an answer at all.

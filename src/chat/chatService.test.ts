@@ -95,6 +95,53 @@ describe('follow-ups typed without diacritics', () => {
   });
 });
 
+describe('a question the rules read as standalone, inside a conversation', () => {
+  const osceMembers = seedPassage(SEED.osce, 'Hội nghị cấp cao OSCE ở Astana', 'và Trung Á./.', { score: 0.7, ordinal: 5 });
+  const opening = 'Hội nghị cấp cao OSCE ở Astana là hội nghị cấp cao đầu tiên trong bao nhiêu năm?';
+  // Seven words that say something and no name: not a follow-up by its form.
+  const leaning = 'Tổ chức an ninh lớn nhất thế giới gồm bao nhiêu quốc gia thành viên?';
+
+  /** Finds the Astana passage only for queries that name Astana; anything else finds nothing relevant. */
+  function astanaSearcher() {
+    const calls: string[] = [];
+    const searcher: Searcher = {
+      async search(query: string): Promise<SearchResponse> {
+        calls.push(query);
+        return query.includes('Astana') ? { results: [osceMembers], relevant: true } : { results: [filler(1)], relevant: false };
+      },
+    };
+    return { searcher, calls };
+  }
+
+  it('is asked again joined to the conversation when it finds nothing alone, and answered from that reading', async () => {
+    const { searcher, calls } = astanaSearcher();
+    const chat = service(searcher);
+    const first = await chat.chat({ message: opening });
+    expect(first.answer).toContain('11 năm');
+    const second = await chat.chat({ message: leaning, conversationId: first.conversationId });
+    expect(calls.slice(1)[0]).toBe(leaning);
+    expect(calls.slice(2).every((q) => q.startsWith(opening))).toBe(true);
+    expect(second.grounded).toBe(true);
+    expect(second.answer).toContain('56 quốc gia thành viên');
+    expect(second.citations[0]?.documentId).toBe(SEED.osce);
+  });
+
+  it('is searched once when it answers alone, and stays "not found" when neither reading answers', async () => {
+    const { searcher, calls } = astanaSearcher();
+    const chat = service(searcher);
+    const first = await chat.chat({ message: opening });
+    await chat.chat({ message: 'Hội nghị cấp cao OSCE ở Astana gồm bao nhiêu quốc gia thành viên?', conversationId: first.conversationId });
+    expect(calls).toHaveLength(2);
+
+    const elsewhere = astanaSearcher();
+    const other = service(elsewhere.searcher);
+    const start = await other.chat({ message: 'Giá xăng hôm nay là bao nhiêu tiền một lít?' });
+    const next = await other.chat({ message: 'Tổ chức an ninh lớn nhất thế giới gồm bao nhiêu quốc gia thành viên?', conversationId: start.conversationId });
+    expect(next.grounded).toBe(false);
+    expect(next.citations).toEqual([]);
+  });
+});
+
 describe('the stream of a turn', () => {
   it('announces sources only once the answer is decided: none for "not found", before any text either way', async () => {
     const searcher = fixedSearcher(() => [pressConference, peace]);

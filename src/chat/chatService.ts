@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { makeAnswerer, type AnswererDeps, type TimelineAnswer } from '../answer/answerer.js';
+import { makeAnswerer, type AnswerInput, type AnswererDeps, type TimelineAnswer } from '../answer/answerer.js';
 import type { LlmAnswerer } from '../answer/llm.js';
 import { comparisonSides, joinSideAnswers } from '../answer/comparison.js';
 import { asksForTimeline, timelineTopic, type TimelineEvent } from '../answer/timeline.js';
@@ -167,6 +167,24 @@ function mergeByChunk(lists: ReadonlyArray<readonly SearchResult[]>): SearchResu
   return [...best.values()];
 }
 
+/** What the answerer reads of a turn's retrieval. */
+function answerInput(retrieval: Retrieval, scope: TurnScope): AnswerInput {
+  return {
+    question: retrieval.standalone,
+    results: retrieval.results,
+    relevant: retrieval.relevant,
+    ...(retrieval.restored ? { restoredQuestion: retrieval.restored } : {}),
+    ...(retrieval.followUp ? { followUp: retrieval.followUp } : {}),
+    ...(scope.recency ? { newestFirst: true } : {}),
+    today: scope.reference,
+  };
+}
+
+/** Timelines and comparisons are searched their own way, never joined to the conversation. */
+function mayLeanOnConversation(question: string): boolean {
+  return !asksForTimeline(question) && comparisonSides(question).length < 2;
+}
+
 function tail(text: string, max: number): string {
   return text.length <= max ? text : text.slice(text.length - max).replace(/^\S*\s/, '');
 }
@@ -240,7 +258,13 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         logger?.warn({ err }, 'could not rewrite the follow-up with the language model; using the heuristic');
       }
     }
-    return followUp ? heuristicFollowUp(scope.query(readAs), prev, scope) : plain(question, scope);
+    if (followUp) return heuristicFollowUp(scope.query(readAs), prev, scope);
+    const alone = await plain(question, scope);
+    if (!mayLeanOnConversation(question) || answerer.answers(answerInput(alone, scope))) return alone;
+    // Read as standalone by the rules ("Thị trường châu Âu xếp thứ mấy?" names a topic of its
+    // own) but unanswered alone: asked as a follow-up, kept only if that reading answers.
+    const leaning = await heuristicFollowUp(scope.query(readAs), prev, scope);
+    return answerer.answers(answerInput(leaning, scope)) ? leaning : alone;
   }
 
   async function begin(req: ChatRequest): Promise<ChatExchange> {
@@ -300,22 +324,11 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
         ? withoutEvents(timeline)
         : compared
           ? compared
-          : await answerer.answer(
-              {
-                question: retrieval.standalone,
-                results: retrieval.results,
-                relevant: retrieval.relevant,
-                ...(retrieval.restored ? { restoredQuestion: retrieval.restored } : {}),
-                ...(retrieval.followUp ? { followUp: retrieval.followUp } : {}),
-                ...(scope.recency ? { newestFirst: true } : {}),
-                today: scope.reference,
-              },
-              {
-                ...(opts.signal ? { signal: opts.signal } : {}),
-                onDecided: open,
-                onDelta,
-              },
-            );
+          : await answerer.answer(answerInput(retrieval, scope), {
+              ...(opts.signal ? { signal: opts.signal } : {}),
+              onDecided: open,
+              onDelta,
+            });
       opts.signal?.throwIfAborted();
       open(answered.grounded);
       const answer = narrowed
