@@ -308,6 +308,27 @@ describe('factStrength', () => {
     expect(factStrength(readSentence('Lễ đính hôn diễn ra vào 27 tháng 8 năm 1325.'), asked)).toBe(FACT.strong);
   });
 
+  it('"ngày nào", "tháng mấy", "năm nào" ask for that part of a date; in news a coarser date is no answer', () => {
+    const news = { news: true };
+    const day = readAskedFact('Cao Đức Huy bị bắt vào ngày nào?');
+    expect(day.dateUnit).toBe('day');
+    expect(readAskedFact('cao duc huy bi bat vao ngay nao').dateUnit).toBe('day');
+    expect(readAskedFact('Hội chợ mở cửa vào tháng mấy?').dateUnit).toBe('month');
+    expect(readAskedFact('Việt Nam gia nhập WTO năm nào?').dateUnit).toBe('year');
+    expect(readAskedFact('Khi nào hội chợ mở cửa?').dateUnit).toBeNull();
+    expect(factStrength(readSentence('Ông Cao Đức Huy sinh năm 1958.'), day, news)).toBe(FACT.none);
+    expect(factStrength(readSentence('Ông Cao Đức Huy sinh năm 1958.'), day)).toBe(FACT.weak);
+    expect(factStrength(readSentence('Theo kế hoạch, đầu tháng 12 hệ thống sẽ hoàn thành.'), day, news)).toBe(FACT.none);
+    expect(factStrength(readSentence('Ông Huy bị bắt ngày 10/5.'), day, news)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Ông Huy bị bắt hôm 27 tháng 8.'), day, news)).toBe(FACT.strong);
+    const year = readAskedFact('Ông Huy bị bắt năm nào?');
+    expect(factStrength(readSentence('Ông Huy bị bắt ngày 1/10/2004.'), year, news)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Ông Huy bị bắt ngày 1/10.'), year, news)).toBe(FACT.none);
+    // A date the question already gives is no answer, whatever its parts.
+    expect(factStrength(readSentence('Bản tin an ninh tháng 5 xử lý lỗi này.'), readAskedFact('Bản vá tháng 5 được tung ra ngày nào?'), news)).toBe(FACT.none);
+    expect(factStrength(readSentence('Ông Huy bị bắt năm 2004.'), readAskedFact('Ông Huy bị bắt khi nào?'), news)).toBe(FACT.strong);
+  });
+
   it('"ai" in news is not answered by a place\'s name: only a foreign-spelt name is weak evidence of a person', () => {
     const asked = readAskedFact('Ai là người đã phát hiện ra hang Cueva del Fantasma?');
     const news = { news: true };

@@ -2,7 +2,7 @@ import { isTonedQuery, splitPhrases } from '../text/tokenize.js';
 import { isForeignWord } from '../text/words.js';
 import { foldDiacritics, hasDiacritics, normalizeQuery } from '../text/normalize.js';
 import { findDefinedAbbreviations, type DefinedAbbreviation } from './definedAbbreviations.js';
-import { asksForAge, asksForHour, asksForPeriod, asksForPublication, asksForRate, asksOwnOpenQuestion, detectQuestionKind, type QuestionKind } from './questionKind.js';
+import { askedDateUnit, asksForAge, asksForHour, asksForPeriod, asksForPublication, asksForRate, asksOwnOpenQuestion, detectQuestionKind, type DateUnit, type QuestionKind } from './questionKind.js';
 
 /**
  * What a question pins down and what it leaves open, read so that a sentence can be checked
@@ -17,6 +17,8 @@ export interface AskedFact {
   period: boolean;
   /** "lúc mấy giờ": only a time of day answers (a date alone does not). */
   hour: boolean;
+  /** "ngày nào": only a date that gives a day answers ("năm 1958" does not); null for any date. */
+  dateUnit: DateUnit | null;
   /** "tỷ lệ … bao nhiêu": a percentage answers best (a ratio may too, so it is not required). */
   rate: boolean;
   /** Folded words right after "bao nhiêu"/"mấy": what is counted ("hoi", "nghi"). */
@@ -73,6 +75,8 @@ export interface ReadSentence {
   capitalisedRuns: ReadonlyArray<readonly string[]>;
   /** The numbers in each date ("ngày 8/8/1967" → 8, 8, 1967). */
   dates: ReadonlyArray<readonly string[]>;
+  /** The parts each date gives, in the order of `dates` ("10/5" a day and a month, "năm 1958" a year). */
+  dateUnits: ReadonlyArray<readonly DateUnit[]>;
   /** A span of years ("2020-2021", "từ năm 2008 đến 2009"). */
   yearSpan: boolean;
   percent: boolean;
@@ -188,6 +192,7 @@ export function readAskedFact(question: string, context?: string): AskedFact {
     period,
     rate: kind === 'number' && asksForRate(countedFrom),
     hour: kind === 'time' && asksForHour(askedIn),
+    dateUnit: kind === 'time' ? askedDateUnit(askedIn) : null,
     counted,
     unit: kind === 'number' ? askedUnit(countedFrom, counted) : null,
     publication: kind === 'organisation' && asksForPublication(askedIn),
@@ -320,6 +325,7 @@ export function readSentence(text: string): ReadSentence {
     places: [...names(PLACE_AFTER_PREPOSITION, 1), ...names(NAMED_SITE, 1), ...names(STREET_ADDRESS, 1)],
     capitalisedRuns: names(CAPITALISED_RUN, 1),
     dates: [...text.matchAll(DATE)].map((m) => numbersOf(tokens(m[0])).map((n) => n.value)),
+    dateUnits: [...text.matchAll(DATE)].map((m) => unitsOfDate(m[0], text.slice(Math.max(0, m.index - 4), m.index))),
     yearSpan: YEAR_SPAN.test(text),
     percent: statesPercentage(ts, text),
     acronyms: [...text.matchAll(ACRONYM)].map((m) => foldDiacritics(m[0].toLowerCase())),
@@ -403,12 +409,31 @@ function placeStrength(sentence: ReadSentence, asked: AskedFact): number {
 const HOUR =
   /(?<![\p{L}\p{N}])(?:\d{1,2}\s*(?:h|giờ)(?:\s*\d{1,2})?(?![\p{L}])|\d{1,2}:\d{2}|\d{1,2}g(?:\d{2}(?![\p{L}\p{N}])|\s+(?:sáng|trưa|chiều|tối|đêm)(?![\p{L}\p{M}])))/iu;
 
-function timeStrength(sentence: ReadSentence, asked: AskedFact): number {
+/**
+ * The parts of a date one DATE match gives: "10/5/2004" all three, "tháng 12" a month ("27 tháng
+ * 8", the day written before it, a day too), "quý IV" none.
+ */
+function unitsOfDate(date: string, before: string): DateUnit[] {
+  const slashed = /^\d{1,2}\s*[/-]\s*\d{1,2}(\s*[/-]\s*\d{2,4})?$/u.exec(date);
+  if (slashed) return slashed[1] === undefined ? ['day', 'month'] : ['day', 'month', 'year'];
+  if (/^\d{4}$/u.test(date)) return ['year'];
+  const word = date.split(/\s+/u)[0]!.toLowerCase();
+  if (word === 'tháng') return /(?<!\d)\d{1,2}\s+$/u.test(before) ? ['day', 'month'] : ['month'];
+  return word === 'ngày' ? ['day'] : word === 'năm' ? ['year'] : [];
+}
+
+function timeStrength(sentence: ReadSentence, asked: AskedFact, source: FactSource): number {
   if (asked.hour) return HOUR.test(sentence.text) ? FACT.exact : FACT.none;
   const given = new Set(asked.numbers.map((n) => n.value));
-  const newDate = sentence.dates.some((values) => values.some((v) => !given.has(v)));
+  const isNew = sentence.dates.map((values) => values.some((v) => !given.has(v)));
+  const newDate = isNew.some(Boolean);
   if (asked.period) return sentence.yearSpan ? FACT.exact : newDate ? FACT.weak : FACT.none;
-  return newDate ? FACT.strong : FACT.none;
+  if (!newDate || asked.dateUnit === null) return newDate ? FACT.strong : FACT.none;
+  const unit = asked.dateUnit;
+  if (sentence.dateUnits.some((units, i) => isNew[i] && units.includes(unit))) return FACT.strong;
+  // "bị bắt ngày nào" is not answered by "sinh năm 1958" in a report, which dates what it tells
+  // by the day; a reference text dates by the year or the era and may give no finer date.
+  return source.news ? FACT.none : FACT.weak;
 }
 
 /** A word that counts: digits, a number word, "một". */
@@ -613,7 +638,7 @@ export function factStrength(sentence: ReadSentence, asked: AskedFact, source: F
     case 'place':
       return placeStrength(sentence, asked);
     case 'time':
-      return timeStrength(sentence, asked);
+      return timeStrength(sentence, asked, source);
     case 'number':
       return numberStrength(sentence, asked);
     case 'duration':

@@ -65,6 +65,17 @@ const HOUR_CUES = {
   folded: ['may gio', 'gio nao'],
 };
 
+/**
+ * The part of a date a time question asks for: "ngày nào" a day (a year alone does not give it),
+ * "tháng mấy" a month, "năm nào" a year. "khi nào", "bao giờ" ask for any date.
+ */
+export type DateUnit = 'day' | 'month' | 'year';
+const DATE_UNIT_CUES: ReadonlyArray<{ unit: DateUnit } & Cues> = [
+  { unit: 'day', toned: ['ngày nào', 'ngày mấy', 'ngày bao nhiêu', 'hôm nào'], folded: ['ngay nao', 'ngay may', 'ngay bao nhieu', 'hom nao'] },
+  { unit: 'month', toned: ['tháng nào', 'tháng mấy'], folded: ['thang nao', 'thang may'] },
+  { unit: 'year', toned: ['năm nào', 'năm mấy', 'năm bao nhiêu'], folded: ['nam nao', 'nam may'] },
+];
+
 /** "tỷ lệ … bao nhiêu": a rate, best given as a percentage. */
 const RATE_CUES = { toned: ['tỷ lệ', 'tỉ lệ'], folded: ['ty le', 'ti le'] };
 
@@ -211,6 +222,11 @@ const AGE_CUES = { toned: ['bao nhiêu tuổi', 'mấy tuổi', 'tuổi nào'], 
 /** Whether the question asks for the hour of the day ("bắt đầu lúc mấy giờ"), not only the date. */
 export function asksForHour(question: string): boolean {
   return hasCue(question, HOUR_CUES);
+}
+
+/** The part of a date the question asks for, the finest when it names several; null for any date. */
+export function askedDateUnit(question: string): DateUnit | null {
+  return DATE_UNIT_CUES.find((c) => hasCue(question, c))?.unit ?? null;
 }
 
 /** Whether the question asks for a rate ("tỷ lệ … là bao nhiêu"). */
