@@ -51,6 +51,25 @@ describe('restoreTones and question words', () => {
     // Outside a question phrase the archive still decides.
     expect(await restoreTones('co nhieu co hoi', termIdf)).toBe('có nhiều cơ hội');
   });
+
+  it('reads a question\'s closing "do", "nay" as pointing back, and an opening "ai" as who, though news writes "do", "nay", "ái" more', async () => {
+    const snapshot = await makeMemorySnapshot(TEST_SETTINGS, [
+      articleEntry('p', [
+        'Nghiên cứu do Đại học Keio thực hiện, do nhiều nhà khoa học tham gia.',
+        'Hiện nay, đến nay và năm nay vẫn vậy.',
+        'Ái của viện khảo cổ nói về phát hiện.',
+        'Có thể còn thì sao đó này ai.',
+      ]),
+    ]);
+    const termIdf = (terms: readonly string[]) => snapshot.termIdf(terms);
+    expect(await restoreTones('nghien cuu do?', termIdf)).toBe('nghiên cứu đó?');
+    expect(await restoreTones('ai cua vien khao co noi ve phat hien nay?', termIdf)).toBe('ai của viện khảo cổ nói về phát hiện này?');
+    // "hiện nay", "đến nay" mean now; inside the question "do" is still the archive's choice.
+    expect(await restoreTones('hien nay', termIdf)).toBe('hiện nay');
+    expect(await restoreTones('den nay', termIdf)).toBe('đến nay');
+    expect(await restoreTones('nghien cuu do dai hoc keio', termIdf)).toBe('nghiên cứu do đại học keio');
+    expect(await restoreTones('the con con chuot?', termIdf)).toMatch(/^thế còn/);
+  });
 });
 
 describe('the hybrid search with tone restoration', () => {

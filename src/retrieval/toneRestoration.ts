@@ -36,8 +36,25 @@ const QUESTION_PHRASES: ReadonlyMap<string, readonly string[]> = new Map(
   [
     'bao nhiêu', 'bao lâu', 'bao giờ', 'khi nào', 'lúc nào', 'ở đâu', 'tại đâu', 'vì sao', 'tại sao', 'thế nào',
     'là gì', 'là ai', 'những ai', 'mấy giờ', 'ngày nào', 'tháng nào', 'nơi nào', 'người nào', 'để làm gì', 'tên gì',
+    'thì sao', 'thế còn', 'vậy còn', 'ra sao',
   ].map((phrase) => [foldDiacritics(phrase), phrase.split(' ')]),
 );
+
+/**
+ * A question's last word pointing back ("nghiên cứu đó?", "phát hiện này?"): news writes "do"
+ * (because) and "nay" (now) far more often, but neither ends a question, except "nay" in "hiện
+ * nay", "đến nay" and the like.
+ */
+const CLOSING_POINTERS: ReadonlyMap<string, string> = new Map([['do', 'đó'], ['nay', 'này'], ['kia', 'kia']]);
+/** Words before which a closing "nay" means now: "hôm nay", "hiện nay", "đến nay", "xưa nay". */
+const NOW_BEFORE_NAY = new Set(['hom', 'nam', 'hien', 'bay', 'luc', 'dao', 'gio', 'sang', 'toi', 'chieu', 'dem', 'trua',
+  'tuan', 'thang', 'ngay', 'den', 'xua', 'tu', 'truoc', 'ke', 'moi']);
+/** "phát hiện này", "thực hiện này": a word ending in "hiện" before a closing "nay" is not "hiện nay". */
+const ENDS_IN_HIEN = new Set(['phat', 'thuc', 'xuat', 'the', 'bieu']);
+/** Words before which a closing "do" is the cause it introduces: "là do", "vì do". */
+const CAUSE_BEFORE_DO = new Set(['la', 'vi', 'boi']);
+/** A question opening with "ai" asks who: "ai của viện …", not "ái". */
+const OPENING_QUESTION_WORDS: ReadonlyMap<string, string> = new Map([['ai', 'ai']]);
 const LONGEST_QUESTION_PHRASE = Math.max(...[...QUESTION_PHRASES.keys()].map((k) => k.split(' ').length));
 
 /** For each word of the query, its pinned spelling when it is part of a question phrase. */
@@ -55,6 +72,14 @@ function pinnedQuestionWords(words: readonly string[]): (string | undefined)[] {
       break;
     }
   }
+  const last = folded.length - 1;
+  const closing = CLOSING_POINTERS.get(folded[last] ?? '');
+  const before = folded[last - 1] ?? '';
+  const meansNow = folded[last] === 'nay' && NOW_BEFORE_NAY.has(before) && !(before === 'hien' && ENDS_IN_HIEN.has(folded[last - 2] ?? ''));
+  const givesCause = folded[last] === 'do' && CAUSE_BEFORE_DO.has(before);
+  if (closing && last > 0 && pinned[last] === undefined && !meansNow && !givesCause) pinned[last] = closing;
+  const opening = OPENING_QUESTION_WORDS.get(folded[0] ?? '');
+  if (opening && pinned[0] === undefined) pinned[0] = opening;
   return pinned;
 }
 
