@@ -308,6 +308,16 @@ describe('factStrength', () => {
     expect(factStrength(readSentence('Lễ đính hôn diễn ra vào 27 tháng 8 năm 1325.'), asked)).toBe(FACT.strong);
   });
 
+  it('"vì sao" is not answered by a "do" that names who did something ("do tài xế X điều khiển")', () => {
+    const why = readAskedFact('Vì sao phanh của chiếc xe rác bị mất tác dụng?');
+    expect(why.kind).toBe('reason');
+    expect(factStrength(readSentence('Chiếc ôtô chở rác do tài xế Đàm Tấn Phát điều khiển đang chở rác từ quận 7 sang quận 4.'), why)).toBe(FACT.none);
+    expect(factStrength(readSentence('Nghiên cứu do Đại học Keio thực hiện trên 4.500 người.'), why)).toBe(FACT.none);
+    expect(factStrength(readSentence('Phanh mất tác dụng do rò rỉ dầu và lão hóa cao su.'), why)).toBe(FACT.strong);
+    // A cause that only looks like an agent, across a comma, stays a cause.
+    expect(factStrength(readSentence('Do công ty thua lỗ, ông An thành lập doanh nghiệp mới.'), why)).toBe(FACT.strong);
+  });
+
   it('"ngày nào", "tháng mấy", "năm nào" ask for that part of a date; in news a coarser date is no answer', () => {
     const news = { news: true };
     const day = readAskedFact('Cao Đức Huy bị bắt vào ngày nào?');

@@ -573,9 +573,17 @@ function durationStrength(sentence: ReadSentence, asked: AskedFact): number {
 const CAUSAL = /(?<![\p{L}\p{M}])(?:vì|bởi|nhằm|khiến|nguyên nhân|lý do|lí do|do(?!\s+dự)|dẫn đến|dẫn tới|gây ra)(?![\p{L}\p{M}])/iu;
 const PURPOSE = /(?<![\p{L}\p{M}])(?:để|nên|vì vậy|vì thế)(?![\p{L}\p{M}])/iu;
 
+/**
+ * "do" naming who did something, not why: "nghiên cứu do Đại học Keio thực hiện", "chiếc xe do tài
+ * xế Đàm Tấn Phát điều khiển" (the agent of a passive, closed within a few words by a verb that
+ * names making, running or issuing something; verbs that may also tell a cause, "do Mỹ bán vũ khí",
+ * are left out).
+ */
+const AGENT_DO = /(?<![\p{L}\p{M}])do(?:\s+[\p{L}\p{M}\p{N}.-]+){1,6}?\s+(?:điều khiển|thực hiện|tiến hành|tổ chức|sản xuất|chủ trì|phát hành|đạo diễn|dẫn đầu|công bố|xây dựng|biên soạn|trình bày|sáng tác|quản lý|tài trợ|phụ trách|đảm nhận|chủ biên|thiết kế|điều hành|dẫn dắt|chỉ huy|cầm lái|chế tạo|khởi xướng|thành lập|ban hành|cấp)(?![\p{L}\p{M}])/giu;
+
 function reasonStrength(sentence: ReadSentence): number {
-  // "tự do" is freedom, not a cause.
-  const text = sentence.text.replace(/tự do/giu, '');
+  // "tự do" is freedom, not a cause; "do X thực hiện" names an agent.
+  const text = sentence.text.replace(/tự do/giu, '').replace(AGENT_DO, '');
   if (CAUSAL.test(text)) return FACT.strong;
   return PURPOSE.test(text) ? FACT.weak : FACT.none;
 }
