@@ -65,4 +65,13 @@ describe('question cues', () => {
     expect(detectQuestionKind('Tỷ số chung cuộc của trận chung kết?')).toBe('number');
     expect(detectQuestionKind('ty so chung cuoc cua tran chung ket')).toBe('number');
   });
+
+  it('read "do đâu", "nhờ đâu" as asking why, not where', () => {
+    expect(detectQuestionKind('Bà ấy trông vẫn khỏe, da hồng hào là nhờ đâu?')).toBe('reason');
+    expect(detectQuestionKind('ba ay trong van khoe la nho dau')).toBe('reason');
+    expect(detectQuestionKind('Vụ cháy chợ là do đâu?')).toBe('reason');
+    expect(detectQuestionKind('Vụ cháy chợ xảy ra ở đâu?')).toBe('place');
+    // Untoned, "do dau" is also "đỡ đầu": the question asks where, not why.
+    expect(detectQuestionKind('nguoi do dau cua ong bi luu day o dau')).toBe('place');
+  });
 });

@@ -115,8 +115,11 @@ const CUES: KindCue[] = [
   },
   {
     kind: 'reason',
-    toned: ['vì sao', 'tại sao', 'lý do', 'lí do', 'nguyên nhân', 'vì lý do gì', 'để làm gì', 'nhằm mục đích gì'],
-    folded: ['vi sao', 'tai sao', 'ly do', 'li do', 'nguyen nhan', 'de lam gi'],
+    // "do đâu", "nhờ đâu" ask what caused it, not where: read before the place cues' "đâu". Not
+    // "do dau" untoned ("người đỡ đầu"), nor "vì điều gì" ("bị chỉ trích vì điều gì" asks what was said).
+    toned: ['vì sao', 'tại sao', 'lý do', 'lí do', 'nguyên nhân', 'vì lý do gì', 'để làm gì', 'nhằm mục đích gì',
+      'do đâu', 'vì đâu', 'nhờ đâu'],
+    folded: ['vi sao', 'tai sao', 'ly do', 'li do', 'nguyen nhan', 'de lam gi', 'vi dau', 'nho dau'],
   },
   {
     // "Tổng thư ký ASEAN nào …", "HLV nào": a title asked with "nào" asks for the person holding it.
