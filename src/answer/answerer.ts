@@ -56,9 +56,10 @@ export interface Answerer {
   answer(input: AnswerInput, opts?: AnswerRunOptions): Promise<Answer>;
   /**
    * Whether `answer` would answer rather than say "not found" (the extractive reading decides
-   * with or without a language model), without writing the answer.
+   * with or without a language model), without writing the answer; with the answerability
+   * model's probability when the model decided.
    */
-  answers(input: AnswerInput): boolean;
+  assess(input: AnswerInput): { grounded: boolean; answerability?: number };
   /**
    * "Diễn biến …": the dated events of the passages, oldest first, each cited; written by the
    * language model when one is configured and its lines keep every date and citation, extractive
@@ -127,8 +128,9 @@ export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
   const answerability = deps.answerability === null ? undefined : (deps.answerability ?? loadCommittedAnswerabilityModel());
   const readPassage = makeCachedPassageReader(READ_PASSAGES_KEPT);
   return {
-    answers(input) {
-      return extractive(input, mayAnswer(input.followUp?.question ?? input.question, input.results), readPassage, answerability).grounded;
+    assess(input) {
+      const { grounded, answerability: p } = extractive(input, mayAnswer(input.followUp?.question ?? input.question, input.results), readPassage, answerability);
+      return p === undefined ? { grounded } : { grounded, answerability: p };
     },
 
     async answer(input, opts = {}) {

@@ -3,6 +3,7 @@ import { testConfig } from '../../tests/helpers/config.js';
 import { SEED, seedPassage } from '../../tests/helpers/seedPassages.js';
 import type { Citation } from '../answer/types.js';
 import type { SearchOptions, SearchResponse, SearchResult, Searcher } from '../retrieval/types.js';
+import { ANSWERABILITY_FEATURES, type AnswerabilityModel } from '../answer/answerability.js';
 import { makeChatService } from './chatService.js';
 import { makeInMemoryConversationStore } from './conversations.js';
 
@@ -126,12 +127,43 @@ describe('a question the rules read as standalone, inside a conversation', () =>
     expect(second.citations[0]?.documentId).toBe(SEED.osce);
   });
 
-  it('is searched once when it answers alone, and stays "not found" when neither reading answers', async () => {
+  it('is answered from the conversation\'s reading when that reading answers far more surely than the question alone', async () => {
+    // A model that reads only how much of the question the best sentence covers: its probability
+    // says how surely each reading answers, and it never says "not found" (threshold 0).
+    const coverageOnly: AnswerabilityModel = {
+      features: [...ANSWERABILITY_FEATURES],
+      mean: ANSWERABILITY_FEATURES.map(() => 0),
+      scale: ANSWERABILITY_FEATURES.map(() => 1),
+      weights: ANSWERABILITY_FEATURES.map((f) => (f === 'bestCoverage' ? 12 : 0)),
+      bias: -6,
+      threshold: 0,
+      trainedOn: 'test',
+    };
+    // Alone the question finds an unrelated passage that still holds a count; joined, the Astana one.
+    const searcher: Searcher = {
+      async search(query: string): Promise<SearchResponse> {
+        return query.includes('Astana') ? { results: [osceMembers], relevant: true } : { results: [peace], relevant: true };
+      },
+    };
+    const config = testConfig({ RETRIEVAL_K: '5' });
+    const chat = makeChatService({ config, searcher, store: makeInMemoryConversationStore(config.conversations), answerability: coverageOnly });
+    const reach = 'Tổ chức an ninh lớn nhất thế giới có phạm vi trải dài như thế nào?';
+    const alone = await chat.chat({ message: reach });
+    expect(alone.citations[0]?.documentId).toBe(SEED.peace);
+    const first = await chat.chat({ message: opening });
+    const second = await chat.chat({ message: reach, conversationId: first.conversationId });
+    expect(second.answer).toContain('trải dài từ Mỹ đến châu Âu');
+    expect(second.citations[0]?.documentId).toBe(SEED.osce);
+  });
+
+  it('keeps its own reading when that answers as surely, and stays "not found" when neither reading answers', async () => {
     const { searcher, calls } = astanaSearcher();
     const chat = service(searcher);
     const first = await chat.chat({ message: opening });
-    await chat.chat({ message: 'Hội nghị cấp cao OSCE ở Astana gồm bao nhiêu quốc gia thành viên?', conversationId: first.conversationId });
-    expect(calls).toHaveLength(2);
+    const own = 'Hội nghị cấp cao OSCE ở Astana gồm bao nhiêu quốc gia thành viên?';
+    const second = await chat.chat({ message: own, conversationId: first.conversationId });
+    expect(calls[1]).toBe(own);
+    expect(second.answer).toContain('56 quốc gia thành viên');
 
     const elsewhere = astanaSearcher();
     const other = service(elsewhere.searcher);

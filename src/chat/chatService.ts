@@ -125,6 +125,8 @@ interface Retrieval {
 
 /** Follow-ups stay within a bounded query even after many turns of "còn … thì sao?". */
 const MAX_CONTEXT_CHARS = 400;
+/** How much surer the conversation's reading must be answered than the question alone to win. */
+const LEANING_MARGIN = 0.2;
 /** Ordering bonus for passages of the documents the previous answer cited. */
 const PREVIOUS_DOCUMENT_BONUS = 0.3;
 /**
@@ -260,11 +262,15 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     }
     if (followUp) return heuristicFollowUp(scope.query(readAs), prev, scope);
     const alone = await plain(question, scope);
-    if (!mayLeanOnConversation(question) || answerer.answers(answerInput(alone, scope))) return alone;
+    if (!mayLeanOnConversation(question)) return alone;
     // Read as standalone by the rules ("Thị trường châu Âu xếp thứ mấy?" names a topic of its
-    // own) but unanswered alone: asked as a follow-up, kept only if that reading answers.
+    // own), it may still lean on the conversation: asked as a follow-up too, that reading is kept
+    // when it answers and the question alone does not, or answers far more surely.
     const leaning = await heuristicFollowUp(scope.query(readAs), prev, scope);
-    return answerer.answers(answerInput(leaning, scope)) ? leaning : alone;
+    const [a, b] = [answerer.assess(answerInput(alone, scope)), answerer.assess(answerInput(leaning, scope))];
+    if (!b.grounded) return alone;
+    if (!a.grounded) return leaning;
+    return (b.answerability ?? 0) > (a.answerability ?? 1) + LEANING_MARGIN ? leaning : alone;
   }
 
   async function begin(req: ChatRequest): Promise<ChatExchange> {
