@@ -272,8 +272,9 @@ function withAntecedentPeople(strengths: number[], raw: readonly RawCandidate[],
   if (fact.kind !== 'person') return strengths;
   return strengths.map((own, i) => {
     const c = raw[i]!;
-    if (own >= FACT.strong || !ANAPHORIC_OPENING.test(c.text)) return own;
-    const j = indexAt.get(sentenceKey(c.result.chunkId, c.ordinal - 1));
+    const key = antecedentKey(c);
+    if (own >= FACT.strong || key === undefined) return own;
+    const j = indexAt.get(key);
     return j !== undefined && strengths[j]! >= FACT.strong ? FACT.strong : own;
   });
 }
@@ -392,10 +393,14 @@ export function rankSentences(
 const ANAPHORIC_OPENING =
   /^(?:(?:Ông|Bà)(?![\p{L}\p{M}])(?!\s+\p{Lu})|(?:Họ|Nó|Chúng|Đây|Đó|Điều này|Điều đó|Việc này|Việc đó|Người này|Ông ấy|Bà ấy|Anh ấy|Cô ấy|Chị ấy)(?![\p{L}\p{M}]))/u;
 
-/** The sentence right before `c` in its passage, when `c` leans on it for its subject. */
+/** The key of the sentence right before `c` in its passage, when `c` leans on it for its subject. */
+function antecedentKey(c: RawCandidate): string | undefined {
+  return ANAPHORIC_OPENING.test(c.text) ? sentenceKey(c.result.chunkId, c.ordinal - 1) : undefined;
+}
+
 function antecedentOf(c: Candidate, scored: readonly Candidate[]): Candidate | undefined {
-  if (!ANAPHORIC_OPENING.test(c.text)) return undefined;
-  return scored.find((p) => p.result.chunkId === c.result.chunkId && p.ordinal === c.ordinal - 1);
+  const key = antecedentKey(c);
+  return key === undefined ? undefined : scored.find((p) => sentenceKey(p.result.chunkId, p.ordinal) === key);
 }
 
 function selectSentences(
