@@ -127,17 +127,18 @@ export function makeAnswerer(deps: AnswererDeps = {}): Answerer {
   const { llm, onLlmError, onTimelineRejected } = deps;
   const answerability = deps.answerability === null ? undefined : (deps.answerability ?? loadCommittedAnswerabilityModel());
   const readPassage = makeCachedPassageReader(READ_PASSAGES_KEPT);
+  // Only articles that name what the question names may answer it, extractively or not.
+  const answeringArticles = (input: AnswerInput) => mayAnswer(input.followUp?.question ?? input.question, input.results);
   return {
     assess(input) {
-      const { grounded, answerability: p } = extractive(input, mayAnswer(input.followUp?.question ?? input.question, input.results), readPassage, answerability);
+      const { grounded, answerability: p } = extractive(input, answeringArticles(input), readPassage, answerability);
       return p === undefined ? { grounded } : { grounded, answerability: p };
     },
 
     async answer(input, opts = {}) {
       // The same not-found decision with or without a language model: the extractive reading
       // of the passages says whether they hold an answer at all.
-      // Only articles that name what the question names may answer it, extractively or not.
-      const may = mayAnswer(input.followUp?.question ?? input.question, input.results);
+      const may = answeringArticles(input);
       const grounded = extractive(input, may, readPassage, answerability);
       opts.onDecided?.(grounded.grounded);
       const canUseLlm = llm !== undefined && grounded.grounded;

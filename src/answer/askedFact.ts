@@ -313,6 +313,7 @@ function statesPercentage(ts: readonly Token[], text: string): boolean {
 export function readSentence(text: string): ReadSentence {
   const ts = tokens(text);
   const names = (re: RegExp, group: number) => [...text.matchAll(re)].map((m) => wordsOf(m[group]!));
+  const dates = [...text.matchAll(DATE)];
   return {
     text,
     tokens: ts,
@@ -324,8 +325,8 @@ export function readSentence(text: string): ReadSentence {
     surnamedPeople: names(PERSON_BY_SURNAME, 1),
     places: [...names(PLACE_AFTER_PREPOSITION, 1), ...names(NAMED_SITE, 1), ...names(STREET_ADDRESS, 1)],
     capitalisedRuns: names(CAPITALISED_RUN, 1),
-    dates: [...text.matchAll(DATE)].map((m) => numbersOf(tokens(m[0])).map((n) => n.value)),
-    dateUnits: [...text.matchAll(DATE)].map((m) => unitsOfDate(m[0], text.slice(Math.max(0, m.index - 4), m.index))),
+    dates: dates.map((m) => numbersOf(tokens(m[0])).map((n) => n.value)),
+    dateUnits: dates.map((m) => unitsOfDate(m[0], text.slice(Math.max(0, m.index - 4), m.index))),
     yearSpan: YEAR_SPAN.test(text),
     percent: statesPercentage(ts, text),
     acronyms: [...text.matchAll(ACRONYM)].map((m) => foldDiacritics(m[0].toLowerCase())),
@@ -428,8 +429,9 @@ function timeStrength(sentence: ReadSentence, asked: AskedFact, source: FactSour
   const isNew = sentence.dates.map((values) => values.some((v) => !given.has(v)));
   const newDate = isNew.some(Boolean);
   if (asked.period) return sentence.yearSpan ? FACT.exact : newDate ? FACT.weak : FACT.none;
-  if (!newDate || asked.dateUnit === null) return newDate ? FACT.strong : FACT.none;
+  if (!newDate) return FACT.none;
   const unit = asked.dateUnit;
+  if (unit === null) return FACT.strong;
   if (sentence.dateUnits.some((units, i) => isNew[i] && units.includes(unit))) return FACT.strong;
   // "bị bắt ngày nào" is not answered by "sinh năm 1958" in a report, which dates what it tells
   // by the day; a reference text dates by the year or the era and may give no finer date.

@@ -266,8 +266,11 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     // Read as standalone by the rules ("Thị trường châu Âu xếp thứ mấy?" names a topic of its
     // own), it may still lean on the conversation: asked as a follow-up too, that reading is kept
     // when it answers and the question alone does not, or answers far more surely.
+    const a = answerer.assess(answerInput(alone, scope));
+    // Answered alone so surely (or without a probability to compare) that no reading can win.
+    if (a.grounded && (a.answerability ?? 1) + LEANING_MARGIN >= 1) return alone;
     const leaning = await heuristicFollowUp(scope.query(readAs), prev, scope);
-    const [a, b] = [answerer.assess(answerInput(alone, scope)), answerer.assess(answerInput(leaning, scope))];
+    const b = answerer.assess(answerInput(leaning, scope));
     if (!b.grounded) return alone;
     if (!a.grounded) return leaning;
     return (b.answerability ?? 0) > (a.answerability ?? 1) + LEANING_MARGIN ? leaning : alone;
