@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SEED, seedText } from '../../tests/helpers/seedPassages.js';
-import { FACT, asksPreciseFact, factStrength, numberAgreement, readAskedFact, readSentence } from './askedFact.js';
+import { FACT, asksPreciseFact, factStrength, numberAgreement, pointsBackToCause, readAskedFact, readSentence } from './askedFact.js';
 
 /** The whole sentence of a seed article that starts with `opening` (up to its full stop). */
 function seedSentence(id: string, opening: string) {
@@ -316,6 +316,20 @@ describe('factStrength', () => {
     expect(factStrength(readSentence('Phanh mất tác dụng do rò rỉ dầu và lão hóa cao su.'), why)).toBe(FACT.strong);
     // A cause that only looks like an agent, across a comma, stays a cause.
     expect(factStrength(readSentence('Do công ty thua lỗ, ông An thành lập doanh nghiệp mới.'), why)).toBe(FACT.strong);
+  });
+
+  it('"vì sao" is not answered by "thay vì" nor by a consequence drawn from the sentence before', () => {
+    const why = readAskedFact('Vì sao Nhà Trắng cho rằng lạm phát sẽ cao hơn dự kiến?');
+    expect(factStrength(readSentence('Tăng trưởng GDP sẽ chỉ đạt 3,4% thay vì 3,5% như dự báo hồi tháng 12.'), why)).toBe(FACT.none);
+    // "Vì vậy, …" tells the effect; its cause is the sentence before, which pointsBackToCause finds.
+    expect(factStrength(readSentence('Vì vậy, cơ quan quản lý không thể chối bỏ trách nhiệm.'), why)).toBe(FACT.weak);
+    expect(factStrength(readSentence('Đấy chính là lý do chính quyền quyết định di dời chợ nổi.'), why)).toBe(FACT.weak);
+    expect(pointsBackToCause('Do đó, giá xăng tăng mạnh.')).toBe(true);
+    expect(pointsBackToCause('Do mưa lớn, giá rau tăng mạnh.')).toBe(false);
+    // "vì đó là …" gives its cause in the same sentence.
+    expect(factStrength(readSentence('Người dân rời đi vì đó là vùng ngập lụt.'), why)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Kết quả này có được chủ yếu là nhờ xuất khẩu hàng cao cấp.'), why)).toBe(FACT.strong);
+    expect(factStrength(readSentence('Sự bất ổn trên thị trường nhiên liệu đã tác động xấu đến tình hình lạm phát.'), why)).toBe(FACT.strong);
   });
 
   it('"ngày nào", "tháng mấy", "năm nào" ask for that part of a date; in news a coarser date is no answer', () => {

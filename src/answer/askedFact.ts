@@ -572,7 +572,7 @@ function durationStrength(sentence: ReadSentence, asked: AskedFact): number {
 }
 
 /** Words that give a cause ("vì", "do", "nguyên nhân là"); a purpose ("để", "nên") is weaker evidence. */
-const CAUSAL = /(?<![\p{L}\p{M}])(?:vì|bởi|nhằm|khiến|nguyên nhân|lý do|lí do|do(?!\s+dự)|dẫn đến|dẫn tới|gây ra)(?![\p{L}\p{M}])/iu;
+const CAUSAL = /(?<![\p{L}\p{M}])(?:vì|bởi|nhằm|khiến|nguyên nhân|lý do|lí do|do(?!\s+dự)|dẫn đến|dẫn tới|gây ra|(?:là|có được|được)\s+nhờ|(?:tác động|ảnh hưởng)(?:\s+(?:xấu|tiêu cực|mạnh|lớn))?\s+(?:đến|tới|lên))(?![\p{L}\p{M}])/iu;
 const PURPOSE = /(?<![\p{L}\p{M}])(?:để|nên|vì vậy|vì thế)(?![\p{L}\p{M}])/iu;
 
 /**
@@ -583,9 +583,29 @@ const PURPOSE = /(?<![\p{L}\p{M}])(?:để|nên|vì vậy|vì thế)(?![\p{L}\p{
  */
 const AGENT_DO = /(?<![\p{L}\p{M}])do(?:\s+[\p{L}\p{M}\p{N}.-]+){1,6}?\s+(?:điều khiển|thực hiện|tiến hành|tổ chức|sản xuất|chủ trì|phát hành|đạo diễn|dẫn đầu|công bố|xây dựng|biên soạn|trình bày|sáng tác|quản lý|tài trợ|phụ trách|đảm nhận|chủ biên|thiết kế|điều hành|dẫn dắt|chỉ huy|cầm lái|chế tạo|khởi xướng|thành lập|ban hành|cấp)(?![\p{L}\p{M}])/giu;
 
+/**
+ * Words with "vì", "do", "bởi" that give no cause in their own sentence: "thay vì" (instead of), and
+ * the links that draw a consequence from the sentence before ("Vì vậy, …", "Do đó, …").
+ */
+const NOT_A_CAUSE = /(?<![\p{L}\p{M}])(?:thay vì|(?:chính\s+)?(?:vì|do|bởi)\s+(?:vậy|thế)|do đó)(?![\p{L}\p{M}])/giu;
+
+/**
+ * A sentence that gives its cause by pointing back to the sentence before it: "Vì vậy, …", "Do
+ * đó, …", "Đấy chính là lý do …", "Đó cũng là nguyên nhân …". The cause is told there.
+ */
+const CAUSE_BEFORE =
+  /^(?:(?:chính\s+)?(?:vì|do|bởi)\s+(?:vậy|thế)|do đó|(?:đó|đấy|đây|điều (?:này|đó)|việc (?:này|đó))\s+(?:(?:chính|cũng|cũng chính)\s+)?là\s+(?:lý do|lí do|nguyên nhân))(?![\p{L}\p{M}])/iu;
+
+/** Whether a sentence gives its cause by pointing to the sentence before it. */
+export function pointsBackToCause(text: string): boolean {
+  return CAUSE_BEFORE.test(text.trimStart());
+}
+
 function reasonStrength(sentence: ReadSentence): number {
+  // The effect of a cause told before is no cause: the sentence before holds it.
+  if (pointsBackToCause(sentence.text)) return FACT.weak;
   // "tự do" is freedom, not a cause; "do X thực hiện" names an agent.
-  const text = sentence.text.replace(/tự do/giu, '').replace(AGENT_DO, '');
+  const text = sentence.text.replace(/tự do/giu, '').replace(AGENT_DO, '').replace(NOT_A_CAUSE, '');
   if (CAUSAL.test(text)) return FACT.strong;
   return PURPOSE.test(text) ? FACT.weak : FACT.none;
 }

@@ -307,6 +307,16 @@ describe('answerExtractively: mechanisms of issue 9', () => {
     expect(reference.citations[0]?.documentId).toBe('closing');
   });
 
+  it('asked why, quotes the sentence whose cause the next one points back to ("… Đấy chính là lý do …")', () => {
+    const market = newsPassage(
+      'Chợ nổi Phụng Hiệp nằm ở điểm hội tụ của bảy nhánh sông. Khu chợ này còn mắc chuyện ô nhiễm môi trường nghiêm trọng. Đấy chính là lý do chính quyền tỉnh đã quyết định di dời chợ nổi Phụng Hiệp vào một nhánh sông ở Ba Ngàn.',
+      'market',
+      0.8,
+    );
+    const a = answerExtractively('Vì sao chợ nổi Phụng Hiệp bị dời vào một nhánh sông ở Ba Ngàn?', [market]);
+    expect(a.answer).toContain('ô nhiễm môi trường');
+  });
+
   it('a follow-up naming nothing new is answered from the documents just cited when they state the asked fact', () => {
     const mouse = newsPassage('Laser Mouse 6000 là loại chuột vi tính dành cho game thủ. Laser Mouse 6000 sẽ có mặt trên thị trường vào tháng 10 tới.', 'mouse', 0.7);
     // Another article's sentence shares more of the words ("bán", "con chuột", "game thủ") and states no time.

@@ -8,7 +8,7 @@ import { formatDateVi } from '../text/dates.js';
 import { expanderWith } from './definedAbbreviations.js';
 import { asksAboutNow, asksAboutToday } from './questionKind.js';
 import { mayAnswer } from './anchors.js';
-import { FACT, asksPreciseFact, factStrength, numberAgreement, readAskedFact, type AskedFact } from './askedFact.js';
+import { FACT, asksPreciseFact, factStrength, numberAgreement, pointsBackToCause, readAskedFact, type AskedFact } from './askedFact.js';
 import { readPassage, type PassageReader, type PassageSentence } from './passageSentences.js';
 import { wordsOf } from '../text/words.js';
 import { density, makeCoverage, makeQuestionTerms, questionSyllables, termIdf, termSetOf, withoutFigureQuestion } from './sentenceScoring.js';
@@ -220,11 +220,14 @@ function scoreCandidates(
   const leading = Math.max(0, ...raw.map((c) => c.result.score));
   const indexAt = new Map(raw.map((c, i) => [sentenceKey(c.result.chunkId, c.ordinal), i]));
   const strengths = withAntecedentPeople(raw.map((c) => factStrength(c.read, fact, { news: isNewsReport(c.result) })), raw, fact, indexAt);
+  const pointers = causePointers(raw, fact, indexAt);
   const mentionsFocusHere = raw.map((c) => focus.length > 0 && mentionsFocus(c, focusWords));
   const candidates = raw.map((c, i) => {
-    const strength = strengths[i]!;
+    const pointer = pointers[i];
+    const strength = pointer === undefined ? strengths[i]! : Math.max(strengths[i]!, FACT.strong);
     const before = sentencesBefore(c, indexAt);
-    const cov = fact.kind === 'other' || strength < FACT.strong ? ownCoverage[i]! : inContext(ownCoverage[i]!, before.map((j) => ownCoverage[j]!));
+    const context = pointer === undefined ? before : [...before, pointer];
+    const cov = fact.kind === 'other' || strength < FACT.strong ? ownCoverage[i]! : inContext(ownCoverage[i]!, context.map((j) => ownCoverage[j]!));
     const byKind = fact.kind === 'other' ? 1 : kindFactor(strength);
     const kindBonus = KIND_BONUS * cov * Math.min(strength, FACT.strong);
     const agreement = numberAgreement(c.read, fact);
@@ -276,6 +279,19 @@ function withAntecedentPeople(strengths: number[], raw: readonly RawCandidate[],
     if (own >= FACT.strong || key === undefined) return own;
     const j = indexAt.get(key);
     return j !== undefined && strengths[j]! >= FACT.strong ? FACT.strong : own;
+  });
+}
+
+/**
+ * "… nhà bị lún móng. Vì vậy, căn nhà đổ sập.", "… Đấy chính là lý do chợ bị dời đi.": asked why,
+ * the sentence before one that points back to its cause holds the cause, and that one tells what
+ * the question asks about. For each candidate, where the sentence pointing back to it is.
+ */
+function causePointers(raw: readonly RawCandidate[], fact: AskedFact, indexAt: ReadonlyMap<string, number>): Array<number | undefined> {
+  if (fact.kind !== 'reason') return raw.map(() => undefined);
+  return raw.map((c) => {
+    const j = indexAt.get(sentenceKey(c.result.chunkId, c.ordinal + 1));
+    return j !== undefined && pointsBackToCause(raw[j]!.text) ? j : undefined;
   });
 }
 
