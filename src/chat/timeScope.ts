@@ -4,7 +4,7 @@ import { isEmptyFilter, type SearchFilter } from '../store/filter.js';
 import type { ArchiveFacets } from '../store/types.js';
 import { describeDayRange } from '../text/dates.js';
 import { splitSentences } from '../text/sentences.js';
-import { eventDateOf, readTime, todayInVietnam, withoutTimeWords, type Period } from '../text/time.js';
+import { eventDateOf, likelyYearOf, readTime, todayInVietnam, withoutTimeWords, type Period } from '../text/time.js';
 
 /**
  * What narrows a chat turn's search: the user's filter (the request's or the conversation's),
@@ -60,8 +60,10 @@ export function resolveReferenceDay(
 export function passageInPeriod(result: Pick<SearchResult, 'publishedAt' | 'text'>, period: Pick<Period, 'from' | 'to'>): boolean {
   const day = result.publishedAt?.slice(0, 10);
   if (day && day >= period.from && day <= period.to) return true;
+  // An undated article's "năm nay", "6 tháng đầu năm" are read in the year its passage names most.
+  const undatedYear = day ? undefined : likelyYearOf(result.text);
   return splitSentences(result.text).some((s) => {
-    const event = eventDateOf(s.text, result.publishedAt);
+    const event = eventDateOf(s.text, result.publishedAt, undatedYear);
     // Within the period: "năm 2020" does not place an event in June 2020.
     return event !== null && event.from >= period.from && event.to <= period.to && (!day || event.from <= day);
   });

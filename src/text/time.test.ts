@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { datesIn, eventDateOf, readTime, todayInVietnam, withoutTimeWords } from './time.js';
+import { datesIn, eventDateOf, likelyYearOf, readTime, todayInVietnam, withoutTimeWords } from './time.js';
 
 const REF = '2020-11-24'; // a Tuesday
 const period = (q: string, ref = REF) => {
@@ -119,6 +119,28 @@ describe('dates in article text', () => {
   it('gives a day without a year the article\'s year', () => {
     expect(datesIn('Ngày 23/11, Đại hội đồng thông qua nghị quyết.', 2020)[0]).toMatchObject({ from: '2020-11-23', precision: 'day' });
     expect(datesIn('Ngày 23/11, Đại hội đồng thông qua nghị quyết.')).toEqual([]);
+  });
+
+  it('reads half-years and quarters, written or of the article\'s year, and years relative to the article\'s', () => {
+    const spans = (text: string, year?: number) => datesIn(text, year).map((d) => [d.from, d.to]);
+    expect(spans('Kim ngạch 6 tháng đầu năm 2004 và quý IV/2005 tăng.')).toEqual([
+      ['2004-01-01', '2004-06-30'],
+      ['2005-10-01', '2005-12-31'],
+    ]);
+    expect(spans('6 tháng đầu năm, kim ngạch tăng 17% so với cùng kỳ năm ngoái; năm tới sẽ chậm lại.', 2004)).toEqual([
+      ['2004-01-01', '2004-06-30'],
+      ['2003-01-01', '2003-12-31'],
+      ['2005-01-01', '2005-12-31'],
+    ]);
+    // Without the article's year these name no year; a span back, several years, the south are none.
+    expect(spans('6 tháng đầu năm, kim ngạch tăng so với năm ngoái.')).toEqual([]);
+    expect(spans('Hai năm trước, những năm trước đó, miền Nam nay đã khác.', 2004)).toEqual([]);
+  });
+
+  it('takes the year an undated text names most as the one it speaks from, not a comparison\'s base', () => {
+    expect(likelyYearOf('6 tháng đầu năm, xuất khẩu tăng 25% so với cùng kỳ năm 2003. Năm 2004 sẽ đạt 350 triệu USD, tăng so với năm 2003.')).toBe(2004);
+    expect(likelyYearOf('Trong quý IV/2005 tăng 15%, cả năm 2005 tăng 15,8%; năm 2009 sẽ đạt 300 triệu.')).toBe(2005);
+    expect(likelyYearOf('Không có năm nào ở đây.')).toBeUndefined();
   });
 
   it('takes a sentence\'s date as its event\'s when the sentence ties them, else none', () => {

@@ -359,6 +359,23 @@ const TEXT_DATE = /(?<![\w/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?![\w/-])/g;
 const TEXT_DAY_MONTH = /\bngay (\d{1,2})(?:\s*(?:-|va|,)\s*\d{1,2})?[/.-](\d{1,2})\b(?![/.-]\d)/g;
 const TEXT_MONTH = /\bthang (\d{1,2})(?:[/.-]|\s+nam\s+)(\d{4})\b/g;
 const TEXT_YEAR = /\bnam (\d{4})\b(?![/.-]\d)/g;
+/** "6 tháng đầu năm 2004", "nửa cuối năm": the first or last months of a year, written or the article's. */
+const TEXT_PART_OF_YEAR = /\b(?:(\d{1,2}|ba|sau|chin) thang|nua) (dau|cuoi) nam(?: (\d{4})| nay)?\b(?![/.-]\d)/g;
+/** "quý IV/2005", "quý 2 năm 2019", "quý I" (the article's year). */
+const TEXT_QUARTER = /\bquy (iv|i{1,3}|[1-4])(?:(?:[/.-]|\s+(?:nam\s+)?)(\d{4})| nam nay)?\b(?![/.-]\d)/g;
+/**
+ * "năm nay", "năm ngoái", "năm tới": a year relative to the article's. Not "hai năm trước" (a
+ * span back from an event), "những năm trước" (several), nor "năm trước đó" (before another event).
+ */
+const TEXT_RELATIVE_YEAR = /(?<!\b(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|nhung|cac|moi|hang|vai|may) )\bnam (nay|ngoai|truoc|toi|sau)\b(?!\s+(?:do|ay|nua|bao nhieu|may)\b)/g;
+const YEAR_OFFSET: Record<string, number> = { nay: 0, ngoai: -1, truoc: -1, toi: 1, sau: 1 };
+
+/** The months [a, b] of "6 tháng đầu năm" ("nửa" is six), or null for a count that is no part of a year. */
+function partOfYearMonths(count: string | undefined, end: string): [number, number] | null {
+  const months = count === undefined ? 6 : (COUNT_WORDS[count] ?? Number(count));
+  if (months < 1 || months > 12) return null;
+  return end === 'dau' ? [1, months] : [13 - months, 12];
+}
 
 /**
  * The dates a text mentions, in text order. A day without a year ("ngày 23/11") takes the year
@@ -382,7 +399,23 @@ export function datesIn(text: string, contextYear?: number): DateMention[] {
     const [mo, y] = [Number(m[1]), Number(m[2])];
     if (isYear(y) && mo >= 1 && mo <= 12) add(monthSpan(y, mo), 'month', m.index, m.index + m[0].length);
   }
+  // "năm" folds to "nam", as "Nam" (south) does: a relative year needs the word as written.
+  const isYearWord = (at: number) => text.slice(at, at + 3).toLowerCase() === 'năm';
+  for (const m of folded.matchAll(TEXT_PART_OF_YEAR)) {
+    const y = m[3] !== undefined ? Number(m[3]) : contextYear;
+    const months = partOfYearMonths(m[1], m[2]!);
+    if (y !== undefined && isYear(y) && months) add({ from: monthSpan(y, months[0]).from, to: monthSpan(y, months[1]).to }, 'month', m.index, m.index + m[0].length);
+  }
+  for (const m of folded.matchAll(TEXT_QUARTER)) {
+    const y = m[2] !== undefined ? Number(m[2]) : contextYear;
+    const q = QUARTERS[m[1]!]!;
+    if (y !== undefined && isYear(y)) add({ from: monthSpan(y, 3 * q - 2).from, to: monthSpan(y, 3 * q).to }, 'month', m.index, m.index + m[0].length);
+  }
   if (contextYear !== undefined) {
+    for (const m of folded.matchAll(TEXT_RELATIVE_YEAR)) {
+      const y = contextYear + YEAR_OFFSET[m[1]!]!;
+      if (isYearWord(m.index) && isYear(y)) add(yearSpan(y), 'year', m.index, m.index + m[0].length);
+    }
     for (const m of folded.matchAll(TEXT_DAY_MONTH)) {
       const [d, mo] = [Number(m[1]), Number(m[2])];
       if (isDayOf(contextYear, mo, d)) add({ from: iso(contextYear, mo, d), to: iso(contextYear, mo, d) }, 'day', m.index, m.index + m[0].length);
@@ -403,12 +436,35 @@ const EVENT_CUE = /\b(?:dien ra|to chuc|khai mac|be mac|thong qua|ky ket|ky|than
  * what happened (an event verb, or the date opening the sentence: "Năm 1977, …", "Ngày 23/11, …");
  * null otherwise, and the caller falls back to the article's `publishedAt`.
  */
-export function eventDateOf(sentence: string, publishedAt: string | null): DateMention | null {
-  const contextYear = publishedAt ? Number(publishedAt.slice(0, 4)) : undefined;
-  const dates = datesIn(sentence, Number.isFinite(contextYear) ? contextYear : undefined);
+export function eventDateOf(sentence: string, publishedAt: string | null, undatedYear?: number): DateMention | null {
+  const published = publishedAt ? Number(publishedAt.slice(0, 4)) : undefined;
+  const contextYear = published !== undefined && Number.isFinite(published) ? published : undatedYear;
+  const dates = datesIn(sentence, contextYear);
   const first = dates[0];
   if (!first) return null;
   const folded = foldDiacritics(sentence);
   const opens = first.start <= 12;
   return opens || EVENT_CUE.test(folded) ? first : null;
+}
+
+/** A year given as the base of a comparison ("so với cùng kỳ năm 2003"), which is not when the text was written. */
+const COMPARED_WITH = /\b(?:so voi|cung ky)(?: cung ky)?(?: nam)? $/;
+
+/**
+ * The year an undated text most likely speaks from: the year it names most often, the base of a
+ * comparison ("tăng 25% so với năm 2003") left out, the later on a tie; undefined when it names
+ * none. "năm nay" and "6 tháng đầu năm" in an undated article are read in that year.
+ */
+export function likelyYearOf(text: string): number | undefined {
+  const folded = foldDiacritics(text);
+  const counts = new Map<number, number>();
+  for (const d of datesIn(text)) {
+    const before = folded.slice(Math.max(0, d.start - 20), d.start);
+    if (COMPARED_WITH.test(before)) continue;
+    const y = Number(d.from.slice(0, 4));
+    counts.set(y, (counts.get(y) ?? 0) + 1);
+  }
+  let best: [number, number] | undefined;
+  for (const [y, n] of counts) if (!best || n > best[1] || (n === best[1] && y > best[0])) best = [y, n];
+  return best?.[0];
 }
