@@ -139,11 +139,13 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
       droppedOnce = true;
       return searchWithoutPeriod();
     }
-    // Nothing of the period answers. Answering from other years would present another period's
-    // fact as the asked one ("… năm 2022?" answered with a 2019 agreement): the turn says "not
-    // found" for the period, and its notice says how to search the whole archive.
+    // Nothing of the period is surely relevant. Answering from other years would present another
+    // period's fact as the asked one ("… năm 2022?" answered with a 2019 agreement): only the
+    // period's passages are given, marked not relevant, and the answerer decides from what they
+    // say; when it declines, the notice says how to search the whole archive.
     widenedOnce = true;
-    return { results: [], relevant: false };
+    const results = (reading.recency ? boostRecent(inPeriod, input.reference) : inPeriod).slice(0, k);
+    return { results, relevant: false };
   }
 
   return {
