@@ -572,7 +572,7 @@ function durationStrength(sentence: ReadSentence, asked: AskedFact): number {
 }
 
 /** Words that give a cause ("vì", "do", "nguyên nhân là"); a purpose ("để", "nên") is weaker evidence. */
-const CAUSAL = /(?<![\p{L}\p{M}])(?:vì|bởi|nhằm|khiến|nguyên nhân|lý do|lí do|do(?!\s+dự)|dẫn đến|dẫn tới|gây ra|(?:là|có được|được)\s+nhờ|(?:tác động|ảnh hưởng)(?:\s+(?:xấu|tiêu cực|mạnh|lớn))?\s+(?:đến|tới|lên))(?![\p{L}\p{M}])/iu;
+const CAUSAL = /(?<![\p{L}\p{M}])(?:vì|bởi|nhằm|khiến|nguyên nhân|lý do|lí do|do(?!\s+dự)|dẫn đến|dẫn tới|gây ra|(?:là|có được|được)\s+nhờ)(?![\p{L}\p{M}])/iu;
 const PURPOSE = /(?<![\p{L}\p{M}])(?:để|nên|vì vậy|vì thế)(?![\p{L}\p{M}])/iu;
 
 /**
