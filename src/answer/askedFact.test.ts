@@ -333,6 +333,19 @@ describe('factStrength', () => {
     expect(factStrength(readSentence('Cuộc khủng hoảng tài chính ảnh hưởng đến doanh thu và xuất khẩu.'), why)).toBe(FACT.none);
   });
 
+  it('"bao nhiêu MB", "bao nhiêu gam" are answered only by a number in that unit, in any of its spellings', () => {
+    const size = readAskedFact('Bản cập nhật của game PTV nặng bao nhiêu MB?');
+    expect(asksPreciseFact(size)).toBe(true);
+    expect(factStrength(readSentence('Sau khi cập nhật, từ 19 đến 21 giờ tối thứ 7 hàng tuần sẽ diễn ra các cuộc công thành.'), size)).toBe(FACT.none);
+    expect(factStrength(readSentence('Bản cập nhật nặng 70MB.'), size)).toBe(FACT.exact);
+    const weight = readAskedFact('dien thoai nang bao nhieu gam');
+    expect(factStrength(readSentence('Máy dài 103 mm và nặng khoảng 126 g.'), weight)).toBe(FACT.exact);
+    expect(factStrength(readSentence('1 con cua gạch sống khoảng 300g.'), readAskedFact('Cần con cua gạch khoảng bao nhiêu gam?'))).toBe(FACT.exact);
+    expect(factStrength(readSentence('Máy dài 103 mm.'), weight)).toBe(FACT.none);
+    // A count of things is no measure: "bao nhiêu người" keeps its own reading.
+    expect(readAskedFact('Có bao nhiêu người tham dự?').measure).toBeNull();
+  });
+
   it('"ngày nào", "tháng mấy", "năm nào" ask for that part of a date; in news a coarser date is no answer', () => {
     const news = { news: true };
     const day = readAskedFact('Cao Đức Huy bị bắt vào ngày nào?');
