@@ -346,6 +346,13 @@ describe('factStrength', () => {
     expect(readAskedFact('Có bao nhiêu người tham dự?').measure).toBeNull();
   });
 
+  it('"một số" (some) and "một tên nào" (any) count nothing; "một người" counts one', () => {
+    const howMany = readAskedFact('Có bao nhiêu người bị bắt?');
+    expect(factStrength(readSentence('Cảnh sát đã bắt một số người liên quan.'), howMany)).toBeLessThan(FACT.exact);
+    expect(factStrength(readSentence('Kẻ tấn công hét lên không để một người nào sống sót.'), howMany)).toBeLessThan(FACT.exact);
+    expect(factStrength(readSentence('Cảnh sát đã bắt một người đàn ông.'), howMany)).toBe(FACT.exact);
+  });
+
   it('"ngày nào", "tháng mấy", "năm nào" ask for that part of a date; in news a coarser date is no answer', () => {
     const news = { news: true };
     const day = readAskedFact('Cao Đức Huy bị bắt vào ngày nào?');

@@ -485,7 +485,17 @@ function timeStrength(sentence: ReadSentence, asked: AskedFact, source: FactSour
 }
 
 /** A word that counts: digits, a number word, "một". */
-const isCountAt = (ts: readonly Token[], i: number) => isDigits(ts[i]!.word) || numberWordAt(ts, i) || ts[i]!.word === 'một';
+/** Words after "một" that make it "some", "a little", "a way", not the number one: "một số", "một chút", "một cách". */
+const NOT_ONE_AFTER = new Set(['số', 'vài', 'chút', 'ít', 'cách', 'khi', 'lúc', 'mình', 'nửa']);
+
+/** "một" counting one thing: not "một số" (some), nor "một tên nào" (any, in a negation). */
+function countsOneAt(ts: readonly Token[], i: number): boolean {
+  if (ts[i]!.word !== 'một') return false;
+  const next = ts[i + 1]?.word ?? '';
+  return !NOT_ONE_AFTER.has(next) && next !== 'nào' && ts[i + 2]?.word !== 'nào';
+}
+
+const isCountAt = (ts: readonly Token[], i: number) => isDigits(ts[i]!.word) || numberWordAt(ts, i) || countsOneAt(ts, i);
 
 /** "tỷ lệ", "tỷ số", "tỷ giá", "tỷ trọng" are a ratio, a score, a rate, a share: no billion in them. */
 const NOT_A_BILLION = new Set(['lệ', 'số', 'giá', 'trọng']);
