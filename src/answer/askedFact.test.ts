@@ -326,7 +326,8 @@ describe('factStrength', () => {
     expect(factStrength(readSentence('Đấy chính là lý do chính quyền quyết định di dời chợ nổi.'), why)).toBe(FACT.weak);
     expect(pointsBackToCause('Do đó, giá xăng tăng mạnh.')).toBe(true);
     expect(pointsBackToCause('Do mưa lớn, giá rau tăng mạnh.')).toBe(false);
-    // "vì đó là …" gives its cause in the same sentence.
+    // Inside a sentence "vì vậy" follows the cause the sentence gives; "vì đó là …" gives one too.
+    expect(factStrength(readSentence('Giá dầu tăng mạnh, vì vậy lạm phát sẽ cao hơn dự kiến.'), why)).toBe(FACT.strong);
     expect(factStrength(readSentence('Người dân rời đi vì đó là vùng ngập lụt.'), why)).toBe(FACT.strong);
     expect(factStrength(readSentence('Kết quả này có được chủ yếu là nhờ xuất khẩu hàng cao cấp.'), why)).toBe(FACT.strong);
     // "ảnh hưởng đến" tells an effect, whose cause may be anywhere: no cause by itself.

@@ -484,7 +484,6 @@ function timeStrength(sentence: ReadSentence, asked: AskedFact, source: FactSour
   return source.news ? FACT.none : FACT.weak;
 }
 
-/** A word that counts: digits, a number word, "một". */
 /** Words after "một" that make it "some", "a little", "a way", not the number one: "một số", "một chút", "một cách". */
 const NOT_ONE_AFTER = new Set(['số', 'vài', 'chút', 'ít', 'cách', 'khi', 'lúc', 'mình', 'nửa']);
 
@@ -495,6 +494,7 @@ function countsOneAt(ts: readonly Token[], i: number): boolean {
   return !NOT_ONE_AFTER.has(next) && next !== 'nào' && ts[i + 2]?.word !== 'nào';
 }
 
+/** A word that counts: digits, a number word, "một" counting one. */
 const isCountAt = (ts: readonly Token[], i: number) => isDigits(ts[i]!.word) || numberWordAt(ts, i) || countsOneAt(ts, i);
 
 /** "tỷ lệ", "tỷ số", "tỷ giá", "tỷ trọng" are a ratio, a score, a rate, a share: no billion in them. */
@@ -641,10 +641,10 @@ const PURPOSE = /(?<![\p{L}\p{M}])(?:để|nên|vì vậy|vì thế)(?![\p{L}\p{
 const AGENT_DO = /(?<![\p{L}\p{M}])do(?:\s+[\p{L}\p{M}\p{N}.-]+){1,6}?\s+(?:điều khiển|thực hiện|tiến hành|tổ chức|sản xuất|chủ trì|phát hành|đạo diễn|dẫn đầu|công bố|xây dựng|biên soạn|trình bày|sáng tác|quản lý|tài trợ|phụ trách|đảm nhận|chủ biên|thiết kế|điều hành|dẫn dắt|chỉ huy|cầm lái|chế tạo|khởi xướng|thành lập|ban hành|cấp)(?![\p{L}\p{M}])/giu;
 
 /**
- * Words with "vì", "do", "bởi" that give no cause in their own sentence: "thay vì" (instead of), and
- * the links that draw a consequence from the sentence before ("Vì vậy, …", "Do đó, …").
+ * "thay vì" (instead of) gives no cause. ("…, vì vậy …" inside a sentence does: its cause is the
+ * sentence's first part; only a sentence opening with it points back, see CAUSE_BEFORE.)
  */
-const NOT_A_CAUSE = /(?<![\p{L}\p{M}])(?:thay vì|(?:chính\s+)?(?:vì|do|bởi)\s+(?:vậy|thế)|do đó)(?![\p{L}\p{M}])/giu;
+const NOT_A_CAUSE = /(?<![\p{L}\p{M}])thay vì(?![\p{L}\p{M}])/giu;
 
 /**
  * A sentence that gives its cause by pointing back to the sentence before it: "Vì vậy, …", "Do

@@ -128,9 +128,9 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
       if (!seen || r.score > seen.score) best.set(r.chunkId, r);
     }
     const inPeriod = [...best.values()].sort((a, b) => b.score - a.score);
+    const results = (reading.recency ? boostRecent(inPeriod, input.reference) : inPeriod).slice(0, k);
     if ((inPeriod[0]?.score ?? 0) >= input.relevanceThreshold) {
       narrowedOnce = true;
-      const results = (reading.recency ? boostRecent(inPeriod, input.reference) : inPeriod).slice(0, k);
       return { results, relevant: true, ...(published.restoredQuery ? { restoredQuery: published.restoredQuery } : {}) };
     }
     if (reading.anchor === 'inferred') {
@@ -144,7 +144,6 @@ export function makeTurnScope(input: ScopeInput): TurnScope {
     // period's passages are given, marked not relevant, and the answerer decides from what they
     // say; when it declines, the notice says how to search the whole archive.
     widenedOnce = true;
-    const results = (reading.recency ? boostRecent(inPeriod, input.reference) : inPeriod).slice(0, k);
     return { results, relevant: false };
   }
 
