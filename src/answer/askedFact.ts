@@ -26,10 +26,10 @@ export interface AskedFact {
   /** The unit the asked number must carry: money for "giá bao nhiêu", years for "bao nhiêu tuổi". */
   unit: AskedUnit | null;
   /**
-   * "nặng bao nhiêu MB", "dài bao nhiêu km": the unit of measure the asked number must carry, as
-   * its spellings ("g", "gam", "gram"); null when none is asked.
+   * "nặng bao nhiêu MB", "dài bao nhiêu km": the unit of measure the asked number must carry
+   * ("g", "gam", "gram" are one); null when none is asked.
    */
-  measure: readonly string[] | null;
+  measure: Measure | null;
   /** "đăng trên tạp chí nào": a publication, which news names with its kind ("tạp chí Nature"). */
   publication: boolean;
   /** Numbers the question names, with the folded word before each ("thu" in "lần thứ 3"). */
@@ -169,44 +169,49 @@ const MONEY_CUE_TONED = /(?<![\p{L}\p{M}])(?<!(?:phá|đánh)\s)(?:giá|tiền(?
 /** Without tones "gia" is also "quốc gia", "tham gia": only the unambiguous forms. */
 const MONEY_CUE_FOLDED = /\b(?:gia (?:ban|ve|xe|niem yet|thue|bao nhieu|la bao nhieu)|tien|kinh phi|chi phi|hoc phi|vien phi|le phi|muc phi|tri gia|luong|dau tu|doanh thu|loi nhuan|thu nhap|boi thuong|hoi lo|thu lao|cat-xe|cat xe|catse)\b/;
 
+/** A unit of measure: its spellings (folded, lower-case) and a number written in any of them. */
+export interface Measure {
+  spellings: readonly string[];
+  /** "126 g", "300g", "70 MB", on folded lower-case text. */
+  pattern: RegExp;
+}
+
+const measure = (...spellings: string[]): Measure => ({
+  spellings,
+  pattern: new RegExp(`\\d(?:[\\d.,]*\\d)?\\s*(?:${spellings.join('|')})(?![\\p{L}\\p{N}])`, 'u'),
+});
+
 /**
- * Units of measure, each with its spellings (folded, lower-case): asked "bao nhiêu MB", only a
- * number in MB answers; "2 lần", "19 giờ" are other facts.
+ * Units of measure: asked "bao nhiêu MB", only a number in MB answers; "2 lần", "19 giờ" are
+ * other facts.
  */
-const MEASURES: ReadonlyArray<readonly string[]> = [
-  ['kb', 'kilobyte'],
-  ['mb', 'megabyte'],
-  ['gb', 'gigabyte'],
-  ['tb', 'terabyte'],
-  ['km', 'kilomet', 'cay so'],
-  ['cm', 'centimet'],
-  ['mm', 'milimet'],
-  ['kg', 'kilogam', 'kilogram', 'ky'],
-  ['g', 'gam', 'gram'],
-  ['ha', 'hecta', 'hec-ta'],
-  ['m2', 'met vuong'],
-  ['m3', 'met khoi'],
-  ['lit', 'l'],
-  ['mw', 'megawatt'],
-  ['kw', 'kilowatt'],
-  ['ghz', 'gigahertz'],
-  ['mhz', 'megahertz'],
-  ['inch', 'inches', 'in-so'],
+const MEASURES: readonly Measure[] = [
+  measure('kb', 'kilobyte'),
+  measure('mb', 'megabyte'),
+  measure('gb', 'gigabyte'),
+  measure('tb', 'terabyte'),
+  measure('km', 'kilomet', 'cay so'),
+  measure('cm', 'centimet'),
+  measure('mm', 'milimet'),
+  measure('kg', 'kilogam', 'kilogram', 'ky'),
+  measure('g', 'gam', 'gram'),
+  measure('ha', 'hecta', 'hec-ta'),
+  measure('m2', 'met vuong'),
+  measure('m3', 'met khoi'),
+  measure('lit', 'l'),
+  measure('mw', 'megawatt'),
+  measure('kw', 'kilowatt'),
+  measure('ghz', 'gigahertz'),
+  measure('mhz', 'megahertz'),
+  measure('inch', 'inches', 'in-so'),
 ];
 
-/** The spellings of the unit of measure a question counts in ("bao nhiêu mb"), or null. */
-function measureAsked(counted: readonly string[]): readonly string[] | null {
+/** The unit of measure a question counts in ("bao nhiêu mb"), or null. */
+function measureAsked(counted: readonly string[]): Measure | null {
   const first = counted[0];
   if (first === undefined) return null;
   const two = counted.slice(0, 2).join(' ');
-  return MEASURES.find((spellings) => spellings.includes(two) || spellings.includes(first)) ?? null;
-}
-
-/** A number written in one of a unit's spellings ("126 g", "300g", "70 MB"), per unit, on folded lower-case text. */
-const MEASURE_PATTERNS = new Map(MEASURES.map((spellings) => [spellings, new RegExp(`\\d(?:[\\d.,]*\\d)?\\s*(?:${spellings.join('|')})(?![\\p{L}\\p{N}])`, 'u')]));
-
-function givesMeasure(text: string, spellings: readonly string[]): boolean {
-  return MEASURE_PATTERNS.get(spellings)?.test(foldDiacritics(text.toLowerCase())) ?? false;
+  return MEASURES.find((m) => m.spellings.includes(two) || m.spellings.includes(first)) ?? null;
 }
 
 /** "bao nhiêu người": the question counts a named thing (not a bare "bao nhiêu?"). */
@@ -580,7 +585,7 @@ function unitStrength(sentence: ReadSentence, unit: AskedUnit): number {
 function numberStrength(sentence: ReadSentence, asked: AskedFact): number {
   // A price is answered by a sum of money, an age by years: another number is another fact.
   if (asked.unit) return unitStrength(sentence, asked.unit);
-  if (asked.measure) return givesMeasure(sentence.text, asked.measure) ? FACT.exact : FACT.none;
+  if (asked.measure) return asked.measure.pattern.test(foldDiacritics(sentence.text.toLowerCase())) ? FACT.exact : FACT.none;
   if (asked.rate && sentence.percent) return FACT.exact;
   const ts = sentence.tokens;
   if (countsTheNoun(ts, asked.counted)) return FACT.exact;

@@ -60,6 +60,11 @@ function monthSpan(y: number, m: number): { from: string; to: string } {
   return { from: iso(y, m, 1), to: iso(y, m, daysInMonth(y, m)) };
 }
 
+/** Months a to b of year y, whole. */
+function monthsSpan(y: number, a: number, b: number): { from: string; to: string } {
+  return { from: monthSpan(y, a).from, to: monthSpan(y, b).to };
+}
+
 function parseDay(day: string): { y: number; m: number; d: number } {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   return { y, m, d };
@@ -95,6 +100,19 @@ const PART_OF_YEAR: Record<string, [number, number]> = {
 
 /** "quý IV", "quý 4". */
 const QUARTERS: Record<string, number> = { i: 1, ii: 2, iii: 3, iv: 4, '1': 1, '2': 2, '3': 3, '4': 4 };
+
+/** The months of "6 tháng đầu năm y" ("nửa" is six, `end` "dau" or "cuoi"), or null for a count that is no part of a year. */
+function partOfYearSpan(y: number, count: string | undefined, end: string): { from: string; to: string } | null {
+  const months = count === undefined ? 6 : (COUNT_WORDS[count] ?? Number(count));
+  if (months < 1 || months > 12) return null;
+  return end === 'dau' ? monthsSpan(y, 1, months) : monthsSpan(y, 13 - months, 12);
+}
+
+/** The months of quarter "i"…"iv" / "1"…"4" of year y. */
+function quarterSpan(y: number, quarter: string): { from: string; to: string } {
+  const q = QUARTERS[quarter]!;
+  return monthsSpan(y, 3 * q - 2, 3 * q);
+}
 
 interface Rule {
   anchor: PeriodAnchor;
@@ -166,10 +184,7 @@ const PERIOD_RULES: Rule[] = [
     re: /\b(?:(\d{1,2}|ba|sau|chin) thang|nua) (dau|cuoi) nam (\d{4})\b/g,
     read: (m) => {
       const y = Number(m[3]);
-      const months = m[1] === undefined ? 6 : (COUNT_WORDS[m[1]] ?? Number(m[1]));
-      if (!isYear(y) || months < 1 || months > 12) return null;
-      const [a, b] = m[2] === 'dau' ? [1, months] : [13 - months, 12];
-      return { from: monthSpan(y, a).from, to: monthSpan(y, b).to };
+      return isYear(y) ? partOfYearSpan(y, m[1], m[2]!) : null;
     },
   },
   {
@@ -178,8 +193,7 @@ const PERIOD_RULES: Rule[] = [
     re: /\bquy (iv|i{1,3}|[1-4])(?:[/.-]|\s+(?:nam\s+)?)(\d{4})\b/g,
     read: (m) => {
       const y = Number(m[2]);
-      const q = QUARTERS[m[1]!]!;
-      return isYear(y) ? { from: monthSpan(y, 3 * q - 2).from, to: monthSpan(y, 3 * q).to } : null;
+      return isYear(y) ? quarterSpan(y, m[1]!) : null;
     },
   },
   {
@@ -189,7 +203,7 @@ const PERIOD_RULES: Rule[] = [
     read: (m) => {
       const y = Number(m[2]);
       const [a, b] = PART_OF_YEAR[m[1]!]!;
-      return isYear(y) ? { from: monthSpan(y, a).from, to: monthSpan(y, b).to } : null;
+      return isYear(y) ? monthsSpan(y, a, b) : null;
     },
   },
   {
@@ -218,7 +232,7 @@ const PERIOD_RULES: Rule[] = [
     read: (m, reference) => {
       const { y } = parseDay(reference);
       const [a, b] = PART_OF_YEAR[m[1]!]!;
-      return { from: monthSpan(y, a).from, to: monthSpan(y, b).to };
+      return monthsSpan(y, a, b);
     },
   },
   { anchor: 'relative', re: /\bhom qua\b/g, read: (_m, r) => ({ from: addDays(r, -1), to: addDays(r, -1) }) },
@@ -370,13 +384,6 @@ const TEXT_QUARTER = /\bquy (iv|i{1,3}|[1-4])(?:(?:[/.-]|\s+(?:nam\s+)?)(\d{4})|
 const TEXT_RELATIVE_YEAR = /(?<!\b(?:\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|nhung|cac|moi|hang|vai|may) )\bnam (nay|ngoai|truoc|toi|sau)\b(?!\s+(?:do|ay|nua|bao nhieu|may)\b)/g;
 const YEAR_OFFSET: Record<string, number> = { nay: 0, ngoai: -1, truoc: -1, toi: 1, sau: 1 };
 
-/** The months [a, b] of "6 tháng đầu năm" ("nửa" is six), or null for a count that is no part of a year. */
-function partOfYearMonths(count: string | undefined, end: string): [number, number] | null {
-  const months = count === undefined ? 6 : (COUNT_WORDS[count] ?? Number(count));
-  if (months < 1 || months > 12) return null;
-  return end === 'dau' ? [1, months] : [13 - months, 12];
-}
-
 /**
  * The dates a text mentions, in text order. A day without a year ("ngày 23/11") takes the year
  * of `contextYear` (the article's) when given, and is skipped otherwise.
@@ -403,13 +410,12 @@ export function datesIn(text: string, contextYear?: number): DateMention[] {
   const isYearWord = (at: number) => text.slice(at, at + 3).toLowerCase() === 'năm';
   for (const m of folded.matchAll(TEXT_PART_OF_YEAR)) {
     const y = m[3] !== undefined ? Number(m[3]) : contextYear;
-    const months = partOfYearMonths(m[1], m[2]!);
-    if (y !== undefined && isYear(y) && months) add({ from: monthSpan(y, months[0]).from, to: monthSpan(y, months[1]).to }, 'month', m.index, m.index + m[0].length);
+    const span = y !== undefined && isYear(y) ? partOfYearSpan(y, m[1], m[2]!) : null;
+    if (span) add(span, 'month', m.index, m.index + m[0].length);
   }
   for (const m of folded.matchAll(TEXT_QUARTER)) {
     const y = m[2] !== undefined ? Number(m[2]) : contextYear;
-    const q = QUARTERS[m[1]!]!;
-    if (y !== undefined && isYear(y)) add({ from: monthSpan(y, 3 * q - 2).from, to: monthSpan(y, 3 * q).to }, 'month', m.index, m.index + m[0].length);
+    if (y !== undefined && isYear(y)) add(quarterSpan(y, m[1]!), 'month', m.index, m.index + m[0].length);
   }
   if (contextYear !== undefined) {
     for (const m of folded.matchAll(TEXT_RELATIVE_YEAR)) {
