@@ -5,6 +5,7 @@ import { comparisonSides, joinSideAnswers } from '../answer/comparison.js';
 import { asksForTimeline, timelineTopic, type TimelineEvent } from '../answer/timeline.js';
 import type { Answer, Citation } from '../answer/types.js';
 import type { Config } from '../config/config.js';
+import { joinSearchResults } from '../retrieval/hybrid.js';
 import type { SearchResult, Searcher } from '../retrieval/types.js';
 import type { SearchFilter } from '../store/filter.js';
 import type { ArchiveFacets } from '../store/types.js';
@@ -158,16 +159,6 @@ function withoutEvents(t: TimelineAnswer): Answer {
   return answer;
 }
 
-function mergeByChunk(lists: ReadonlyArray<readonly SearchResult[]>): SearchResult[] {
-  const best = new Map<string, SearchResult>();
-  for (const list of lists) {
-    for (const r of list) {
-      const seen = best.get(r.chunkId);
-      if (!seen || r.score > seen.score) best.set(r.chunkId, r);
-    }
-  }
-  return [...best.values()];
-}
 
 /** What the answerer reads of a turn's retrieval. */
 function answerInput(retrieval: Retrieval, scope: TurnScope): AnswerInput {
@@ -228,7 +219,7 @@ export function makeChatService(deps: ChatServiceDeps): ChatService {
     // whose other passages the joined question may not rank among the archive's best.
     else if (prevDocs.size > 0) searches.push(scope.search(searcher, joined, wide, { documentIds: [...prevDocs] }));
     const responses = await Promise.all(searches);
-    const merged = mergeByChunk(responses.map((r) => r.results));
+    const merged = joinSearchResults(responses.map((r) => r.results));
     // Passages naming the new topic first; among them, and without one, the documents just cited.
     const rank = (r: SearchResult) =>
       (focus.length > 0 && mentionsAll(r.text, focus) ? 1 : 0) + r.score + (prevDocs.has(r.documentId) ? PREVIOUS_DOCUMENT_BONUS : 0);

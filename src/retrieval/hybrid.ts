@@ -236,6 +236,23 @@ const NO_COVERAGE = { words: 0, phrases: 0 };
 /** Overlapping neighbours are joined into one passage up to this size (about two chunks). */
 const MERGED_PASSAGE_MAX_CHARS = 2000;
 
+/**
+ * The results of several searches as one list, best first, where passages of an article that
+ * overlap become one, as within a search: the same chunk is found with its neighbour joined by one
+ * search and alone by another, and keeping either whole would drop the text only the other holds
+ * (often the sentence that answers a follow-up). Each search's passage is at most one joined
+ * passage, so two of them together may reach twice its size.
+ */
+export function joinSearchResults(lists: ReadonlyArray<readonly SearchResult[]>): SearchResult[] {
+  const ranked = lists.flat().sort((a, b) => b.score - a.score);
+  return mergeOverlapping(ranked, (r) => r, 2 * MERGED_PASSAGE_MAX_CHARS).map(({ item, passage }) => ({
+    ...item,
+    start: passage.start,
+    end: passage.end,
+    text: passage.text,
+  }));
+}
+
 function toResult(chunk: Chunk, score: number): SearchResult {
   return {
     text: chunk.text,
