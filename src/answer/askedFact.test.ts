@@ -63,6 +63,13 @@ describe('readAskedFact', () => {
     expect(readAskedFact('Còn người chồng thì thế nào?', previous).kind).toBe('person');
     expect(readAskedFact('Còn OSCE thì sao?', previous).kind).toBe('person');
   });
+  it('keeps a follow-up\'s own "<noun> nào" question instead of asking the previous kind again', () => {
+    const previous = 'Bản vá MS05-024 của Microsoft được tung ra ngày nào?';
+    expect(readAskedFact('Lỗi này nằm trong thành phần nào của Windows?', previous).kind).toBe('other');
+    expect(readAskedFact('loi nay nam trong thanh phan nao cua windows', previous).kind).toBe('other');
+    expect(readAskedFact('Bản nào không bị ảnh hưởng?', previous).kind).toBe('other');
+    expect(readAskedFact('Còn bản vá MS05-051 thì sao?', previous).kind).toBe('time');
+  });
 });
 
 describe('numberAgreement', () => {

@@ -192,10 +192,11 @@ export function detectQuestionKind(question: string): QuestionKind {
 
 /**
  * Question words that ask something of their own without naming a kind of fact: "làm gì", "nói
- * gì", "thế nào", "ra sao". A follow-up holding one asks its own question ("Khi có nguyệt thực
- * thì phụ nữ ở đó làm gì?" after "Ai làm chủ?"), not again the previous question's kind of fact.
+ * gì", "thế nào", "ra sao", "<noun> nào". A follow-up holding one asks its own question ("Khi có
+ * nguyệt thực thì phụ nữ ở đó làm gì?" after "Ai làm chủ?", "Lỗi này nằm trong thành phần nào?"
+ * after "… ngày nào?"), not again the previous question's kind of fact.
  */
-const OPEN_CUES = { toned: ['gì', 'thế nào', 'ra sao'], folded: ['lam gi', 'noi gi', 'the nao', 'ra sao'] };
+const OPEN_CUES = { toned: ['gì', 'thế nào', 'ra sao', 'nào'], folded: ['lam gi', 'noi gi', 'the nao', 'ra sao', 'nao'] };
 /** "Còn X thì sao / thì thế nào?": the previous question asked again, about X. */
 const ASKED_AGAIN = /th[iì]\s+(?:sao|th[eế]\s+n[aà]o|ra\s+sao)\s*\??\s*$/iu;
 
