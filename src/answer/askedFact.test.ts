@@ -52,6 +52,14 @@ describe('readAskedFact', () => {
     expect(readAskedFact('Hai bên ký hợp đồng vào sáng nào?').kind).toBe('time');
     expect(readAskedFact('Giá vàng tăng mạnh nhất tuần nào?').kind).toBe('time');
   });
+  it('asks for a day when the question asks which night or which morning', () => {
+    expect(readAskedFact('Vụ trộm xảy ra đêm nào?').dateUnit).toBe('day');
+    expect(readAskedFact('vu trom xay ra dem nao').dateUnit).toBe('day');
+    expect(readAskedFact('Hai bên ký hợp đồng vào sáng nào?').dateUnit).toBe('day');
+    const asked = readAskedFact('Vụ trộm xảy ra đêm nào?');
+    expect(factStrength(readSentence('Tháng 3/2004, Sinh vào làm thợ sơn tại công ty.'), asked, { news: true })).toBeLessThan(FACT.strong);
+    expect(factStrength(readSentence('Anh ta không giải thích được đêm 23/1 đang ở đâu.'), asked, { news: true })).toBeGreaterThanOrEqual(FACT.strong);
+  });
 
   it('takes the kind of fact from the previous question when the follow-up names none', () => {
     expect(readAskedFact('Còn OSCE thì sao?', 'ASEAN có bao nhiêu thành viên?').kind).toBe('number');

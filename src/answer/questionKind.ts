@@ -71,7 +71,13 @@ const HOUR_CUES = {
  */
 export type DateUnit = 'day' | 'month' | 'year';
 const DATE_UNIT_CUES: ReadonlyArray<{ unit: DateUnit } & Cues> = [
-  { unit: 'day', toned: ['ngày nào', 'ngày mấy', 'ngày bao nhiêu', 'hôm nào'], folded: ['ngay nao', 'ngay may', 'ngay bao nhieu', 'hom nao'] },
+  // "đêm nào", "sáng nào": a part of a day is answered with the day ("đêm 23/1"), not a month.
+  {
+    unit: 'day',
+    toned: ['ngày nào', 'ngày mấy', 'ngày bao nhiêu', 'hôm nào', 'đêm nào', 'sáng nào', 'trưa nào', 'chiều nào', 'tối nào'],
+    // Without tones "sang nao", "toi nao" are also "sang nào", "tội nào".
+    folded: ['ngay nao', 'ngay may', 'ngay bao nhieu', 'hom nao', 'dem nao', 'trua nao', 'chieu nao'],
+  },
   { unit: 'month', toned: ['tháng nào', 'tháng mấy'], folded: ['thang nao', 'thang may'] },
   { unit: 'year', toned: ['năm nào', 'năm mấy', 'năm bao nhiêu'], folded: ['nam nao', 'nam may'] },
 ];
