@@ -208,6 +208,19 @@ describe('answerExtractively: a follow-up\'s new topic named just before', () =>
     });
     expect(ranked[0]?.text).toContain('50 triệu USD');
   });
+
+  it('ranks first the sentence that opens with the new topic, not one after a list that names it', () => {
+    const text =
+      'Theo đó, những đại gia như MU, Arsenal, Chelsea, Liverpool đều chỉ phải gặp những đội bóng hạng dưới. ' +
+      'Manchester United, đội đang giữ Cup, sẽ tiếp Exeter City tại sân Old Trafford. ' +
+      'Arsenal, từng 9 lần đăng quang ở Cup FA, sẽ so tài với đội bóng hạng 2 Stoke City tại Highbury.';
+    const draw: SearchResult = {
+      text, score: 0.75, documentId: 'cup-fa-vong-3', title: 'Bốc thăm vòng 3 Cup FA', outlet: null, publishedAt: null,
+      chunkId: 'cup-fa-vong-3#0', start: 0, end: text.length,
+    };
+    const ranked = rankSentences('Arsenal?', [draw], { context: 'Bốc thăm vòng 3 Cup FA, MU gặp đội nào?', focus: ['Arsenal'] });
+    expect(ranked[0]?.text).toContain('Stoke City');
+  });
 });
 
 describe('answerExtractively: mechanisms of issue 9', () => {

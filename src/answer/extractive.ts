@@ -114,6 +114,12 @@ const NUMBER_CONFLICT_FACTOR = 0.6;
 const NUMBER_MATCH_FACTOR = 1.1;
 /** A follow-up's sentence that does not name its new topic answers the previous question instead. */
 const MISSING_FOCUS_FACTOR = 0.5;
+/**
+ * "Thế còn Arsenal?": a sentence that opens with the new topic ("Arsenal, từng 9 lần …") is about
+ * it, more than one that lists it among others or follows such a list. Tuning conversations: 77 →
+ * 79 of 100 follow-ups at 1.25 and at 1.5; development conversations unchanged.
+ */
+const FOCUS_SUBJECT_FACTOR = 1.25;
 /** A follow-up without a new topic prefers the sentences of the documents just cited. */
 const PREVIOUS_DOCUMENT_FACTOR = 1.5;
 /** The previous question's words weigh at most this share of a follow-up with a new topic. */
@@ -160,6 +166,12 @@ function isDuplicate(c: Candidate, chosen: readonly Candidate[]): boolean {
 
 /** Folded words of a follow-up's focus, read once per question rather than once per sentence. */
 const foldedFocusWords = (focus: readonly string[]) => focus.flatMap((f) => wordsOf(f).map((w) => foldDiacritics(w)));
+
+/** Whether a sentence opens with the focus ("Arsenal, từng 9 lần …"): it is the sentence's subject. */
+function opensWithFocus(text: string, focusWords: readonly string[]): boolean {
+  const opening = wordsOf(text).slice(0, focusWords.length + 1).map((w) => foldDiacritics(w));
+  return focusWords.every((w) => opening.includes(w));
+}
 
 /** Whether a sentence names every focus word (accents and case ignored). */
 function mentionsFocus(c: RawCandidate, focusWords: readonly string[]): boolean {
@@ -235,7 +247,8 @@ function scoreCandidates(
     // "Temasek định đầu tư bao nhiêu?": news names the topic once and then says "tập đoàn này"; a
     // sentence right after one naming the follow-up's topic is about it too.
     const onTopic = focus.length === 0 || mentionsFocusHere[i]! || before.some((j) => mentionsFocusHere[j]!);
-    const focusFactor = onTopic ? (preferred.has(c.result.documentId) ? PREVIOUS_DOCUMENT_FACTOR : 1) : MISSING_FOCUS_FACTOR;
+    const subject = focus.length > 0 && opensWithFocus(c.text, focusWords) ? FOCUS_SUBJECT_FACTOR : 1;
+    const focusFactor = (onTopic ? (preferred.has(c.result.documentId) ? PREVIOUS_DOCUMENT_FACTOR : 1) : MISSING_FOCUS_FACTOR) * subject;
     // A follow-up that names nothing new is about the documents just cited: their sentences
     // compete on what they say, not on how the joined question ranked their passages.
     const followsCited = focus.length === 0 && preferred.has(c.result.documentId);
