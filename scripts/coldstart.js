@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * Cold start of the compiled server: time from spawning `node dist/cli/serve.js --no-ingest` to
+ * Cold start of the compiled server: time from spawning `node dist/cli/serve.js --no-ingest` (in
+ * the environment `npm start` gives it: GLIBC_TUNABLES for huge pages, src/app/hugePages.ts) to
  * the first 200 from `/ready`, several runs one after the other, with each run's RSS and the load
  * average when it started (the machine may be shared: say so next to the figures).
  *
@@ -15,14 +16,21 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { DIST } from './build.js';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '7' }, dist: { type: 'string', default: DIST } } });
 const runs = Number(values.runs);
-const serveJs = path.join(path.resolve(values.dist ?? DIST), 'cli', 'serve.js');
+const dist = path.resolve(values.dist ?? DIST);
+const serveJs = path.join(dist, 'cli', 'serve.js');
 if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs must be a positive whole number');
 if (!fs.existsSync(serveJs)) throw new Error(`${serveJs} is missing: run \`npm run build\` first`);
+// The server's environment as `npm start` makes it (huge pages), from the build being timed; a
+// build from before that had none.
+const hugePagesJs = path.join(dist, 'app', 'hugePages.js');
+/** @type {(env: NodeJS.ProcessEnv) => NodeJS.ProcessEnv} */
+const serverEnvironment = fs.existsSync(hugePagesJs) ? (await import(pathToFileURL(hugePagesJs).href)).withHugePages : (env) => env;
 
 /** @returns {Promise<number>} a port that was free a moment ago */
 function freePort() {
@@ -49,7 +57,7 @@ async function once() {
   const load = loadAverage();
   const started = performance.now();
   const child = spawn(process.execPath, [serveJs, '--no-ingest'], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: serverEnvironment({ ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, buildIsCurrent } from '../scripts/build.js';
+import { withHugePages } from '../src/app/hugePages.js';
 import { makeTempDir, REPO_ROOT } from './helpers/config.js';
 
 /**
@@ -57,6 +58,18 @@ async function startProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv,
       return exited;
     },
   };
+}
+
+/** Whether this kernel gives huge pages to a process that asks for them (Linux, THP not "never"). */
+async function hugePagesAvailable(): Promise<boolean> {
+  if (process.platform !== 'linux') return false;
+  const mode = await fs.readFile('/sys/kernel/mm/transparent_hugepage/enabled', 'utf8').catch(() => '[never]');
+  return !mode.includes('[never]');
+}
+
+async function anonHugePagesKiB(pid: number): Promise<number> {
+  const rollup = await fs.readFile(`/proc/${pid}/smaps_rollup`, 'utf8');
+  return Number(/AnonHugePages:\s+(\d+)/.exec(rollup)?.[1] ?? 0);
 }
 
 async function askGrounded(url: string) {
@@ -135,15 +148,22 @@ describe('production start from dist/', () => {
     const server = await startProcess(
       [path.join('dist', 'cli', 'serve.js')],
       appDir,
-      bareEnvironment({
-        PORT: '0',
-        CORPUS_DIR: path.join(REPO_ROOT, 'corpus'),
-        INDEX_DIR: path.join(appDir, 'index'),
-        DATA_DIR: path.join(appDir, 'data'),
-        MAX_MESSAGE_CHARS: '1500',
-      }),
+      // As `npm start` starts it.
+      withHugePages(
+        bareEnvironment({
+          PORT: '0',
+          CORPUS_DIR: path.join(REPO_ROOT, 'corpus'),
+          INDEX_DIR: path.join(appDir, 'index'),
+          DATA_DIR: path.join(appDir, 'data'),
+          MAX_MESSAGE_CHARS: '1500',
+        }),
+      ),
     );
     running.push(server);
+    if (await hugePagesAvailable()) {
+      // The model and the index were read into huge pages (glibc asked for them).
+      expect(await anonHugePagesKiB(server.child.pid!)).toBeGreaterThan(0);
+    }
     const ready = (await (await fetch(`${server.url}/ready`)).json()) as { ready: boolean; model: string };
     expect(ready).toMatchObject({ ready: true, model: path.join(appDir, 'models', 'vi-news-embed-small') });
     await askGrounded(server.url);

@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
+import { withHugePages } from '../app/hugePages.js';
 
 export interface ServerProcess {
   url: string;
@@ -23,7 +24,7 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * Starts the product exactly as `npm start` does (src/cli/serve.ts under tsx) in its own process,
+ * Starts the product as `npm start` does (src/cli/serve.ts under tsx, huge pages asked for) in its own process,
  * so that load generator and server don't share an event loop, and waits for /ready.
  */
 export async function startServerProcess(
@@ -39,7 +40,7 @@ export async function startServerProcess(
     ['--import', 'tsx', path.join(repoRoot, 'src/cli/serve.ts'), ...args],
     {
       cwd: repoRoot,
-      env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+      env: withHugePages({ ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }),
       stdio: ['ignore', 'ignore', 'pipe'],
     },
   );
