@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, buildIsCurrent } from '../scripts/build.js';
-import { withHugePages } from '../src/app/hugePages.js';
+import { HUGE_PAGES_TUNABLE, withHugePages } from '../src/app/hugePages.js';
 import { makeTempDir, REPO_ROOT } from './helpers/config.js';
 
 /**
@@ -29,8 +29,8 @@ function bareEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-async function startProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Started> {
-  const child = spawn(process.execPath, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
+async function startProcess(args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000, command = process.execPath): Promise<Started> {
+  const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -112,6 +112,35 @@ describe('offline start with no configuration', () => {
     expect(ready.articles).toBeGreaterThan(0);
     await askGrounded(server.url);
     expect(await server.stop()).toBe(0);
+  });
+});
+
+describe('npm start', () => {
+  it('runs the server as npm\'s own child with huge pages asked for, and stops it gracefully when npm gets SIGTERM', async () => {
+    const cwd = await makeTempDir('vnrag-npm-start-');
+    temps.push(cwd);
+    // npm as the tests were started with it (npm test), else the one on PATH.
+    const npmCli = process.env.npm_execpath;
+    const server = await startProcess(
+      npmCli ? [npmCli, 'start'] : ['start'],
+      REPO_ROOT,
+      bareEnvironment({ PORT: '0', INDEX_DIR: path.join(cwd, 'index'), DATA_DIR: path.join(cwd, 'data') }),
+      240_000,
+      npmCli ? process.execPath : 'npm',
+    );
+    running.push(server);
+    // `exec` in the start script: the server replaces the shell, so npm's signals reach it.
+    const children = (await fs.readFile(`/proc/${server.child.pid!}/task/${server.child.pid!}/children`, 'utf8').catch(() => '')).trim().split(/\s+/);
+    expect(children).toHaveLength(1);
+    const serverPid = Number(children[0]);
+    expect(await fs.readFile(`/proc/${serverPid}/cmdline`, 'utf8')).toContain('scripts/start.js');
+    const environ = (await fs.readFile(`/proc/${serverPid}/environ`, 'utf8')).split('\0');
+    expect(environ).toContain(`GLIBC_TUNABLES=${HUGE_PAGES_TUNABLE}`);
+    await askGrounded(server.url);
+    expect(await server.stop()).toBe(0);
+    expect(server.stderr()).toContain('SIGTERM: finishing requests in flight');
+    // The server is gone with npm, not left serving.
+    await expect(fs.access(`/proc/${serverPid}`)).rejects.toThrow();
   });
 });
 

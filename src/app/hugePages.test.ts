@@ -20,6 +20,6 @@ describe('withHugePages', () => {
 
   it('is what `npm start` does: package.json sets the same tunable, only when GLIBC_TUNABLES is unset', () => {
     const pkg = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../package.json'), 'utf8')) as { scripts: Record<string, string> };
-    expect(pkg.scripts.start).toBe(`GLIBC_TUNABLES=\${GLIBC_TUNABLES-${HUGE_PAGES_TUNABLE}} node scripts/start.js`);
+    expect(pkg.scripts.start).toBe(`GLIBC_TUNABLES=\${GLIBC_TUNABLES-${HUGE_PAGES_TUNABLE}} exec node scripts/start.js`);
   });
 });
