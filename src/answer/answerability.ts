@@ -150,6 +150,12 @@ export function answerabilityFeatures(input: {
 export const AnswerabilityModelSchema = LogisticModelSchema.extend({
   /** At or above this probability the question is answered. */
   threshold: z.number().min(0).max(1),
+  /**
+   * The same for a question whose sentences next to its key terms all come from reference texts
+   * (no outlet, no date: an encyclopedia's articles), which state what they are asked far more
+   * often than news states a reader's detail; absent, `threshold`.
+   */
+  referenceThreshold: z.number().min(0).max(1).optional(),
   /** How it was fitted: data, sizes, date (for the reader of the JSON file). */
   trainedOn: z.string(),
 });

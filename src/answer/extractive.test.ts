@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SEED, seedPassage, seedText } from '../../tests/helpers/seedPassages.js';
 import type { SearchResult } from '../retrieval/types.js';
 import { splitSentences } from '../text/sentences.js';
-import { loadCommittedAnswerabilityModel } from './answerability.js';
-import { answerExtractively, appendMarker, rankSentences, streamingPieces } from './extractive.js';
+import { answerabilityProbability, loadCommittedAnswerabilityModel } from './answerability.js';
+import { answerExtractively, appendMarker, extractiveAnswerabilityFeatures, rankSentences, streamingPieces } from './extractive.js';
 import { NOT_FOUND_ANSWER } from './types.js';
 
 const dialogueOpening = seedPassage(
@@ -478,5 +478,33 @@ describe('answerExtractively: articles that name what the question names', () =>
     expect(a.answer).toBe(NOT_FOUND_ANSWER);
     // The same question without the film's name is answered from the same article.
     expect(answerExtractively('Kinh phí làm phim là bao nhiêu?', [otherFilm]).grounded).toBe(true);
+  });
+});
+
+describe('answerExtractively: the not-found threshold by kind of source', () => {
+  const text = 'Tháp Eiffel được xây dựng trong hai năm. Công trình hoàn thành năm 1889 cho Triển lãm Thế giới.';
+  const reference: SearchResult = {
+    text, score: 0.6, documentId: 'thap-eiffel', title: 'Tháp Eiffel', outlet: null, publishedAt: null,
+    chunkId: 'thap-eiffel#0', start: 0, end: text.length,
+  };
+  const news: SearchResult = { ...reference, outlet: 'VnExpress', publishedAt: '2005-03-02' };
+  const question = 'Tháp Eiffel hoàn thành năm nào?';
+  const committed = loadCommittedAnswerabilityModel();
+  // Thresholds on either side of this question's probability, whichever source it is read from.
+  const p = answerabilityProbability(committed, extractiveAnswerabilityFeatures(question, [reference]));
+  const model = { ...committed, threshold: Math.min(1, p + 0.01), referenceThreshold: Math.max(0, p - 0.01) };
+
+  it('answers from a reference text (no outlet, no date) at its own, lower threshold', () => {
+    expect(answerExtractively(question, [reference], { relevant: true, answerability: model }).grounded).toBe(true);
+  });
+
+  it('holds a news report to the news threshold', () => {
+    expect(p).toBeCloseTo(answerabilityProbability(committed, extractiveAnswerabilityFeatures(question, [news])), 6);
+    expect(answerExtractively(question, [news], { relevant: true, answerability: model }).grounded).toBe(false);
+  });
+
+  it('uses the news threshold for every source when the model has no reference threshold', () => {
+    const { referenceThreshold: _none, ...newsOnly } = model;
+    expect(answerExtractively(question, [reference], { relevant: true, answerability: newsOnly }).grounded).toBe(false);
   });
 });

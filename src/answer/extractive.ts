@@ -370,6 +370,12 @@ function mustStateAskedFact(asked: AskedFact, nearKeyTerms: readonly Candidate[]
   return nearKeyTerms.length > 0 && nearKeyTerms.every((c) => isNewsReport(c.result));
 }
 
+/** The model's threshold for these sentences: its reference texts' one when none is a news report. */
+function thresholdFor(model: AnswerabilityModel, nearKeyTerms: readonly Candidate[]): number {
+  const reference = nearKeyTerms.length > 0 && !nearKeyTerms.some((c) => isNewsReport(c.result));
+  return reference ? (model.referenceThreshold ?? model.threshold) : model.threshold;
+}
+
 /**
  * The sentences that must state the asked fact: a follow-up that names nothing new ("Khi nào có
  * bán?") is about the documents just cited, and their sentences, not another article's that
@@ -545,7 +551,7 @@ export function answerExtractively(
   let answerability: number | undefined;
   if (model) {
     answerability = answerabilityProbability(model, featuresOf(question, results, scored));
-    if (answerability < model.threshold) return { ...notFoundAnswer(), answerability };
+    if (answerability < thresholdFor(model, near)) return { ...notFoundAnswer(), answerability };
   }
   const chosen = selectSentences(pool, opts, model !== undefined, scored.asked.kind !== 'other');
   // The fact may be stated near the key terms and yet not in what would be quoted: quoting the

@@ -20,6 +20,9 @@
  * ViQuAD-test questions 1–1400 and the news development and held-out sets are never read: they
  * are where the model is checked.
  *
+ * The reference-text threshold (for answers from texts without outlet or date) is chosen the same
+ * way over the XQuAD-vi and ViQuAD-test rows, to answer `--min-kept-reference` of them.
+ *
  * The threshold is the highest probability that still answers `--min-kept` of the answerable
  * training rows.
  */
@@ -45,11 +48,14 @@ import { openArchive } from '../app/product.js';
 import { foldDiacritics, hasDiacritics } from '../text/normalize.js';
 import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.975] [--answer-removed yes|no] [--viquad 1400,2210] [--news FILE|none]
+const USAGE = `Usage: npm run train:answerability -- [--out FILE] [--min-kept 0.975] [--min-kept-reference 0.99] [--answer-removed yes|no] [--viquad 1400,2210] [--news FILE|none]
   --out FILE        where to write the model (default src/answer/answerability.model.json)
   --viquad A,B      ViQuAD-test questions A+1..B trained on too (default 1400,2210; "none" for none:
                     then the model is fitted on XQuAD-vi and the seed questions only)
   --min-kept X      share of answerable training questions the threshold must still answer
+  --min-kept-reference X
+                    the same for answers from reference texts (no outlet, no date), over the
+                    XQuAD-vi and ViQuAD-test rows only
   --answer-removed  also train on the passages found with the answer's sentences cut (default no:
                     measured, it declined more answerable ViQuAD-test questions and rejected no
                     more unanswerable news questions; see docs/EVALUATION.md)
@@ -71,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       out: { type: 'string', default: 'src/answer/answerability.model.json' },
       'min-kept': { type: 'string', default: '0.975' },
+      'min-kept-reference': { type: 'string', default: '0.99' },
       'answer-removed': { type: 'string', default: 'no' },
       viquad: { type: 'string', default: '1400,2210' },
       news: { type: 'string', default: 'none' },
@@ -87,6 +94,10 @@ async function main(argv: string[]): Promise<number> {
   if (answerRemovedFlag !== 'yes' && answerRemovedFlag !== 'no') throw new UsageError(`--answer-removed must be yes or no (got "${answerRemovedFlag}").`);
   const answerRemoved = answerRemovedFlag === 'yes';
   if (!(minKept > 0 && minKept < 1)) throw new UsageError(`--min-kept must be between 0 and 1 (got "${flags['min-kept']}").`);
+  const minKeptReference = Number(flags['min-kept-reference']);
+  if (!(minKeptReference > 0 && minKeptReference < 1)) {
+    throw new UsageError(`--min-kept-reference must be between 0 and 1 (got "${flags['min-kept-reference']}").`);
+  }
   const viquadRange = parseRange(flags.viquad);
   const cwd = process.cwd();
   const log = (l: string) => process.stdout.write(`${l}\n`);
@@ -119,6 +130,8 @@ async function main(argv: string[]): Promise<number> {
       rows.push(...(await qaSetRows('ViQuAD-test', { passages: viquad.passages, questions: viquad.questions.slice(viquadRange.from, viquadRange.to) })));
     }
 
+    // The rows so far are the reference texts' (question-answer sets over encyclopedia articles).
+    const referenceRows = rows.length;
     const seedConfig = loadConfig({ ...process.env, CORPUS_DIR: config.paths.corpusDir, INDEX_DIR: indexDir }, cwd);
     log(`Seed: indexing ${config.paths.corpusDir}`);
     await ingestCorpus(seedConfig, { embeddings });
@@ -146,19 +159,21 @@ async function main(argv: string[]): Promise<number> {
     const fitted = fitLogistic(ANSWERABILITY_FEATURES, rows.map((r) => r.features), labels, { l2: L2 });
     const probabilities = rows.map((r) => answerabilityProbability({ ...fitted, threshold: 0, trainedOn: '' }, r.features));
     const threshold = chooseThreshold(probabilities, labels, minKept);
+    const referenceThreshold = chooseThreshold(probabilities.slice(0, referenceRows), labels.slice(0, referenceRows), minKeptReference);
     const positives = labels.filter((l) => l === 1).length;
     const model: AnswerabilityModel = {
       ...fitted,
       threshold,
+      referenceThreshold,
       trainedOn:
-        `npm run train:answerability (min kept ${minKept}, L2 ${L2}): ${questions.length} XQuAD-vi questions as written and without ` +
+        `npm run train:answerability (min kept ${minKept}, reference texts ${minKeptReference}, L2 ${L2}): ${questions.length} XQuAD-vi questions as written and without ` +
         `diacritics, each with its gold passage indexed and left out${answerRemoved ? ' and with the answer sentences cut from the passages found' : ''}` +
         `${viquadRange ? `, the same for ViQuAD-test questions ${viquadRange.from + 1}–${viquadRange.to}` : ''}, plus ${seed.length} seed questions` +
         `${newsCount > 0 ? ` and ${newsCount} news training questions (as written and without diacritics; answerable ones also with their article left out and with their answer's sentences cut)` : ''}; ` +
         `${positives} answerable and ${rows.length - positives} unanswerable rows`,
     };
     const sep = separationAt(probabilities, labels, threshold);
-    log(`\n${rows.length} rows (${positives} answerable); threshold ${threshold}`);
+    log(`\n${rows.length} rows (${positives} answerable); threshold ${threshold}, reference texts ${referenceThreshold}`);
     log(`training set: answerable kept ${sep.answerableKept.toFixed(3)}, unanswerable rejected ${sep.unanswerableRejected.toFixed(3)}`);
     for (const kept of [0.95, 0.96, 0.97, 0.98, 0.99]) {
       const t = chooseThreshold(probabilities, labels, kept);
