@@ -159,7 +159,6 @@ function withoutEvents(t: TimelineAnswer): Answer {
   return answer;
 }
 
-
 /** What the answerer reads of a turn's retrieval. */
 function answerInput(retrieval: Retrieval, scope: TurnScope): AnswerInput {
   return {
