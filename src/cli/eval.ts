@@ -267,6 +267,7 @@ function setLines(label: string, r: ArchiveSetReport, opts: { listMisses: boolea
     `  ${label}: answerable ${r.answerable.count}: right ${pct(r.answerable.accuracy)}; not answerable ${r.unanswerable.count}: "not found" ${pct(r.unanswerable.accuracy)}; ` +
       `follow-ups ${r.followUps.count}: ${pct(r.followUps.accuracy)} (first turns ${pct(r.followUps.firstTurnAccuracy)}); support ${pct(r.citationSupport)}`,
     ...Object.entries(r.byTyping).map(([typed, g]) => `    typed ${typed}: ${g.count} answerable, right ${pct(g.accuracy)}`),
+    ...(r.switches ? [`    after a topic switch: ${r.switches.count}, right ${pct(r.switches.accuracy)} (the same questions alone: ${pct(r.switches.aloneAccuracy)})`] : []),
     ...(opts.listMisses ? r.failures : []).map((f) => `  ✗ ${f.id}: ${f.question}\n      expected ${f.expected}; got ${f.grounded ? `[${f.citedDocuments.join(', ')}] ` : ''}${f.answer.slice(0, 200)}`),
   ];
 }

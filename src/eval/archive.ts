@@ -78,6 +78,42 @@ export const asAnswerCase = (q: SetQuestion): SeedAnswerCase => ({
 export interface ArchiveSetReport extends SeedAnswerReport {
   /** Answerable questions by how they were typed ("toned" / "untoned"), when the set says. */
   byTyping: Record<string, { count: number; accuracy: number }>;
+  /**
+   * Conversations that change topic (see `topicSwitches`): how often the question after the
+   * switch is right, and how often the same questions are right asked alone.
+   */
+  switches?: { count: number; accuracy: number; aloneAccuracy: number };
+}
+
+/** Topic switches made per conversation of a set. */
+const SWITCHES_PER_CONVERSATION = 2;
+
+/**
+ * Conversations that change topic, made from a set: each conversation's first question followed by
+ * an answerable question of the set about another article (spread evenly over the set). The sets'
+ * conversations never change topic; these check that reading a question in its conversation does
+ * not pull it towards the article just cited when it names another.
+ */
+export function topicSwitches(questions: readonly SetQuestion[], conversations: readonly SeedConversation[], perConversation = SWITCHES_PER_CONVERSATION): SeedConversation[] {
+  const answerable = questions.filter((q) => q.documentId !== undefined);
+  const wanted = conversations.length * perConversation;
+  if (answerable.length === 0 || wanted === 0) return [];
+  const step = Math.max(1, Math.floor(answerable.length / wanted));
+  const out: SeedConversation[] = [];
+  let at = 0;
+  for (const conv of conversations) {
+    const first = conv.turns[0]!;
+    for (let n = 0; n < perConversation; n++) {
+      // The next question in the spread that is about another article than the first turn's.
+      let tries = 0;
+      while (answerable[at % answerable.length]!.documentId === first.documentId && tries++ < answerable.length) at++;
+      const next = answerable[at % answerable.length]!;
+      at += step;
+      if (next.documentId === first.documentId) continue;
+      out.push({ id: `${conv.id}>${next.id}`, turns: [{ ...first, id: `${conv.id}#1` }, asAnswerCase(next)] });
+    }
+  }
+  return out;
 }
 
 /** Asks a question set (and its conversations) through the chat service, with a breakdown by typing. */
@@ -94,5 +130,14 @@ export async function evaluateQuestionSet(
     if (group.length === 0) continue;
     byTyping[typed] = { count: group.length, accuracy: group.filter((q) => !failed.has(q.id)).length / group.length };
   }
-  return { ...report, byTyping };
+  const switched = topicSwitches(questions, conversations);
+  if (switched.length === 0) return { ...report, byTyping };
+  const after = await evaluateSeedAnswers(chat, [], switched);
+  const asked = switched.map((c) => c.turns[1]!.id);
+  const switches = {
+    count: after.followUps.count,
+    accuracy: after.followUps.accuracy,
+    aloneAccuracy: asked.filter((id) => !failed.has(id)).length / asked.length,
+  };
+  return { ...report, byTyping, switches, failures: [...report.failures, ...after.failures.filter((f) => !f.id.endsWith('#1'))] };
 }

@@ -213,6 +213,7 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
       ...Object.entries(s.byTyping).map(([typed, g]) => [`${label}: answerable typed ${typed}`, g.count, f3(g.accuracy)]),
       [`${label}: not answerable, "not found"`, s.unanswerable.count, f3(s.unanswerable.accuracy)],
       [`${label}: follow-ups`, s.followUps.count, f3(s.followUps.accuracy)],
+      ...(s.switches ? [[`${label}: next question about another article (alone: ${f3(s.switches.aloneAccuracy)})`, s.switches.count, f3(s.switches.accuracy)]] : []),
       [`${label}: cited sentences supported`, '', f3(s.citationSupport)],
     ];
     parts.push(
@@ -224,6 +225,10 @@ export function renderEvaluationMarkdown(r: EvalResults): string {
       '',
       '`eval/news-holdout-questions.jsonl` was written later, over other VNTC articles, by someone who never ran the answerer; it was',
       'first run after the changes it measures and nothing was tuned on it.',
+      '',
+      'No conversation of the sets changes topic; "next question about another article" makes such turns: each conversation\'s',
+      'first question followed by an answerable question of the same set about another article (two per conversation), to',
+      'check that a question is not pulled towards the article just cited. "alone": the same questions asked alone.',
       '',
       markdownTable(['set', 'cases', 'accuracy'], [
         ...setRows('seed', x.seed),

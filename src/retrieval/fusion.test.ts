@@ -66,7 +66,8 @@ describe('dedupeOverlapping', () => {
 
 describe('mergeOverlapping', () => {
   const article = 'Câu một nói về ASEAN. Câu hai có 300 hội nghị. Câu ba nói về Liên Hợp Quốc. Câu bốn kết thúc.';
-  const passage = (documentId: string, start: number, end: number) => ({ documentId, start, end, text: article.slice(start, end) });
+  const passageOf = (text: string, start: number, end: number) => ({ documentId: 'a', start, end, text: text.slice(start, end) });
+  const passage = (documentId: string, start: number, end: number) => ({ ...passageOf(article, start, end), documentId });
   const p0 = passage('a', 0, 47); // sentences 1–2
   const p1 = passage('a', 22, 77); // sentences 2–3 (one sentence of overlap)
   const p2 = passage('a', 48, 96); // sentences 3–4
@@ -80,18 +81,43 @@ describe('mergeOverlapping', () => {
     expect(a.text).toBe(article.slice(a.start, a.end));
   });
 
-  it('never lets a grown passage overlap another one', () => {
-    // a#0 and a#2 are apart; a#1 bridges them and would join the two into overlapping passages
-    const merged = mergeOverlapping(['a#0', 'a#2', 'a#1'], (id) => ({ 'a#0': p0, 'a#1': p1, 'a#2': p2 })[id], 1000);
-    expect(merged.map((m) => [m.passage.start, m.passage.end])).toEqual([
-      [0, 47],
-      [48, 96],
-    ]);
+  // Ten sentences; chunks of four sentences with one of overlap.
+  const long = Array.from({ length: 10 }, (_, i) => `Câu số ${i + 1} kể một việc khác.`).join(' ');
+  const at = (n: number) => long.indexOf(`Câu số ${n} `);
+  /** Sentences `from` … `to` of `long` as a passage. */
+  const sentences = (from: number, to: number) => passageOf(long, at(from), at(to + 1) - 1);
+  // Only q1 holds sentences 5–6; q0 and q2 do not touch.
+  const q0 = sentences(1, 4);
+  const q1 = sentences(4, 7);
+  const q2 = sentences(7, 9);
+
+  it('joins a chunk that bridges two better ones with both, so the text only it holds is kept', () => {
+    const merged = mergeOverlapping(['a#0', 'a#2', 'a#1'], (id) => ({ 'a#0': q0, 'a#1': q1, 'a#2': q2 })[id], 1000);
+    expect(merged).toHaveLength(1);
+    expect(merged[0]!.item).toBe('a#0');
+    const a = merged[0]!.passage;
+    expect([a.start, a.end]).toEqual([q0.start, q2.end]);
+    expect(a.text).toBe(long.slice(a.start, a.end));
+    expect(a.text).toContain('Câu số 5 ');
   });
 
-  it('drops a neighbour instead when the joined passage would be too long', () => {
+  it('keeps of a bridging chunk that cannot join only the text no passage holds, never overlapping one', () => {
+    const merged = mergeOverlapping(['a#0', 'a#2', 'a#1'], (id) => ({ 'a#0': q0, 'a#1': q1, 'a#2': q2 })[id], q1.end - q1.start + 10);
+    expect(merged.map((m) => m.item)).toEqual(['a#0', 'a#2', 'a#1']);
+    const middle = merged[2]!.passage;
+    expect(middle.text).toBe('Câu số 5 kể một việc khác. Câu số 6 kể một việc khác.');
+    expect(middle.text).toBe(long.slice(middle.start, middle.end));
+    const spans = merged.map((m) => m.passage).sort((x, y) => x.start - y.start);
+    for (let i = 1; i < spans.length; i++) expect(spans[i]!.start).toBeGreaterThanOrEqual(spans[i - 1]!.end);
+  });
+
+  it('keeps of a neighbour only its own text when the joined passage would be too long', () => {
     const merged = mergeOverlapping(['a#1', 'a#0'], (id) => ({ 'a#0': p0, 'a#1': p1 })[id], 60);
-    expect(merged).toEqual([{ item: 'a#1', passage: p1 }]);
+    expect(merged).toEqual([
+      { item: 'a#1', passage: p1 },
+      { item: 'a#0', passage: passage('a', 0, 21) },
+    ]);
+    expect(merged[1]!.passage.text).toBe('Câu một nói về ASEAN.');
   });
 });
 

@@ -132,36 +132,71 @@ export interface Passage extends Span {
 
 /**
  * Joins each chunk with the overlapping chunks of the same article ranked below it, as long as the
- * joined passage stays within `maxChars` (past that, the lower-ranked chunk is dropped, as
- * `dedupeOverlapping` does). Neighbours share a sentence of overlap, so dropping one would lose
- * the text only it holds — often the sentence that answers. Input best first; each group keeps
- * the rank and the item of its best chunk; no two passages returned overlap.
+ * joined passage stays within `maxChars`. Neighbours share a sentence of overlap, so dropping one
+ * would lose the text only it holds — often the sentence that answers. A chunk that bridges two
+ * better-ranked ones (#1 between #0 and #2) joins all three. Past `maxChars` a lower-ranked chunk
+ * keeps only its text that no passage already holds. Input best first; each group keeps the rank
+ * and the item of its best chunk; no two passages returned overlap.
  */
 export function mergeOverlapping<T, P extends Passage>(
   ranked: readonly T[],
   passageOf: (item: T) => P | undefined,
   maxChars: number,
 ): Array<{ item: T; passage: P }> {
-  const groups: Array<{ item: T; passage: P }> = [];
+  let groups: Array<{ item: T; passage: P }> = [];
   for (const item of ranked) {
     const p = passageOf(item);
     if (p === undefined) continue;
-    const group = groups.find((g) => g.passage.documentId === p.documentId && p.start < g.passage.end && g.passage.start < p.end);
-    if (!group) {
+    const overlapping = groups.filter((g) => g.passage.documentId === p.documentId && p.start < g.passage.end && g.passage.start < p.end);
+    if (overlapping.length === 0) {
       groups.push({ item, passage: p });
       continue;
     }
-    const g = group.passage;
-    const start = Math.min(g.start, p.start);
-    const end = Math.max(g.end, p.end);
-    if (end - start > maxChars) continue;
-    // Growing must not make this group run into another one: passages never overlap.
-    if (groups.some((o) => o !== group && o.passage.documentId === p.documentId && start < o.passage.end && o.passage.start < end)) continue;
-    const before = p.start < g.start ? p.text.slice(0, g.start - p.start) : '';
-    const after = p.end > g.end ? p.text.slice(g.end - p.start) : '';
-    group.passage = { ...g, start, end, text: before + g.text + after };
+    const parts = [p, ...overlapping.map((g) => g.passage)];
+    const start = Math.min(...parts.map((x) => x.start));
+    const end = Math.max(...parts.map((x) => x.end));
+    if (end - start <= maxChars) {
+      // The best of the joined groups carries the passage; the others are inside it now.
+      const [best, ...absorbed] = overlapping;
+      best!.passage = { ...best!.passage, ...joinSpans(parts) };
+      groups = groups.filter((g) => !absorbed.includes(g));
+      continue;
+    }
+    const rest = uncoveredPart(p, overlapping.map((g) => g.passage));
+    if (rest) groups.push({ item, passage: rest });
   }
   return groups;
+}
+
+/** The span and text of overlapping or touching slices of one article (their union has no gap). */
+function joinSpans(parts: readonly Passage[]): Pick<Passage, 'start' | 'end' | 'text'> {
+  const sorted = [...parts].sort((a, b) => a.start - b.start);
+  const first = sorted[0]!;
+  let text = first.text;
+  let end = first.end;
+  for (const x of sorted.slice(1)) {
+    if (x.end <= end) continue;
+    text += x.text.slice(end - x.start);
+    end = x.end;
+  }
+  return { start: first.start, end, text };
+}
+
+/** The longest stretch of `p` that none of `covered` holds, as a passage of its own; undefined when none is left. */
+function uncoveredPart<P extends Passage>(p: P, covered: readonly Passage[]): P | undefined {
+  let best: { start: number; end: number } | undefined;
+  let from = p.start;
+  for (const c of [...covered].sort((a, b) => a.start - b.start)) {
+    if (c.start > from && (!best || c.start - from > best.end - best.start)) best = { start: from, end: Math.min(c.start, p.end) };
+    from = Math.max(from, c.end);
+  }
+  if (p.end > from && (!best || p.end - from > best.end - best.start)) best = { start: from, end: p.end };
+  if (!best) return undefined;
+  const raw = p.text.slice(best.start - p.start, best.end - p.start);
+  const text = raw.trim();
+  if (!/[\p{L}\p{N}]/u.test(text)) return undefined;
+  const start = best.start + raw.indexOf(text);
+  return { ...p, start, end: start + text.length, text };
 }
 
 /** Parameters of the relevance estimate; calibrated by `npm run eval`. */
