@@ -297,6 +297,38 @@ describe('npm run ingest (the CLI)', () => {
     await fs.rm(dir, { recursive: true, force: true });
   });
 
+  it('with --add files a folder of new articles and removes none of the archive\'s others', async () => {
+    const dir = await makeTempDir('vnrag-cli-add-');
+    const folder = async (name: string, id: string) => {
+      await fs.mkdir(path.join(dir, name), { recursive: true });
+      await fs.copyFile(path.join(REPO_ROOT, 'corpus', `${id}.md`), path.join(dir, name, `${id}.md`));
+      return path.join(dir, name);
+    };
+    // The index kept inside the folder of new articles is not read as more of them.
+    const index = path.join(dir, 'news', 'idx');
+    const ingest = (corpus: string, ...flags: string[]) => run(tsx, ['src/cli/ingest.ts', '--corpus', corpus, '--index', index, '--quiet', ...flags], { cwd: REPO_ROOT, env: baseEnv });
+    await ingest(await folder('archive', EDITED));
+    const news = await folder('news', DELETED);
+    const { stdout } = await ingest(news, '--add');
+    expect(stdout).toContain('Indexed 1 articles (1 added, 0 changed, 0 removed');
+    expect(stdout).not.toContain('full build');
+    const cliConfig = testConfig({ INDEX_DIR: index });
+    const ids = await withReader(makeArchiveStore(cliConfig, storeSettings(cliConfig, embeddings.dimensions)), async (r) => [
+      (await r.snapshot().article(EDITED))?.id,
+      (await r.snapshot().article(DELETED))?.id,
+    ]);
+    expect(ids).toEqual([EDITED, DELETED]);
+    // Without --add the same folder is the whole corpus: the other article goes.
+    expect((await ingest(news)).stdout).toContain('1 removed');
+    const refused = await ingest(news, '--add', '--rebuild').then(
+      () => null,
+      (err: { code?: number; stderr?: string }) => err,
+    );
+    expect(refused?.code).toBe(2);
+    expect(refused?.stderr).toContain('--add');
+    await fs.rm(dir, { recursive: true, force: true });
+  });
+
   it('killed with -9 after its first commit, a re-run embeds only what was not committed', async () => {
     const dir = await makeTempDir('vnrag-kill-');
     const corpus = path.join(dir, 'corpus');

@@ -1,16 +1,19 @@
 /**
- * `npm run ingest [-- --rebuild] [--compact] [--corpus DIR] [--index DIR] [--quiet]`
- * Brings the index in line with the corpus folder (only new and changed articles are embedded).
+ * `npm run ingest [-- --rebuild] [--compact] [--add] [--corpus DIR] [--index DIR] [--quiet]`
+ * Brings the index in line with the corpus folder (only new and changed articles are embedded);
+ * with --add, files the folder's articles and removes nothing.
  */
 import { parseArgs } from 'node:util';
 import { loadConfigFromProcess } from '../config/config.js';
 import { ingestCorpus } from '../ingest/ingest.js';
 import { formatIngestReport, makeProgressReporter } from '../ingest/progress.js';
-import { runCli } from './run.js';
+import { runCli, UsageError } from './run.js';
 
-const USAGE = `Usage: npm run ingest -- [--rebuild] [--compact] [--corpus DIR] [--index DIR] [--quiet]
+const USAGE = `Usage: npm run ingest -- [--rebuild] [--compact] [--add] [--corpus DIR] [--index DIR] [--quiet]
   --rebuild      embed every article again (needed after changing the model or chunking)
   --compact      merge the archive's segments into one at the end (nothing is re-embedded)
+  --add          add and update the corpus folder's articles, keep the archive's others
+                 (a folder of new articles, without the whole corpus)
   --corpus DIR   corpus folder (overrides CORPUS_DIR)
   --index DIR    index folder (overrides INDEX_DIR)
   --quiet        no progress output`;
@@ -21,6 +24,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       rebuild: { type: 'boolean', default: false },
       compact: { type: 'boolean', default: false },
+      add: { type: 'boolean', default: false },
       corpus: { type: 'string' },
       index: { type: 'string' },
       quiet: { type: 'boolean', default: false },
@@ -32,6 +36,7 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
+  if (flags.add && flags.rebuild) throw new UsageError('--add keeps the archive and --rebuild starts it anew: use one of them.');
   // Flags win over the environment and .env (which never overrides what is already set).
   if (flags.corpus) process.env.CORPUS_DIR = flags.corpus;
   if (flags.index) process.env.INDEX_DIR = flags.index;
@@ -40,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
   try {
     const config = await loadConfigFromProcess();
     if (!flags.quiet) process.stderr.write(`Ingesting ${config.paths.corpusDir} into ${config.paths.indexDir}\n`);
-    const report = await ingestCorpus(config, { rebuild: flags.rebuild, compact: flags.compact, onProgress: (p) => progress.onProgress(p) });
+    const report = await ingestCorpus(config, { rebuild: flags.rebuild, compact: flags.compact, keepAbsent: flags.add, onProgress: (p) => progress.onProgress(p) });
     progress.stop();
     process.stdout.write(`${formatIngestReport(report)}\n`);
     return 0;

@@ -155,6 +155,16 @@ describe('loadCorpus on a folder with good and broken files', () => {
     expect(await loadCorpus(dir, { maxFileBytes: 1024 })).toEqual(corpus);
   });
 
+  it('never reads the folders it is told to skip (an index kept inside the corpus folder)', async () => {
+    const root = await fs.mkdtemp(path.join(os.tmpdir(), 'vnrag-skip-'));
+    await fs.mkdir(path.join(root, 'index', 'seg-1'), { recursive: true });
+    await fs.writeFile(path.join(root, 'a.md'), '# Bài một\n\nNội dung bài một.');
+    await fs.writeFile(path.join(root, 'index', 'seg-1', 'articles.jsonl'), '{"id":"b","text":"Bài hai\\nNội dung bài hai."}\n');
+    expect((await loadCorpus(root)).articles.map((a) => a.title).sort()).toEqual(['Bài hai', 'Bài một']);
+    expect((await loadCorpus(root, { skipDirs: [path.join(root, 'index')] })).articles.map((a) => a.title)).toEqual(['Bài một']);
+    await fs.rm(root, { recursive: true, force: true });
+  });
+
   it('throws a clear error when the folder does not exist', async () => {
     await expect(loadCorpus(path.join(dir, 'missing'))).rejects.toThrow(CorpusFolderError);
     await expect(loadCorpus(path.join(dir, 'missing'))).rejects.toThrow(/set CORPUS_DIR/);

@@ -20,6 +20,11 @@ export interface LoadCorpusOptions {
   maxFileBytes?: number;
   /** Largest `.jsonl` file in bytes (default 1 GB): a JSONL file is a whole collection. */
   maxJsonlFileBytes?: number;
+  /**
+   * Folders never read as articles: the index, when it is kept inside the corpus folder (its
+   * segments hold the articles' JSON lines, which would come back as a second corpus).
+   */
+  skipDirs?: readonly string[];
 }
 
 const MB = 1024 * 1024;
@@ -50,7 +55,7 @@ export async function* readCorpus(dir: string, options: LoadCorpusOptions = {}):
     maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
     maxJsonlFileBytes: options.maxJsonlFileBytes ?? DEFAULT_MAX_JSONL_FILE_BYTES,
   };
-  const files = await listArticleFiles(dir);
+  const files = await listArticleFiles(dir, options.skipDirs ?? []);
   const firstWith = new Map<string, string>();
   for (const rel of files) {
     for await (const item of readFile(dir, rel, limits)) {
@@ -86,7 +91,8 @@ export function formatCorpusProblem(problem: CorpusProblem): string {
 }
 
 /** Relative POSIX paths of the article files under `dir`, sorted. */
-async function listArticleFiles(dir: string): Promise<string[]> {
+async function listArticleFiles(dir: string, skipDirs: readonly string[]): Promise<string[]> {
+  const skipped = new Set(skipDirs.map((d) => path.resolve(d)));
   try {
     const stat = await fs.stat(dir);
     if (!stat.isDirectory()) throw new CorpusFolderError(`corpus folder ${dir} is not a folder; set CORPUS_DIR to a folder of articles`);
@@ -100,7 +106,9 @@ async function listArticleFiles(dir: string): Promise<string[]> {
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
-      if (entry.isDirectory()) await walk(childRel);
+      if (entry.isDirectory()) {
+        if (!skipped.has(path.resolve(dir, childRel))) await walk(childRel);
+      }
       else if (
         entry.isFile() &&
         ARTICLE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) &&

@@ -68,6 +68,12 @@ export interface IngestOptions {
   rebuild?: boolean;
   /** Merge every segment into one at the end (`npm run ingest -- --compact`). */
   compact?: boolean;
+  /**
+   * Add and update the corpus folder's articles and keep the archive's others (`npm run ingest --
+   * --add`): a folder of new articles (an hour's news) is filed without the whole archive's corpus
+   * being read again, in time that grows with the folder, not with the archive.
+   */
+  keepAbsent?: boolean;
   /** A loaded model to reuse; otherwise one is loaded from the configuration and disposed after. */
   embeddings?: TransformersEmbeddings;
   onProgress?: (p: IngestProgress) => void;
@@ -88,7 +94,7 @@ export function embeddingText(chunk: Chunk): string {
 type CorpusSource = () => AsyncIterable<CorpusItem>;
 
 function corpusSource(config: Config, corpus: LoadedCorpus | undefined): CorpusSource {
-  if (!corpus) return () => readCorpus(config.paths.corpusDir);
+  if (!corpus) return () => readCorpus(config.paths.corpusDir, { skipDirs: [config.paths.indexDir] });
   return async function* () {
     for (const article of corpus.articles) yield { article, where: article.sourceFile };
     for (const problem of corpus.problems) yield { problem };
@@ -113,7 +119,7 @@ export async function ingestCorpus(config: Config, opts: IngestOptions = {}): Pr
     const notes: string[] = [];
     const writer = await openWriter(store, opts.rebuild ?? false, notes);
     try {
-      const plan = await planChanges(config, source, writer);
+      const plan = await planChanges(config, source, writer, opts.keepAbsent ?? false);
       if (plan.articles === 0) {
         const listed = plan.problems.length > 0 ? ` (${plan.problems.length} file(s) could not be read)` : '';
         throw new EmptyCorpusError(
@@ -165,7 +171,7 @@ interface ChangePlan {
 /** Articles looked up in the archive at a time while planning. */
 const PLAN_BATCH = 512;
 
-async function planChanges(config: Config, source: CorpusSource, sink: IngestSink): Promise<ChangePlan> {
+async function planChanges(config: Config, source: CorpusSource, sink: IngestSink, keepAbsent: boolean): Promise<ChangePlan> {
   const plan: ChangePlan = {
     articles: 0,
     problems: [],
@@ -220,6 +226,7 @@ async function planChanges(config: Config, source: CorpusSource, sink: IngestSin
     if (batch.length >= PLAN_BATCH) await classify();
   }
   await classify();
+  if (keepAbsent) return plan;
   for await (const ids of sink.storedIds()) for (const id of ids) if (!inCorpus.has(id)) plan.removed.push(id);
   return plan;
 }
@@ -350,8 +357,8 @@ async function ingestInto(
     indexDir: config.paths.indexDir,
     commit: commit!,
     commits: counts.commits,
-    // Nothing was in the archive: every article new, none to remove.
-    rebuilt: plan.added.length === plan.articles && plan.removed.length === 0,
+    // Nothing was in the archive: every article new, none to remove (which --add does not look for).
+    rebuilt: opts.rebuild === true || (!opts.keepAbsent && plan.added.length === plan.articles && plan.removed.length === 0),
     notes,
     added: plan.added,
     changed: plan.changed,
