@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SEED, seedPassage, seedText } from '../../tests/helpers/seedPassages.js';
 import type { SearchResult } from '../retrieval/types.js';
 import { splitSentences } from '../text/sentences.js';
-import { answerabilityProbability, loadCommittedAnswerabilityModel } from './answerability.js';
+import { ANSWERABILITY_FEATURES, answerabilityProbability, loadCommittedAnswerabilityModel, type AnswerabilityModel } from './answerability.js';
 import { answerExtractively, appendMarker, extractiveAnswerabilityFeatures, rankSentences, streamingPieces } from './extractive.js';
 import { NOT_FOUND_ANSWER } from './types.js';
 
@@ -290,6 +290,30 @@ describe('answerExtractively: mechanisms of issue 9', () => {
     const absent = answerExtractively('Thủ tướng Nhật Bản phát biểu gì tại Tokyo?', [osceSummit, osceCall], { answerability });
     expect(absent.answer).toBe(NOT_FOUND_ANSWER);
     expect(absent.answerability).toBeLessThan(answerability.threshold);
+  });
+
+  it('asked how many of a thing, declines a news report that counts only other things unless the model is sure', () => {
+    // A model of one constant probability that never says "not found" by itself (threshold 0).
+    const sure = (p: number): AnswerabilityModel => ({
+      features: [...ANSWERABILITY_FEATURES],
+      mean: ANSWERABILITY_FEATURES.map(() => 0),
+      scale: ANSWERABILITY_FEATURES.map(() => 1),
+      weights: ANSWERABILITY_FEATURES.map(() => 0),
+      bias: Math.log(p / (1 - p)),
+      threshold: 0,
+      trainedOn: 'test',
+    });
+    const question = 'Có bao nhiêu nghi phạm bị bắt liên quan đến kho bom ở Poso?';
+    const text = 'Đêm qua, cảnh sát thành phố Poso phát hiện một nơi cất giấu 60 quả bom và 2 khẩu súng tự chế.';
+    const news = newsPassage(text, 'poso', 0.8);
+    expect(answerExtractively(question, [news], { answerability: sure(0.7) }).answer).toBe(NOT_FOUND_ANSWER);
+    expect(answerExtractively(question, [news], { answerability: sure(0.9) }).grounded).toBe(true);
+    // A count of the very thing asked answers at any probability the model accepts.
+    const counted = newsPassage('Cảnh sát thành phố Poso đã bắt 3 nghi phạm liên quan đến kho bom.', 'poso-2', 0.8);
+    expect(answerExtractively(question, [counted], { answerability: sure(0.7) }).answer).toContain('3 nghi phạm');
+    // A reference text is left to the model's own threshold.
+    const reference = { ...news, outlet: null, publishedAt: null };
+    expect(answerExtractively(question, [reference], { answerability: sure(0.7) }).grounded).toBe(true);
   });
 
   it('asked when of a news report, declines when the sentences about the event never say; a reference text is not held to it', () => {
