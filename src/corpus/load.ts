@@ -108,8 +108,7 @@ async function listArticleFiles(dir: string, skipDirs: readonly string[]): Promi
       const childRel = rel === '' ? entry.name : `${rel}/${entry.name}`;
       if (entry.isDirectory()) {
         if (!skipped.has(path.resolve(dir, childRel))) await walk(childRel);
-      }
-      else if (
+      } else if (
         entry.isFile() &&
         ARTICLE_EXTENSIONS.has(path.extname(entry.name).toLowerCase()) &&
         entry.name.toLowerCase() !== 'readme.md'

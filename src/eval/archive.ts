@@ -105,12 +105,11 @@ export function topicSwitches(questions: readonly SetQuestion[], conversations: 
     const first = conv.turns[0]!;
     for (let n = 0; n < perConversation; n++) {
       // The next question in the spread that is about another article than the first turn's.
-      let tries = 0;
-      while (answerable[at % answerable.length]!.documentId === first.documentId && tries++ < answerable.length) at++;
-      const next = answerable[at % answerable.length]!;
-      at += step;
-      if (next.documentId === first.documentId) continue;
-      out.push({ id: `${conv.id}>${next.id}`, turns: [{ ...first, id: `${conv.id}#1` }, asAnswerCase(next)] });
+      const skip = answerable.findIndex((_, k) => answerable[(at + k) % answerable.length]!.documentId !== first.documentId);
+      if (skip < 0) break;
+      const next = answerable[(at + skip) % answerable.length]!;
+      at += skip + step;
+      out.push({ id: `${conv.id}>${next.id}`, turns: [first, asAnswerCase(next)] });
     }
   }
   return out;
